@@ -1,0 +1,50 @@
+# citecheck's interface for people and CI: make run, make test.
+GO      ?= go
+DB      ?= data/citecheck.db
+ADDR    ?= 127.0.0.1:8080
+BIN     := bin/citecheck
+
+.PHONY: run build test lint generate check-generated bench fuzz clean
+
+## run: build and start the server on the embedded default SQLite file
+run: build
+	./$(BIN) serve --db $(DB) --addr $(ADDR)
+
+## build: compile the one binary
+build:
+	$(GO) build -o $(BIN) ./cmd/citecheck
+
+## generate: regenerate templ views
+generate:
+	$(GO) tool templ generate
+
+## check-generated: fail when the committed *_templ.go files are stale
+check-generated:
+	@templ=$$($(GO) tool -n templ) && tmp=$$(mktemp -d) && cp -r views "$$tmp/views" && \
+	(cd "$$tmp" && "$$templ" generate >/dev/null 2>&1) && \
+	if ! diff -r views "$$tmp/views" >/dev/null; then \
+		echo "generated templ files are stale: run 'make generate' and commit"; diff -r views "$$tmp/views" | head -20; rm -rf "$$tmp"; exit 1; \
+	fi; rm -rf "$$tmp"
+
+## lint: stale generated files, gofmt and go vet
+lint: check-generated
+	@out=$$(gofmt -l . | grep -v '_templ.go$$' || true); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## test: lint, then every test, browser tests included (they need /usr/bin/chromium)
+test: lint
+	$(GO) test -count=1 -timeout 20m ./...
+
+## bench: benchmarks, e.g. claim creation over HTTP beside raw inserts
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## fuzz: run each fuzz target briefly
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParseCitations$$' -fuzztime 20s .
+	$(GO) test -run '^$$' -fuzz '^FuzzValidateSpan$$' -fuzztime 20s .
+	$(GO) test -run '^$$' -fuzz '^FuzzOffsets$$' -fuzztime 20s .
+
+clean:
+	rm -rf bin

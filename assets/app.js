@@ -1,0 +1,280 @@
+// citecheck's one script. It turns a selection in the document text into code point offsets and
+// saves it as a claim through the JSON API; everything else on the page works with plain forms.
+//
+// Every text node in #doc-text is the only child of a <span data-o="N">, where N is the code
+// point offset of its first character, so each end of a selection resolves on its own.
+
+// codePoints counts the code points in s; a surrogate pair counts once.
+export function codePoints(s) {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+// codePointsBefore counts the code points of s that end at or before UTF-16 index i, so an
+// index that splits a surrogate pair rounds down.
+export function codePointsBefore(s, i) {
+  let n = 0;
+  let u = 0;
+  for (const ch of s) {
+    u += ch.length;
+    if (u > i) break;
+    n++;
+  }
+  return n;
+}
+
+function docLength(root) {
+  return parseInt(root.dataset.length, 10) || 0;
+}
+
+function runOffset(text) {
+  const span = text.parentNode;
+  return parseInt(span.dataset.o, 10);
+}
+
+// textWalker visits the run text nodes of root in document order.
+function textWalker(root) {
+  return document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+    acceptNode: (n) =>
+      n.parentNode && n.parentNode.dataset && n.parentNode.dataset.o !== undefined
+        ? NodeFilter.FILTER_ACCEPT
+        : NodeFilter.FILTER_SKIP,
+  });
+}
+
+// pointOffset resolves one boundary point (node, offset) to a code point offset in root.
+export function pointOffset(root, node, offset) {
+  const all = document.createRange();
+  all.selectNodeContents(root);
+  const where = all.comparePoint(node, offset);
+  if (where < 0) return 0;
+  if (where > 0) return docLength(root);
+
+  if (node.nodeType === Node.TEXT_NODE) {
+    if (node.parentNode && node.parentNode.dataset && node.parentNode.dataset.o !== undefined) {
+      return runOffset(node) + codePointsBefore(node.data, offset);
+    }
+    // A text node that is not a run (there should be none): resolve from after it.
+    return firstTextAfter(root, node, true);
+  }
+  if (offset < node.childNodes.length) {
+    const child = node.childNodes[offset];
+    if (child.nodeType === Node.TEXT_NODE && child.parentNode.dataset.o !== undefined) {
+      return runOffset(child);
+    }
+    return firstTextAfter(root, child, false);
+  }
+  return firstTextAfter(root, node, true);
+}
+
+// firstTextAfter finds the first run text node at or after node in document order (after the
+// whole of node when skipInside) and answers its offset, or the document length if none.
+function firstTextAfter(root, node, skipInside) {
+  const w = textWalker(root);
+  w.currentNode = node;
+  let t = w.nextNode();
+  while (t && skipInside && node.contains(t)) t = w.nextNode();
+  return t ? runOffset(t) : docLength(root);
+}
+
+// selectionOffsets answers {start, end} in code points for the part of selection inside root,
+// or null when it is empty there.
+export function selectionOffsets(root, selection) {
+  if (!root || !selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+  let start = Infinity;
+  let end = -Infinity;
+  for (let i = 0; i < selection.rangeCount; i++) {
+    const r = selection.getRangeAt(i);
+    start = Math.min(start, pointOffset(root, r.startContainer, r.startOffset));
+    end = Math.max(end, pointOffset(root, r.endContainer, r.endOffset));
+  }
+  return end > start ? { start, end } : null;
+}
+
+window.citecheck = { selectionOffsets };
+
+const $ = (id) => document.getElementById(id);
+
+function csrfToken() {
+  const m = document.querySelector('meta[name="csrf-token"]');
+  return m ? m.content : '';
+}
+
+function claimForm() {
+  return $('claim-form');
+}
+
+let pending = 0; // numbers the suggest requests so a stale answer is dropped
+let current = null; // {start, end, quote} of the selection the form is for
+
+function hideForm() {
+  const form = claimForm();
+  if (!form) return;
+  form.hidden = true;
+  form.reset();
+  form.querySelector('.form-error').textContent = '';
+  form.querySelector('.quote-preview').textContent = '';
+  current = null;
+}
+
+function selectionInText() {
+  const root = $('doc-text');
+  const sel = window.getSelection();
+  if (!root || !sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+  const range = sel.getRangeAt(0);
+  if (!range.intersectsNode(root)) return null;
+  const offsets = selectionOffsets(root, sel);
+  return offsets ? { root, range, offsets } : null;
+}
+
+async function suggest(docId, { start, end }) {
+  try {
+    const res = await fetch(`/api/v1/documents/${docId}/suggest?start=${start}&end=${end}`, {
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+    });
+    if (!res.ok) return {};
+    return await res.json();
+  } catch {
+    return {};
+  }
+}
+
+async function onSelect(clickedText) {
+  const form = claimForm();
+  const found = selectionInText();
+  if (!form) return;
+  if (!found) {
+    if (clickedText) {
+      pending++;
+      hideForm(); // a plain click in the text dismisses the form
+    }
+    return;
+  }
+  const { root, range, offsets } = found;
+  const rect = range.getBoundingClientRect();
+  const ticket = ++pending;
+  const hint = await suggest(root.dataset.docId, offsets);
+  if (ticket !== pending) return;
+
+  current = { ...offsets, quote: typeof hint.quote === 'string' ? hint.quote : null };
+  form.elements.start.value = offsets.start;
+  form.elements.end.value = offsets.end;
+  form.elements.refs.value = Array.isArray(hint.refs) ? hint.refs.join(', ') : '';
+  form.querySelector('.quote-preview').textContent = current.quote ?? range.toString();
+  form.querySelector('.form-error').textContent = '';
+  form.hidden = false;
+
+  const width = form.offsetWidth;
+  const left = Math.max(8, Math.min(rect.left, document.documentElement.clientWidth - width - 8));
+  form.style.left = `${left + window.scrollX}px`;
+  form.style.top = `${rect.bottom + window.scrollY + 8}px`;
+}
+
+// parseRefs reads "30, 31" or "30 31" as [30, 31]; it answers null if a part is not a number.
+function parseRefs(text) {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  const refs = parts.map((p) => (/^\d+$/.test(p) ? parseInt(p, 10) : NaN));
+  return refs.some((n) => !Number.isSafeInteger(n)) ? null : refs;
+}
+
+// refresh swaps in the text, the panel and the summary from a fresh copy of the page, keeping
+// the reader where they were.
+async function refresh() {
+  const y = window.scrollY;
+  const panel = $('claims-panel');
+  const panelTop = panel ? panel.scrollTop : 0;
+  const res = await fetch(location.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+  if (!res.ok) {
+    location.reload();
+    return;
+  }
+  const fresh = new DOMParser().parseFromString(await res.text(), 'text/html');
+  for (const id of ['doc-text', 'claims-panel', 'doc-summary']) {
+    const now = $(id);
+    const next = fresh.getElementById(id);
+    if (now && next) now.replaceWith(document.importNode(next, true));
+  }
+  const newPanel = $('claims-panel');
+  if (newPanel) newPanel.scrollTop = panelTop;
+  window.scrollTo(window.scrollX, y);
+}
+
+async function onSave(event) {
+  event.preventDefault();
+  const form = claimForm();
+  const error = form.querySelector('.form-error');
+  if (!current) return;
+  const refs = parseRefs(form.elements.refs.value);
+  if (refs === null) {
+    error.textContent = 'Refs must be whole numbers, separated by commas or spaces.';
+    return;
+  }
+  const body = { start: current.start, end: current.end, refs,
+    status: form.elements.status.value, note: form.elements.note.value };
+  if (current.quote !== null) body.quote = current.quote;
+  const docId = $('doc-text').dataset.docId;
+  error.textContent = '';
+  let res;
+  try {
+    res = await fetch(`/api/v1/documents/${docId}/claims`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken() },
+      body: JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch (e) {
+    error.textContent = `Could not save: ${e.message}`;
+    return;
+  }
+  if (res.status === 201) {
+    await refresh();
+    hideForm();
+    window.getSelection().removeAllRanges();
+    return;
+  }
+  let message = `${res.status} ${res.statusText}`;
+  try {
+    const data = await res.json();
+    if (data && data.error && data.error.message) message = data.error.message;
+  } catch {
+    // Not JSON: keep the status line.
+  }
+  error.textContent = message;
+}
+
+function init() {
+  const form = claimForm();
+  if (!form) return;
+  // The form is positioned against the page, so it lives directly in body.
+  document.body.appendChild(form);
+  form.addEventListener('submit', onSave);
+  form.querySelector('.cancel').addEventListener('click', hideForm);
+
+  // Listen on document: #doc-text is replaced after each save. A drag that starts in the text
+  // may end outside it, so remember where the mouse went down.
+  const inText = (node) => {
+    const root = $('doc-text');
+    return !!root && root.contains(node);
+  };
+  let downInText = false;
+  document.addEventListener('mousedown', (e) => {
+    downInText = inText(e.target);
+  });
+  document.addEventListener('mouseup', (e) => {
+    const clicked = inText(e.target);
+    if (!clicked && !downInText) return;
+    downInText = false;
+    setTimeout(() => onSelect(clicked), 0); // let the selection settle after the click
+  });
+  document.addEventListener('keyup', (e) => {
+    if (form.contains(e.target)) return;
+    if (e.shiftKey && e.key.startsWith('Arrow')) onSelect(false);
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !form.hidden) hideForm();
+  });
+}
+
+init();

@@ -1,0 +1,10 @@
+// Package assets holds the browser side of citecheck: one stylesheet and one hand-written ES
+// module, embedded so the binary serves them without files on disk.
+package assets
+
+import "embed"
+
+// FS holds style.css and app.js, served under /assets/.
+//
+//go:embed style.css app.js
+var FS embed.FS

@@ -1,0 +1,225 @@
+package citecheck
+
+import (
+	"sort"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits that keep a bracket of numbers from being taken for a marker, and keep one marker from
+// expanding into millions of numbers.
+const (
+	maxRef        = 1_000_000 // a larger number is not a reference number
+	maxRangeWidth = 1000      // [1-5000] is not a marker
+	maxMarkerRefs = 1000      // nor is a list whose ranges add up to more numbers than this
+	maxRefDigits  = 7         // digits of maxRef
+)
+
+// ParseCitations finds every citation marker of text: a bracket holding a comma-separated list
+// of positive numbers and ranges, such as [30], [30, 31], [30,31], [30–32], [30-32] or
+// [30, 32–34]. Spaces (and no-break or thin spaces, and tabs) may surround the numbers; a range
+// takes a hyphen or any of U+2010–U+2014 or U+2212 and lists every number from its first to its
+// last. A number has no leading zero ([0], [07] are not markers) and is at most 1,000,000; a
+// descending range, a range of more than 1000 numbers or a marker of more than 1000 numbers in
+// all is not a marker. Anything else in brackets ([a], [citation needed], [sic], []) is not a
+// marker. A marker may be glued to the word before it, and [[46]] yields the inner [46].
+//
+// Start and End are the code point offsets of the whole bracket; Refs are ascending and unique.
+// The scan is linear in the length of text. The result is never nil.
+func ParseCitations(text string) []Citation {
+	cits := []Citation{}
+	cpByte, cp := 0, 0 // code point offset cp of byte offset cpByte, advanced lazily
+	var refs []int
+	for i := 0; i < len(text); {
+		if text[i] != '[' {
+			i++
+			continue
+		}
+		var end int
+		refs, end = parseMarker(text, i, refs[:0])
+		if end < 0 {
+			// The scan stopped at a byte that cannot be part of a marker's inside, which is
+			// never '[' before -end-1, so continuing there keeps the whole scan linear.
+			i = -end - 1
+			continue
+		}
+		cp += utf8.RuneCountInString(text[cpByte:i])
+		start := cp
+		cp += utf8.RuneCountInString(text[i:end])
+		cpByte = end
+		cits = append(cits, Citation{Start: start, End: cp, Refs: sortedUnique(refs)})
+		i = end
+	}
+	return cits
+}
+
+// parseMarker reads the marker opening at text[open] == '['. It returns the numbers and the byte
+// offset just after ']' or, when there is no marker, -p-1 where p is where reading stopped (at
+// least open+1).
+func parseMarker(text string, open int, refs []int) ([]int, int) {
+	i := open + 1
+	fail := func() ([]int, int) { return refs, -max(i, open+1) - 1 }
+	for {
+		i = skipInlineSpace(text, i)
+		lo, next, ok := readNumber(text, i)
+		if !ok {
+			return fail()
+		}
+		i = skipInlineSpace(text, next)
+		hi := lo
+		if w := dashWidth(text, i); w > 0 {
+			i = skipInlineSpace(text, i+w)
+			hi, next, ok = readNumber(text, i)
+			if !ok {
+				return fail()
+			}
+			i = skipInlineSpace(text, next)
+			if hi < lo || hi-lo+1 > maxRangeWidth {
+				return fail()
+			}
+		}
+		if len(refs)+hi-lo+1 > maxMarkerRefs {
+			return fail()
+		}
+		for n := lo; n <= hi; n++ {
+			refs = append(refs, n)
+		}
+		if i >= len(text) {
+			return fail()
+		}
+		switch text[i] {
+		case ']':
+			return refs, i + 1
+		case ',':
+			i++
+		default:
+			return fail()
+		}
+	}
+}
+
+// readNumber reads a positive decimal number without a leading zero at text[i].
+func readNumber(text string, i int) (n, next int, ok bool) {
+	j := i
+	for j < len(text) && text[j] >= '0' && text[j] <= '9' {
+		if j-i >= maxRefDigits {
+			return 0, j, false
+		}
+		n = n*10 + int(text[j]-'0')
+		j++
+	}
+	if j == i || text[i] == '0' || n > maxRef {
+		return 0, j, false
+	}
+	return n, j, true
+}
+
+// skipInlineSpace skips the spaces allowed around numbers inside a marker: never a line break.
+func skipInlineSpace(text string, i int) int {
+	for i < len(text) {
+		switch c := text[i]; {
+		case c == ' ' || c == '\t':
+			i++
+		case c >= utf8.RuneSelf:
+			r, w := utf8.DecodeRuneInString(text[i:])
+			if r != '\u00A0' && r != '\u2009' && r != '\u202F' {
+				return i
+			}
+			i += w
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// dashWidth returns the byte width of a range dash at text[i], or 0.
+func dashWidth(text string, i int) int {
+	if i >= len(text) {
+		return 0
+	}
+	if text[i] == '-' {
+		return 1
+	}
+	if text[i] < utf8.RuneSelf {
+		return 0
+	}
+	r, w := utf8.DecodeRuneInString(text[i:])
+	if (r >= '\u2010' && r <= '\u2014') || r == '\u2212' {
+		return w
+	}
+	return 0
+}
+
+// sortedUnique returns a fresh ascending copy of refs without duplicates.
+func sortedUnique(refs []int) []int {
+	out := append([]int{}, refs...)
+	sort.Ints(out)
+	k := 0
+	for i, r := range out {
+		if i == 0 || r != out[k-1] {
+			out[k] = r
+			k++
+		}
+	}
+	return out[:k]
+}
+
+// AttachedCitations returns the markers that bear on the span [start, end) of t: every marker
+// that overlaps the span, plus the run of markers right after it: from the span's end (or the
+// end of a marker that straddles it), white space is skipped (line breaks too, so a marker that
+// opens the next paragraph counts), then consecutive markers separated only by white space are
+// taken. cits must be sorted by Start and not overlap, as ParseCitations returns them.
+func AttachedCitations(t *Text, cits []Citation, start, end int) []Citation {
+	var out []Citation
+	k := sort.Search(len(cits), func(i int) bool { return cits[i].End > start })
+	pos := end
+	for ; k < len(cits) && cits[k].Start < end; k++ {
+		out = append(out, cits[k])
+		pos = max(pos, cits[k].End)
+	}
+	for k < len(cits) {
+		pos = skipSpace(t, pos)
+		if cits[k].Start < pos {
+			k++ // a marker overlapping the skipped space cannot happen with sorted markers; be safe
+			continue
+		}
+		if cits[k].Start != pos {
+			break
+		}
+		out = append(out, cits[k])
+		pos = cits[k].End
+		k++
+	}
+	if out == nil {
+		out = []Citation{}
+	}
+	return out
+}
+
+// skipSpace returns the code point offset of the first non-white-space code point at or after cp.
+func skipSpace(t *Text, cp int) int {
+	s := t.String()
+	for b := t.ByteOffset(cp); b < len(s); cp++ {
+		r, w := rune(s[b]), 1
+		if r >= utf8.RuneSelf {
+			r, w = utf8.DecodeRuneInString(s[b:])
+		}
+		if !unicode.IsSpace(r) {
+			break
+		}
+		b += w
+	}
+	return cp
+}
+
+// SuggestRefs returns the numbers carried by the markers that bear on the span [start, end), as
+// AttachedCitations finds them: ascending, unique, never nil. It is what the UI offers as the
+// refs of a new claim.
+func SuggestRefs(t *Text, cits []Citation, start, end int) []int {
+	var refs []int
+	for _, c := range AttachedCitations(t, cits, start, end) {
+		refs = append(refs, c.Refs...)
+	}
+	return sortedUnique(refs)
+}

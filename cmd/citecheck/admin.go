@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/store"
+)
+
+func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var cfg Config
+	fs := newFlagSet("user add", stderr, &cfg)
+	name := fs.String("name", "", "user name")
+	role := fs.String("role", "reviewer", "reviewer, editor or admin")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from stdin")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*name) == "" {
+		return errors.New("--name is required")
+	}
+	if !*pwStdin {
+		return errors.New("--password-stdin is required: pass the password on stdin")
+	}
+	r, err := citecheck.ParseRole(*role)
+	if err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	hash, err := citecheck.HashPassword(strings.TrimRight(line, "\r\n"))
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.CreateUser(ctx, strings.TrimSpace(*name), r, hash)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "added user %s (%s), id %d\n", u.Name, u.Role, u.ID)
+	return nil
+}
+
+func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg Config
+	fs := newFlagSet("token create", stderr, &cfg)
+	name := fs.String("user", "", "user name")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := store.Open(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, _, err := st.UserByName(ctx, *name)
+	if err != nil {
+		return err
+	}
+	tok, err := citecheck.NewToken()
+	if err != nil {
+		return err
+	}
+	if err := st.CreateToken(ctx, u.ID, citecheck.HashToken(tok)); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, tok)
+	return nil
+}
+
+func export(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg Config
+	fs := newFlagSet("export", stderr, &cfg)
+	id := fs.Int64("doc", 0, "document id")
+	format := fs.String("format", "native", "native or w3c")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *format != "native" && *format != "w3c" {
+		return fmt.Errorf("--format must be native or w3c, not %q", *format)
+	}
+	st, err := store.Open(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	doc, err := st.Document(ctx, *id)
+	if err != nil {
+		return err
+	}
+	claims, err := st.Claims(ctx, doc.ID, citecheck.ClaimFilter{})
+	if err != nil {
+		return err
+	}
+	ex := citecheck.BuildExport(doc, claims, st.Now())
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if *format == "w3c" {
+		return enc.Encode(citecheck.BuildW3C(ex))
+	}
+	return enc.Encode(ex)
+}

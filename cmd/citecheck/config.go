@@ -1,0 +1,59 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/citecheck/citecheck"
+)
+
+// Config is every setting of citecheck, filled from flags and CITECHECK_* environment
+// variables (flags win).
+type Config struct {
+	DB            string
+	Addr          string
+	MaxTextBytes  int
+	SessionKey    string // CITECHECK_SESSION_KEY; else generated once and kept in the database
+	AdminPassword string // CITECHECK_ADMIN_PASSWORD; used only when the database has no users
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// newFlagSet makes a flag set for a subcommand with the --db flag every command takes.
+func newFlagSet(name string, stderr io.Writer, cfg *Config) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DB, "db", envOr("CITECHECK_DB", "data/citecheck.db"), "SQLite database file (CITECHECK_DB)")
+	return fs
+}
+
+func loadServeConfig(args []string, stderr io.Writer) (Config, error) {
+	var cfg Config
+	fs := newFlagSet("serve", stderr, &cfg)
+	fs.StringVar(&cfg.Addr, "addr", envOr("CITECHECK_ADDR", "127.0.0.1:8080"), "listen address (CITECHECK_ADDR)")
+	maxText, err := strconv.Atoi(envOr("CITECHECK_MAX_TEXT_BYTES", strconv.Itoa(citecheck.DefaultMaxTextBytes)))
+	if err != nil {
+		return cfg, err
+	}
+	fs.IntVar(&cfg.MaxTextBytes, "max-text-bytes", maxText, "largest document text in bytes (CITECHECK_MAX_TEXT_BYTES)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	cfg.SessionKey = os.Getenv("CITECHECK_SESSION_KEY")
+	cfg.AdminPassword = os.Getenv("CITECHECK_ADMIN_PASSWORD")
+	return cfg, nil
+}
+
+func mask(s string) string {
+	if s == "" {
+		return "(unset)"
+	}
+	return "(set)"
+}

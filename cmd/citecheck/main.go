@@ -1,0 +1,64 @@
+// Command citecheck is the citecheck server and its administration tools, in one binary.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+const usage = `usage: citecheck COMMAND [flags]
+
+commands:
+  serve [--addr 127.0.0.1:8080]                          run the server
+  user add --name NAME --role ROLE --password-stdin      add a user
+  token create --user NAME                               print a new API token
+  export --doc ID [--format native|w3c]                  print a document's export
+
+every command takes --db PATH (default data/citecheck.db, or CITECHECK_DB)
+`
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "citecheck: "+oneLine(err.Error()))
+		}
+		os.Exit(1)
+	}
+}
+
+func oneLine(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ") }
+
+// run dispatches a subcommand; it is separate from main so that tests can call it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		return serve(ctx, rest, stdout, stderr)
+	case "user":
+		if len(rest) == 0 || rest[0] != "add" {
+			return errors.New("usage: citecheck user add --name NAME --role ROLE --password-stdin")
+		}
+		return userAdd(ctx, rest[1:], stdin, stdout, stderr)
+	case "token":
+		if len(rest) == 0 || rest[0] != "create" {
+			return errors.New("usage: citecheck token create --user NAME")
+		}
+		return tokenCreate(ctx, rest[1:], stdout, stderr)
+	case "export":
+		return export(ctx, rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/handlers"
+	"github.com/citecheck/citecheck/store"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := loadServeConfig(args, stderr)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	logger.Info("config", "db", cfg.DB, "addr", cfg.Addr, "max_text_bytes", cfg.MaxTextBytes,
+		"session_key", mask(cfg.SessionKey), "admin_password", mask(cfg.AdminPassword))
+	st, err := store.Open(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := ensureAdmin(ctx, st, cfg.AdminPassword, stdout); err != nil {
+		return err
+	}
+	key := []byte(cfg.SessionKey)
+	if len(key) == 0 {
+		if key, err = st.SessionKey(ctx); err != nil {
+			return err
+		}
+	} else if len(key) < 32 {
+		return errors.New("CITECHECK_SESSION_KEY must be at least 32 bytes")
+	}
+	e, err := handlers.New(st, handlers.Config{MaxTextBytes: cfg.MaxTextBytes, SessionKey: key, Logger: logger})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("listening", "url", "http://"+ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// ensureAdmin creates the first user, admin, on a database with none, and prints its password
+// once unless it came from CITECHECK_ADMIN_PASSWORD.
+func ensureAdmin(ctx context.Context, st *store.Store, password string, stdout io.Writer) error {
+	n, err := st.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	generated := password == ""
+	if generated {
+		tok, err := citecheck.NewToken()
+		if err != nil {
+			return err
+		}
+		password = tok[3:23]
+	}
+	hash, err := citecheck.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if _, err := st.CreateUser(ctx, "admin", citecheck.RoleAdmin, hash); err != nil {
+		return err
+	}
+	if generated {
+		fmt.Fprintf(stdout, "created user admin with password %s (shown once; change it)\n", password)
+	} else {
+		fmt.Fprintln(stdout, "created user admin with the password from CITECHECK_ADMIN_PASSWORD")
+	}
+	return nil
+}

@@ -1,0 +1,180 @@
+package citecheck
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// ExportFormat names the native export format; OffsetUnit says what its offsets count.
+const (
+	ExportFormat = "citecheck/v1"
+	OffsetUnit   = "codepoint"
+)
+
+// Export is the native JSON export of one document with its citations and claims.
+type Export struct {
+	Format     string         `json:"format"`
+	ExportedAt time.Time      `json:"exported_at"`
+	OffsetUnit string         `json:"offset_unit"`
+	Document   ExportDocument `json:"document"`
+	Citations  []Citation     `json:"citations"`
+	Claims     []Claim        `json:"claims"`
+	Summary    ExportSummary  `json:"summary"`
+}
+
+// ExportDocument is the document part of an export.
+type ExportDocument struct {
+	ID         int64  `json:"id"`
+	Title      string `json:"title"`
+	Text       string `json:"text"`
+	TextSHA256 string `json:"text_sha256"`
+	Length     int    `json:"length"`
+}
+
+// ExportSummary counts the claims and citation coverage of an export.
+type ExportSummary struct {
+	Claims   int            `json:"claims"`
+	ByStatus map[Status]int `json:"by_status"`
+	ByReview map[Review]int `json:"by_review"`
+	Markers  int            `json:"markers"`
+	Covered  int            `json:"covered"`
+}
+
+// BuildExport assembles the native export. claims are the document's claims in text order;
+// their checks are filled here so the export says what the server says.
+func BuildExport(doc *Document, claims []Claim, now time.Time) *Export {
+	t := NewText(doc.Text)
+	out := make([]Claim, len(claims))
+	for i := range claims {
+		out[i] = claims[i]
+		out[i].Checks = ClaimChecks(t, doc.Citations, &out[i])
+	}
+	check := CheckDocument(t, doc.Citations, out)
+	cits := doc.Citations
+	if cits == nil {
+		cits = []Citation{}
+	}
+	return &Export{
+		Format:     ExportFormat,
+		ExportedAt: now.UTC(),
+		OffsetUnit: OffsetUnit,
+		Document: ExportDocument{ID: doc.ID, Title: doc.Title, Text: doc.Text,
+			TextSHA256: doc.TextSHA256, Length: doc.Length},
+		Citations: cits,
+		Claims:    out,
+		Summary: ExportSummary{Claims: len(out), ByStatus: check.ByStatus, ByReview: check.ByReview,
+			Markers: check.Markers, Covered: check.Covered},
+	}
+}
+
+// W3CCollection is a W3C Web Annotation AnnotationCollection (JSON-LD) holding one page.
+type W3CCollection struct {
+	Context []any       `json:"@context"`
+	ID      string      `json:"id"`
+	Type    string      `json:"type"`
+	Label   string      `json:"label"`
+	Total   int         `json:"total"`
+	First   W3CPage     `json:"first"`
+	Source  W3CTextInfo `json:"citecheck:source"`
+}
+
+// W3CTextInfo describes the annotated text so a consumer can check it has the same one.
+type W3CTextInfo struct {
+	ID         string `json:"id"`
+	Type       string `json:"type"`
+	Format     string `json:"format"`
+	TextSHA256 string `json:"citecheck:textSha256"`
+	Length     int    `json:"citecheck:length"`
+	OffsetUnit string `json:"citecheck:offsetUnit"`
+}
+
+// W3CPage is an AnnotationPage.
+type W3CPage struct {
+	Type  string          `json:"type"`
+	Items []W3CAnnotation `json:"items"`
+}
+
+// W3CAnnotation is one claim as a Web Annotation.
+type W3CAnnotation struct {
+	ID         string    `json:"id"`
+	Type       string    `json:"type"`
+	Motivation string    `json:"motivation"`
+	Created    time.Time `json:"created"`
+	Modified   time.Time `json:"modified"`
+	Creator    W3CAgent  `json:"creator"`
+	Body       []W3CBody `json:"body"`
+	Target     W3CTarget `json:"target"`
+}
+
+// W3CAgent is the person who made an annotation.
+type W3CAgent struct {
+	Type string `json:"type"`
+	Name string `json:"name"`
+}
+
+// W3CBody is a TextualBody; purpose says whether it is a ref, the verdict, the review or a note.
+type W3CBody struct {
+	Type    string `json:"type"`
+	Purpose string `json:"purpose"`
+	Value   string `json:"value"`
+}
+
+// W3CTarget points into the text with a quote selector and a position selector.
+type W3CTarget struct {
+	Source   string        `json:"source"`
+	Selector []W3CSelector `json:"selector"`
+}
+
+// W3CSelector is a TextQuoteSelector or a TextPositionSelector.
+type W3CSelector struct {
+	Type   string `json:"type"`
+	Exact  string `json:"exact,omitempty"`
+	Prefix string `json:"prefix,omitempty"`
+	Suffix string `json:"suffix,omitempty"`
+	Start  *int   `json:"start,omitempty"`
+	End    *int   `json:"end,omitempty"`
+}
+
+// BuildW3C turns a native export into a Web Annotation collection. Offsets count code points,
+// as the TextPositionSelector of the model does.
+func BuildW3C(ex *Export) *W3CCollection {
+	source := fmt.Sprintf("urn:citecheck:document:%d", ex.Document.ID)
+	items := make([]W3CAnnotation, 0, len(ex.Claims))
+	for _, c := range ex.Claims {
+		start, end := c.Start, c.End
+		body := make([]W3CBody, 0, len(c.Refs)+3)
+		for _, r := range c.Refs {
+			body = append(body, W3CBody{Type: "TextualBody", Purpose: "linking", Value: "[" + strconv.Itoa(r) + "]"})
+		}
+		body = append(body,
+			W3CBody{Type: "TextualBody", Purpose: "assessing", Value: string(c.Status)},
+			W3CBody{Type: "TextualBody", Purpose: "moderating", Value: string(c.Review)})
+		if c.Note != "" {
+			body = append(body, W3CBody{Type: "TextualBody", Purpose: "commenting", Value: c.Note})
+		}
+		items = append(items, W3CAnnotation{
+			ID:         fmt.Sprintf("urn:citecheck:claim:%d", c.ID),
+			Type:       "Annotation",
+			Motivation: "assessing",
+			Created:    c.CreatedAt,
+			Modified:   c.UpdatedAt,
+			Creator:    W3CAgent{Type: "Person", Name: c.CreatedBy},
+			Body:       body,
+			Target: W3CTarget{Source: source, Selector: []W3CSelector{
+				{Type: "TextQuoteSelector", Exact: c.Quote, Prefix: c.Prefix, Suffix: c.Suffix},
+				{Type: "TextPositionSelector", Start: &start, End: &end},
+			}},
+		})
+	}
+	return &W3CCollection{
+		Context: []any{"http://www.w3.org/ns/anno.jsonld"},
+		ID:      source + ":claims",
+		Type:    "AnnotationCollection",
+		Label:   ex.Document.Title,
+		Total:   len(items),
+		First:   W3CPage{Type: "AnnotationPage", Items: items},
+		Source: W3CTextInfo{ID: source, Type: "Text", Format: "text/plain",
+			TextSHA256: ex.Document.TextSHA256, Length: ex.Document.Length, OffsetUnit: OffsetUnit},
+	}
+}

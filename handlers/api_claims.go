@@ -1,0 +1,316 @@
+package handlers
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/citecheck/citecheck"
+)
+
+type createClaimRequest struct {
+	Start  *int    `json:"start"`
+	End    *int    `json:"end"`
+	Quote  *string `json:"quote"`
+	Refs   []int   `json:"refs"`
+	Status string  `json:"status"`
+	Note   string  `json:"note"`
+}
+
+type updateClaimRequest struct {
+	Version *int    `json:"version"`
+	Start   *int    `json:"start"`
+	End     *int    `json:"end"`
+	Refs    *[]int  `json:"refs"`
+	Status  *string `json:"status"`
+	Note    *string `json:"note"`
+}
+
+// withChecks fills the citation checks of claims against their document.
+func withChecks(d *loadedDocument, claims ...*citecheck.Claim) {
+	for _, cl := range claims {
+		cl.Checks = citecheck.ClaimChecks(d.text, d.doc.Citations, cl)
+	}
+}
+
+func parseClaimFilter(c echo.Context) (citecheck.ClaimFilter, error) {
+	var f citecheck.ClaimFilter
+	var err error
+	if v := c.QueryParam("status"); v != "" {
+		if f.Status, err = citecheck.ParseStatus(v); err != nil {
+			return f, err
+		}
+	}
+	if v := c.QueryParam("review"); v != "" {
+		if f.Review, err = citecheck.ParseReview(v); err != nil {
+			return f, err
+		}
+	}
+	if v := c.QueryParam("ref"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return f, citecheck.FieldErrorf(citecheck.ECodeInvalidRefs, "ref", "ref must be a positive integer, not %q", v)
+		}
+		f.Ref = n
+	}
+	return f, nil
+}
+
+func (s *Server) listClaims(c echo.Context) error {
+	d, err := s.documentFromPath(c)
+	if err != nil {
+		return err
+	}
+	f, err := parseClaimFilter(c)
+	if err != nil {
+		return err
+	}
+	claims, err := s.store.Claims(c.Request().Context(), d.doc.ID, f)
+	if err != nil {
+		return err
+	}
+	if claims == nil {
+		claims = []citecheck.Claim{}
+	}
+	for i := range claims {
+		withChecks(d, &claims[i])
+	}
+	return c.JSON(http.StatusOK, map[string]any{"claims": claims})
+}
+
+// claimInput is a new claim as asked for, before validation.
+type claimInput struct {
+	start, end int
+	quote      *string
+	refs       []int
+	status     string
+	note       string
+}
+
+// buildClaim validates a new claim against its document and fills quote, prefix and suffix.
+func buildClaim(d *loadedDocument, in claimInput, by int64) (*citecheck.Claim, error) {
+	if err := citecheck.ValidateSpan(d.text, in.start, in.end); err != nil {
+		return nil, err
+	}
+	if in.quote != nil {
+		if err := citecheck.CheckQuote(d.text, in.start, in.end, *in.quote); err != nil {
+			return nil, err
+		}
+	}
+	refs, err := citecheck.NormalizeRefs(in.refs)
+	if err != nil {
+		return nil, err
+	}
+	status, err := citecheck.ParseStatus(in.status)
+	if err != nil {
+		return nil, err
+	}
+	if err := validateNote(in.note); err != nil {
+		return nil, err
+	}
+	cl := &citecheck.Claim{DocumentID: d.doc.ID, Start: in.start, End: in.end, Refs: refs,
+		Status: status, Note: in.note, CreatedByID: by}
+	citecheck.FillQuote(d.text, cl)
+	return cl, nil
+}
+
+func (s *Server) createClaim(c echo.Context) error {
+	d, err := s.documentFromPath(c)
+	if err != nil {
+		return err
+	}
+	var req createClaimRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Start == nil {
+		return citecheck.FieldErrorf(citecheck.ECodeOffsetOutOfRange, "start", "start is required")
+	}
+	if req.End == nil {
+		return citecheck.FieldErrorf(citecheck.ECodeOffsetOutOfRange, "end", "end is required")
+	}
+	cl, err := buildClaim(d, claimInput{start: *req.Start, end: *req.End, quote: req.Quote,
+		refs: req.Refs, status: req.Status, note: req.Note}, currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	cl, err = s.store.CreateClaim(c.Request().Context(), cl)
+	if err != nil {
+		return err
+	}
+	withChecks(d, cl)
+	return c.JSON(http.StatusCreated, cl)
+}
+
+// claimFromPath loads the claim of the path and its document.
+func (s *Server) claimFromPath(c echo.Context) (*citecheck.Claim, *loadedDocument, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	cl, err := s.store.Claim(c.Request().Context(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := s.loadDocument(c.Request().Context(), cl.DocumentID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cl, d, nil
+}
+
+func (s *Server) getClaim(c echo.Context) error {
+	cl, d, err := s.claimFromPath(c)
+	if err != nil {
+		return err
+	}
+	withChecks(d, cl)
+	return c.JSON(http.StatusOK, cl)
+}
+
+// claimChange is an edit as asked for; nil fields stay as they are.
+type claimChange struct {
+	start, end *int
+	refs       *[]int
+	status     *string
+	note       *string
+}
+
+// applyClaimChange validates and applies a change inside the store's transaction. A change of
+// span, refs or status sends a reviewed claim back to pending; a change of note alone does not.
+func applyClaimChange(d *loadedDocument, ch claimChange) func(*citecheck.Claim) error {
+	return func(cl *citecheck.Claim) error {
+		start, end := cl.Start, cl.End
+		if ch.start != nil {
+			start = *ch.start
+		}
+		if ch.end != nil {
+			end = *ch.end
+		}
+		if err := citecheck.ValidateSpan(d.text, start, end); err != nil {
+			return err
+		}
+		refs := cl.Refs
+		if ch.refs != nil {
+			var err error
+			if refs, err = citecheck.NormalizeRefs(*ch.refs); err != nil {
+				return err
+			}
+		}
+		status := cl.Status
+		if ch.status != nil {
+			var err error
+			if status, err = citecheck.ParseStatus(*ch.status); err != nil {
+				return err
+			}
+		}
+		if ch.note != nil {
+			if err := validateNote(*ch.note); err != nil {
+				return err
+			}
+			cl.Note = *ch.note
+		}
+		substantive := start != cl.Start || end != cl.End || status != cl.Status || !slices.Equal(refs, cl.Refs)
+		cl.Start, cl.End, cl.Refs, cl.Status = start, end, refs, status
+		citecheck.FillQuote(d.text, cl)
+		if substantive && cl.Review != citecheck.ReviewPending {
+			cl.Review = citecheck.ReviewPending
+			cl.ReviewComment = ""
+			cl.ReviewedBy = nil
+			cl.ReviewedAt = nil
+		}
+		return nil
+	}
+}
+
+func (s *Server) updateClaim(c echo.Context) error {
+	cl, d, err := s.claimFromPath(c)
+	if err != nil {
+		return err
+	}
+	var req updateClaimRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Version == nil {
+		return citecheck.FieldErrorf(citecheck.ECodeInvalid, "version", "version is required: send the version you last read")
+	}
+	ch := claimChange{start: req.Start, end: req.End, refs: req.Refs, status: req.Status, note: req.Note}
+	updated, err := s.store.UpdateClaim(c.Request().Context(), cl.ID, *req.Version, currentUser(c).ID, applyClaimChange(d, ch))
+	if err != nil {
+		if citecheck.ErrorCode(err) == citecheck.ECodeConflict {
+			return s.conflict(c, d, cl.ID, err)
+		}
+		return err
+	}
+	withChecks(d, updated)
+	return c.JSON(http.StatusOK, updated)
+}
+
+// conflict answers 409 with the claim as it now stands, so the client can merge and retry.
+func (s *Server) conflict(c echo.Context, d *loadedDocument, id int64, cause error) error {
+	current, err := s.store.Claim(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	withChecks(d, current)
+	_, detail := s.toDetail(c, cause)
+	return c.JSON(http.StatusConflict, map[string]any{"error": detail, "claim": current})
+}
+
+func (s *Server) deleteClaim(c echo.Context) error {
+	if err := s.removeClaim(c); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// removeClaim deletes the claim of the path: editors, admins and its creator may.
+func (s *Server) removeClaim(c echo.Context) error {
+	cl, _, err := s.claimFromPath(c)
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	if !u.Role.CanReview() && cl.CreatedByID != u.ID {
+		return citecheck.Errorf(citecheck.ECodeForbidden, "only editors, admins and its creator may delete a claim")
+	}
+	return s.store.DeleteClaim(c.Request().Context(), cl.ID)
+}
+
+func (s *Server) suggestRefs(c echo.Context) error {
+	d, err := s.documentFromPath(c)
+	if err != nil {
+		return err
+	}
+	start, err := queryInt(c, "start")
+	if err != nil {
+		return err
+	}
+	end, err := queryInt(c, "end")
+	if err != nil {
+		return err
+	}
+	if err := citecheck.ValidateSpan(d.text, start, end); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"start": start, "end": end,
+		"quote": d.text.Slice(start, end),
+		"refs":  citecheck.SuggestRefs(d.text, d.doc.Citations, start, end),
+	})
+}
+
+func (s *Server) checkDocument(c echo.Context) error {
+	d, err := s.documentFromPath(c)
+	if err != nil {
+		return err
+	}
+	claims, err := s.store.Claims(c.Request().Context(), d.doc.ID, citecheck.ClaimFilter{})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, citecheck.CheckDocument(d.text, d.doc.Citations, claims))
+}

@@ -1,0 +1,107 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/citecheck/citecheck"
+)
+
+type createDocumentRequest struct {
+	Title string  `json:"title"`
+	Text  *string `json:"text"`
+}
+
+func (s *Server) listDocuments(c echo.Context) error {
+	docs, err := s.store.Documents(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if docs == nil {
+		docs = []citecheck.DocumentSummary{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"documents": docs})
+}
+
+func (s *Server) createDocument(c echo.Context) error {
+	var req createDocumentRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Text == nil {
+		return citecheck.FieldErrorf(citecheck.ECodeEmptyText, "text", "text is required")
+	}
+	doc, err := s.newDocument(c, req.Title, *req.Text)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, doc)
+}
+
+// newDocument normalises and checks a text, parses its citation markers once, and stores it.
+func (s *Server) newDocument(c echo.Context, title, raw string) (*citecheck.Document, error) {
+	text, err := citecheck.NormalizeText(raw, s.cfg.MaxTextBytes)
+	if err != nil {
+		return nil, err
+	}
+	title, err = titleFor(title, text)
+	if err != nil {
+		return nil, err
+	}
+	t := citecheck.NewText(text)
+	doc := &citecheck.Document{
+		Title:       title,
+		Text:        text,
+		TextSHA256:  citecheck.TextSHA256(text),
+		Length:      t.Len(),
+		Citations:   citecheck.ParseCitations(text),
+		CreatedByID: currentUser(c).ID,
+	}
+	doc, err = s.store.CreateDocument(c.Request().Context(), doc)
+	if err != nil {
+		return nil, err
+	}
+	s.docs.put(&loadedDocument{doc: doc, text: t})
+	return doc, nil
+}
+
+func (s *Server) getDocument(c echo.Context) error {
+	d, err := s.documentFromPath(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d.doc)
+}
+
+func (s *Server) documentFromPath(c echo.Context) (*loadedDocument, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.loadDocument(c.Request().Context(), id)
+}
+
+func (s *Server) deleteDocument(c echo.Context) error {
+	if err := s.removeDocument(c); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// removeDocument deletes the document of the path: editors, admins and its creator may.
+func (s *Server) removeDocument(c echo.Context) error {
+	d, err := s.documentFromPath(c)
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	if !u.Role.CanReview() && d.doc.CreatedByID != u.ID {
+		return citecheck.Errorf(citecheck.ECodeForbidden, "only editors, admins and its creator may delete a document")
+	}
+	if err := s.store.DeleteDocument(c.Request().Context(), d.doc.ID); err != nil {
+		return err
+	}
+	s.docs.forget(d.doc.ID)
+	return nil
+}

@@ -1,0 +1,112 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/citecheck/citecheck"
+)
+
+// decodeJSON reads a whole JSON body into v. It refuses invalid UTF-8 (which encoding/json
+// would silently replace), unknown fields, trailing data and wrong types, each with a clear
+// message, before anything is changed.
+func decodeJSON(c echo.Context, v any) error {
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			return citecheck.Errorf(citecheck.ECodeTooLarge, "request body is too large")
+		}
+		return citecheck.Errorf(citecheck.ECodeMalformed, "cannot read request body: %v", err)
+	}
+	if !utf8.Valid(body) {
+		return citecheck.Errorf(citecheck.ECodeInvalidUTF8, "request body is not valid UTF-8")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return citecheck.Errorf(citecheck.ECodeMalformed, "request body is empty; send a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return citecheck.FieldErrorf(citecheck.ECodeMalformed, te.Field, "field %q must be a %s", te.Field, te.Type.String())
+		}
+		return citecheck.Errorf(citecheck.ECodeMalformed, "malformed JSON: %v", err)
+	}
+	if dec.More() {
+		return citecheck.Errorf(citecheck.ECodeMalformed, "malformed JSON: data after the object")
+	}
+	return nil
+}
+
+// pathID parses the :id path parameter.
+func pathID(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, citecheck.Errorf(citecheck.ECodeNotFound, "%q is not a valid id", c.Param("id"))
+	}
+	return id, nil
+}
+
+// queryInt parses an integer query parameter that must be present.
+func queryInt(c echo.Context, name string) (int, error) {
+	v := c.QueryParam(name)
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, citecheck.FieldErrorf(citecheck.ECodeInvalid, name, "query parameter %s must be an integer, not %q", name, v)
+	}
+	return n, nil
+}
+
+// validateNote keeps notes printable and bounded.
+func validateNote(note string) error {
+	const maxNote = 10000
+	if utf8.RuneCountInString(note) > maxNote {
+		return citecheck.FieldErrorf(citecheck.ECodeInvalid, "note", "note is longer than %d characters", maxNote)
+	}
+	for i, r := range note {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' {
+			return citecheck.FieldErrorf(citecheck.ECodeControlChar, "note", "note holds control character U+%04X at byte %d", r, i)
+		}
+	}
+	return nil
+}
+
+// titleFor trims a title, or takes the text's first line when none is given.
+func titleFor(title, text string) (string, error) {
+	if !utf8.ValidString(title) {
+		return "", citecheck.FieldErrorf(citecheck.ECodeInvalidUTF8, "title", "title is not valid UTF-8")
+	}
+	t := []rune(trimSpace(title))
+	if len(t) == 0 {
+		first := text
+		if i := bytes.IndexByte([]byte(text), '\n'); i >= 0 {
+			first = text[:i]
+		}
+		t = []rune(trimSpace(first))
+		if len(t) > 80 {
+			t = append(t[:79], '…')
+		}
+	}
+	if len(t) > 300 {
+		return "", citecheck.FieldErrorf(citecheck.ECodeInvalid, "title", "title is longer than 300 characters")
+	}
+	for _, r := range t {
+		if r < 0x20 || r == 0x7f {
+			return "", citecheck.FieldErrorf(citecheck.ECodeControlChar, "title", "title holds control character U+%04X", r)
+		}
+	}
+	if len(t) == 0 {
+		return "Untitled", nil
+	}
+	return string(t), nil
+}
+
+func trimSpace(s string) string { return string(bytes.TrimSpace([]byte(s))) }

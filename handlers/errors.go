@@ -1,0 +1,97 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/citecheck/citecheck"
+)
+
+// errorBody is the JSON shape of every API error.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+// statusOf maps a domain error code to its HTTP status: the one place where this is decided.
+func statusOf(code string) int {
+	switch code {
+	case citecheck.ECodeMalformed, citecheck.ECodeInvalidUTF8:
+		return http.StatusBadRequest
+	case citecheck.ECodeUnauthorized:
+		return http.StatusUnauthorized
+	case citecheck.ECodeForbidden, citecheck.ECodeOwnClaim, codeCSRF:
+		return http.StatusForbidden
+	case citecheck.ECodeNotFound:
+		return http.StatusNotFound
+	case citecheck.ECodeConflict:
+		return http.StatusConflict
+	case citecheck.ECodeTooLarge, citecheck.ECodeTextTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case "internal":
+		return http.StatusInternalServerError
+	default:
+		return http.StatusUnprocessableEntity
+	}
+}
+
+// codeCSRF marks a refused CSRF token.
+const codeCSRF = "csrf"
+
+// httpErrorCodes names Echo's own errors (unknown routes, body limits) in the API's vocabulary.
+var httpErrorCodes = map[int]string{
+	http.StatusBadRequest:            citecheck.ECodeMalformed,
+	http.StatusUnauthorized:          citecheck.ECodeUnauthorized,
+	http.StatusForbidden:             citecheck.ECodeForbidden,
+	http.StatusNotFound:              citecheck.ECodeNotFound,
+	http.StatusMethodNotAllowed:      "method-not-allowed",
+	http.StatusRequestEntityTooLarge: citecheck.ECodeTooLarge,
+}
+
+// toDetail turns any error into a status and an API error detail. Internal errors are logged
+// and reported without their text.
+func (s *Server) toDetail(c echo.Context, err error) (int, errorDetail) {
+	var de *citecheck.Error
+	if errors.As(err, &de) {
+		return statusOf(de.Code), errorDetail{Code: de.Code, Message: de.Message, Field: de.Field}
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		code, ok := httpErrorCodes[he.Code]
+		if !ok {
+			code = "http-error"
+		}
+		msg, _ := he.Message.(string)
+		if msg == "" {
+			msg = http.StatusText(he.Code)
+		}
+		return he.Code, errorDetail{Code: code, Message: strings.ToLower(msg[:1]) + msg[1:]}
+	}
+	s.log.Error("internal error", "path", c.Request().URL.Path, "err", err)
+	return http.StatusInternalServerError, errorDetail{Code: "internal", Message: "internal server error"}
+}
+
+// handleError is Echo's error handler: JSON under /api and /healthz, an HTML page elsewhere.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, detail := s.toDetail(c, err)
+	if isAPI(c) {
+		_ = c.JSON(status, errorBody{Error: detail})
+		return
+	}
+	_ = s.renderError(c, status, detail.Message)
+}
+
+func isAPI(c echo.Context) bool {
+	return strings.HasPrefix(c.Request().URL.Path, "/api/")
+}

@@ -1,0 +1,219 @@
+package handlers
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/views"
+)
+
+func (s *Server) documentsPage(c echo.Context) error {
+	return s.renderDocuments(c, http.StatusOK, views.NewDocumentForm{})
+}
+
+func (s *Server) renderDocuments(c echo.Context, status int, form views.NewDocumentForm) error {
+	docs, err := s.store.Documents(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.render(c, status, views.DocumentsPage(s.page(c, "Documents"), docs, form))
+}
+
+// createDocumentPage takes the new-document form: pasted text, or an uploaded .txt file.
+func (s *Server) createDocumentPage(c echo.Context) error {
+	form := views.NewDocumentForm{Title: c.FormValue("title"), Text: c.FormValue("text")}
+	text := form.Text
+	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
+		if fh.Size > int64(s.cfg.MaxTextBytes)+3 {
+			form.Error = fmt.Sprintf("The file is larger than the limit of %d bytes.", s.cfg.MaxTextBytes)
+			return s.renderDocuments(c, http.StatusRequestEntityTooLarge, form)
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		b, err := io.ReadAll(f)
+		if err != nil {
+			return err
+		}
+		text = string(b)
+		if form.Title == "" {
+			form.Title = strings.TrimSuffix(fh.Filename, ".txt")
+		}
+	}
+	doc, err := s.newDocument(c, form.Title, text)
+	if err != nil {
+		if citecheck.ErrorCode(err) == "internal" {
+			return err
+		}
+		status, detail := s.toDetail(c, err)
+		form.Error = detail.Message
+		return s.renderDocuments(c, status, form)
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d", doc.ID))
+}
+
+func (s *Server) documentPage(c echo.Context) error {
+	return s.renderDocument(c, http.StatusOK, "")
+}
+
+// renderDocument shows a document with every claim highlighted; errMsg reports a refused form.
+func (s *Server) renderDocument(c echo.Context, status int, errMsg string) error {
+	d, err := s.documentFromPath(c)
+	if err != nil {
+		return err
+	}
+	claims, err := s.store.Claims(c.Request().Context(), d.doc.ID, citecheck.ClaimFilter{})
+	if err != nil {
+		return err
+	}
+	filter := c.QueryParam("status")
+	v := views.DocumentView{Doc: d.doc, StatusFilter: filter, Summary: citecheck.CountClaims(claims)}
+	check := citecheck.CheckDocument(d.text, d.doc.Citations, claims)
+	v.Markers, v.Covered, v.UncoveredCount = check.Markers, check.Covered, len(check.Uncovered)
+	v.Runs = buildRuns(d, claims)
+	for i := range claims {
+		if filter != "" && string(claims[i].Status) != filter {
+			continue
+		}
+		withChecks(d, &claims[i])
+		v.Claims = append(v.Claims, views.ClaimItem{Claim: claims[i], RefsText: joinInts(claims[i].Refs, ", ")})
+	}
+	p := s.page(c, d.doc.Title)
+	p.Error = errMsg
+	return s.render(c, status, views.DocumentPage(p, v))
+}
+
+// buildRuns shapes the domain's text segments into the runs the view renders, one span each.
+func buildRuns(d *loadedDocument, claims []citecheck.Claim) []views.Run {
+	segs := citecheck.Segments(d.text, d.doc.Citations, claims)
+	runs := make([]views.Run, len(segs))
+	for i, sg := range segs {
+		r := views.Run{Start: sg.Start, Text: sg.Text}
+		if sg.Marker >= 0 {
+			r.MarkerRefs = joinInts(d.doc.Citations[sg.Marker].Refs, " ")
+		}
+		for _, ci := range sg.Claims {
+			cl := &claims[ci]
+			r.Claims = append(r.Claims, views.ClaimRef{ID: cl.ID, Status: cl.Status, Review: cl.Review})
+		}
+		for _, ci := range sg.First {
+			r.Anchors = append(r.Anchors, claims[ci].ID)
+		}
+		runs[i] = r
+	}
+	return runs
+}
+
+func joinInts(ns []int, sep string) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, sep)
+}
+
+// parseRefsField reads "30, 31" or "30 31" from a form field.
+func parseRefsField(v string) ([]int, error) {
+	fields := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == ';' || r == '\t' })
+	refs := make([]int, 0, len(fields))
+	for _, f := range fields {
+		n, err := strconv.Atoi(strings.Trim(f, "[]"))
+		if err != nil {
+			return nil, citecheck.FieldErrorf(citecheck.ECodeInvalidRefs, "refs", "%q is not a reference number", f)
+		}
+		refs = append(refs, n)
+	}
+	return refs, nil
+}
+
+// formError re-renders the document page with a refused form's message, or passes on an
+// internal error.
+func (s *Server) formError(c echo.Context, docID int64, err error) error {
+	if citecheck.ErrorCode(err) == "internal" {
+		return err
+	}
+	status, detail := s.toDetail(c, err)
+	c.SetParamNames("id")
+	c.SetParamValues(strconv.FormatInt(docID, 10))
+	if detail.Code == citecheck.ECodeNotFound {
+		return err
+	}
+	return s.renderDocument(c, status, detail.Message)
+}
+
+// createClaimPage takes the no-JavaScript claim form, with offsets typed in.
+func (s *Server) createClaimPage(c echo.Context) error {
+	d, err := s.documentFromPath(c)
+	if err != nil {
+		return err
+	}
+	in := claimInput{status: c.FormValue("status"), note: c.FormValue("note")}
+	if in.start, err = strconv.Atoi(strings.TrimSpace(c.FormValue("start"))); err != nil {
+		return s.formError(c, d.doc.ID, citecheck.FieldErrorf(citecheck.ECodeOffsetOutOfRange, "start", "start must be a number"))
+	}
+	if in.end, err = strconv.Atoi(strings.TrimSpace(c.FormValue("end"))); err != nil {
+		return s.formError(c, d.doc.ID, citecheck.FieldErrorf(citecheck.ECodeOffsetOutOfRange, "end", "end must be a number"))
+	}
+	if in.refs, err = parseRefsField(c.FormValue("refs")); err != nil {
+		return s.formError(c, d.doc.ID, err)
+	}
+	cl, err := buildClaim(d, in, currentUser(c).ID)
+	if err == nil {
+		cl, err = s.store.CreateClaim(c.Request().Context(), cl)
+	}
+	if err != nil {
+		return s.formError(c, d.doc.ID, err)
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d#c-%d", d.doc.ID, cl.ID))
+}
+
+// updateClaimPage takes the edit form of a claim in the side panel.
+func (s *Server) updateClaimPage(c echo.Context) error {
+	cl, d, err := s.claimFromPath(c)
+	if err != nil {
+		return err
+	}
+	version, err := strconv.Atoi(c.FormValue("version"))
+	if err != nil {
+		return s.formError(c, d.doc.ID, citecheck.FieldErrorf(citecheck.ECodeInvalid, "version", "version is missing"))
+	}
+	refs, err := parseRefsField(c.FormValue("refs"))
+	if err != nil {
+		return s.formError(c, d.doc.ID, err)
+	}
+	status, note := c.FormValue("status"), c.FormValue("note")
+	ch := claimChange{refs: &refs, status: &status, note: &note}
+	if _, err := s.store.UpdateClaim(c.Request().Context(), cl.ID, version, currentUser(c).ID, applyClaimChange(d, ch)); err != nil {
+		if citecheck.ErrorCode(err) == citecheck.ECodeConflict {
+			err = citecheck.Errorf(citecheck.ECodeConflict, "claim %d was changed by someone else meanwhile; its current state is shown, please apply your change again", cl.ID)
+		}
+		return s.formError(c, d.doc.ID, err)
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d#claim-%d", d.doc.ID, cl.ID))
+}
+
+func (s *Server) deleteClaimPage(c echo.Context) error {
+	cl, _, err := s.claimFromPath(c)
+	if err != nil {
+		return err
+	}
+	if err := s.removeClaim(c); err != nil {
+		return s.formError(c, cl.DocumentID, err)
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d", cl.DocumentID))
+}
+
+func (s *Server) deleteDocumentPage(c echo.Context) error {
+	if err := s.removeDocument(c); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/")
+}

@@ -1,0 +1,132 @@
+// Package handlers is citecheck's HTTP layer: Echo routes, sessions, CSRF, authentication,
+// request decoding, and the choice between a templ view and JSON.
+package handlers
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/store"
+)
+
+// Config holds what the HTTP layer needs to know beyond the store.
+type Config struct {
+	// MaxTextBytes is the largest document text accepted, in UTF-8 bytes.
+	MaxTextBytes int
+	// SessionKey signs and encrypts session cookies; it must survive restarts.
+	SessionKey []byte
+	// Logger receives one line per request.
+	Logger *slog.Logger
+}
+
+// Server holds the dependencies of every handler.
+type Server struct {
+	store    *store.Store
+	cfg      Config
+	sessions *sessions.CookieStore
+	docs     *documentCache
+	log      *slog.Logger
+}
+
+// maxBodyBytes bounds a request body: room for a text at the limit, JSON-escaped, plus the
+// rest of the request.
+func (cfg Config) maxBodyBytes() int64 {
+	return int64(cfg.MaxTextBytes)*2 + 1<<20
+}
+
+// New builds the router with every route and middleware wired.
+func New(st *store.Store, cfg Config) (*echo.Echo, error) {
+	if cfg.MaxTextBytes <= 0 {
+		cfg.MaxTextBytes = citecheck.DefaultMaxTextBytes
+	}
+	if len(cfg.SessionKey) < 32 {
+		return nil, fmt.Errorf("handlers: session key must be at least 32 bytes")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{
+		store:    st,
+		cfg:      cfg,
+		sessions: newCookieStore(cfg.SessionKey),
+		docs:     newDocumentCache(32),
+		log:      cfg.Logger,
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.RequestID())
+	e.Use(s.logRequests)
+	e.Use(middleware.Recover())
+	e.Use(middleware.BodyLimit(fmt.Sprintf("%dB", cfg.maxBodyBytes())))
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection:         "0",
+		ContentTypeNosniff:    "nosniff",
+		XFrameOptions:         "DENY",
+		ReferrerPolicy:        "same-origin",
+		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'",
+	}))
+	e.Use(s.authenticate)
+	e.Use(s.checkCSRF)
+	s.routes(e)
+	return e, nil
+}
+
+func (s *Server) routes(e *echo.Echo) {
+	e.GET("/healthz", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	})
+	e.GET("/assets/*", s.serveAsset)
+	e.GET("/login", s.loginPage)
+	e.POST("/login", s.login)
+	e.POST("/logout", s.logout)
+
+	pages := e.Group("", s.requirePageUser)
+	pages.GET("/", s.documentsPage)
+	pages.POST("/documents", s.createDocumentPage)
+	pages.GET("/documents/:id", s.documentPage)
+	pages.POST("/documents/:id/delete", s.deleteDocumentPage)
+	pages.POST("/documents/:id/claims", s.createClaimPage)
+	pages.POST("/claims/:id", s.updateClaimPage)
+	pages.POST("/claims/:id/delete", s.deleteClaimPage)
+
+	api := e.Group("/api/v1", s.requireAPIUser)
+	api.GET("/documents", s.listDocuments)
+	api.POST("/documents", s.createDocument)
+	api.GET("/documents/:id", s.getDocument)
+	api.DELETE("/documents/:id", s.deleteDocument)
+	api.GET("/documents/:id/claims", s.listClaims)
+	api.POST("/documents/:id/claims", s.createClaim)
+	api.GET("/documents/:id/suggest", s.suggestRefs)
+	api.GET("/documents/:id/check", s.checkDocument)
+	api.GET("/documents/:id/export", s.exportDocument)
+	api.GET("/claims/:id", s.getClaim)
+	api.PATCH("/claims/:id", s.updateClaim)
+	api.DELETE("/claims/:id", s.deleteClaim)
+}
+
+// logRequests writes one line per request with its id, status and duration.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		s.log.Info("request",
+			"id", c.Response().Header().Get(echo.HeaderXRequestID),
+			"method", c.Request().Method,
+			"path", c.Request().URL.Path,
+			"status", c.Response().Status,
+			"duration", time.Since(start).Round(time.Microsecond).String())
+		return nil
+	}
+}

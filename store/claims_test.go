@@ -1,0 +1,255 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/citecheck/citecheck"
+)
+
+// mustClaim creates a claim by u on document doc or fails the test.
+func mustClaim(tb testing.TB, s *Store, u *citecheck.User, doc int64, start, end int, refs []int, status citecheck.Status) *citecheck.Claim {
+	tb.Helper()
+	c, err := s.CreateClaim(context.Background(), &citecheck.Claim{
+		DocumentID: doc, Start: start, End: end, Quote: "quote", Refs: refs, Status: status, CreatedByID: u.ID,
+	})
+	if err != nil {
+		tb.Fatalf("CreateClaim: %v", err)
+	}
+	return c
+}
+
+// approve marks a claim approved by u through UpdateClaim.
+func approve(tb testing.TB, s *Store, u *citecheck.User, id int64) *citecheck.Claim {
+	tb.Helper()
+	c, err := s.Claim(context.Background(), id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c, err = s.UpdateClaim(context.Background(), id, c.Version, u.ID, func(c *citecheck.Claim) error {
+		at := t0
+		c.Review, c.ReviewComment, c.ReviewedBy, c.ReviewedAt = citecheck.ReviewApproved, "fine", &u.Name, &at
+		return nil
+	})
+	if err != nil {
+		tb.Fatalf("approve claim %d: %v", id, err)
+	}
+	return c
+}
+
+func TestCreateClaimSetsServerFields(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	d := mustDocument(t, s, ana, "doc")
+	in := &citecheck.Claim{DocumentID: d.ID, Start: 2, End: 9, Quote: "Kurds 👩🏽‍🔬 ما é\u0301 “x”",
+		Prefix: "The ", Suffix: "[46]", Refs: []int{30, 46}, Status: citecheck.StatusSupported,
+		Note: "checked p. 4", CreatedByID: ana.ID}
+	c, err := s.CreateClaim(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ID == 0 || c.Version != 1 || c.Review != citecheck.ReviewPending || c.CreatedBy != "ana" ||
+		c.UpdatedBy != "ana" || c.UpdatedByID != ana.ID || c.CreatedAt.IsZero() || !c.UpdatedAt.Equal(c.CreatedAt) ||
+		c.ReviewedBy != nil || c.ReviewedAt != nil {
+		t.Errorf("CreateClaim = %+v", c)
+	}
+	if c.Quote != in.Quote || c.Prefix != in.Prefix || c.Suffix != in.Suffix || c.Note != in.Note ||
+		!reflect.DeepEqual(c.Refs, in.Refs) || c.Status != in.Status || c.Start != 2 || c.End != 9 {
+		t.Errorf("CreateClaim did not keep the input: %+v", c)
+	}
+	got, err := s.Claim(ctx, c.ID)
+	if err != nil || !reflect.DeepEqual(got, c) {
+		t.Errorf("Claim = %+v, %v; want %+v", got, err, c)
+	}
+	if id, err := s.ClaimDocumentID(ctx, c.ID); err != nil || id != d.ID {
+		t.Errorf("ClaimDocumentID = %d, %v; want %d", id, err, d.ID)
+	}
+}
+
+func TestCreateClaimDefaultsStatusAndEmptyRefs(t *testing.T) {
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	c := mustClaim(t, s, ana, mustDocument(t, s, ana, "d").ID, 0, 1, nil, "")
+	if c.Status != citecheck.StatusUnverified || c.Refs == nil || len(c.Refs) != 0 {
+		t.Errorf("status %q refs %#v", c.Status, c.Refs)
+	}
+}
+
+func TestCreateClaimOnUnknownDocumentIsNotFound(t *testing.T) {
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	_, err := s.CreateClaim(context.Background(), &citecheck.Claim{DocumentID: 99, CreatedByID: ana.ID})
+	wantCode(t, err, citecheck.ECodeNotFound)
+}
+
+func TestUnknownClaimIsNotFound(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	_, err := s.Claim(ctx, 5)
+	wantCode(t, err, citecheck.ECodeNotFound)
+	_, err = s.ClaimDocumentID(ctx, 5)
+	wantCode(t, err, citecheck.ECodeNotFound)
+	wantCode(t, s.DeleteClaim(ctx, 5), citecheck.ECodeNotFound)
+	_, err = s.UpdateClaim(ctx, 5, 1, 1, func(*citecheck.Claim) error { return nil })
+	wantCode(t, err, citecheck.ECodeNotFound)
+}
+
+func TestClaimsOrderedAndFiltered(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleEditor)
+	d := mustDocument(t, s, ana, "d")
+	other := mustDocument(t, s, ana, "other")
+	mustClaim(t, s, ana, other.ID, 0, 1, []int{30}, "")
+	c3 := mustClaim(t, s, ana, d.ID, 10, 20, []int{30, 31}, citecheck.StatusSupported)
+	c1 := mustClaim(t, s, ana, d.ID, 0, 5, []int{46}, citecheck.StatusSupported)
+	c2 := mustClaim(t, s, ana, d.ID, 0, 8, []int{3}, citecheck.StatusContradicted)
+	c4 := mustClaim(t, s, ana, d.ID, 10, 20, nil, "")
+	approve(t, s, ana, c3.ID)
+
+	for _, tt := range []struct {
+		name string
+		f    citecheck.ClaimFilter
+		want []int64
+	}{
+		{"all, by start, end, id", citecheck.ClaimFilter{}, []int64{c1.ID, c2.ID, c3.ID, c4.ID}},
+		{"status", citecheck.ClaimFilter{Status: citecheck.StatusSupported}, []int64{c1.ID, c3.ID}},
+		{"review", citecheck.ClaimFilter{Review: citecheck.ReviewApproved}, []int64{c3.ID}},
+		{"ref", citecheck.ClaimFilter{Ref: 30}, []int64{c3.ID}},
+		{"ref is a whole number, not a digit", citecheck.ClaimFilter{Ref: 3}, []int64{c2.ID}},
+		{"all three", citecheck.ClaimFilter{Status: citecheck.StatusSupported, Review: citecheck.ReviewPending, Ref: 46}, []int64{c1.ID}},
+		{"nothing", citecheck.ClaimFilter{Ref: 99}, []int64{}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			claims, err := s.Claims(ctx, d.ID, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := []int64{}
+			for _, c := range claims {
+				ids = append(ids, c.ID)
+			}
+			if !reflect.DeepEqual(ids, tt.want) {
+				t.Errorf("ids = %v, want %v", ids, tt.want)
+			}
+		})
+	}
+}
+
+func TestUpdateClaimWritesEveryMutableColumn(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	ed := mustUser(t, s, "ed", citecheck.RoleEditor)
+	c := mustClaim(t, s, ana, mustDocument(t, s, ana, "d").ID, 0, 5, []int{46}, "")
+
+	at := t0.Add(-time.Hour)
+	got, err := s.UpdateClaim(ctx, c.ID, 1, ed.ID, func(c *citecheck.Claim) error {
+		c.Start, c.End, c.Quote, c.Prefix, c.Suffix = 4, 9, "Kurds", "The ", "[46]"
+		c.Refs, c.Status, c.Note = []int{46, 47}, citecheck.StatusPartlySupported, "n"
+		c.Review, c.ReviewComment, c.ReviewedBy, c.ReviewedAt = citecheck.ReviewRejected, "no", &ed.Name, &at
+		c.Version = 77 // ignored: the store owns the version
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := *c
+	want.Start, want.End, want.Quote, want.Prefix, want.Suffix = 4, 9, "Kurds", "The ", "[46]"
+	want.Refs, want.Status, want.Note = []int{46, 47}, citecheck.StatusPartlySupported, "n"
+	want.Review, want.ReviewComment, want.ReviewedBy, want.ReviewedAt = citecheck.ReviewRejected, "no", &ed.Name, &at
+	want.Version, want.UpdatedBy, want.UpdatedByID, want.UpdatedAt = 2, "ed", ed.ID, got.UpdatedAt
+	if !reflect.DeepEqual(got, &want) {
+		t.Errorf("UpdateClaim =\n%+v\nwant\n%+v", got, &want)
+	}
+	if !got.UpdatedAt.After(c.UpdatedAt) {
+		t.Errorf("UpdatedAt %v not after %v", got.UpdatedAt, c.UpdatedAt)
+	}
+	if reread, _ := s.Claim(ctx, c.ID); !reflect.DeepEqual(reread, got) {
+		t.Errorf("re-read = %+v, want %+v", reread, got)
+	}
+
+	// Clearing the review puts the reviewer and time back to NULL.
+	got, err = s.UpdateClaim(ctx, c.ID, 2, ana.ID, func(c *citecheck.Claim) error {
+		c.Review, c.ReviewComment, c.ReviewedBy, c.ReviewedAt = citecheck.ReviewPending, "", nil, nil
+		return nil
+	})
+	if err != nil || got.ReviewedBy != nil || got.ReviewedAt != nil || got.Version != 3 || got.UpdatedBy != "ana" {
+		t.Errorf("cleared review = %+v, %v", got, err)
+	}
+}
+
+func TestUpdateClaimRefusesStaleVersion(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	c := mustClaim(t, s, ana, mustDocument(t, s, ana, "d").ID, 0, 5, []int{46}, "")
+	called := false
+	_, err := s.UpdateClaim(ctx, c.ID, 2, ana.ID, func(c *citecheck.Claim) error {
+		called = true
+		c.Note = "lost"
+		return nil
+	})
+	wantCode(t, err, citecheck.ECodeConflict)
+	var e *citecheck.Error
+	errors.As(err, &e)
+	if want := "claim 1 is at version 1, not 2"; e.Message != want {
+		t.Errorf("message = %q, want %q", e.Message, want)
+	}
+	if called {
+		t.Error("mutate ran on a stale version")
+	}
+	if got, _ := s.Claim(ctx, c.ID); !reflect.DeepEqual(got, c) {
+		t.Errorf("claim changed: %+v", got)
+	}
+}
+
+func TestUpdateClaimMutateErrorChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	c := mustClaim(t, s, ana, mustDocument(t, s, ana, "d").ID, 0, 5, []int{46}, "")
+	refusal := citecheck.Errorf(citecheck.ECodeOwnClaim, "not your own")
+	_, err := s.UpdateClaim(ctx, c.ID, 1, ana.ID, func(c *citecheck.Claim) error {
+		c.Note = "lost"
+		return refusal
+	})
+	if err != refusal {
+		t.Errorf("error = %v, want the mutate error as is", err)
+	}
+	if got, _ := s.Claim(ctx, c.ID); !reflect.DeepEqual(got, c) {
+		t.Errorf("claim changed: %+v", got)
+	}
+}
+
+func TestUpdateClaimUnknownReviewerIsNotFound(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	c := mustClaim(t, s, ana, mustDocument(t, s, ana, "d").ID, 0, 5, nil, "")
+	ghost := "ghost"
+	_, err := s.UpdateClaim(ctx, c.ID, 1, ana.ID, func(c *citecheck.Claim) error {
+		c.ReviewedBy = &ghost
+		return nil
+	})
+	wantCode(t, err, citecheck.ECodeNotFound)
+	if got, _ := s.Claim(ctx, c.ID); got.Version != 1 {
+		t.Errorf("claim changed: %+v", got)
+	}
+}
+
+func TestDeleteClaim(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	c := mustClaim(t, s, ana, mustDocument(t, s, ana, "d").ID, 0, 5, nil, "")
+	if err := s.DeleteClaim(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Claim(ctx, c.ID)
+	wantCode(t, err, citecheck.ECodeNotFound)
+}

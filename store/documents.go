@@ -1,0 +1,153 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/citecheck/citecheck"
+)
+
+const (
+	insertDocument = `INSERT INTO documents (title, text, text_sha256, length, citations, created_by, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)`
+	selectUserName = `SELECT name FROM users WHERE id = ?`
+	selectDocument = `SELECT d.id, d.title, d.text, d.text_sha256, d.length, d.citations,
+	d.created_by, u.name, d.created_at
+FROM documents d JOIN users u ON u.id = d.created_by
+WHERE d.id = ?`
+	// selectDocumentSummaries lists documents newest first with one row per (status, review)
+	// pair of their claims, so the counts come from the same single query; a document without
+	// claims has one row with NULL status and review and a count of 0.
+	selectDocumentSummaries = `SELECT d.id, d.title, d.length, u.name, d.created_at,
+	c.status, c.review, COUNT(c.id)
+FROM documents d
+JOIN users u ON u.id = d.created_by
+LEFT JOIN claims c ON c.document_id = d.id
+GROUP BY d.id, c.status, c.review
+ORDER BY d.created_at DESC, d.id DESC`
+	deleteDocument = `DELETE FROM documents WHERE id = ?`
+)
+
+// CreateDocument stores a document that the caller has normalised, hashed and parsed (Title,
+// Text, TextSHA256, Length, Citations, CreatedByID). It returns a copy with ID, CreatedAt and
+// CreatedBy set.
+func (s *Store) CreateDocument(ctx context.Context, d *citecheck.Document) (*citecheck.Document, error) {
+	citations := d.Citations
+	if citations == nil {
+		citations = []citecheck.Citation{}
+	}
+	cj, err := json.Marshal(citations)
+	if err != nil {
+		return nil, fmt.Errorf("store: create document: citations: %w", err)
+	}
+	out := *d
+	out.Citations = citations
+	out.CreatedAt = s.now()
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, selectUserName, d.CreatedByID).Scan(&out.CreatedBy); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return notFound("user %d not found", d.CreatedByID)
+			}
+			return fmt.Errorf("store: create document: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, insertDocument, d.Title, d.Text, d.TextSHA256, d.Length,
+			string(cj), d.CreatedByID, formatTime(out.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("store: create document: %w", err)
+		}
+		if out.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("store: create document: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Document returns one document with its text and citations.
+func (s *Store) Document(ctx context.Context, id int64) (*citecheck.Document, error) {
+	var (
+		d         citecheck.Document
+		citations string
+		created   string
+	)
+	err := s.reader.QueryRowContext(ctx, selectDocument, id).Scan(&d.ID, &d.Title, &d.Text,
+		&d.TextSHA256, &d.Length, &citations, &d.CreatedByID, &d.CreatedBy, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("document %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: document %d: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(citations), &d.Citations); err != nil {
+		return nil, fmt.Errorf("store: document %d: citations: %w", id, err)
+	}
+	if d.Citations == nil {
+		d.Citations = []citecheck.Citation{}
+	}
+	if d.CreatedAt, err = parseTime(created); err != nil {
+		return nil, fmt.Errorf("store: document %d: %w", id, err)
+	}
+	return &d, nil
+}
+
+// Documents lists every document, newest first, without its text but with the counts of its
+// claims by status and by review.
+func (s *Store) Documents(ctx context.Context) ([]citecheck.DocumentSummary, error) {
+	rows, err := s.reader.QueryContext(ctx, selectDocumentSummaries)
+	if err != nil {
+		return nil, fmt.Errorf("store: documents: %w", err)
+	}
+	defer rows.Close()
+	docs := []citecheck.DocumentSummary{}
+	for rows.Next() {
+		var (
+			d              citecheck.DocumentSummary
+			created        string
+			status, review sql.NullString
+			n              int
+		)
+		if err := rows.Scan(&d.ID, &d.Title, &d.Length, &d.CreatedBy, &created, &status, &review, &n); err != nil {
+			return nil, fmt.Errorf("store: documents: %w", err)
+		}
+		if len(docs) == 0 || docs[len(docs)-1].ID != d.ID {
+			if d.CreatedAt, err = parseTime(created); err != nil {
+				return nil, fmt.Errorf("store: documents: %w", err)
+			}
+			d.Counts = citecheck.Counts{ByStatus: map[citecheck.Status]int{}, ByReview: map[citecheck.Review]int{}}
+			docs = append(docs, d)
+		}
+		if n == 0 {
+			continue
+		}
+		c := &docs[len(docs)-1].Counts
+		c.Claims += n
+		c.ByStatus[citecheck.Status(status.String)] += n
+		c.ByReview[citecheck.Review(review.String)] += n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: documents: %w", err)
+	}
+	return docs, nil
+}
+
+// DeleteDocument removes a document; its claims go with it (ON DELETE CASCADE).
+func (s *Store) DeleteDocument(ctx context.Context, id int64) error {
+	res, err := s.writer.ExecContext(ctx, deleteDocument, id)
+	if err != nil {
+		return fmt.Errorf("store: delete document %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("store: delete document %d: %w", id, err)
+	}
+	if n == 0 {
+		return notFound("document %d not found", id)
+	}
+	return nil
+}

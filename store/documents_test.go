@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/citecheck/citecheck"
+)
+
+func TestCreateDocumentAndReadItBack(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	d := mustDocument(t, s, ana, "Kurds")
+	if d.ID == 0 || d.CreatedBy != "ana" || d.CreatedAt.IsZero() {
+		t.Fatalf("CreateDocument = %+v", d)
+	}
+	got, err := s.Document(ctx, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, d) {
+		t.Errorf("Document =\n%+v\nwant\n%+v", got, d)
+	}
+}
+
+func TestCreateDocumentWithoutCitationsStoresEmptyList(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	d, err := s.CreateDocument(ctx, &citecheck.Document{Title: "t", Text: "x", Length: 1, CreatedByID: ana.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Document(ctx, d.ID)
+	if err != nil || got.Citations == nil || len(got.Citations) != 0 {
+		t.Errorf("Citations = %#v, %v; want empty non-nil", got.Citations, err)
+	}
+}
+
+func TestCreateDocumentByUnknownUserIsNotFound(t *testing.T) {
+	s := mustOpen(t)
+	_, err := s.CreateDocument(context.Background(), &citecheck.Document{Title: "t", Text: "x", CreatedByID: 7})
+	wantCode(t, err, citecheck.ECodeNotFound)
+}
+
+func TestDocumentsNewestFirstWithCounts(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleEditor)
+	old := mustDocument(t, s, ana, "old")
+	empty := mustDocument(t, s, ana, "empty")
+	newer := mustDocument(t, s, ana, "newer")
+	for _, c := range []struct {
+		doc    int64
+		status citecheck.Status
+	}{{old.ID, citecheck.StatusSupported}, {old.ID, citecheck.StatusSupported},
+		{old.ID, citecheck.StatusContradicted}, {newer.ID, citecheck.StatusUnverified}} {
+		mustClaim(t, s, ana, c.doc, 0, 3, []int{46}, c.status)
+	}
+	cl, _ := s.Claims(ctx, old.ID, citecheck.ClaimFilter{Status: citecheck.StatusContradicted})
+	approve(t, s, ana, cl[0].ID)
+
+	docs, err := s.Documents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, d := range docs {
+		ids = append(ids, d.ID)
+	}
+	if want := []int64{newer.ID, empty.ID, old.ID}; !reflect.DeepEqual(ids, want) {
+		t.Fatalf("Documents ids = %v, want %v", ids, want)
+	}
+	wantCounts := []citecheck.Counts{
+		{Claims: 1, ByStatus: map[citecheck.Status]int{"unverified": 1}, ByReview: map[citecheck.Review]int{"pending": 1}},
+		{Claims: 0, ByStatus: map[citecheck.Status]int{}, ByReview: map[citecheck.Review]int{}},
+		{Claims: 3, ByStatus: map[citecheck.Status]int{"supported": 2, "contradicted": 1},
+			ByReview: map[citecheck.Review]int{"pending": 2, "approved": 1}},
+	}
+	for i, d := range docs {
+		if !reflect.DeepEqual(d.Counts, wantCounts[i]) {
+			t.Errorf("%s counts = %+v, want %+v", d.Title, d.Counts, wantCounts[i])
+		}
+		if d.CreatedBy != "ana" || d.Length == 0 || d.CreatedAt.IsZero() {
+			t.Errorf("summary %+v lacks fields", d)
+		}
+	}
+}
+
+func TestDocumentsOnEmptyStoreIsEmptyList(t *testing.T) {
+	docs, err := mustOpen(t).Documents(context.Background())
+	if err != nil || docs == nil || len(docs) != 0 {
+		t.Errorf("Documents = %#v, %v", docs, err)
+	}
+}
+
+func TestDeleteDocumentCascadesToClaims(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleEditor)
+	d := mustDocument(t, s, ana, "doomed")
+	keep := mustDocument(t, s, ana, "kept")
+	c := mustClaim(t, s, ana, d.ID, 0, 3, nil, "")
+	k := mustClaim(t, s, ana, keep.ID, 0, 3, nil, "")
+
+	if err := s.DeleteDocument(ctx, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Document(ctx, d.ID)
+	wantCode(t, err, citecheck.ECodeNotFound)
+	_, err = s.Claim(ctx, c.ID)
+	wantCode(t, err, citecheck.ECodeNotFound)
+	var n int
+	if err := s.reader.QueryRow(`SELECT COUNT(*) FROM claims WHERE document_id = ?`, d.ID).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d claims left of the deleted document (%v)", n, err)
+	}
+	if _, err := s.Claim(ctx, k.ID); err != nil {
+		t.Errorf("claim of another document gone: %v", err)
+	}
+	wantCode(t, s.DeleteDocument(ctx, d.ID), citecheck.ECodeNotFound)
+}
+
+func TestUnknownDocumentIsNotFound(t *testing.T) {
+	_, err := mustOpen(t).Document(context.Background(), 7)
+	wantCode(t, err, citecheck.ECodeNotFound)
+	if err.Error() != "not-found: document 7 not found" {
+		t.Errorf("message = %q", err.Error())
+	}
+}

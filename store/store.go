@@ -1,0 +1,164 @@
+// Package store keeps citecheck's documents, claims and users in one SQLite file. It opens the
+// file with the pragmas the server relies on, applies embedded migrations and maps rows to the
+// domain types of package citecheck.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/citecheck/citecheck"
+	sqlite3 "github.com/mattn/go-sqlite3"
+)
+
+// pragmas are the go-sqlite3 DSN parameters every connection gets. WAL lets readers run while
+// the writer commits; synchronous=FULL fsyncs the WAL on every commit, so a claim acknowledged
+// with 201 survives kill -9 or a power cut; the busy timeout covers other processes (the CLI)
+// that write to the same file.
+const pragmas = "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchronous=FULL"
+
+// readerConns is the size of the reader pool; SQLite readers in WAL mode do not block each other.
+const readerConns = 4
+
+// timeLayout stores times as fixed-width UTC text, so that ordering by the text orders by time.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// Store is the SQLite storage of citecheck. All writes go through one connection (the writer),
+// so writers queue in Go instead of failing with "database is locked"; reads go through a small
+// pool of read-only connections that WAL lets run beside the writer.
+type Store struct {
+	// Now is the one clock of the store; tests replace it to get deterministic times. Its result
+	// is converted to UTC before it is stored.
+	Now func() time.Time
+
+	writer *sql.DB
+	reader *sql.DB
+}
+
+// Open opens (creating if needed) the database file at path and its parent directory, and
+// applies the migrations it has not seen yet.
+func Open(path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("store: empty database path")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("store: create directory of %s: %w", path, err)
+		}
+	}
+	s := &Store{Now: func() time.Time { return time.Now().UTC() }}
+
+	// _txlock=immediate makes BeginTx take the write lock up front, so a transaction that reads
+	// and then writes never fails half-way trying to upgrade its lock.
+	writer, err := sql.Open("sqlite3", dsn(path, pragmas+"&_txlock=immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("store: open writer %s: %w", path, err)
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetConnMaxIdleTime(0)
+	writer.SetConnMaxLifetime(0)
+	s.writer = writer
+	if err := s.migrate(context.Background()); err != nil {
+		writer.Close()
+		return nil, err
+	}
+
+	// The reader is opened after the migrations, so it never sees a half-created schema, and
+	// with query_only set, so a mistaken write through it fails loudly instead of racing the writer.
+	reader, err := sql.Open("sqlite3", dsn(path, pragmas+"&_query_only=1"))
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("store: open reader %s: %w", path, err)
+	}
+	reader.SetMaxOpenConns(readerConns)
+	reader.SetMaxIdleConns(readerConns)
+	s.reader = reader
+	if err := reader.Ping(); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: open reader %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// dsn builds a file: URI for path; the characters that a URI gives a meaning are escaped so that
+// any file name works.
+func dsn(path, params string) string {
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + escaped + "?" + params
+}
+
+// Close closes the reader pool and the writer.
+func (s *Store) Close() error {
+	var errs []error
+	if s.reader != nil {
+		errs = append(errs, s.reader.Close())
+	}
+	if s.writer != nil {
+		errs = append(errs, s.writer.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}
+
+// now returns the store's clock in UTC.
+func (s *Store) now() time.Time {
+	return s.Now().UTC()
+}
+
+// formatTime turns a time into the stored text.
+func formatTime(t time.Time) string {
+	return t.UTC().Format(timeLayout)
+}
+
+// parseTime reads a stored time.
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: bad time %q: %w", s, err)
+	}
+	return t.UTC(), nil
+}
+
+// withTx runs fn in one write transaction on the writer, committing if fn returns nil and
+// rolling back otherwise; fn's error is returned as is.
+func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// queryer is what both *sql.DB and *sql.Tx offer, so one read function serves the reader pool
+// and a write transaction that reads back what it wrote.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// isUniqueViolation reports whether err is SQLite refusing a duplicate in a UNIQUE column.
+func isUniqueViolation(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique ||
+		se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
+}
+
+// notFound builds the domain's not-found error.
+func notFound(format string, args ...any) error {
+	return citecheck.Errorf(citecheck.ECodeNotFound, format, args...)
+}

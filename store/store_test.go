@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/citecheck/citecheck"
+)
+
+// t0 is where the test clock starts.
+var t0 = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
+// mustOpen opens a fresh database file in a temporary directory, with a clock that starts at t0
+// and moves one second per reading, and closes it when the test ends.
+func mustOpen(tb testing.TB) *Store {
+	tb.Helper()
+	return mustOpenPath(tb, filepath.Join(tb.TempDir(), "data", "citecheck.db"))
+}
+
+// mustOpenPath opens the database at path with the test clock.
+func mustOpenPath(tb testing.TB, path string) *Store {
+	tb.Helper()
+	s, err := Open(path)
+	if err != nil {
+		tb.Fatalf("Open(%s): %v", path, err)
+	}
+	var mu sync.Mutex
+	tick := t0
+	s.Now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		tick = tick.Add(time.Second)
+		return tick
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+// mustUser creates a user or fails the test.
+func mustUser(tb testing.TB, s *Store, name string, role citecheck.Role) *citecheck.User {
+	tb.Helper()
+	u, err := s.CreateUser(context.Background(), name, role, []byte("hash-of-"+name))
+	if err != nil {
+		tb.Fatalf("CreateUser(%q): %v", name, err)
+	}
+	return u
+}
+
+// mustDocument creates a document by u or fails the test.
+func mustDocument(tb testing.TB, s *Store, u *citecheck.User, title string) *citecheck.Document {
+	tb.Helper()
+	text := "The Kurds[46] live in four countries.[30, 31]\n[47] Two of them…"
+	d, err := s.CreateDocument(context.Background(), &citecheck.Document{
+		Title: title, Text: text, TextSHA256: "abc", Length: len([]rune(text)),
+		Citations: []citecheck.Citation{{Start: 9, End: 13, Refs: []int{46}},
+			{Start: 37, End: 45, Refs: []int{30, 31}}},
+		CreatedByID: u.ID,
+	})
+	if err != nil {
+		tb.Fatalf("CreateDocument: %v", err)
+	}
+	return d
+}
+
+// wantCode fails the test unless err is a *citecheck.Error with code.
+func wantCode(tb testing.TB, err error, code string) {
+	tb.Helper()
+	var e *citecheck.Error
+	if !errors.As(err, &e) || e.Code != code {
+		tb.Fatalf("error = %v, want code %q", err, code)
+	}
+}
+
+func TestOpenSetsPragmas(t *testing.T) {
+	s := mustOpen(t)
+	for _, db := range []struct {
+		name string
+		q    queryer
+	}{{"writer", s.writer}, {"reader", s.reader}} {
+		for _, p := range []struct{ pragma, want string }{
+			{"journal_mode", "wal"}, {"synchronous", "2"}, {"foreign_keys", "1"}, {"busy_timeout", "5000"},
+		} {
+			var got string
+			if err := db.q.QueryRowContext(context.Background(), "PRAGMA "+p.pragma).Scan(&got); err != nil {
+				t.Fatalf("%s PRAGMA %s: %v", db.name, p.pragma, err)
+			}
+			if got != p.want {
+				t.Errorf("%s PRAGMA %s = %q, want %q", db.name, p.pragma, got, p.want)
+			}
+		}
+	}
+}
+
+func TestReaderRefusesWrites(t *testing.T) {
+	s := mustOpen(t)
+	_, err := s.reader.Exec(`INSERT INTO settings (key, value) VALUES ('x', 'y')`)
+	if err == nil {
+		t.Fatal("a write through the reader pool succeeded")
+	}
+}
+
+func TestOpenAppliesMigrationsOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nested", "dir", "c.db")
+	s := mustOpenPath(t, path)
+	u := mustUser(t, s, "ana", citecheck.RoleAdmin)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s = mustOpenPath(t, path)
+	var versions, applied int
+	if err := s.reader.QueryRow(`SELECT COUNT(*), MAX(version) FROM schema_migrations`).Scan(&versions, &applied); err != nil {
+		t.Fatal(err)
+	}
+	list, err := listMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if versions != len(list) || applied != list[len(list)-1].version {
+		t.Errorf("schema_migrations has %d rows up to %d, want %d up to %d", versions, applied, len(list), list[len(list)-1].version)
+	}
+	got, err := s.UserByID(context.Background(), u.ID)
+	if err != nil || got.Name != "ana" {
+		t.Errorf("after reopen UserByID = %+v, %v; data lost", got, err)
+	}
+}
+
+func TestOpenPathWithURICharacters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a?b#c%20d.db")
+	s := mustOpenPath(t, path)
+	mustUser(t, s, "ana", citecheck.RoleAdmin)
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("database file not at %s: %v", path, err)
+	}
+}

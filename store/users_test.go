@@ -1,0 +1,109 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/citecheck/citecheck"
+)
+
+func TestCreateUserAndLookUp(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	if n, err := s.CountUsers(ctx); err != nil || n != 0 {
+		t.Fatalf("CountUsers on empty = %d, %v", n, err)
+	}
+	ana := mustUser(t, s, "ana", citecheck.RoleAdmin)
+	bo := mustUser(t, s, "bo", citecheck.RoleReviewer)
+	if ana.ID == 0 || ana.CreatedAt.Location() != time.UTC || ana.CreatedAt.IsZero() {
+		t.Errorf("CreateUser = %+v", ana)
+	}
+
+	u, hash, err := s.UserByName(ctx, "ana")
+	if err != nil || *u != *ana || string(hash) != "hash-of-ana" {
+		t.Errorf("UserByName = %+v, %q, %v; want %+v", u, hash, err, ana)
+	}
+	if u, err := s.UserByID(ctx, bo.ID); err != nil || *u != *bo {
+		t.Errorf("UserByID = %+v, %v; want %+v", u, err, bo)
+	}
+	if n, err := s.CountUsers(ctx); err != nil || n != 2 {
+		t.Errorf("CountUsers = %d, %v; want 2", n, err)
+	}
+	users, err := s.Users(ctx)
+	if err != nil || len(users) != 2 || users[0] != *ana || users[1] != *bo {
+		t.Errorf("Users = %+v, %v", users, err)
+	}
+}
+
+func TestCreateUserRefusesDuplicateName(t *testing.T) {
+	s := mustOpen(t)
+	mustUser(t, s, "ana", citecheck.RoleAdmin)
+	_, err := s.CreateUser(context.Background(), "ana", citecheck.RoleEditor, nil)
+	wantCode(t, err, citecheck.ECodeConflict)
+}
+
+func TestUnknownUsersAreNotFound(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	_, _, err := s.UserByName(ctx, "nobody")
+	wantCode(t, err, citecheck.ECodeNotFound)
+	_, err = s.UserByID(ctx, 42)
+	wantCode(t, err, citecheck.ECodeNotFound)
+	_, err = s.UserByTokenHash(ctx, "nope")
+	wantCode(t, err, citecheck.ECodeNotFound)
+}
+
+func TestTokens(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleEditor)
+	if err := s.CreateToken(ctx, ana.ID, "h1"); err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.UserByTokenHash(ctx, "h1")
+	if err != nil || u.ID != ana.ID || u.Name != "ana" || u.Role != citecheck.RoleEditor {
+		t.Errorf("UserByTokenHash = %+v, %v", u, err)
+	}
+	wantCode(t, s.CreateToken(ctx, ana.ID, "h1"), citecheck.ECodeConflict)
+	if err := s.CreateToken(ctx, 999, "h2"); err == nil {
+		t.Error("CreateToken for an unknown user succeeded")
+	}
+}
+
+func TestSessionKeyIsStableAcrossCallsAndReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	s := mustOpenPath(t, path)
+
+	keys := make([][]byte, 8)
+	var wg sync.WaitGroup
+	for i := range keys {
+		wg.Go(func() {
+			k, err := s.SessionKey(ctx)
+			if err != nil {
+				t.Error(err)
+			}
+			keys[i] = k
+		})
+	}
+	wg.Wait()
+	if len(keys[0]) != sessionKeySize || bytes.Equal(keys[0], make([]byte, sessionKeySize)) {
+		t.Fatalf("session key = %x", keys[0])
+	}
+	for _, k := range keys[1:] {
+		if !bytes.Equal(k, keys[0]) {
+			t.Fatalf("concurrent first calls disagree: %x vs %x", k, keys[0])
+		}
+	}
+	s.Close()
+
+	s = mustOpenPath(t, path)
+	k, err := s.SessionKey(ctx)
+	if err != nil || !bytes.Equal(k, keys[0]) {
+		t.Errorf("after reopen SessionKey = %x, %v; want %x", k, err, keys[0])
+	}
+}

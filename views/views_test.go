@@ -1,0 +1,222 @@
+package views
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/citecheck/citecheck"
+	"golang.org/x/net/html"
+)
+
+// sampleView is a small document: a sentence with quotes and markup in it, a marker, and two
+// claims that overlap on "Kurds".
+func sampleView() DocumentView {
+	runs := []Run{
+		{Start: 0, Text: `He said "<script>alert('x')</script>" & `},
+		{Start: 40, Text: "the ", Claims: []ClaimRef{{ID: 3, Status: citecheck.StatusSupported, Review: citecheck.ReviewApproved}}, Anchors: []int64{3}},
+		{Start: 44, Text: "Kurds", Claims: []ClaimRef{
+			{ID: 3, Status: citecheck.StatusSupported, Review: citecheck.ReviewApproved},
+			{ID: 7, Status: citecheck.StatusContradicted, Review: citecheck.ReviewPending},
+		}, Anchors: []int64{7, 8}},
+		{Start: 49, Text: "[46]", MarkerRefs: "46"},
+		{Start: 53, Text: "\n\n😀 done.\n"},
+	}
+	claim := citecheck.Claim{ID: 3, DocumentID: 1, Start: 40, End: 49, Quote: `the <b>Kurds</b>`,
+		Refs: []int{46}, Status: citecheck.StatusSupported, Review: citecheck.ReviewApproved,
+		Note: `note with "quotes" <i>`, CreatedBy: "alice", Version: 2,
+		Checks: []citecheck.Check{{Code: citecheck.CheckUnknownRef, Refs: []int{9}, Message: "no marker carries [9]"}}}
+	var length int
+	for _, r := range runs {
+		length += len([]rune(r.Text))
+	}
+	return DocumentView{
+		Doc:    &citecheck.Document{ID: 1, Title: "A <title>", Length: length, CreatedBy: "alice", CreatedAt: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)},
+		Runs:   runs,
+		Claims: []ClaimItem{{Claim: claim, RefsText: "46"}},
+		Summary: citecheck.Counts{Claims: 2, ByStatus: map[citecheck.Status]int{
+			citecheck.StatusSupported: 1, citecheck.StatusContradicted: 1}},
+		Markers: 1, Covered: 1,
+	}
+}
+
+func renderDocument(t *testing.T, v DocumentView) string {
+	t.Helper()
+	var buf bytes.Buffer
+	p := Page{Title: v.Doc.Title, User: &citecheck.User{Name: "alice", Role: citecheck.RoleReviewer}, CSRF: "tok"}
+	if err := DocumentPage(p, v).Render(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+func findByID(n *html.Node, id string) *html.Node {
+	for _, a := range n.Attr {
+		if a.Key == "id" && a.Val == id {
+			return n
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if f := findByID(c, id); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+func attr(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+func parseDocText(t *testing.T, page string) *html.Node {
+	t.Helper()
+	root, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dt := findByID(root, "doc-text")
+	if dt == nil {
+		t.Fatal("no #doc-text")
+	}
+	return dt
+}
+
+func TestDocumentPageEscapesUserText(t *testing.T) {
+	page := renderDocument(t, sampleView())
+	for _, bad := range []string{"<script>alert", "<b>Kurds", "A <title>", "<i>"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page holds unescaped %q", bad)
+		}
+	}
+	for _, want := range []string{"&lt;script&gt;alert", "&lt;b&gt;Kurds&lt;/b&gt;", "A &lt;title&gt;"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks escaped %q", want)
+		}
+	}
+}
+
+func TestDocumentTextHoldsOnlyRunSpans(t *testing.T) {
+	v := sampleView()
+	dt := parseDocText(t, renderDocument(t, v))
+	var want, got strings.Builder
+	for _, r := range v.Runs {
+		want.WriteString(r.Text)
+	}
+	offset := 0
+	for c := dt.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode || c.Data != "span" {
+			t.Fatalf("#doc-text holds a stray %v node %q", c.Type, c.Data)
+		}
+		o, ok := attr(c, "data-o")
+		if !ok {
+			if cls, _ := attr(c, "class"); cls != "anchor" || c.FirstChild != nil {
+				t.Fatalf("span without data-o that is not an empty anchor: %v", c.Attr)
+			}
+			continue
+		}
+		if o != itoa(offset) {
+			t.Errorf("data-o = %s, want %d", o, offset)
+		}
+		if c.FirstChild == nil || c.FirstChild != c.LastChild || c.FirstChild.Type != html.TextNode {
+			t.Fatalf("run at %s does not hold exactly one text node", o)
+		}
+		got.WriteString(c.FirstChild.Data)
+		offset += len([]rune(c.FirstChild.Data))
+	}
+	if got.String() != want.String() {
+		t.Errorf("text of the runs = %q, want %q", got.String(), want.String())
+	}
+}
+
+func TestDocumentTextMarksOverlapsMarkersAndAnchors(t *testing.T) {
+	dt := parseDocText(t, renderDocument(t, sampleView()))
+	var kurds, marker, the *html.Node
+	for c := dt.FirstChild; c != nil; c = c.NextSibling {
+		switch o, _ := attr(c, "data-o"); o {
+		case "40":
+			the = c
+		case "44":
+			kurds = c
+		case "49":
+			marker = c
+		}
+	}
+	cls, _ := attr(kurds, "class")
+	if cls != "hl st-contradicted ov2" {
+		t.Errorf("overlapping run class = %q", cls)
+	}
+	if ids, _ := attr(kurds, "data-claims"); ids != "3 7" {
+		t.Errorf("data-claims = %q", ids)
+	}
+	if label, _ := attr(kurds, "data-label"); label != "#3 supported · approved; #7 contradicted · pending" {
+		t.Errorf("data-label = %q", label)
+	}
+	if id, _ := attr(kurds, "id"); id != "c-7" {
+		t.Errorf("anchored run id = %q", id)
+	}
+	if id, _ := attr(kurds.PrevSibling, "id"); id != "c-8" {
+		t.Errorf("extra anchor id = %q", id)
+	}
+	if cls, _ := attr(the, "class"); cls != "hl st-supported" {
+		t.Errorf("single-claim run class = %q", cls)
+	}
+	if cls, _ := attr(marker, "class"); cls != "mk" {
+		t.Errorf("marker class = %q", cls)
+	}
+	if refs, _ := attr(marker, "data-refs"); refs != "46" {
+		t.Errorf("marker data-refs = %q", refs)
+	}
+}
+
+func TestDocumentPageShowsSummaryAndClaims(t *testing.T) {
+	page := renderDocument(t, sampleView())
+	for _, want := range []string{
+		`id="doc-summary"`, "2 claims · 1 supported · 1 contradicted · markers covered 1 of 1",
+		`id="claim-3"`, `href="#c-3"`, `id="claims-panel"`, `id="claim-form"`,
+		`action="/claims/3"`, `name="version" value="2"`, "no marker carries [9]",
+		`href="/api/v1/documents/1/export?format=w3c"`, `<meta name="csrf-token" content="tok">`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}
+
+func TestPagesRender(t *testing.T) {
+	p := Page{Title: "x", CSRF: "tok", Error: "bad <password>"}
+	docs := []citecheck.DocumentSummary{{ID: 4, Title: "Doc & co", Length: 10, CreatedBy: "bob",
+		Counts: citecheck.Counts{Claims: 1, ByStatus: map[citecheck.Status]int{citecheck.StatusSupported: 1}}}}
+	var buf bytes.Buffer
+	if err := LoginPage(p, "al\"ice").Render(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`action="/login"`, `name="username" value="al&#34;ice"`, "bad &lt;password&gt;"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("login page lacks %q", want)
+		}
+	}
+	buf.Reset()
+	p.User = &citecheck.User{Name: "bob", Role: citecheck.RoleEditor}
+	if err := DocumentsPage(p, docs, NewDocumentForm{Text: "\nkept"}).Render(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`href="/documents/4"`, "Doc &amp; co", "1 supported", `enctype="multipart/form-data"`, "\n\nkept</textarea>", `action="/logout"`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("documents page lacks %q", want)
+		}
+	}
+	buf.Reset()
+	if err := ErrorPage(p, 404, "no such document").Render(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "404 Not Found") {
+		t.Errorf("error page lacks its status")
+	}
+}

@@ -1,6 +1,10 @@
 package citecheck
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"time"
+)
 
 func BenchmarkParseCitations1MB(b *testing.B) {
 	text := buildMegabyteText()
@@ -25,5 +29,24 @@ func BenchmarkNormalizeText1MB(b *testing.B) {
 		if _, err := NormalizeText(text, 0); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestParseCitationsIsLinearOnAdversarialText(t *testing.T) {
+	tests := []struct{ name, unit string }{
+		{"open brackets", "["},
+		{"unclosed lists", "[1,2,3,4,5,6,7,8,9,10,"},
+		{"unclosed ranges", "[1-999, 1-999, "},
+		{"nested brackets", "[[[[1]]]]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := strings.Repeat(tt.unit, (5<<20)/len(tt.unit))
+			start := time.Now()
+			ParseCitations(text)
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("5 MB took %v", d)
+			}
+		})
 	}
 }

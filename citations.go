@@ -2,6 +2,7 @@ package citecheck
 
 import (
 	"sort"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -31,10 +32,11 @@ func ParseCitations(text string) []Citation {
 	cpByte, cp := 0, 0 // code point offset cp of byte offset cpByte, advanced lazily
 	var refs []int
 	for i := 0; i < len(text); {
-		if text[i] != '[' {
-			i++
-			continue
+		j := strings.IndexByte(text[i:], '[')
+		if j < 0 {
+			break
 		}
+		i += j
 		var end int
 		refs, end = parseMarker(text, i, refs[:0])
 		if end < 0 {

@@ -20,17 +20,19 @@ import (
 
 // harness is a real router on a real SQLite file, with one user and one API token per role.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	st     *store.Store
 	srv    *httptest.Server
 	tokens map[string]string // user name -> API token
+	dbPath string
 }
 
 const testPassword = "correct horse battery"
 
-func newHarness(t *testing.T, cfg Config) *harness {
+func newHarness(t testing.TB, cfg Config) *harness {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "citecheck.db"))
+	dbPath := filepath.Join(t.TempDir(), "citecheck.db")
+	st, err := store.Open(dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +45,7 @@ func newHarness(t *testing.T, cfg Config) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, st: st, srv: httptest.NewServer(e), tokens: map[string]string{}}
+	h := &harness{t: t, st: st, srv: httptest.NewServer(e), tokens: map[string]string{}, dbPath: dbPath}
 	t.Cleanup(h.srv.Close)
 	for _, u := range []struct {
 		name string
@@ -73,7 +75,7 @@ type response struct {
 	body   []byte
 }
 
-func (r response) json(t *testing.T, v any) {
+func (r response) json(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("answer is not JSON (%v): %s", err, r.body)
@@ -81,7 +83,7 @@ func (r response) json(t *testing.T, v any) {
 }
 
 // errorCode is the code of a JSON error answer.
-func (r response) errorCode(t *testing.T) string {
+func (r response) errorCode(t testing.TB) string {
 	t.Helper()
 	var e errorBody
 	r.json(t, &e)

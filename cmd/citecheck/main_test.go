@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/store"
+)
+
+func runCLI(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func TestUserAddTokenCreateAndExport(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	if _, _, err := runCLI(t, "a long password\n", "user", "add", "--db", db, "--name", "rita", "--role", "reviewer", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCLI(t, "a long password\n", "user", "add", "--db", db, "--name", "rita", "--role", "editor", "--password-stdin"); err == nil {
+		t.Fatal("duplicate user accepted")
+	}
+	if _, _, err := runCLI(t, "pw\n", "user", "add", "--db", db, "--name", "bob", "--role", "chief", "--password-stdin"); err == nil {
+		t.Fatal("unknown role accepted")
+	}
+	tok, _, err := runCLI(t, "", "token", "create", "--db", db, "--user", "rita")
+	if err != nil || !strings.HasPrefix(tok, "cc_") || strings.Count(tok, "\n") != 1 {
+		t.Fatalf("token %q %v", tok, err)
+	}
+	if _, _, err := runCLI(t, "", "token", "create", "--db", db, "--user", "nobody"); err == nil {
+		t.Fatal("token for unknown user")
+	}
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := st.UserByTokenHash(context.Background(), citecheck.HashToken(strings.TrimSpace(tok)))
+	if err != nil || u.Name != "rita" {
+		t.Fatalf("token does not sign in rita: %v %v", u, err)
+	}
+	text := "Claim “one”. [1]"
+	doc, err := st.CreateDocument(context.Background(), &citecheck.Document{Title: "T", Text: text,
+		TextSHA256: citecheck.TextSHA256(text), Length: 16, Citations: citecheck.ParseCitations(text), CreatedByID: u.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	out, _, err := runCLI(t, "", "export", "--db", db, "--doc", fmt.Sprint(doc.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ex citecheck.Export
+	if err := json.Unmarshal([]byte(out), &ex); err != nil || ex.Format != "citecheck/v1" || ex.Document.Text != text {
+		t.Fatalf("export: %v %s", err, out)
+	}
+	out, _, err = runCLI(t, "", "export", "--db", db, "--doc", fmt.Sprint(doc.ID), "--format", "w3c")
+	if err != nil || !strings.Contains(out, "AnnotationCollection") {
+		t.Fatalf("w3c export: %v %s", err, out)
+	}
+	if _, _, err := runCLI(t, "", "export", "--db", db, "--doc", "99"); err == nil {
+		t.Fatal("export of unknown document")
+	}
+	if _, _, err := runCLI(t, "", "frobnicate"); err == nil {
+		t.Fatal("unknown command accepted")
+	}
+}
+
+// TestAcknowledgedClaimsSurviveKill9 starts the real binary, creates claims over HTTP, kills the
+// process with SIGKILL right after the last 201, and finds every acknowledged claim on disk.
+func TestAcknowledgedClaimsSurviveKill9(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "citecheck")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v %s", err, out)
+	}
+	db := filepath.Join(dir, "c.db")
+	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "CITECHECK_ADMIN_PASSWORD=admin password")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	base := ""
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		if i := strings.Index(sc.Text(), "url=http://"); i >= 0 {
+			base = strings.Fields(sc.Text()[i+4:])[0]
+			break
+		}
+	}
+	if base == "" {
+		t.Fatal("server did not say where it listens")
+	}
+	go io.Copy(io.Discard, stderr)
+	tok, _, err := runCLI(t, "", "token", "create", "--db", db, "--user", "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := func(method, path string, body any) (int, map[string]any) {
+		b, _ := json.Marshal(body)
+		req, _ := http.NewRequest(method, base+path, bytes.NewReader(b))
+		req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(tok))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var v map[string]any
+		json.NewDecoder(res.Body).Decode(&v)
+		return res.StatusCode, v
+	}
+	status, doc := call("POST", "/api/v1/documents", map[string]string{"title": "k", "text": "One claim. [1] Two [2]"})
+	if status != 201 {
+		t.Fatalf("document: %d %v", status, doc)
+	}
+	acked := 0
+	for i := 0; i < 20; i++ {
+		status, _ := call("POST", fmt.Sprintf("/api/v1/documents/%v/claims", doc["id"]), map[string]any{"start": 0, "end": 10, "refs": []int{1}})
+		if status != 201 {
+			t.Fatalf("claim %d: %d", i, status)
+		}
+		acked++
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	claims, err := st.Claims(context.Background(), int64(doc["id"].(float64)), citecheck.ClaimFilter{})
+	if err != nil || len(claims) != acked {
+		t.Fatalf("after kill -9: %d claims of %d acknowledged (%v)", len(claims), acked, err)
+	}
+}

@@ -15,6 +15,15 @@ func ClaimChecks(t *Text, cits []Citation, c *Claim) []Check {
 	return claimChecks(t, cits, citedRefs(cits), c)
 }
 
+// FillChecks sets the Checks of every claim in claims, building the set of cited numbers once
+// rather than once per claim.
+func FillChecks(t *Text, cits []Citation, claims []Claim) {
+	known := citedRefs(cits)
+	for i := range claims {
+		claims[i].Checks = claimChecks(t, cits, known, &claims[i])
+	}
+}
+
 // citedRefs is the set of every number any marker carries.
 func citedRefs(cits []Citation) map[int]bool {
 	known := make(map[int]bool)

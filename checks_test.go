@@ -183,3 +183,24 @@ func BenchmarkCheckDocument(b *testing.B) {
 		CheckDocument(txt, cits, claims)
 	}
 }
+
+func TestFillChecksMatchesClaimChecks(t *testing.T) {
+	text := "First claim. [1] [2]\n\nSecond [3] claim with [4–6] and more."
+	tx := NewText(text)
+	cits := ParseCitations(text)
+	claims := []Claim{
+		{Start: 0, End: 12, Refs: []int{1, 9}, Status: StatusSupported},
+		{Start: 22, End: 28, Refs: []int{}, Status: StatusContradicted},
+		{Start: 33, End: 43, Refs: []int{4, 5, 6}, Status: StatusUnverified},
+	}
+	FillChecks(tx, cits, claims)
+	for i := range claims {
+		want := ClaimChecks(tx, cits, &claims[i])
+		if fmt.Sprint(claims[i].Checks) != fmt.Sprint(want) {
+			t.Errorf("claim %d: FillChecks %v, ClaimChecks %v", i, claims[i].Checks, want)
+		}
+	}
+	if len(claims[0].Checks) != 2 || len(claims[1].Checks) != 2 || len(claims[2].Checks) != 0 {
+		t.Errorf("unexpected checks: %+v", claims)
+	}
+}

@@ -46,10 +46,8 @@ type ExportSummary struct {
 func BuildExport(doc *Document, claims []Claim, now time.Time) *Export {
 	t := NewText(doc.Text)
 	out := make([]Claim, len(claims))
-	for i := range claims {
-		out[i] = claims[i]
-		out[i].Checks = ClaimChecks(t, doc.Citations, &out[i])
-	}
+	copy(out, claims)
+	FillChecks(t, doc.Citations, out)
 	check := CheckDocument(t, doc.Citations, out)
 	cits := doc.Citations
 	if cits == nil {

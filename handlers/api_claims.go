@@ -74,9 +74,7 @@ func (s *Server) listClaims(c echo.Context) error {
 	if claims == nil {
 		claims = []citecheck.Claim{}
 	}
-	for i := range claims {
-		withChecks(d, &claims[i])
-	}
+	citecheck.FillChecks(d.text, d.doc.Citations, claims)
 	return c.JSON(http.StatusOK, map[string]any{"claims": claims})
 }
 

@@ -79,11 +79,11 @@ func (s *Server) renderDocument(c echo.Context, status int, errMsg string) error
 	check := citecheck.CheckDocument(d.text, d.doc.Citations, claims)
 	v.Markers, v.Covered, v.UncoveredCount = check.Markers, check.Covered, len(check.Uncovered)
 	v.Runs = buildRuns(d, claims)
+	citecheck.FillChecks(d.text, d.doc.Citations, claims)
 	for i := range claims {
 		if filter != "" && string(claims[i].Status) != filter {
 			continue
 		}
-		withChecks(d, &claims[i])
 		v.Claims = append(v.Claims, views.ClaimItem{Claim: claims[i], RefsText: joinInts(claims[i].Refs, ", ")})
 	}
 	p := s.page(c, d.doc.Title)

@@ -49,7 +49,7 @@ func claimChecks(t *Text, cits []Citation, known map[int]bool, c *Claim) []Check
 			Message: fmt.Sprintf("%s not cited anywhere in the text", refsPhrase(unknown, "is", "are"))})
 	}
 	var missing []int
-	for _, r := range SuggestRefs(t, cits, c.Start, c.End) {
+	for _, r := range attachedRefs(t, cits, c.Start, c.End) {
 		if i := sort.SearchInts(refs, r); i == len(refs) || refs[i] != r {
 			missing = append(missing, r)
 		}
@@ -182,4 +182,14 @@ func CountClaims(claims []Claim) Counts {
 		c.ByReview[rv]++
 	}
 	return c
+}
+
+// attachedRefs are the numbers of the markers the contract attaches to a span: inside it, or in
+// the run after it with only white space between (SuggestRefs also looks past punctuation).
+func attachedRefs(t *Text, cits []Citation, start, end int) []int {
+	var refs []int
+	for _, c := range AttachedCitations(t, cits, start, end) {
+		refs = append(refs, c.Refs...)
+	}
+	return sortedUnique(refs)
 }

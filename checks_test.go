@@ -204,3 +204,18 @@ func TestFillChecksMatchesClaimChecks(t *testing.T) {
 		t.Errorf("unexpected checks: %+v", claims)
 	}
 }
+
+func TestMarkerNotAttachedStaysStrictAboutPunctuation(t *testing.T) {
+	// The check follows the contract (only white space between the claim and the run); the
+	// suggestion is more forgiving, so a claim saved with the suggested refs never warns.
+	text := "claim text. [30]"
+	tx := NewText(text)
+	cits := ParseCitations(text)
+	c := &Claim{Start: 0, End: 10, Refs: []int{}, Status: StatusUnverified}
+	if got := ClaimChecks(tx, cits, c); len(got) != 0 {
+		t.Fatalf("checks %v, want none", got)
+	}
+	if got := SuggestRefs(tx, cits, 0, 10); len(got) != 1 || got[0] != 30 {
+		t.Fatalf("suggested %v, want [30]", got)
+	}
+}

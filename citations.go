@@ -217,11 +217,25 @@ func skipSpace(t *Text, cp int) int {
 
 // SuggestRefs returns the numbers carried by the markers that bear on the span [start, end), as
 // AttachedCitations finds them: ascending, unique, never nil. It is what the UI offers as the
-// refs of a new claim.
+// refs of a new claim. Unlike the check, it also looks past closing punctuation right after the
+// span, since a reader who selects `“High Negotiating Committee”` in
+// `“High Negotiating Committee”. [46]` means the marker after the full stop.
 func SuggestRefs(t *Text, cits []Citation, start, end int) []int {
-	var refs []int
-	for _, c := range AttachedCitations(t, cits, start, end) {
-		refs = append(refs, c.Refs...)
+	return attachedRefs(t, cits, start, skipClosingPunctuation(t, end))
+}
+
+// closingPunctuation ends a clause or closes a quotation; a selection often stops just before it.
+const closingPunctuation = ".,;:!?…”’»)\"'`"
+
+// skipClosingPunctuation returns the offset after any closing punctuation that starts at cp.
+func skipClosingPunctuation(t *Text, cp int) int {
+	s := t.String()
+	for b := t.ByteOffset(cp); b < len(s); cp++ {
+		r, w := utf8.DecodeRuneInString(s[b:])
+		if !strings.ContainsRune(closingPunctuation, r) {
+			break
+		}
+		b += w
 	}
-	return sortedUnique(refs)
+	return cp
 }

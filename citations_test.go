@@ -177,7 +177,9 @@ func TestSuggestRefs(t *testing.T) {
 		want       []int
 	}{
 		{"marker run after the claim", run, 0, 11, []int{30, 31}},
-		{"span ending before the space", run, 0, 10, []int{}}, // "." lies between
+		{"span stopping before the full stop", run, 0, 10, []int{30, 31}},
+		{"span stopping before a closing quote and stop", "“the committee”. [46]", 1, 14, []int{46}},
+		{"punctuation then a word", "claim, then more [3]", 0, 5, []int{}},
 		{"span including the markers", run, 0, 21, []int{30, 31}},
 		{"span covering only the second marker", run, 17, 21, []int{31}},
 		{"span straddling a marker carries on the run", run, 13, 15, []int{30, 31}},
@@ -211,6 +213,7 @@ func TestSuggestRefsOnTheSample(t *testing.T) {
 		{"paragraph-opening marker", "and some moderate members of the Russian-backed opposition.", []int{47}},
 		{"glued marker inside", "These include Ahrar al-Sham and Jaysh al-Islam, but also not Syrian Kurds[46]", []int{46}},
 		{"no marker", "Before the war, many in Daraa relied on transport", []int{}},
+		{"quoted name before the full stop", "“High Negotiating Committee”", []int{46}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -91,6 +91,10 @@ type User struct {
 	Role      Role      `json:"role"`
 	Disabled  bool      `json:"disabled"`
 	CreatedAt time.Time `json:"created_at"`
+
+	// SessionVersion goes up when the password changes or the account is disabled, so that
+	// sessions signed in before stop working at once.
+	SessionVersion int `json:"-"`
 }
 
 // Citation is one citation marker found in a text: its whole bracket and the reference numbers
@@ -174,6 +178,19 @@ type Claim struct {
 
 	CreatedByID int64 `json:"-"`
 	UpdatedByID int64 `json:"-"`
+}
+
+// QueueFilter narrows the review queue; zero fields match everything.
+type QueueFilter struct {
+	DocumentID int64
+	Status     Status
+	Author     string
+}
+
+// QueueItem is a claim waiting for an editor, with the title of its document.
+type QueueItem struct {
+	Claim         Claim
+	DocumentTitle string
 }
 
 // ClaimFilter narrows a list of claims; zero fields match everything.

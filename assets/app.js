@@ -167,9 +167,17 @@ async function onSelect(clickedText) {
   form.hidden = false;
 
   const width = form.offsetWidth;
+  const height = form.offsetHeight;
   const left = Math.max(8, Math.min(rect.left, document.documentElement.clientWidth - width - 8));
+  // Below the selection when the form fits in the window there, else above it when it fits
+  // there: a form hanging below the window makes the page longer, and the page jumps back when
+  // it closes.
+  let top = rect.bottom + 8;
+  if (top + height > document.documentElement.clientHeight && rect.top - 8 - height >= 0) {
+    top = rect.top - 8 - height;
+  }
   form.style.left = `${left + window.scrollX}px`;
-  form.style.top = `${rect.bottom + window.scrollY + 8}px`;
+  form.style.top = `${top + window.scrollY}px`;
 }
 
 // parseRefs reads "30, 31" or "30 31" as [30, 31]; it answers null if a part is not a number.

@@ -275,7 +275,7 @@ func (s *Server) removeClaim(c echo.Context) error {
 	if !u.Role.CanReview() && cl.CreatedByID != u.ID {
 		return citecheck.Errorf(citecheck.ECodeForbidden, "only editors, admins and its creator may delete a claim")
 	}
-	return s.store.DeleteClaim(c.Request().Context(), cl.ID)
+	return s.store.DeleteClaim(c.Request().Context(), cl.ID, u.ID)
 }
 
 func (s *Server) suggestRefs(c echo.Context) error {

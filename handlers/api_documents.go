@@ -99,7 +99,7 @@ func (s *Server) removeDocument(c echo.Context) error {
 	if !u.Role.CanReview() && d.doc.CreatedByID != u.ID {
 		return citecheck.Errorf(citecheck.ECodeForbidden, "only editors, admins and its creator may delete a document")
 	}
-	if err := s.store.DeleteDocument(c.Request().Context(), d.doc.ID); err != nil {
+	if err := s.store.DeleteDocument(c.Request().Context(), d.doc.ID, u.ID); err != nil {
 		return err
 	}
 	s.docs.forget(d.doc.ID)

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -99,8 +100,9 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set(keySession, sess)
 		if uid, ok := sess.Values["uid"].(int64); ok {
 			u, err := s.store.UserByID(ctx, uid)
+			sv, _ := sess.Values["sv"].(int)
 			switch {
-			case err == nil && !u.Disabled:
+			case err == nil && !u.Disabled && u.SessionVersion == sv:
 				c.Set(keyUser, u)
 			case err != nil && citecheck.ErrorCode(err) != citecheck.ECodeNotFound:
 				return err
@@ -188,6 +190,12 @@ func (s *Server) login(c echo.Context) error {
 	ctx := c.Request().Context()
 	name := strings.TrimSpace(c.FormValue("username"))
 	password := c.FormValue("password")
+	keys := []string{"name:" + strings.ToLower(name), "ip:" + c.RealIP()}
+	if wait := s.throttle.wait(keys...); wait > 0 {
+		p := s.page(c, "Sign in")
+		p.Error = fmt.Sprintf("Too many failed sign-ins. Try again in %d seconds.", int(wait.Seconds()+0.999))
+		return s.render(c, http.StatusTooManyRequests, loginView(p, name))
+	}
 	u, hash, err := s.store.UserByName(ctx, name)
 	if err != nil && citecheck.ErrorCode(err) != citecheck.ECodeNotFound {
 		return err
@@ -196,12 +204,15 @@ func (s *Server) login(c echo.Context) error {
 		hash = dummyHash
 	}
 	if !citecheck.CheckPassword(hash, password) || u == nil || u.Disabled {
+		s.throttle.fail(keys...)
 		p := s.page(c, "Sign in")
 		p.Error = "Wrong name or password."
 		return s.render(c, http.StatusUnauthorized, loginView(p, name))
 	}
+	s.throttle.succeed(keys[0])
 	sess := currentSession(c)
 	sess.Values["uid"] = u.ID
+	sess.Values["sv"] = u.SessionVersion
 	sess.Values["csrf"] = randomToken()
 	if err := saveSession(c, sess); err != nil {
 		return err

@@ -76,8 +76,16 @@ func newTab(t *testing.T, browserCtx context.Context, base string, timeout time.
 	t.Helper()
 	tabCtx, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancelTab)
-	if err := chromedp.Do(tabCtx); err != nil { // opens the tab, with no deadline on its life
-		t.Fatalf("open tab: %v", err)
+	// Open the tab with a bounded wait, but no deadline on its life.
+	opened := make(chan error, 1)
+	go func() { opened <- chromedp.Do(tabCtx) }()
+	select {
+	case err := <-opened:
+		if err != nil {
+			t.Fatalf("open tab: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("open tab: no answer after 20 s")
 	}
 	ctx, cancel := context.WithTimeout(tabCtx, timeout)
 	t.Cleanup(cancel)

@@ -32,6 +32,7 @@ type Server struct {
 	cfg      Config
 	sessions *sessions.CookieStore
 	docs     *documentCache
+	throttle *loginThrottle
 	log      *slog.Logger
 }
 
@@ -57,12 +58,15 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 		cfg:      cfg,
 		sessions: newCookieStore(cfg.SessionKey),
 		docs:     newDocumentCache(32),
+		throttle: newLoginThrottle(time.Now),
 		log:      cfg.Logger,
 	}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	// The sign-in throttle keys on the peer address; forwarded headers are not trusted by default.
+	e.IPExtractor = echo.ExtractIPDirect()
 	e.Use(middleware.RequestID())
 	e.Use(s.logRequests)
 	e.Use(middleware.Recover())
@@ -111,6 +115,8 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/claims/:id", s.getClaim)
 	api.PATCH("/claims/:id", s.updateClaim)
 	api.DELETE("/claims/:id", s.deleteClaim)
+	api.POST("/claims/:id/review", s.reviewClaim)
+	api.GET("/claims/:id/history", s.claimHistory)
 }
 
 // logRequests writes one line per request with its id, status and duration.

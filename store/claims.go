@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/citecheck/citecheck"
@@ -76,8 +77,11 @@ func (s *Store) CreateClaim(ctx context.Context, c *citecheck.Claim) (*citecheck
 		if err != nil {
 			return fmt.Errorf("store: create claim: %w", err)
 		}
-		out, err = claimByID(ctx, tx, id)
-		return err
+		if out, err = claimByID(ctx, tx, id); err != nil {
+			return err
+		}
+		return recordEvent(ctx, tx, id, out.DocumentID, now, c.CreatedByID,
+			citecheck.ActionCreated, citecheck.DiffClaims(nil, out))
 	})
 	if err != nil {
 		return nil, err
@@ -93,24 +97,35 @@ func (s *Store) Claim(ctx context.Context, id int64) (*citecheck.Claim, error) {
 // Claims lists the claims of a document in text order (start, end, id), narrowed by f: its
 // status, its review, and a ref that the claim's refs must contain.
 func (s *Store) Claims(ctx context.Context, documentID int64, f citecheck.ClaimFilter) ([]citecheck.Claim, error) {
-	rows, err := s.reader.QueryContext(ctx, selectClaims, documentID,
-		string(f.Status), string(f.Status), string(f.Review), string(f.Review), f.Ref, f.Ref)
+	claims, err := filteredClaims(ctx, s.reader, documentID, f)
 	if err != nil {
 		return nil, fmt.Errorf("store: claims of document %d: %w", documentID, err)
+	}
+	return claims, nil
+}
+
+// claimsOf lists every claim of a document through q.
+func claimsOf(ctx context.Context, q queryer, documentID int64) ([]citecheck.Claim, error) {
+	return filteredClaims(ctx, q, documentID, citecheck.ClaimFilter{})
+}
+
+// filteredClaims runs selectClaims through q.
+func filteredClaims(ctx context.Context, q queryer, documentID int64, f citecheck.ClaimFilter) ([]citecheck.Claim, error) {
+	rows, err := q.QueryContext(ctx, selectClaims, documentID,
+		string(f.Status), string(f.Status), string(f.Review), string(f.Review), f.Ref, f.Ref)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	claims := []citecheck.Claim{}
 	for rows.Next() {
 		c, err := scanClaim(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: claims of document %d: %w", documentID, err)
+			return nil, err
 		}
 		claims = append(claims, *c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: claims of document %d: %w", documentID, err)
-	}
-	return claims, nil
+	return claims, rows.Err()
 }
 
 // UpdateClaim changes a claim in one write transaction. The claim must be at version, else the
@@ -119,6 +134,11 @@ func (s *Store) Claims(ctx context.Context, documentID int64, f citecheck.ClaimF
 // context, refs, status, note, review, review comment, reviewer and review time), with by as the
 // last editor and the version one higher. ReviewedBy is a user name, resolved to its id here.
 // The claim is returned as stored.
+//
+// The same transaction appends a history event: "reviewed" when only the review fields changed
+// (or only the reviewer and review time, as when a second editor approves again), else
+// "updated", with the fields that changed from what to what. A mutate that changes nothing
+// writes nothing: no new version, no new last editor, no event; the claim is returned as it was.
 func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by int64, mutate func(c *citecheck.Claim) error) (*citecheck.Claim, error) {
 	var out *citecheck.Claim
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
@@ -129,14 +149,34 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by int64
 		if c.Version != version {
 			return citecheck.Errorf(citecheck.ECodeConflict, "claim %d is at version %d, not %d", id, c.Version, version)
 		}
+		before := copyClaim(c)
 		if err := mutate(c); err != nil {
 			return err
 		}
-		if err := writeClaim(ctx, tx, id, version, by, formatTime(s.now()), c); err != nil {
+		changes := citecheck.DiffClaims(before, c)
+		reviewerChanged := !sameReviewer(before, c)
+		if len(changes) == 0 && !reviewerChanged && sameContext(before, c) {
+			out = before
+			return nil
+		}
+		action := citecheck.UpdateAction(changes)
+		if len(changes) == 0 && reviewerChanged {
+			action = citecheck.ActionReviewed
+		}
+		now := formatTime(s.now())
+		// A review is not a change of the claim's content: the last changer stays who they
+		// were, so the two-person rule keeps naming the fact-checker, not the editor.
+		updatedBy, updatedAt := by, now
+		if action == citecheck.ActionReviewed {
+			updatedBy, updatedAt = before.UpdatedByID, formatTime(before.UpdatedAt)
+		}
+		if err := writeClaim(ctx, tx, id, version, updatedBy, updatedAt, c); err != nil {
 			return err
 		}
-		out, err = claimByID(ctx, tx, id)
-		return err
+		if out, err = claimByID(ctx, tx, id); err != nil {
+			return err
+		}
+		return recordEvent(ctx, tx, id, out.DocumentID, now, by, action, changes)
 	})
 	if err != nil {
 		return nil, err
@@ -144,9 +184,41 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by int64
 	return out, nil
 }
 
-// writeClaim writes the mutable columns of c over the claim id at version. It is the seam where
-// the claim_events history row will be written in the same transaction.
-func writeClaim(ctx context.Context, tx *sql.Tx, id int64, version int, by int64, now string, c *citecheck.Claim) error {
+// copyClaim copies a claim deeply enough that mutating the original leaves the copy as it was.
+func copyClaim(c *citecheck.Claim) *citecheck.Claim {
+	cp := *c
+	cp.Refs = slices.Clone(c.Refs)
+	cp.Checks = slices.Clone(c.Checks)
+	if c.ReviewedBy != nil {
+		by := *c.ReviewedBy
+		cp.ReviewedBy = &by
+	}
+	if c.ReviewedAt != nil {
+		at := *c.ReviewedAt
+		cp.ReviewedAt = &at
+	}
+	return &cp
+}
+
+// sameReviewer reports whether two states of a claim name the same reviewer and review time,
+// which DiffClaims does not compare.
+func sameReviewer(a, b *citecheck.Claim) bool {
+	sameBy := (a.ReviewedBy == nil) == (b.ReviewedBy == nil) &&
+		(a.ReviewedBy == nil || *a.ReviewedBy == *b.ReviewedBy)
+	sameAt := (a.ReviewedAt == nil) == (b.ReviewedAt == nil) &&
+		(a.ReviewedAt == nil || a.ReviewedAt.Equal(*b.ReviewedAt))
+	return sameBy && sameAt
+}
+
+// sameContext reports whether two states of a claim have the same prefix and suffix, which
+// DiffClaims does not compare.
+func sameContext(a, b *citecheck.Claim) bool {
+	return a.Prefix == b.Prefix && a.Suffix == b.Suffix
+}
+
+// writeClaim writes the mutable columns of c over the claim id at version; the caller records
+// the history event in the same transaction.
+func writeClaim(ctx context.Context, tx *sql.Tx, id int64, version int, updatedBy int64, updatedAt string, c *citecheck.Claim) error {
 	refs, err := marshalRefs(c.Refs)
 	if err != nil {
 		return err
@@ -168,7 +240,7 @@ func writeClaim(ctx context.Context, tx *sql.Tx, id int64, version int, by int64
 	}
 	res, err := tx.ExecContext(ctx, updateClaim, c.Start, c.End, c.Quote, c.Prefix, c.Suffix, refs,
 		string(c.Status), c.Note, string(c.Review), c.ReviewComment, reviewedBy, reviewedAt,
-		by, now, version+1, id, version)
+		updatedBy, updatedAt, version+1, id, version)
 	if err != nil {
 		return fmt.Errorf("store: update claim %d: %w", id, err)
 	}
@@ -183,20 +255,27 @@ func writeClaim(ctx context.Context, tx *sql.Tx, id int64, version int, by int64
 	return nil
 }
 
-// DeleteClaim removes one claim.
-func (s *Store) DeleteClaim(ctx context.Context, id int64) error {
-	res, err := s.writer.ExecContext(ctx, deleteClaim, id)
-	if err != nil {
-		return fmt.Errorf("store: delete claim %d: %w", id, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("store: delete claim %d: %w", id, err)
-	}
-	if n == 0 {
-		return notFound("claim %d not found", id)
-	}
-	return nil
+// DeleteClaim removes one claim, by the user by. The same transaction appends a "deleted" event
+// with the claim's last state, so its history outlives it.
+func (s *Store) DeleteClaim(ctx context.Context, id, by int64) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		c, err := claimByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := recordDeletion(ctx, tx, c, formatTime(s.now()), by); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, deleteClaim, id); err != nil {
+			return fmt.Errorf("store: delete claim %d: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// recordDeletion appends the "deleted" event of a claim about to be removed.
+func recordDeletion(ctx context.Context, tx *sql.Tx, c *citecheck.Claim, at string, by int64) error {
+	return recordEvent(ctx, tx, c.ID, c.DocumentID, at, by, citecheck.ActionDeleted, citecheck.DiffClaims(c, nil))
 }
 
 // ClaimDocumentID returns the document a claim belongs to, for handlers that need the text
@@ -225,18 +304,18 @@ func claimByID(ctx context.Context, q queryer, id int64) (*citecheck.Claim, erro
 	return c, nil
 }
 
-// scanClaim reads claimColumns.
-func scanClaim(row rowScanner) (*citecheck.Claim, error) {
+// scanClaim reads claimColumns, then any extra columns into extra.
+func scanClaim(row rowScanner, extra ...any) (*citecheck.Claim, error) {
 	var (
 		c                      citecheck.Claim
 		refs, status, review   string
 		reviewedBy, reviewedAt sql.NullString
 		createdAt, updatedAt   string
 	)
-	err := row.Scan(&c.ID, &c.DocumentID, &c.Start, &c.End, &c.Quote, &c.Prefix, &c.Suffix, &refs,
+	dest := append([]any{&c.ID, &c.DocumentID, &c.Start, &c.End, &c.Quote, &c.Prefix, &c.Suffix, &refs,
 		&status, &c.Note, &review, &c.ReviewComment, &reviewedBy, &reviewedAt,
-		&c.CreatedByID, &c.CreatedBy, &createdAt, &c.UpdatedByID, &c.UpdatedBy, &updatedAt, &c.Version)
-	if err != nil {
+		&c.CreatedByID, &c.CreatedBy, &createdAt, &c.UpdatedByID, &c.UpdatedBy, &updatedAt, &c.Version}, extra...)
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	c.Status = citecheck.Status(status)

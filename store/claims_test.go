@@ -93,7 +93,7 @@ func TestUnknownClaimIsNotFound(t *testing.T) {
 	wantCode(t, err, citecheck.ECodeNotFound)
 	_, err = s.ClaimDocumentID(ctx, 5)
 	wantCode(t, err, citecheck.ECodeNotFound)
-	wantCode(t, s.DeleteClaim(ctx, 5), citecheck.ECodeNotFound)
+	wantCode(t, s.DeleteClaim(ctx, 5, 1), citecheck.ECodeNotFound)
 	_, err = s.UpdateClaim(ctx, 5, 1, 1, func(*citecheck.Claim) error { return nil })
 	wantCode(t, err, citecheck.ECodeNotFound)
 }
@@ -173,12 +173,13 @@ func TestUpdateClaimWritesEveryMutableColumn(t *testing.T) {
 		t.Errorf("re-read = %+v, want %+v", reread, got)
 	}
 
-	// Clearing the review puts the reviewer and time back to NULL.
+	// Clearing the review puts the reviewer and time back to NULL; a review-only change keeps
+	// the last changer of the content (ed), so the two-person rule still names them.
 	got, err = s.UpdateClaim(ctx, c.ID, 2, ana.ID, func(c *citecheck.Claim) error {
 		c.Review, c.ReviewComment, c.ReviewedBy, c.ReviewedAt = citecheck.ReviewPending, "", nil, nil
 		return nil
 	})
-	if err != nil || got.ReviewedBy != nil || got.ReviewedAt != nil || got.Version != 3 || got.UpdatedBy != "ana" {
+	if err != nil || got.ReviewedBy != nil || got.ReviewedAt != nil || got.Version != 3 || got.UpdatedBy != "ed" {
 		t.Errorf("cleared review = %+v, %v", got, err)
 	}
 }
@@ -247,7 +248,7 @@ func TestDeleteClaim(t *testing.T) {
 	s := mustOpen(t)
 	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
 	c := mustClaim(t, s, ana, mustDocument(t, s, ana, "d").ID, 0, 5, nil, "")
-	if err := s.DeleteClaim(ctx, c.ID); err != nil {
+	if err := s.DeleteClaim(ctx, c.ID, ana.ID); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.Claim(ctx, c.ID)

@@ -136,18 +136,31 @@ func (s *Store) Documents(ctx context.Context) ([]citecheck.DocumentSummary, err
 	return docs, nil
 }
 
-// DeleteDocument removes a document; its claims go with it (ON DELETE CASCADE).
-func (s *Store) DeleteDocument(ctx context.Context, id int64) error {
-	res, err := s.writer.ExecContext(ctx, deleteDocument, id)
-	if err != nil {
-		return fmt.Errorf("store: delete document %d: %w", id, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("store: delete document %d: %w", id, err)
-	}
-	if n == 0 {
-		return notFound("document %d not found", id)
-	}
-	return nil
+// DeleteDocument removes a document, by the user by; its claims go with it (ON DELETE CASCADE).
+// The same transaction appends a "deleted" event for each of its claims, so their history
+// outlives them.
+func (s *Store) DeleteDocument(ctx context.Context, id, by int64) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, selectDocumentExists, id).Scan(&n); err != nil {
+			return fmt.Errorf("store: delete document %d: %w", id, err)
+		}
+		if n == 0 {
+			return notFound("document %d not found", id)
+		}
+		claims, err := claimsOf(ctx, tx, id)
+		if err != nil {
+			return fmt.Errorf("store: delete document %d: %w", id, err)
+		}
+		at := formatTime(s.now())
+		for i := range claims {
+			if err := recordDeletion(ctx, tx, &claims[i], at, by); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, deleteDocument, id); err != nil {
+			return fmt.Errorf("store: delete document %d: %w", id, err)
+		}
+		return nil
+	})
 }

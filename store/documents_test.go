@@ -105,7 +105,7 @@ func TestDeleteDocumentCascadesToClaims(t *testing.T) {
 	c := mustClaim(t, s, ana, d.ID, 0, 3, nil, "")
 	k := mustClaim(t, s, ana, keep.ID, 0, 3, nil, "")
 
-	if err := s.DeleteDocument(ctx, d.ID); err != nil {
+	if err := s.DeleteDocument(ctx, d.ID, ana.ID); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.Document(ctx, d.ID)
@@ -119,7 +119,7 @@ func TestDeleteDocumentCascadesToClaims(t *testing.T) {
 	if _, err := s.Claim(ctx, k.ID); err != nil {
 		t.Errorf("claim of another document gone: %v", err)
 	}
-	wantCode(t, s.DeleteDocument(ctx, d.ID), citecheck.ECodeNotFound)
+	wantCode(t, s.DeleteDocument(ctx, d.ID, ana.ID), citecheck.ECodeNotFound)
 }
 
 func TestUnknownDocumentIsNotFound(t *testing.T) {

@@ -16,11 +16,16 @@ const sessionKeySize = 64
 const (
 	insertUser = `INSERT INTO users (name, role, password_hash, disabled, created_at)
 VALUES (?, ?, ?, 0, ?)`
-	userColumns      = `u.id, u.name, u.role, u.disabled, u.created_at`
+	userColumns      = `u.id, u.name, u.role, u.disabled, u.created_at, u.session_version`
 	selectUserByName = `SELECT ` + userColumns + `, u.password_hash FROM users u WHERE u.name = ?`
 	selectUserByID   = `SELECT ` + userColumns + ` FROM users u WHERE u.id = ?`
 	selectUsers      = `SELECT ` + userColumns + ` FROM users u ORDER BY u.id`
 	countUsers       = `SELECT COUNT(*) FROM users`
+	countOtherAdmins = `SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?`
+
+	updateUserRole     = `UPDATE users SET role = ? WHERE id = ?`
+	updateUserDisabled = `UPDATE users SET disabled = ?, session_version = session_version + 1 WHERE id = ?`
+	updateUserPassword = `UPDATE users SET password_hash = ?, session_version = session_version + 1 WHERE id = ?`
 
 	insertToken           = `INSERT INTO tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)`
 	selectUserByTokenHash = `SELECT ` + userColumns + `
@@ -45,7 +50,7 @@ func (s *Store) CreateUser(ctx context.Context, name string, role citecheck.Role
 	if err != nil {
 		return nil, fmt.Errorf("store: create user %q: %w", name, err)
 	}
-	return &citecheck.User{ID: id, Name: name, Role: role, CreatedAt: now}, nil
+	return &citecheck.User{ID: id, Name: name, Role: role, CreatedAt: now, SessionVersion: 1}, nil
 }
 
 // UserByName returns the user called name and their password hash, for signing in.
@@ -101,6 +106,96 @@ func (s *Store) Users(ctx context.Context) ([]citecheck.User, error) {
 		return nil, fmt.Errorf("store: users: %w", err)
 	}
 	return users, nil
+}
+
+// SetUserRole gives the user called name a new role. Demoting the last enabled admin is
+// refused, so that someone can always manage users.
+func (s *Store) SetUserRole(ctx context.Context, name string, role citecheck.Role) (*citecheck.User, error) {
+	if _, err := citecheck.ParseRole(string(role)); err != nil {
+		return nil, err
+	}
+	return s.changeUser(ctx, name, func(tx *sql.Tx, u *citecheck.User) error {
+		if role != citecheck.RoleAdmin {
+			if err := refuseLastAdmin(ctx, tx, u, "demote"); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, updateUserRole, string(role), u.ID)
+		return err
+	})
+}
+
+// SetUserDisabled disables or re-enables the user called name. Either way the session version
+// goes up, so the sessions signed in before stop working at once. Disabling the last enabled
+// admin is refused.
+func (s *Store) SetUserDisabled(ctx context.Context, name string, disabled bool) (*citecheck.User, error) {
+	return s.changeUser(ctx, name, func(tx *sql.Tx, u *citecheck.User) error {
+		if disabled {
+			if err := refuseLastAdmin(ctx, tx, u, "disable"); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, updateUserDisabled, disabled, u.ID)
+		return err
+	})
+}
+
+// SetUserPassword replaces the password hash of the user called name, made by the caller, and
+// moves the session version up so that the sessions signed in with the old password end.
+func (s *Store) SetUserPassword(ctx context.Context, name string, hash []byte) (*citecheck.User, error) {
+	return s.changeUser(ctx, name, func(tx *sql.Tx, u *citecheck.User) error {
+		_, err := tx.ExecContext(ctx, updateUserPassword, hash, u.ID)
+		return err
+	})
+}
+
+// changeUser loads the user called name in a write transaction, runs change on it and returns
+// the user as stored afterwards. An unknown name is not found; change's error is returned as is
+// when it is a domain error.
+func (s *Store) changeUser(ctx context.Context, name string, change func(tx *sql.Tx, u *citecheck.User) error) (*citecheck.User, error) {
+	var out *citecheck.User
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		var hash []byte
+		u, err := scanUser(tx.QueryRowContext(ctx, selectUserByName, name), &hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("user %q not found", name)
+		}
+		if err != nil {
+			return fmt.Errorf("store: user %q: %w", name, err)
+		}
+		if err := change(tx, u); err != nil {
+			var e *citecheck.Error
+			if errors.As(err, &e) {
+				return err
+			}
+			return fmt.Errorf("store: change user %q: %w", name, err)
+		}
+		out, err = scanUser(tx.QueryRowContext(ctx, selectUserByID, u.ID))
+		if err != nil {
+			return fmt.Errorf("store: user %q: %w", name, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// refuseLastAdmin refuses to take u out of the enabled admins when no other enabled admin is
+// left, so that nobody locks the desk out of its own user management.
+func refuseLastAdmin(ctx context.Context, tx *sql.Tx, u *citecheck.User, verb string) error {
+	if u.Role != citecheck.RoleAdmin || u.Disabled {
+		return nil
+	}
+	var others int
+	if err := tx.QueryRowContext(ctx, countOtherAdmins, u.ID).Scan(&others); err != nil {
+		return fmt.Errorf("count admins: %w", err)
+	}
+	if others == 0 {
+		return citecheck.Errorf(citecheck.ECodeInvalid, "cannot %s %s: they are the last enabled admin", verb, u.Name)
+	}
+	return nil
 }
 
 // CreateToken records an API token by its hash; the token itself is never stored.
@@ -168,7 +263,7 @@ func scanUser(row rowScanner, extra ...any) (*citecheck.User, error) {
 		role    string
 		created string
 	)
-	dest := append([]any{&u.ID, &u.Name, &role, &u.Disabled, &created}, extra...)
+	dest := append([]any{&u.ID, &u.Name, &role, &u.Disabled, &created, &u.SessionVersion}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}

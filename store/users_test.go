@@ -107,3 +107,91 @@ func TestSessionKeyIsStableAcrossCallsAndReopen(t *testing.T) {
 		t.Errorf("after reopen SessionKey = %x, %v; want %x", k, err, keys[0])
 	}
 }
+
+func TestSetUserRoleDisabledAndPassword(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	mustUser(t, s, "root", citecheck.RoleAdmin)
+	bo := mustUser(t, s, "bo", citecheck.RoleReviewer)
+	if bo.SessionVersion != 1 {
+		t.Errorf("new user at session version %d, want 1", bo.SessionVersion)
+	}
+
+	u, err := s.SetUserRole(ctx, "bo", citecheck.RoleEditor)
+	if err != nil || u.Role != citecheck.RoleEditor || u.SessionVersion != 1 {
+		t.Errorf("SetUserRole = %+v, %v", u, err)
+	}
+	u, err = s.SetUserDisabled(ctx, "bo", true)
+	if err != nil || !u.Disabled || u.SessionVersion != 2 {
+		t.Errorf("disable = %+v, %v", u, err)
+	}
+	if got, err := s.UserByID(ctx, bo.ID); err != nil || *got != *u {
+		t.Errorf("UserByID = %+v, %v; want %+v", got, err, u)
+	}
+	u, err = s.SetUserDisabled(ctx, "bo", false)
+	if err != nil || u.Disabled || u.SessionVersion != 3 {
+		t.Errorf("enable = %+v, %v", u, err)
+	}
+	u, err = s.SetUserPassword(ctx, "bo", []byte("new hash"))
+	if err != nil || u.SessionVersion != 4 {
+		t.Errorf("SetUserPassword = %+v, %v", u, err)
+	}
+	got, hash, err := s.UserByName(ctx, "bo")
+	if err != nil || string(hash) != "new hash" || *got != *u {
+		t.Errorf("UserByName = %+v, %q, %v", got, hash, err)
+	}
+	if err := s.CreateToken(ctx, bo.ID, "tok"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.UserByTokenHash(ctx, "tok"); err != nil || got.SessionVersion != 4 {
+		t.Errorf("UserByTokenHash = %+v, %v", got, err)
+	}
+	if users, err := s.Users(ctx); err != nil || users[1] != *u {
+		t.Errorf("Users = %+v, %v", users, err)
+	}
+
+	_, err = s.SetUserRole(ctx, "nobody", citecheck.RoleEditor)
+	wantCode(t, err, citecheck.ECodeNotFound)
+	_, err = s.SetUserDisabled(ctx, "nobody", true)
+	wantCode(t, err, citecheck.ECodeNotFound)
+	_, err = s.SetUserPassword(ctx, "nobody", []byte("x"))
+	wantCode(t, err, citecheck.ECodeNotFound)
+	_, err = s.SetUserRole(ctx, "bo", citecheck.Role("chief"))
+	wantCode(t, err, citecheck.ECodeInvalidRole)
+}
+
+func TestLastEnabledAdminIsNeverDemotedOrDisabled(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	mustUser(t, s, "root", citecheck.RoleAdmin)
+	mustUser(t, s, "ada", citecheck.RoleAdmin)
+
+	change := []struct {
+		name   string
+		do     func() (*citecheck.User, error)
+		refuse bool
+	}{
+		{"demote one of two admins", func() (*citecheck.User, error) { return s.SetUserRole(ctx, "ada", citecheck.RoleEditor) }, false},
+		{"demote the last admin", func() (*citecheck.User, error) { return s.SetUserRole(ctx, "root", citecheck.RoleEditor) }, true},
+		{"disable the last admin", func() (*citecheck.User, error) { return s.SetUserDisabled(ctx, "root", true) }, true},
+		{"keep the last admin an admin", func() (*citecheck.User, error) { return s.SetUserRole(ctx, "root", citecheck.RoleAdmin) }, false},
+		{"promote ada again", func() (*citecheck.User, error) { return s.SetUserRole(ctx, "ada", citecheck.RoleAdmin) }, false},
+		{"disable ada", func() (*citecheck.User, error) { return s.SetUserDisabled(ctx, "ada", true) }, false},
+		// A disabled admin does not count: root is still the last enabled one.
+		{"demote root beside a disabled admin", func() (*citecheck.User, error) { return s.SetUserRole(ctx, "root", citecheck.RoleReviewer) }, true},
+		{"demote the disabled admin", func() (*citecheck.User, error) { return s.SetUserRole(ctx, "ada", citecheck.RoleReviewer) }, false},
+		{"re-enable ada", func() (*citecheck.User, error) { return s.SetUserDisabled(ctx, "ada", false) }, false},
+	}
+	for _, c := range change {
+		_, err := c.do()
+		if c.refuse {
+			wantCode(t, err, citecheck.ECodeInvalid)
+		} else if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+	root, _, err := s.UserByName(ctx, "root")
+	if err != nil || root.Role != citecheck.RoleAdmin || root.Disabled || root.SessionVersion != 1 {
+		t.Errorf("root after refusals = %+v, %v", root, err)
+	}
+}

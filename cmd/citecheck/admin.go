@@ -1,57 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/citecheck/citecheck"
 	"github.com/citecheck/citecheck/store"
 )
-
-func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	var cfg Config
-	fs := newFlagSet("user add", stderr, &cfg)
-	name := fs.String("name", "", "user name")
-	role := fs.String("role", "reviewer", "reviewer, editor or admin")
-	pwStdin := fs.Bool("password-stdin", false, "read the password from stdin")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if strings.TrimSpace(*name) == "" {
-		return errors.New("--name is required")
-	}
-	if !*pwStdin {
-		return errors.New("--password-stdin is required: pass the password on stdin")
-	}
-	r, err := citecheck.ParseRole(*role)
-	if err != nil {
-		return err
-	}
-	line, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return err
-	}
-	hash, err := citecheck.HashPassword(strings.TrimRight(line, "\r\n"))
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(cfg.DB)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	u, err := st.CreateUser(ctx, strings.TrimSpace(*name), r, hash)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "added user %s (%s), id %d\n", u.Name, u.Role, u.ID)
-	return nil
-}
 
 func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config

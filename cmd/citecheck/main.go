@@ -16,6 +16,11 @@ const usage = `usage: citecheck COMMAND [flags]
 commands:
   serve [--addr 127.0.0.1:8080]                          run the server
   user add --name NAME --role ROLE --password-stdin      add a user
+  user list                                              list users: name, role, enabled/disabled
+  user set-role --name NAME --role ROLE                  change a user's role
+  user disable --name NAME [--enable]                    disable (or re-enable) a user
+  user enable --name NAME                                re-enable a disabled user
+  user passwd --name NAME --password-stdin               set a user's password
   token create --user NAME                               print a new API token
   export --doc ID [--format native|w3c]                  print a document's export
 
@@ -43,10 +48,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "serve":
 		return serve(ctx, rest, stdout, stderr)
 	case "user":
-		if len(rest) == 0 || rest[0] != "add" {
-			return errors.New("usage: citecheck user add --name NAME --role ROLE --password-stdin")
-		}
-		return userAdd(ctx, rest[1:], stdin, stdout, stderr)
+		return user(ctx, rest, stdin, stdout, stderr)
 	case "token":
 		if len(rest) == 0 || rest[0] != "create" {
 			return errors.New("usage: citecheck token create --user NAME")

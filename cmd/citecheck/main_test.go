@@ -150,3 +150,69 @@ func TestAcknowledgedClaimsSurviveKill9(t *testing.T) {
 		t.Fatalf("after kill -9: %d claims of %d acknowledged (%v)", len(claims), acked, err)
 	}
 }
+
+func TestUserSubcommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	mustRun := func(stdin string, args ...string) string {
+		t.Helper()
+		out, _, err := runCLI(t, stdin, args...)
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		return out
+	}
+	mustRun("root password\n", "user", "add", "--db", db, "--name", "root", "--role", "admin", "--password-stdin")
+	mustRun("rita password\n", "user", "add", "--db", db, "--name", "rita", "--role", "reviewer", "--password-stdin")
+
+	tests := []struct {
+		name    string
+		stdin   string
+		args    []string
+		wantErr string // empty for success
+		wantOut string
+	}{
+		{"list", "", []string{"list"}, "", "root\tadmin\tenabled\nrita\treviewer\tenabled\n"},
+		{"set-role", "", []string{"set-role", "--name", "rita", "--role", "editor"}, "", "user rita is now editor\n"},
+		{"set-role refuses an unknown role", "", []string{"set-role", "--name", "rita", "--role", "chief"}, "unknown role", ""},
+		{"set-role refuses to demote the last admin", "", []string{"set-role", "--name", "root", "--role", "editor"}, "last enabled admin", ""},
+		{"set-role of an unknown user", "", []string{"set-role", "--name", "nobody", "--role", "editor"}, "not found", ""},
+		{"disable", "", []string{"disable", "--name", "rita"}, "", "user rita is disabled; their sessions and tokens no longer work\n"},
+		{"list shows disabled", "", []string{"list"}, "", "root\tadmin\tenabled\nrita\teditor\tdisabled\n"},
+		{"disable refuses the last admin", "", []string{"disable", "--name", "root"}, "last enabled admin", ""},
+		{"disable --enable", "", []string{"disable", "--name", "rita", "--enable"}, "", "user rita is enabled\n"},
+		{"enable", "", []string{"enable", "--name", "rita"}, "", "user rita is enabled\n"},
+		{"enable an unknown user", "", []string{"enable", "--name", "nobody"}, "not found", ""},
+		{"passwd", "a brand new password\n", []string{"passwd", "--name", "rita", "--password-stdin"}, "",
+			"password of rita changed; their sessions signed in before no longer work\n"},
+		{"passwd refuses a short password", "short\n", []string{"passwd", "--name", "rita", "--password-stdin"}, "at least", ""},
+		{"passwd needs --password-stdin", "", []string{"passwd", "--name", "rita"}, "--password-stdin is required", ""},
+		{"passwd of an unknown user", "a brand new password\n", []string{"passwd", "--name", "nobody", "--password-stdin"}, "not found", ""},
+		{"unknown user command", "", []string{"frob"}, "unknown user command", ""},
+	}
+	for _, tt := range tests {
+		args := append([]string{"user", tt.args[0], "--db", db}, tt.args[1:]...)
+		out, _, err := runCLI(t, tt.stdin, args...)
+		switch {
+		case tt.wantErr == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+			t.Errorf("%s: error %v, want one with %q", tt.name, err, tt.wantErr)
+		case out != tt.wantOut:
+			t.Errorf("%s: output %q, want %q", tt.name, out, tt.wantOut)
+		}
+	}
+
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	u, hash, err := st.UserByName(context.Background(), "rita")
+	if err != nil || !citecheck.CheckPassword(hash, "a brand new password") || u.Disabled || u.Role != citecheck.RoleEditor {
+		t.Errorf("rita after the commands = %+v, %v", u, err)
+	}
+	// disable, --enable, enable and passwd each moved the session version up.
+	if u.SessionVersion != 5 {
+		t.Errorf("rita's session version = %d, want 5", u.SessionVersion)
+	}
+}

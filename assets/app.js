@@ -285,4 +285,96 @@ function init() {
   });
 }
 
+// runLabel describes the claims over a highlighted run from their side panel items:
+// "#3 supported · approved; #7 contradicted · pending". The page does not repeat this on every
+// run: on a large document that alone would be megabytes.
+function runLabel(span) {
+  return span.dataset.claims.split(' ').map((id) => {
+    const item = $(`claim-${id}`);
+    if (!item) return `#${id}`;
+    const status = item.querySelector('.badge.status');
+    const review = item.querySelector('.badge.review');
+    return [`#${id}`, status && status.textContent, review && review.textContent].filter(Boolean).join(' · ')
+      .replace(/^(#\d+) · /, '$1 ');
+  }).join('; ');
+}
+
+// initLabels fills a run's tooltip (CSS shows data-label) when the pointer or focus reaches it.
+function initLabels() {
+  const label = (e) => {
+    const span = e.target.closest && e.target.closest('#doc-text [data-claims]');
+    if (span) span.dataset.label = runLabel(span);
+  };
+  document.addEventListener('mouseover', label);
+  document.addEventListener('focusin', label);
+}
+
+// initReviewKeys drives the review queue from the keyboard: j/k move, a approves, r opens the
+// reject comment, ? shows the keys. Ctrl+Enter in a reject comment sends it. The forms work
+// without it.
+function initReviewKeys() {
+  const queue = $('review-queue');
+  if (!queue) return;
+  const items = () => [...queue.querySelectorAll('.queue-item')];
+  let index = -1;
+  const move = (to) => {
+    const all = items();
+    if (all.length === 0) return null;
+    index = Math.max(0, Math.min(all.length - 1, to));
+    all.forEach((li, i) => li.classList.toggle('current', i === index));
+    all[index].scrollIntoView({ block: 'nearest' });
+    return all[index];
+  };
+  const current = () => items()[index] || move(0);
+  document.addEventListener('keydown', (e) => {
+    const t = e.target;
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && t.matches && t.matches('.reject-form textarea')) {
+      e.preventDefault();
+      t.form.requestSubmit();
+      return;
+    }
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (t.closest && t.closest('input, textarea, select, [contenteditable]')) return;
+    let handled = true;
+    switch (e.key) {
+      case 'j':
+        move(index + 1);
+        break;
+      case 'k':
+        move(index - 1);
+        break;
+      case 'a': {
+        const form = current() && current().querySelector('.approve-form');
+        if (form) form.requestSubmit();
+        break;
+      }
+      case 'r': {
+        const box = current() && current().querySelector('details.reject');
+        if (box) {
+          box.open = true;
+          // Focus on key up: the r must not land in the box.
+          const area = box.querySelector('textarea');
+          document.addEventListener('keyup', () => area.focus(), { once: true });
+        }
+        break;
+      }
+      case '?': {
+        const help = $('review-help');
+        if (help) help.open = !help.open;
+        break;
+      }
+      default:
+        handled = false;
+    }
+    if (handled) e.preventDefault();
+  });
+  // A click in an item makes it the current one too.
+  queue.addEventListener('click', (e) => {
+    const li = e.target.closest('.queue-item');
+    if (li) move(items().indexOf(li));
+  });
+}
+
+initLabels();
+initReviewKeys();
 init();

@@ -46,6 +46,7 @@ func TestBrowser(t *testing.T) {
 	browserCtx := startBrowser(t)
 	t.Run("SelectSaveReloadExport", func(t *testing.T) { testBrowserSelectSave(t, browserCtx) })
 	t.Run("Screenshots", func(t *testing.T) { testBrowserScreenshots(t, browserCtx) })
+	t.Run("ReviewWorkflow", func(t *testing.T) { testBrowserReview(t, browserCtx) })
 }
 
 // selectionCase is one selection made in the browser and saved as a claim.

@@ -80,14 +80,17 @@ func (s *Server) renderDocument(c echo.Context, status int, errMsg string) error
 	v.Markers, v.Covered, v.UncoveredCount = check.Markers, check.Covered, len(check.Uncovered)
 	v.Runs = buildRuns(d, claims)
 	citecheck.FillChecks(d.text, d.doc.Citations, claims)
+	u := currentUser(c)
 	for i := range claims {
 		if filter != "" && string(claims[i].Status) != filter {
 			continue
 		}
-		v.Claims = append(v.Claims, views.ClaimItem{Claim: claims[i], RefsText: joinInts(claims[i].Refs, ", ")})
+		v.Claims = append(v.Claims, views.ClaimItem{Claim: claims[i], CanDecide: mayDecide(u, &claims[i])})
 	}
 	p := s.page(c, d.doc.Title)
-	p.Error = errMsg
+	if errMsg != "" {
+		p.Error = errMsg
+	}
 	return s.render(c, status, views.DocumentPage(p, v))
 }
 
@@ -175,7 +178,8 @@ func (s *Server) createClaimPage(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d#c-%d", d.doc.ID, cl.ID))
 }
 
-// updateClaimPage takes the edit form of a claim in the side panel.
+// updateClaimPage takes the edit form of the claim page, and shows that page again: with a
+// message after a change, or with the refusal and the claim as it now stands.
 func (s *Server) updateClaimPage(c echo.Context) error {
 	cl, d, err := s.claimFromPath(c)
 	if err != nil {
@@ -183,11 +187,11 @@ func (s *Server) updateClaimPage(c echo.Context) error {
 	}
 	version, err := strconv.Atoi(c.FormValue("version"))
 	if err != nil {
-		return s.formError(c, d.doc.ID, citecheck.FieldErrorf(citecheck.ECodeInvalid, "version", "version is missing"))
+		return s.claimFormError(c, citecheck.FieldErrorf(citecheck.ECodeInvalid, "version", "version is missing"))
 	}
 	refs, err := parseRefsField(c.FormValue("refs"))
 	if err != nil {
-		return s.formError(c, d.doc.ID, err)
+		return s.claimFormError(c, err)
 	}
 	status, note := c.FormValue("status"), c.FormValue("note")
 	ch := claimChange{refs: &refs, status: &status, note: &note}
@@ -195,9 +199,9 @@ func (s *Server) updateClaimPage(c echo.Context) error {
 		if citecheck.ErrorCode(err) == citecheck.ECodeConflict {
 			err = citecheck.Errorf(citecheck.ECodeConflict, "claim %d was changed by someone else meanwhile; its current state is shown, please apply your change again", cl.ID)
 		}
-		return s.formError(c, d.doc.ID, err)
+		return s.claimFormError(c, err)
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d#claim-%d", d.doc.ID, cl.ID))
+	return redirectWithFlash(c, claimURL(cl.ID), fmt.Sprintf("Claim #%d saved.", cl.ID), false)
 }
 
 func (s *Server) deleteClaimPage(c echo.Context) error {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/citecheck/citecheck"
 )
@@ -37,24 +38,35 @@ func runClaimIDs(r Run) string {
 	return strings.Join(ids, " ")
 }
 
-// runLabel describes the claims over a run for its tooltip: "#3 supported · approved; #7 ...".
-func runLabel(r Run) string {
-	parts := make([]string, len(r.Claims))
-	for i, c := range r.Claims {
-		parts[i] = fmt.Sprintf("#%d %s · %s", c.ID, c.Status, c.Review)
-	}
-	return strings.Join(parts, "; ")
-}
-
 // anchorID is the id that links from the side panel to the start of a claim in the text.
 func anchorID(id int64) string { return "c-" + strconv.FormatInt(id, 10) }
 
-// summaryText is the one-line summary of a document's claims and markers.
+// summaryText is the one-line summary of a document's claims and markers: by status, by
+// review, and whether every claim is approved.
 func summaryText(v DocumentView) string {
 	parts := []string{plural(v.Summary.Claims, "claim", "claims")}
 	parts = append(parts, statusBrief(v.Summary.ByStatus)...)
+	if rv := reviewBrief(v.Summary.ByReview); len(rv) > 0 {
+		parts = append(parts, "review: "+strings.Join(rv, ", "))
+	}
 	parts = append(parts, fmt.Sprintf("markers covered %d of %d", v.Covered, v.Markers))
 	return strings.Join(parts, " · ")
+}
+
+// allApproved tells whether a document has claims and every one of them is approved.
+func allApproved(c citecheck.Counts) bool {
+	return c.Claims > 0 && c.ByReview[citecheck.ReviewApproved] == c.Claims
+}
+
+// reviewBrief lists the non-zero review counts in the order pending, approved, rejected.
+func reviewBrief(by map[citecheck.Review]int) []string {
+	var out []string
+	for _, rv := range citecheck.Reviews {
+		if n := by[rv]; n > 0 {
+			out = append(out, fmt.Sprintf("%d %s", n, rv))
+		}
+	}
+	return out
 }
 
 // statusBrief lists the non-zero status counts in the order the UI offers the statuses.
@@ -95,3 +107,52 @@ func formatTime(t time.Time) string {
 func itoa(n int) string      { return strconv.Itoa(n) }
 func i64(n int64) string     { return strconv.FormatInt(n, 10) }
 func docURL(id int64) string { return "/documents/" + i64(id) }
+
+func claimURL(id int64) string { return "/claims/" + i64(id) }
+
+// changedByOther tells whether someone changed a claim after its creator made it.
+func changedByOther(c citecheck.Claim) bool {
+	return c.UpdatedBy != "" && (c.UpdatedBy != c.CreatedBy || !c.UpdatedAt.Equal(c.CreatedAt))
+}
+
+// reviewLabel says where a claim stands with the editors: "pending", "✓ approved by ed".
+func reviewLabel(c citecheck.Claim) string {
+	switch {
+	case c.Review == citecheck.ReviewApproved && c.ReviewedBy != nil:
+		return "✓ approved by " + *c.ReviewedBy
+	case c.Review == citecheck.ReviewRejected && c.ReviewedBy != nil:
+		return "✗ rejected by " + *c.ReviewedBy
+	case c.Review == "":
+		return string(citecheck.ReviewPending)
+	}
+	return string(c.Review)
+}
+
+// contextLen is how many code points of context the store keeps either side of a quote.
+const contextLen = 32
+
+// leadEllipsis marks a prefix that does not reach the start of the text.
+func leadEllipsis(c citecheck.Claim) string {
+	if c.Start > utf8.RuneCountInString(c.Prefix) {
+		return "…"
+	}
+	return ""
+}
+
+// trailEllipsis marks a suffix that was cut at its full length, so the text likely goes on.
+func trailEllipsis(c citecheck.Claim) string {
+	if utf8.RuneCountInString(c.Suffix) >= contextLen {
+		return "…"
+	}
+	return ""
+}
+
+// filterSuffix says what the queue was narrowed to, for its empty message.
+func filterSuffix(v QueueView) string {
+	if v.Doc == 0 && v.Status == "" && v.Author == "" {
+		return ""
+	}
+	return " with this filter"
+}
+
+func userURL(id int64) string { return "/admin/users/" + i64(id) }

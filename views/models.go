@@ -13,6 +13,7 @@ type Page struct {
 	CSRF  string
 	Flash string // an informational message
 	Error string // an error message
+	Nav   Nav
 }
 
 // Run is a stretch of a document's text with the same markers and claims over all of it.
@@ -35,8 +36,8 @@ type ClaimRef struct {
 
 // ClaimItem is one claim in the side panel.
 type ClaimItem struct {
-	Claim    citecheck.Claim // with Checks filled
-	RefsText string          // "30, 31" for the edit form
+	Claim     citecheck.Claim // with Checks filled
+	CanDecide bool            // the viewer may approve or reject it here
 }
 
 // DocumentView is everything the document page shows.
@@ -56,4 +57,79 @@ type NewDocumentForm struct {
 	Title string
 	Text  string
 	Error string
+}
+
+// Nav is what the header shows beyond the user: the pending count for editors and admins.
+// ShowReview and ShowUsers are decided by the handlers from the user's role.
+type Nav struct {
+	ShowReview bool
+	Pending    int
+	ShowUsers  bool
+}
+
+// RefMarker is one ref of a claim with the text of a marker in the document that carries it
+// ("[30, 31]"), or "[30]" with Known false when no marker does.
+type RefMarker struct {
+	Ref    int
+	Marker string
+	Known  bool
+}
+
+// QueueEntry is one claim in the review queue.
+type QueueEntry struct {
+	Claim         citecheck.Claim // with Checks filled
+	DocumentTitle string
+	Refs          []RefMarker
+	CanDecide     bool // false for the editor's own claims
+}
+
+// QueueView is the review queue page: the filter, its choices and the claims it lets through.
+type QueueView struct {
+	Entries   []QueueEntry
+	Total     int // pending claims that match the filter; more than len(Entries) when cut
+	Documents []citecheck.DocumentSummary
+	Authors   []string
+	Doc       int64 // the filter: 0, "" mean all
+	Status    string
+	Author    string
+	Back      string // this page with its filter, where the review forms return to
+}
+
+// ClaimView is the page of one claim: where it sits, its verdict and review, the forms that
+// change it and its history.
+type ClaimView struct {
+	Claim     citecheck.Claim // with Checks filled
+	DocTitle  string
+	Refs      []RefMarker
+	RefsText  string // "30, 31" for the edit form
+	CanDecide bool
+	History   []HistoryEntry
+}
+
+// HistoryEntry is one event of a claim's history, its changes in a stable order.
+type HistoryEntry struct {
+	Event   citecheck.ClaimEvent
+	Changes []FieldChangeText
+}
+
+// FieldChangeText is one changed field, its values written for people. A claim's creation and
+// deletion have one value per field, in Value, and no From and To.
+type FieldChangeText struct {
+	Field string
+	From  string
+	To    string
+	Value string
+}
+
+// UsersView is the admin page of users.
+type UsersView struct {
+	Users []citecheck.User
+	Self  int64 // the signed-in admin
+	Form  NewUserForm
+}
+
+// NewUserForm keeps what an admin typed into the add-user form, to show it again on error.
+type NewUserForm struct {
+	Name string
+	Role string
 }

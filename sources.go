@@ -1,0 +1,274 @@
+package citecheck
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The codes of document-level checks that apply when a document has a reference list.
+const (
+	CheckRefNotInList    = "ref-not-in-list"   // a body marker carries a number with no entry
+	CheckEntryNeverCited = "entry-never-cited" // an entry that no body marker cites
+)
+
+// Sources is the citation picture of a document: the markers of its body and its reference list.
+// Markers inside the list section are the list's own numbering, not citations, so they are not
+// among Citations.
+type Sources struct {
+	Citations []Citation     // markers in the body, sorted by Start
+	List      *ReferenceList // nil when the document has no list
+
+	textLen int // code points of the text, where a list added by hand starts
+}
+
+// NewSources parses the markers and the reference list of text once: the body's markers are
+// those before the list's start.
+func NewSources(text string) Sources {
+	return NewSourcesOf(ParseCitations(text), text)
+}
+
+// NewSourcesOf is NewSources for a text whose markers are already parsed (a stored document's
+// Citations), so that they are not parsed again.
+func NewSourcesOf(cits []Citation, text string) Sources {
+	s := Sources{Citations: cits, List: DetectReferences(text), textLen: NewText(text).Len()}
+	if s.List != nil {
+		k := sort.Search(len(cits), func(i int) bool { return cits[i].Start >= s.List.Start })
+		s.Citations = cits[:k:k]
+	}
+	if s.Citations == nil {
+		s.Citations = []Citation{}
+	}
+	return s
+}
+
+// WithEntries returns a copy of s whose list holds entries instead, sorted by Number: how
+// entries are added, edited and removed by hand. Each entry's Text is trimmed and its URL, when
+// empty, taken from the Text. A number that is not positive, or that two entries share, is
+// refused with ECodeInvalid. Without a list before, the new list starts at the end of the text
+// with no heading; no entries at all leave the document without a list (so the checks fall back
+// to the markers alone), while the body keeps its markers as they were.
+func (s Sources) WithEntries(entries []Reference) (Sources, error) {
+	out := make([]Reference, len(entries))
+	copy(out, entries)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	for i := range out {
+		e := &out[i]
+		if e.Number <= 0 || e.Number > maxRef {
+			return s, FieldErrorf(ECodeInvalid, "number", "reference number %d is not between 1 and %d", e.Number, maxRef)
+		}
+		if i > 0 && out[i-1].Number == e.Number {
+			return s, FieldErrorf(ECodeInvalid, "number", "reference %d is listed twice", e.Number)
+		}
+		e.Text = strings.TrimSpace(e.Text)
+		if e.URL == "" {
+			e.URL = FirstURL(e.Text)
+		}
+	}
+	if len(out) == 0 {
+		s.List = nil
+		return s, nil
+	}
+	list := ReferenceList{Start: s.textLen}
+	if s.List != nil {
+		list.Start, list.Heading = s.List.Start, s.List.Heading
+	}
+	list.Entries = out
+	s.List = &list
+	return s, nil
+}
+
+// sourcesIndex holds what the checks of a document ask again and again: the numbers its body
+// cites and, with a list, the numbers listed.
+type sourcesIndex struct {
+	cited  map[int]bool
+	listed map[int]bool // nil without a list
+}
+
+func newSourcesIndex(s Sources) sourcesIndex {
+	ix := sourcesIndex{cited: citedRefs(s.Citations)}
+	if s.List != nil {
+		ix.listed = make(map[int]bool, len(s.List.Entries))
+		for _, e := range s.List.Entries {
+			ix.listed[e.Number] = true
+		}
+	}
+	return ix
+}
+
+// ClaimChecksIn lists the citation problems of claim c, as ClaimChecks does for the body's
+// markers, and with a reference list also counts as unknown-ref a ref that has no entry; the
+// message says which refs are not cited in the text and which are not in the reference list.
+// Never nil.
+func ClaimChecksIn(t *Text, s Sources, c *Claim) []Check {
+	return claimChecksIn(t, s, newSourcesIndex(s), c)
+}
+
+// FillChecksIn sets the Checks of every claim, as ClaimChecksIn finds them.
+func FillChecksIn(t *Text, s Sources, claims []Claim) {
+	ix := newSourcesIndex(s)
+	for i := range claims {
+		claims[i].Checks = claimChecksIn(t, s, ix, &claims[i])
+	}
+}
+
+func claimChecksIn(t *Text, s Sources, ix sourcesIndex, c *Claim) []Check {
+	if ix.listed == nil {
+		return claimChecks(t, s.Citations, ix.cited, c)
+	}
+	known := make(map[int]bool, len(c.Refs))
+	for _, r := range c.Refs {
+		known[r] = ix.cited[r] && ix.listed[r]
+	}
+	checks := claimChecks(t, s.Citations, known, c)
+	for i := range checks {
+		if checks[i].Code == CheckUnknownRef {
+			checks[i].Message = unknownRefMessage(checks[i].Refs, ix)
+		}
+	}
+	return checks
+}
+
+// unknownRefMessage says, for the unknown refs of a claim in a document with a list, which are
+// not cited in the text, which are not in the list, and which are neither.
+func unknownRefMessage(refs []int, ix sourcesIndex) string {
+	var neither, uncited, unlisted []int
+	for _, r := range refs {
+		switch {
+		case !ix.cited[r] && !ix.listed[r]:
+			neither = append(neither, r)
+		case !ix.cited[r]:
+			uncited = append(uncited, r)
+		default:
+			unlisted = append(unlisted, r)
+		}
+	}
+	var parts []string
+	if len(neither) > 0 {
+		parts = append(parts, refsPhrase(neither, "is", "are")+" not cited in the text and not in the reference list")
+	}
+	if len(uncited) > 0 {
+		parts = append(parts, refsPhrase(uncited, "is", "are")+" not cited in the text")
+	}
+	if len(unlisted) > 0 {
+		parts = append(parts, refsPhrase(unlisted, "is", "are")+" not in the reference list")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// ReferenceUse is a reference entry with what uses it: the claims whose refs include its
+// number (their ids, in the order the claims came) and how many body markers carry it.
+type ReferenceUse struct {
+	Reference
+	Claims  []int64 `json:"claims"`
+	CitedBy int     `json:"cited_by"`
+}
+
+// SourcesCheck is the citation check of a whole document with its reference list: everything
+// DocumentCheck holds, at the top level of its JSON, plus the document-level problems
+// (ref-not-in-list, entry-never-cited) and each entry with the claims and markers that use it.
+// Without a list, Problems and References are empty.
+type SourcesCheck struct {
+	DocumentCheck
+	Problems   []Check        `json:"problems"`
+	References []ReferenceUse `json:"references"`
+}
+
+// CheckSources checks every body marker and claim of a document against its markers and its
+// reference list. It is CheckDocument over the body's markers, with the claims checked as
+// ClaimChecksIn checks them.
+func CheckSources(t *Text, s Sources, claims []Claim) SourcesCheck {
+	ix := newSourcesIndex(s)
+	sc := SourcesCheck{DocumentCheck: coverage(s.Citations, claims), Problems: []Check{}, References: []ReferenceUse{}}
+	sc.Claims = make([]ClaimCheck, 0, len(claims))
+	for i := range claims {
+		sc.Claims = append(sc.Claims, ClaimCheck{ID: claims[i].ID, Checks: claimChecksIn(t, s, ix, &claims[i])})
+	}
+	counts := CountClaims(claims)
+	sc.ByStatus, sc.ByReview = counts.ByStatus, counts.ByReview
+	if s.List == nil {
+		return sc
+	}
+	var notListed []int
+	for r := range ix.cited {
+		if !ix.listed[r] {
+			notListed = append(notListed, r)
+		}
+	}
+	sort.Ints(notListed)
+	if len(notListed) > 0 {
+		sc.Problems = append(sc.Problems, Check{Code: CheckRefNotInList, Refs: notListed,
+			Message: fmt.Sprintf("the text cites %s, which the reference list lacks", refsPhrase(notListed, "", ""))})
+	}
+	var neverCited []int
+	for _, e := range s.List.Entries {
+		if !ix.cited[e.Number] {
+			neverCited = append(neverCited, e.Number)
+		}
+	}
+	if len(neverCited) > 0 {
+		sc.Problems = append(sc.Problems, Check{Code: CheckEntryNeverCited, Refs: neverCited,
+			Message: entriesPhrase(neverCited) + " never cited in the text"})
+	}
+	sc.References = referenceUses(s, claims)
+	return sc
+}
+
+// coverage counts the markers some claim covers and lists the others, as CheckDocument does.
+func coverage(cits []Citation, claims []Claim) DocumentCheck {
+	dc := DocumentCheck{Markers: len(cits), Uncovered: []Citation{}}
+	sorted := make([][]int, len(claims))
+	byRef := make(map[int][]int)
+	for i := range claims {
+		sorted[i] = sortedUnique(claims[i].Refs)
+		for _, r := range sorted[i] {
+			byRef[r] = append(byRef[r], i)
+		}
+	}
+	for _, m := range cits {
+		if markerCovered(m, byRef, sorted) {
+			dc.Covered++
+		} else {
+			dc.Uncovered = append(dc.Uncovered, m)
+		}
+	}
+	return dc
+}
+
+// referenceUses pairs each entry of the list with the claims and body markers that use it.
+func referenceUses(s Sources, claims []Claim) []ReferenceUse {
+	uses := make([]ReferenceUse, len(s.List.Entries))
+	at := make(map[int]int, len(uses)) // number -> index in uses
+	for i, e := range s.List.Entries {
+		uses[i] = ReferenceUse{Reference: e, Claims: []int64{}}
+		at[e.Number] = i
+	}
+	for _, m := range s.Citations {
+		for _, r := range m.Refs {
+			if i, ok := at[r]; ok {
+				uses[i].CitedBy++
+			}
+		}
+	}
+	for _, c := range claims {
+		for _, r := range sortedUnique(c.Refs) {
+			if i, ok := at[r]; ok {
+				uses[i].Claims = append(uses[i].Claims, c.ID)
+			}
+		}
+	}
+	return uses
+}
+
+// entriesPhrase renders "reference list entry 9 is" or "reference list entries 9, 10 are".
+func entriesPhrase(nums []int) string {
+	parts := make([]string, len(nums))
+	for i, n := range nums {
+		parts[i] = strconv.Itoa(n)
+	}
+	if len(nums) == 1 {
+		return "reference list entry " + parts[0] + " is"
+	}
+	return "reference list entries " + strings.Join(parts, ", ") + " are"
+}

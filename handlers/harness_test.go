@@ -25,6 +25,7 @@ type harness struct {
 	srv    *httptest.Server
 	tokens map[string]string // user name -> API token
 	dbPath string
+	routes []string // "METHOD /path" of every registered route
 }
 
 const testPassword = "correct horse battery"
@@ -46,6 +47,11 @@ func newHarness(t testing.TB, cfg Config) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, st: st, srv: httptest.NewServer(e), tokens: map[string]string{}, dbPath: dbPath}
+	for _, rt := range e.Routes() {
+		if !strings.HasPrefix(rt.Name, "github.com/labstack/echo") { // Echo's own not-found handlers
+			h.routes = append(h.routes, rt.Method+" "+rt.Path)
+		}
+	}
 	t.Cleanup(h.srv.Close)
 	for _, u := range []struct {
 		name string

@@ -1,0 +1,190 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sort"
+	"testing"
+
+	"github.com/citecheck/citecheck"
+)
+
+// The roles of the matrix, in the order of matrixCase.want.
+var matrixRoles = []string{"none", "reviewer", "editor", "admin", "disabled"}
+
+// matrixFixture is what one case acts on, made afresh for each role: a document and a claim of
+// ralph (a reviewer who is never the caller), and ralph's user id.
+type matrixFixture struct {
+	doc    int64
+	claim  int64
+	ralph  int64
+	unique string
+}
+
+type matrixCase struct {
+	method, route string
+	path          func(f matrixFixture) string
+	form          func(f matrixFixture) url.Values // pages
+	json          func(f matrixFixture) any        // API
+	want          [5]int                           // none, reviewer, editor, admin, disabled
+}
+
+func all(code int) [5]int { return [5]int{code, code, code, code, code} }
+
+// signedIn gives the code for none and disabled, then the same code for the three roles.
+func signedIn(anon, code int) [5]int { return [5]int{anon, code, code, code, anon} }
+
+func byRole(anon, reviewer, editor, admin int) [5]int {
+	return [5]int{anon, reviewer, editor, admin, anon}
+}
+
+func fixed(p string) func(matrixFixture) string { return func(matrixFixture) string { return p } }
+func docPath(format string) func(matrixFixture) string {
+	return func(f matrixFixture) string { return fmt.Sprintf(format, f.doc) }
+}
+func claimPath(format string) func(matrixFixture) string {
+	return func(f matrixFixture) string { return fmt.Sprintf(format, f.claim) }
+}
+func ralphPath(format string) func(matrixFixture) string {
+	return func(f matrixFixture) string { return fmt.Sprintf(format, f.ralph) }
+}
+
+var matrix = []matrixCase{
+	{"GET", "/healthz", fixed("/healthz"), nil, nil, all(200)},
+	{"GET", "/assets/*", fixed("/assets/style.css"), nil, nil, all(200)},
+	{"GET", "/login", fixed("/login"), nil, nil, [5]int{200, 303, 303, 303, 200}},
+	{"POST", "/logout", fixed("/logout"), func(matrixFixture) url.Values { return url.Values{} }, nil, all(303)},
+
+	{"GET", "/", fixed("/"), nil, nil, signedIn(303, 200)},
+	{"POST", "/documents", fixed("/documents"), func(matrixFixture) url.Values {
+		return url.Values{"title": {"t"}, "text": {"A text. [1]"}}
+	}, nil, signedIn(303, 303)},
+	{"GET", "/documents/:id", docPath("/documents/%d"), nil, nil, signedIn(303, 200)},
+	{"POST", "/documents/:id/delete", docPath("/documents/%d/delete"), func(matrixFixture) url.Values { return url.Values{} }, nil, byRole(303, 403, 303, 303)},
+	{"POST", "/documents/:id/claims", docPath("/documents/%d/claims"), func(matrixFixture) url.Values {
+		return url.Values{"start": {"0"}, "end": {"5"}, "refs": {"1"}}
+	}, nil, signedIn(303, 303)},
+	{"GET", "/claims/:id", claimPath("/claims/%d"), nil, nil, signedIn(303, 200)},
+	{"POST", "/claims/:id", claimPath("/claims/%d"), func(matrixFixture) url.Values {
+		return url.Values{"version": {"1"}, "refs": {"1"}, "status": {"supported"}, "note": {"n"}}
+	}, nil, signedIn(303, 303)},
+	{"POST", "/claims/:id/delete", claimPath("/claims/%d/delete"), func(matrixFixture) url.Values { return url.Values{} }, nil, byRole(303, 403, 303, 303)},
+	{"POST", "/claims/:id/review", claimPath("/claims/%d/review"), func(matrixFixture) url.Values {
+		return url.Values{"decision": {"approved"}, "version": {"1"}}
+	}, nil, byRole(303, 403, 303, 303)},
+	{"GET", "/review", fixed("/review"), nil, nil, byRole(303, 403, 200, 200)},
+	{"GET", "/account", fixed("/account"), nil, nil, signedIn(303, 200)},
+	{"POST", "/account/password", fixed("/account/password"), func(matrixFixture) url.Values {
+		return url.Values{"current": {testPassword}, "new": {testPassword}, "repeat": {testPassword}}
+	}, nil, signedIn(303, 303)},
+	{"GET", "/admin/users", fixed("/admin/users"), nil, nil, byRole(303, 403, 403, 200)},
+	{"POST", "/admin/users", fixed("/admin/users"), func(f matrixFixture) url.Values {
+		return url.Values{"name": {"new-" + f.unique}, "role": {"reviewer"}, "password": {testPassword}}
+	}, nil, byRole(303, 403, 403, 303)},
+	{"POST", "/admin/users/:id/role", ralphPath("/admin/users/%d/role"), func(matrixFixture) url.Values {
+		return url.Values{"role": {"reviewer"}}
+	}, nil, byRole(303, 403, 403, 303)},
+	{"POST", "/admin/users/:id/disabled", ralphPath("/admin/users/%d/disabled"), func(matrixFixture) url.Values {
+		return url.Values{"disabled": {"false"}}
+	}, nil, byRole(303, 403, 403, 303)},
+	{"POST", "/admin/users/:id/password", ralphPath("/admin/users/%d/password"), func(matrixFixture) url.Values {
+		return url.Values{"password": {testPassword}}
+	}, nil, byRole(303, 403, 403, 303)},
+
+	{"GET", "/api/v1/documents", fixed("/api/v1/documents"), nil, nil, signedIn(401, 200)},
+	{"POST", "/api/v1/documents", fixed("/api/v1/documents"), nil, func(matrixFixture) any {
+		return map[string]string{"title": "t", "text": "A text. [1]"}
+	}, signedIn(401, 201)},
+	{"GET", "/api/v1/documents/:id", docPath("/api/v1/documents/%d"), nil, nil, signedIn(401, 200)},
+	{"DELETE", "/api/v1/documents/:id", docPath("/api/v1/documents/%d"), nil, nil, byRole(401, 403, 204, 204)},
+	{"GET", "/api/v1/documents/:id/claims", docPath("/api/v1/documents/%d/claims"), nil, nil, signedIn(401, 200)},
+	{"POST", "/api/v1/documents/:id/claims", docPath("/api/v1/documents/%d/claims"), nil, func(matrixFixture) any {
+		return map[string]any{"start": 0, "end": 5, "refs": []int{1}}
+	}, signedIn(401, 201)},
+	{"GET", "/api/v1/documents/:id/suggest", docPath("/api/v1/documents/%d/suggest?start=0&end=5"), nil, nil, signedIn(401, 200)},
+	{"GET", "/api/v1/documents/:id/check", docPath("/api/v1/documents/%d/check"), nil, nil, signedIn(401, 200)},
+	{"GET", "/api/v1/documents/:id/export", docPath("/api/v1/documents/%d/export"), nil, nil, signedIn(401, 200)},
+	{"GET", "/api/v1/claims/:id", claimPath("/api/v1/claims/%d"), nil, nil, signedIn(401, 200)},
+	{"PATCH", "/api/v1/claims/:id", claimPath("/api/v1/claims/%d"), nil, func(matrixFixture) any {
+		return map[string]any{"version": 1, "status": "supported"}
+	}, signedIn(401, 200)},
+	{"DELETE", "/api/v1/claims/:id", claimPath("/api/v1/claims/%d"), nil, nil, byRole(401, 403, 204, 204)},
+	{"POST", "/api/v1/claims/:id/review", claimPath("/api/v1/claims/%d/review"), nil, func(matrixFixture) any {
+		return map[string]any{"decision": "approved", "version": 1}
+	}, byRole(401, 403, 200, 200)},
+	{"GET", "/api/v1/claims/:id/history", claimPath("/api/v1/claims/%d/history"), nil, nil, signedIn(401, 200)},
+}
+
+// TestRoleMatrix walks every route with every role (none, reviewer, editor, admin, disabled)
+// through the real router and asserts the status code. Routes that a case does not list fail it,
+// so a new route cannot go untested.
+func TestRoleMatrix(t *testing.T) {
+	h := newHarness(t, Config{})
+	ctx := context.Background()
+	hash, _ := citecheck.HashPassword(testPassword)
+	dora, err := h.st.CreateUser(ctx, "dora", citecheck.RoleReviewer, hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := citecheck.NewToken()
+	h.st.CreateToken(ctx, dora.ID, citecheck.HashToken(tok))
+	h.tokens["dora"] = tok
+	ralph, _, _ := h.st.UserByName(ctx, "ralph")
+
+	browsers := map[string]*browser{"none": h.newBrowser()}
+	browsers["none"].get("/login")
+	for role, name := range map[string]string{"reviewer": "rita", "editor": "ed", "admin": "ada", "disabled": "dora"} {
+		browsers[role] = h.newBrowser()
+		browsers[role].login(name)
+	}
+	if _, err := h.st.SetUserDisabled(ctx, "dora", true); err != nil {
+		t.Fatal(err)
+	}
+	apiUser := map[string]string{"none": "", "reviewer": "rita", "editor": "ed", "admin": "ada", "disabled": "dora"}
+
+	covered := map[string]bool{}
+	n := 0
+	for _, mc := range matrix {
+		covered[mc.method+" "+mc.route] = true
+		for i, role := range matrixRoles {
+			n++
+			doc := h.createDocument("ralph", "matrix", "Ralph's claim. [1] More text [2].")
+			var cl citecheck.Claim
+			h.do("POST", fmt.Sprintf("/api/v1/documents/%d/claims", doc.ID), "ralph", map[string]any{"start": 0, "end": 14, "refs": []int{1}}).json(t, &cl)
+			f := matrixFixture{doc: doc.ID, claim: cl.ID, ralph: ralph.ID, unique: fmt.Sprint(n)}
+			path := mc.path(f)
+			var r response
+			switch {
+			case mc.json != nil || (mc.form == nil && len(path) > 4 && path[:5] == "/api/"):
+				var body any
+				if mc.json != nil {
+					body = mc.json(f)
+				}
+				r = h.do(mc.method, path, apiUser[role], body)
+			case mc.form != nil:
+				r = browsers[role].postForm(path, mc.form(f), true)
+			default:
+				r = browsers[role].get(path)
+			}
+			if r.status != mc.want[i] {
+				t.Errorf("%s %s as %s: %d, want %d (%.120s)", mc.method, path, role, r.status, mc.want[i], r.body)
+			}
+			if mc.route == "/logout" && role != "none" && role != "disabled" {
+				browsers[role].login(map[string]string{"reviewer": "rita", "editor": "ed", "admin": "ada"}[role])
+			}
+		}
+	}
+	var missing []string
+	for _, rt := range h.routes {
+		if !covered[rt] {
+			missing = append(missing, rt)
+		}
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		if m != "POST /login" { // sign-in itself: TestSessionNeedsCSRFOnUnsafeRequests
+			t.Errorf("route %s is not in the role matrix", m)
+		}
+	}
+}

@@ -212,7 +212,7 @@ func (sp *splitter) split(spans []Span) []Span {
 			continue
 		}
 		if start < 0 {
-			if isBullet(c) && i+1 < n && unicode.IsSpace(r[i+1]) {
+			if isBullet(c) && (i+1 == n || unicode.IsSpace(r[i+1])) {
 				i++ // a list bullet ("· Daraa's experience") is not part of the sentence
 				continue
 			}

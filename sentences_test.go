@@ -271,10 +271,41 @@ func FuzzSplitSentences(f *testing.F) {
 			t.Fatalf("SentenceAt(%d) = %v, want %v of %v", cp, got, want, spans)
 		}
 		src := NewSources(s)
+		if l := src.List; l != nil {
+			for _, m := range src.Citations {
+				if m.End > l.Start {
+					t.Fatalf("body marker %v inside the list at %d", m, l.Start)
+				}
+			}
+			for i, e := range l.Entries {
+				if e.Start < l.Start || e.End <= e.Start || e.End > txt.Len() || e.Number <= 0 ||
+					i > 0 && (e.Start < l.Entries[i-1].End || e.Number == l.Entries[i-1].Number) {
+					t.Fatalf("entry %d %+v out of place in %+v", i, e, l)
+				}
+			}
+		}
 		for _, c := range CitedSentences(txt, src) {
 			if len(c.Refs) == 0 || txt.Slice(c.Start, c.End) != c.Quote {
 				t.Fatalf("cited sentence %+v", c)
 			}
 		}
 	})
+}
+
+func BenchmarkCitedSentences1MB(b *testing.B) {
+	text := buildMegabyteText()
+	txt := NewText(text)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		CitedSentences(txt, NewSourcesOf(ParseCitations(text), text))
+	}
+}
+
+func BenchmarkSentenceAt1MB(b *testing.B) {
+	text := buildMegabyteText()
+	txt := NewText(text)
+	cits := ParseCitations(text)
+	for b.Loop() {
+		SentenceAt(txt, cits, txt.Len()/2)
+	}
 }

@@ -29,6 +29,9 @@ const (
 	ECodeInvalidStatus    = "invalid-status"
 	ECodeInvalidRole      = "invalid-role"
 	ECodeOwnClaim         = "own-claim"
+	// ECodeUnresolvedChecks refuses an approval of a claim with citation problems unless the
+	// editor confirms it with "override": true.
+	ECodeUnresolvedChecks = "unresolved-checks"
 )
 
 // Error is the one error type of the domain: a stable code for programs, a message for people,

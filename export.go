@@ -19,6 +19,7 @@ type Export struct {
 	OffsetUnit string         `json:"offset_unit"`
 	Document   ExportDocument `json:"document"`
 	Citations  []Citation     `json:"citations"`
+	References *ReferenceList `json:"references"`
 	Claims     []Claim        `json:"claims"`
 	Summary    ExportSummary  `json:"summary"`
 }
@@ -39,30 +40,31 @@ type ExportSummary struct {
 	ByReview map[Review]int `json:"by_review"`
 	Markers  int            `json:"markers"`
 	Covered  int            `json:"covered"`
+	// Problems are the document-level citation problems: ref-not-in-list, entry-never-cited.
+	Problems []Check `json:"problems"`
 }
 
 // BuildExport assembles the native export. claims are the document's claims in text order;
 // their checks are filled here so the export says what the server says.
 func BuildExport(doc *Document, claims []Claim, now time.Time) *Export {
 	t := NewText(doc.Text)
+	src := DocumentSources(doc)
 	out := make([]Claim, len(claims))
 	copy(out, claims)
-	FillChecks(t, doc.Citations, out)
-	check := CheckDocument(t, doc.Citations, out)
-	cits := doc.Citations
-	if cits == nil {
-		cits = []Citation{}
-	}
+	FillChecksIn(t, src, out)
+	check := CheckSources(t, src, out)
+	cits := src.Citations
 	return &Export{
 		Format:     ExportFormat,
 		ExportedAt: now.UTC(),
 		OffsetUnit: OffsetUnit,
 		Document: ExportDocument{ID: doc.ID, Title: doc.Title, Text: doc.Text,
 			TextSHA256: doc.TextSHA256, Length: doc.Length},
-		Citations: cits,
-		Claims:    out,
+		Citations:  cits,
+		References: doc.References,
+		Claims:     out,
 		Summary: ExportSummary{Claims: len(out), ByStatus: check.ByStatus, ByReview: check.ByReview,
-			Markers: check.Markers, Covered: check.Covered},
+			Markers: check.Markers, Covered: check.Covered, Problems: check.Problems},
 	}
 }
 

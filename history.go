@@ -45,7 +45,7 @@ func claimFields(c *Claim) map[string]any {
 }
 
 // reviewFields are the fields that only a review changes.
-var reviewFields = []string{"review", "review_comment"}
+var reviewFields = []string{"review", "review_comment", "override"}
 
 // DiffClaims lists the fields that differ between two states of a claim. A nil old means the
 // claim is new; a nil new means it is gone.

@@ -272,3 +272,13 @@ func entriesPhrase(nums []int) string {
 	}
 	return "reference list entries " + strings.Join(parts, ", ") + " are"
 }
+
+// DocumentSources is the citation picture of a stored document: its body markers and its
+// reference list as kept (detected at creation, then edited by hand), without parsing again.
+func DocumentSources(d *Document) Sources {
+	cits := d.Citations
+	if cits == nil {
+		cits = []Citation{}
+	}
+	return Sources{Citations: cits, List: d.References, textLen: d.Length}
+}

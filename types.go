@@ -116,6 +116,9 @@ type Document struct {
 	CreatedBy  string     `json:"created_by"`
 	CreatedAt  time.Time  `json:"created_at"`
 	Citations  []Citation `json:"citations"`
+	// References is the document's reference list: found at its end when it was created, then
+	// edited by hand; nil when it has none. Markers inside the list are not in Citations.
+	References *ReferenceList `json:"references"`
 
 	CreatedByID int64 `json:"-"`
 }
@@ -178,6 +181,9 @@ type Claim struct {
 
 	CreatedByID int64 `json:"-"`
 	UpdatedByID int64 `json:"-"`
+	// Override is set by a review that approves a claim despite its citation checks; it is
+	// recorded in the claim's history, not stored on the claim.
+	Override bool `json:"-"`
 }
 
 // QueueFilter narrows the review queue; zero fields match everything.

@@ -31,7 +31,7 @@ type updateClaimRequest struct {
 // withChecks fills the citation checks of claims against their document.
 func withChecks(d *loadedDocument, claims ...*citecheck.Claim) {
 	for _, cl := range claims {
-		cl.Checks = citecheck.ClaimChecks(d.text, d.doc.Citations, cl)
+		cl.Checks = citecheck.ClaimChecksIn(d.text, d.src, cl)
 	}
 }
 
@@ -74,7 +74,7 @@ func (s *Server) listClaims(c echo.Context) error {
 	if claims == nil {
 		claims = []citecheck.Claim{}
 	}
-	citecheck.FillChecks(d.text, d.doc.Citations, claims)
+	citecheck.FillChecksIn(d.text, d.src, claims)
 	return c.JSON(http.StatusOK, map[string]any{"claims": claims})
 }
 
@@ -310,5 +310,5 @@ func (s *Server) checkDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, citecheck.CheckDocument(d.text, d.doc.Citations, claims))
+	return c.JSON(http.StatusOK, citecheck.CheckSources(d.text, d.src, claims))
 }

@@ -50,19 +50,21 @@ func (s *Server) newDocument(c echo.Context, title, raw string) (*citecheck.Docu
 		return nil, err
 	}
 	t := citecheck.NewText(text)
+	src := citecheck.NewSources(text)
 	doc := &citecheck.Document{
 		Title:       title,
 		Text:        text,
 		TextSHA256:  citecheck.TextSHA256(text),
 		Length:      t.Len(),
-		Citations:   citecheck.ParseCitations(text),
+		Citations:   src.Citations,
+		References:  src.List,
 		CreatedByID: currentUser(c).ID,
 	}
 	doc, err = s.store.CreateDocument(c.Request().Context(), doc)
 	if err != nil {
 		return nil, err
 	}
-	s.docs.put(&loadedDocument{doc: doc, text: t})
+	s.docs.put(newLoadedDocument(doc, t))
 	return doc, nil
 }
 

@@ -12,6 +12,11 @@ import (
 type loadedDocument struct {
 	doc  *citecheck.Document
 	text *citecheck.Text
+	src  citecheck.Sources
+}
+
+func newLoadedDocument(doc *citecheck.Document, t *citecheck.Text) *loadedDocument {
+	return &loadedDocument{doc: doc, text: t, src: citecheck.DocumentSources(doc)}
 }
 
 // documentCache keeps the most recently used documents; a 5 MiB text costs its index to build.
@@ -78,7 +83,7 @@ func (s *Server) loadDocument(ctx context.Context, id int64) (*loadedDocument, e
 	if err != nil {
 		return nil, err
 	}
-	d := &loadedDocument{doc: doc, text: citecheck.NewText(doc.Text)}
+	d := newLoadedDocument(doc, citecheck.NewText(doc.Text))
 	s.docs.put(d)
 	return d, nil
 }

@@ -76,10 +76,10 @@ func (s *Server) renderDocument(c echo.Context, status int, errMsg string) error
 	}
 	filter := c.QueryParam("status")
 	v := views.DocumentView{Doc: d.doc, StatusFilter: filter, Summary: citecheck.CountClaims(claims)}
-	check := citecheck.CheckDocument(d.text, d.doc.Citations, claims)
+	check := citecheck.CheckSources(d.text, d.src, claims)
 	v.Markers, v.Covered, v.UncoveredCount = check.Markers, check.Covered, len(check.Uncovered)
 	v.Runs = buildRuns(d, claims)
-	citecheck.FillChecks(d.text, d.doc.Citations, claims)
+	citecheck.FillChecksIn(d.text, d.src, claims)
 	u := currentUser(c)
 	for i := range claims {
 		if filter != "" && string(claims[i].Status) != filter {

@@ -177,7 +177,8 @@ func (s *Server) reviewClaimPage(c echo.Context) error {
 		return citecheck.Errorf(citecheck.ECodeForbidden, "only editors and admins approve or reject claims")
 	}
 	back := localBack(c.FormValue("back"), "/review")
-	req := reviewRequest{Decision: c.FormValue("decision"), Comment: c.FormValue("comment")}
+	req := reviewRequest{Decision: c.FormValue("decision"), Comment: c.FormValue("comment"),
+		Override: c.FormValue("override") == "true"}
 	if v := strings.TrimSpace(c.FormValue("version")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {

@@ -107,9 +107,17 @@ func TestReviewQueueListsPendingClaimsOldestFirstAndFilters(t *testing.T) {
 		t.Errorf("unknown status filter: %d", r.status)
 	}
 
-	// Approve with one click, back to the filtered queue, which no longer lists it.
+	// c3 cites ref 99, which the text never cites: approving it needs an explicit override.
 	back := "/review?author=rita"
 	r = ed.postForm(fmt.Sprintf("/claims/%d/review", c3.ID), url.Values{"decision": {"approved"}, "version": {"1"}, "back": {back}}, true)
+	if r = ed.get(back); !strings.Contains(string(r.body), "override") {
+		t.Errorf("approving a claim with checks without override: no message")
+	}
+	if cl, _ := h.st.Claim(t.Context(), c3.ID); cl.Review != citecheck.ReviewPending {
+		t.Fatalf("approved without override: %+v", cl)
+	}
+	// Approve with one click and the confirmation, back to the filtered queue, which no longer lists it.
+	r = ed.postForm(fmt.Sprintf("/claims/%d/review", c3.ID), url.Values{"decision": {"approved"}, "override": {"true"}, "version": {"1"}, "back": {back}}, true)
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != back {
 		t.Fatalf("approve form: %d %q", r.status, r.header.Get("Location"))
 	}

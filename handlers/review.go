@@ -13,17 +13,19 @@ type reviewRequest struct {
 	Decision string `json:"decision"`
 	Comment  string `json:"comment"`
 	Version  *int   `json:"version"`
+	Override bool   `json:"override"`
 }
 
 // reviewDecision is a review as asked for, checked before the store is touched.
 type reviewDecision struct {
-	review  citecheck.Review
-	comment string
-	version *int
+	review   citecheck.Review
+	comment  string
+	version  *int
+	override bool
 }
 
 func parseReview(req reviewRequest) (reviewDecision, error) {
-	d := reviewDecision{comment: strings.TrimSpace(req.Comment), version: req.Version}
+	d := reviewDecision{comment: strings.TrimSpace(req.Comment), version: req.Version, override: req.Override}
 	switch req.Decision {
 	case "approved", "approve":
 		d.review = citecheck.ReviewApproved
@@ -52,10 +54,23 @@ func (s *Server) applyReview(c echo.Context, cl *citecheck.Claim, d reviewDecisi
 	if d.version != nil {
 		version = *d.version
 	}
+	doc, err := s.loadDocument(c.Request().Context(), cl.DocumentID)
+	if err != nil {
+		return nil, err
+	}
 	now := s.store.Now()
 	return s.store.UpdateClaim(c.Request().Context(), cl.ID, version, u.ID, func(cur *citecheck.Claim) error {
 		if cur.CreatedByID == u.ID || cur.UpdatedByID == u.ID {
 			return citecheck.Errorf(citecheck.ECodeOwnClaim, "you created or last changed claim %d; another editor must review it", cur.ID)
+		}
+		if d.review == citecheck.ReviewApproved {
+			if checks := citecheck.ClaimChecksIn(doc.text, doc.src, cur); len(checks) > 0 {
+				if !d.override {
+					return citecheck.FieldErrorf(citecheck.ECodeUnresolvedChecks, "override",
+						"claim %d has citation problems (%s); confirm with \"override\": true to approve it anyway", cur.ID, checkCodes(checks))
+				}
+				cur.Override = true
+			}
 		}
 		name := u.Name
 		cur.Review, cur.ReviewComment = d.review, d.comment
@@ -101,4 +116,12 @@ func (s *Server) claimHistory(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"events": events})
+}
+
+func checkCodes(checks []citecheck.Check) string {
+	codes := make([]string, len(checks))
+	for i, ch := range checks {
+		codes[i] = ch.Code
+	}
+	return strings.Join(codes, ", ")
 }

@@ -190,3 +190,32 @@ func sorted(s []string) []string {
 	}
 	return s
 }
+
+func TestApprovingAClaimWithChecksNeedsOverride(t *testing.T) {
+	h := newHarness(t, Config{})
+	doc := h.createDocument("rita", "t", "A claim here. [1] And another claim. [2]")
+	r := h.do("POST", fmt.Sprintf("/api/v1/documents/%d/claims", doc.ID), "rita",
+		map[string]any{"start": 0, "end": 12, "refs": []int{7}, "status": "supported"})
+	var cl citecheck.Claim
+	r.json(t, &cl)
+	if len(cl.Checks) == 0 {
+		t.Fatal("fixture claim has no checks")
+	}
+	r, _ = h.review("ed", cl.ID, map[string]any{"decision": "approved"})
+	if r.status != 422 || r.errorCode(t) != "unresolved-checks" {
+		t.Fatalf("approve without override: %d %s", r.status, r.body)
+	}
+	if r, _ := h.review("ed", cl.ID, map[string]any{"decision": "rejected", "comment": "ref 7?"}); r.status != 200 {
+		t.Fatalf("a rejection needs no override: %d", r.status)
+	}
+	r, got := h.review("ed", cl.ID, map[string]any{"decision": "approved", "override": true})
+	if r.status != 200 || got.Review != "approved" {
+		t.Fatalf("approve with override: %d %s", r.status, r.body)
+	}
+	var hist struct{ Events []citecheck.ClaimEvent }
+	h.do("GET", fmt.Sprintf("/api/v1/claims/%d/history", cl.ID), "rita", nil).json(t, &hist)
+	last := hist.Events[len(hist.Events)-1]
+	if last.Action != "reviewed" || last.Changes["override"].To != true {
+		t.Fatalf("history does not record the override: %+v", last)
+	}
+}

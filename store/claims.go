@@ -154,6 +154,9 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by int64
 			return err
 		}
 		changes := citecheck.DiffClaims(before, c)
+		if c.Override {
+			changes["override"] = citecheck.FieldChange{From: nil, To: true}
+		}
 		reviewerChanged := !sameReviewer(before, c)
 		if len(changes) == 0 && !reviewerChanged && sameContext(before, c) {
 			out = before

@@ -11,10 +11,11 @@ import (
 )
 
 const (
-	insertDocument = `INSERT INTO documents (title, text, text_sha256, length, citations, created_by, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?)`
-	selectUserName = `SELECT name FROM users WHERE id = ?`
-	selectDocument = `SELECT d.id, d.title, d.text, d.text_sha256, d.length, d.citations,
+	insertDocument = `INSERT INTO documents (title, text, text_sha256, length, citations, reference_list, created_by, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	updateReferences = `UPDATE documents SET reference_list = ? WHERE id = ?`
+	selectUserName   = `SELECT name FROM users WHERE id = ?`
+	selectDocument   = `SELECT d.id, d.title, d.text, d.text_sha256, d.length, d.citations, d.reference_list,
 	d.created_by, u.name, d.created_at
 FROM documents d JOIN users u ON u.id = d.created_by
 WHERE d.id = ?`
@@ -43,6 +44,10 @@ func (s *Store) CreateDocument(ctx context.Context, d *citecheck.Document) (*cit
 	if err != nil {
 		return nil, fmt.Errorf("store: create document: citations: %w", err)
 	}
+	refs, err := marshalReferences(d.References)
+	if err != nil {
+		return nil, err
+	}
 	out := *d
 	out.Citations = citations
 	out.CreatedAt = s.now()
@@ -54,7 +59,7 @@ func (s *Store) CreateDocument(ctx context.Context, d *citecheck.Document) (*cit
 			return fmt.Errorf("store: create document: %w", err)
 		}
 		res, err := tx.ExecContext(ctx, insertDocument, d.Title, d.Text, d.TextSHA256, d.Length,
-			string(cj), d.CreatedByID, formatTime(out.CreatedAt))
+			string(cj), refs, d.CreatedByID, formatTime(out.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("store: create document: %w", err)
 		}
@@ -74,10 +79,11 @@ func (s *Store) Document(ctx context.Context, id int64) (*citecheck.Document, er
 	var (
 		d         citecheck.Document
 		citations string
+		refs      sql.NullString
 		created   string
 	)
 	err := s.reader.QueryRowContext(ctx, selectDocument, id).Scan(&d.ID, &d.Title, &d.Text,
-		&d.TextSHA256, &d.Length, &citations, &d.CreatedByID, &d.CreatedBy, &created)
+		&d.TextSHA256, &d.Length, &citations, &refs, &d.CreatedByID, &d.CreatedBy, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("document %d not found", id)
 	}
@@ -89,6 +95,11 @@ func (s *Store) Document(ctx context.Context, id int64) (*citecheck.Document, er
 	}
 	if d.Citations == nil {
 		d.Citations = []citecheck.Citation{}
+	}
+	if refs.Valid {
+		if err := json.Unmarshal([]byte(refs.String), &d.References); err != nil {
+			return nil, fmt.Errorf("store: document %d: reference list: %w", id, err)
+		}
 	}
 	if d.CreatedAt, err = parseTime(created); err != nil {
 		return nil, fmt.Errorf("store: document %d: %w", id, err)
@@ -160,6 +171,36 @@ func (s *Store) DeleteDocument(ctx context.Context, id, by int64) error {
 		}
 		if _, err := tx.ExecContext(ctx, deleteDocument, id); err != nil {
 			return fmt.Errorf("store: delete document %d: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// marshalReferences encodes a reference list for its column; no list is NULL.
+func marshalReferences(l *citecheck.ReferenceList) (any, error) {
+	if l == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(l)
+	if err != nil {
+		return nil, fmt.Errorf("store: reference list: %w", err)
+	}
+	return string(b), nil
+}
+
+// SetReferences replaces a document's reference list (nil removes it).
+func (s *Store) SetReferences(ctx context.Context, id int64, l *citecheck.ReferenceList) error {
+	refs, err := marshalReferences(l)
+	if err != nil {
+		return err
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, updateReferences, refs, id)
+		if err != nil {
+			return fmt.Errorf("store: set references of document %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return notFound("document %d not found", id)
 		}
 		return nil
 	})

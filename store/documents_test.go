@@ -129,3 +129,52 @@ func TestUnknownDocumentIsNotFound(t *testing.T) {
 		t.Errorf("message = %q", err.Error())
 	}
 }
+
+func TestReferenceListRoundTripsAndCanBeReplaced(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	text := "Body claim. [1]\n\nReferences\n[1] Reuters, https://example.org/a"
+	list := citecheck.DetectReferences(text)
+	if list == nil {
+		t.Fatal("fixture has no list")
+	}
+	d, err := s.CreateDocument(ctx, &citecheck.Document{Title: "r", Text: text, TextSHA256: citecheck.TextSHA256(text),
+		Length: len([]rune(text)), Citations: citecheck.NewSources(text).Citations, References: list, CreatedByID: ana.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Document(ctx, d.ID)
+	if err != nil || !reflect.DeepEqual(got.References, list) {
+		t.Fatalf("read back %+v, want %+v (%v)", got.References, list, err)
+	}
+	edited := *list
+	edited.Entries = append([]citecheck.Reference{}, list.Entries...)
+	edited.Entries = append(edited.Entries, citecheck.Reference{Number: 2, Text: "By hand", Manual: true})
+	if err := s.SetReferences(ctx, d.ID, &edited); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.Document(ctx, d.ID)
+	if len(got.References.Entries) != 2 || !got.References.Entries[1].Manual {
+		t.Fatalf("after edit: %+v", got.References)
+	}
+	if err := s.SetReferences(ctx, d.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = s.Document(ctx, d.ID); got.References != nil {
+		t.Fatalf("list not removed: %+v", got.References)
+	}
+	if err := s.SetReferences(ctx, 999, nil); citecheck.ErrorCode(err) != citecheck.ECodeNotFound {
+		t.Fatalf("unknown document: %v", err)
+	}
+	spans := []citecheck.Span{{Start: 0, End: 11}, {Start: 0, End: 11}, {Start: 2, End: 5}}
+	if err := s.DismissSuggestions(ctx, d.ID, spans); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.DismissedSuggestions(ctx, d.ID); len(got) != 2 || got[0] != (citecheck.Span{Start: 0, End: 11}) {
+		t.Fatalf("dismissed %v", got)
+	}
+	if err := s.DismissSuggestions(ctx, 999, spans); citecheck.ErrorCode(err) != citecheck.ECodeNotFound {
+		t.Fatalf("dismiss on unknown document: %v", err)
+	}
+}

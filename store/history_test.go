@@ -296,3 +296,25 @@ func containsSuffix(paths []string, suffix string) bool {
 	}
 	return false
 }
+
+func TestOverrideIsRecordedInHistory(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	ed := mustUser(t, s, "ed", citecheck.RoleEditor)
+	c := mustClaim(t, s, ana, mustDocument(t, s, ana, "d").ID, 0, 5, []int{}, "")
+	if _, err := s.UpdateClaim(ctx, c.ID, 1, ed.ID, func(c *citecheck.Claim) error {
+		c.Review, c.ReviewedBy, c.Override = citecheck.ReviewApproved, &ed.Name, true
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	events, err := s.ClaimHistory(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := events[len(events)-1]
+	if last.Action != citecheck.ActionReviewed || last.Changes["override"].To != true {
+		t.Fatalf("last event %+v", last)
+	}
+}

@@ -158,6 +158,11 @@ func isUniqueViolation(err error) bool {
 		se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
 }
 
+func isForeignKeyViolation(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintForeignKey
+}
+
 // notFound builds the domain's not-found error.
 func notFound(format string, args ...any) error {
 	return citecheck.Errorf(citecheck.ECodeNotFound, format, args...)

@@ -294,10 +294,15 @@ func (s *Server) suggestRefs(c echo.Context) error {
 	if err := citecheck.ValidateSpan(d.text, start, end); err != nil {
 		return err
 	}
+	// The sentence of the selection, and whether any marker backs it: where none does, the
+	// form says so plainly and offers citation-needed in one click.
+	sentence := citecheck.SentenceAt(d.text, d.src.Citations, start)
 	return c.JSON(http.StatusOK, map[string]any{
 		"start": start, "end": end,
-		"quote": d.text.Slice(start, end),
-		"refs":  citecheck.SuggestRefs(d.text, d.doc.Citations, start, end),
+		"quote":          d.text.Slice(start, end),
+		"refs":           citecheck.SuggestRefs(d.text, d.src.Citations, start, end),
+		"sentence":       sentence,
+		"sentence_cited": len(citecheck.SuggestRefs(d.text, d.src.Citations, min(start, sentence.Start), max(end, sentence.End))) > 0,
 	})
 }
 

@@ -105,6 +105,17 @@ var matrix = []matrixCase{
 	{"GET", "/api/v1/documents/:id/suggest", docPath("/api/v1/documents/%d/suggest?start=0&end=5"), nil, nil, signedIn(401, 200)},
 	{"GET", "/api/v1/documents/:id/check", docPath("/api/v1/documents/%d/check"), nil, nil, signedIn(401, 200)},
 	{"GET", "/api/v1/documents/:id/export", docPath("/api/v1/documents/%d/export"), nil, nil, signedIn(401, 200)},
+	{"POST", "/api/v1/documents/:id/references", docPath("/api/v1/documents/%d/references"), nil, func(matrixFixture) any {
+		return map[string]any{"number": 1, "text": "Reuters, 2 Nov 2015"}
+	}, signedIn(401, 201)},
+	{"PUT", "/api/v1/documents/:id/references/:number", docPath("/api/v1/documents/%d/references/1"), nil, func(matrixFixture) any {
+		return map[string]any{"text": "Reuters"}
+	}, signedIn(401, 404)},
+	{"DELETE", "/api/v1/documents/:id/references/:number", docPath("/api/v1/documents/%d/references/1"), nil, nil, signedIn(401, 404)},
+	{"GET", "/api/v1/documents/:id/sentences", docPath("/api/v1/documents/%d/sentences"), nil, nil, signedIn(401, 200)},
+	{"POST", "/api/v1/documents/:id/sentences/dismiss", docPath("/api/v1/documents/%d/sentences/dismiss"), nil, func(matrixFixture) any {
+		return map[string]any{"spans": []map[string]int{{"start": 0, "end": 14}}}
+	}, signedIn(401, 204)},
 	{"GET", "/api/v1/claims/:id", claimPath("/api/v1/claims/%d"), nil, nil, signedIn(401, 200)},
 	{"PATCH", "/api/v1/claims/:id", claimPath("/api/v1/claims/%d"), nil, func(matrixFixture) any {
 		return map[string]any{"version": 1, "status": "supported"}

@@ -14,6 +14,7 @@ const (
 	insertDocument = `INSERT INTO documents (title, text, text_sha256, length, citations, reference_list, created_by, created_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	updateReferences = `UPDATE documents SET reference_list = ? WHERE id = ?`
+	selectReferences = `SELECT reference_list, length FROM documents WHERE id = ?`
 	selectUserName   = `SELECT name FROM users WHERE id = ?`
 	selectDocument   = `SELECT d.id, d.title, d.text, d.text_sha256, d.length, d.citations, d.reference_list,
 	d.created_by, u.name, d.created_at
@@ -190,18 +191,49 @@ func marshalReferences(l *citecheck.ReferenceList) (any, error) {
 
 // SetReferences replaces a document's reference list (nil removes it).
 func (s *Store) SetReferences(ctx context.Context, id int64, l *citecheck.ReferenceList) error {
-	refs, err := marshalReferences(l)
-	if err != nil {
-		return err
-	}
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, updateReferences, refs, id)
-		if err != nil {
-			return fmt.Errorf("store: set references of document %d: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
+	_, err := s.UpdateReferences(ctx, id, func(*citecheck.ReferenceList, int) (*citecheck.ReferenceList, error) {
+		return l, nil
+	})
+	return err
+}
+
+// UpdateReferences changes a document's reference list in one write transaction: edit gets the
+// list as stored (nil for none) and the text's length in code points, and returns the new list;
+// its error aborts the change. Concurrent edits are serialised, so none is lost.
+func (s *Store) UpdateReferences(ctx context.Context, id int64, edit func(l *citecheck.ReferenceList, textLength int) (*citecheck.ReferenceList, error)) (*citecheck.ReferenceList, error) {
+	var out *citecheck.ReferenceList
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		var (
+			cur    sql.NullString
+			length int
+		)
+		err := tx.QueryRowContext(ctx, selectReferences, id).Scan(&cur, &length)
+		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("document %d not found", id)
+		}
+		if err != nil {
+			return fmt.Errorf("store: references of document %d: %w", id, err)
+		}
+		var list *citecheck.ReferenceList
+		if cur.Valid {
+			if err := json.Unmarshal([]byte(cur.String), &list); err != nil {
+				return fmt.Errorf("store: references of document %d: %w", id, err)
+			}
+		}
+		if out, err = edit(list, length); err != nil {
+			return err
+		}
+		refs, err := marshalReferences(out)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, updateReferences, refs, id); err != nil {
+			return fmt.Errorf("store: set references of document %d: %w", id, err)
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

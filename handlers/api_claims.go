@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -74,8 +75,13 @@ func (s *Server) listClaims(c echo.Context) error {
 	if claims == nil {
 		claims = []citecheck.Claim{}
 	}
+	p, err := paginate(c, len(claims))
+	if err != nil {
+		return err
+	}
+	claims = claims[p.lo:p.hi]
 	citecheck.FillChecksIn(d.text, d.src, claims)
-	return c.JSON(http.StatusOK, map[string]any{"claims": claims})
+	return c.JSON(http.StatusOK, listAnswer("claims", claims, p))
 }
 
 // claimInput is a new claim as asked for, before validation.
@@ -139,6 +145,7 @@ func (s *Server) createClaim(c echo.Context) error {
 		return err
 	}
 	withChecks(d, cl)
+	setClaimETag(c, cl)
 	return c.JSON(http.StatusCreated, cl)
 }
 
@@ -165,7 +172,31 @@ func (s *Server) getClaim(c echo.Context) error {
 		return err
 	}
 	withChecks(d, cl)
+	setClaimETag(c, cl)
 	return c.JSON(http.StatusOK, cl)
+}
+
+// setClaimETag names the claim's version as its entity tag, so a client may send it back in
+// If-Match instead of "version".
+func setClaimETag(c echo.Context, cl *citecheck.Claim) {
+	c.Response().Header().Set("ETag", strconv.Quote(strconv.Itoa(cl.Version)))
+}
+
+// versionFrom is the version a change is based on: the body's "version", else If-Match.
+func versionFrom(c echo.Context, body *int) (*int, error) {
+	if body != nil {
+		return body, nil
+	}
+	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
+	if h == "" {
+		return nil, nil
+	}
+	tag, err := strconv.Unquote(strings.TrimPrefix(h, "W/"))
+	n, err2 := strconv.Atoi(tag)
+	if err != nil || err2 != nil {
+		return nil, citecheck.FieldErrorf(citecheck.ECodeInvalid, "If-Match", "If-Match must be the claim's ETag, like \"3\"")
+	}
+	return &n, nil
 }
 
 // claimChange is an edit as asked for; nil fields stay as they are.
@@ -232,8 +263,11 @@ func (s *Server) updateClaim(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
+	if req.Version, err = versionFrom(c, req.Version); err != nil {
+		return err
+	}
 	if req.Version == nil {
-		return citecheck.FieldErrorf(citecheck.ECodeInvalid, "version", "version is required: send the version you last read")
+		return citecheck.FieldErrorf(citecheck.ECodeInvalid, "version", "version is required: send the version you last read (or its ETag in If-Match)")
 	}
 	ch := claimChange{start: req.Start, end: req.End, refs: req.Refs, status: req.Status, note: req.Note}
 	updated, err := s.store.UpdateClaim(c.Request().Context(), cl.ID, *req.Version, currentUser(c).ID, applyClaimChange(d, ch))
@@ -244,6 +278,7 @@ func (s *Server) updateClaim(c echo.Context) error {
 		return err
 	}
 	withChecks(d, updated)
+	setClaimETag(c, updated)
 	return c.JSON(http.StatusOK, updated)
 }
 

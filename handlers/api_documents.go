@@ -21,7 +21,11 @@ func (s *Server) listDocuments(c echo.Context) error {
 	if docs == nil {
 		docs = []citecheck.DocumentSummary{}
 	}
-	return c.JSON(http.StatusOK, map[string]any{"documents": docs})
+	p, err := paginate(c, len(docs))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listAnswer("documents", docs[p.lo:p.hi], p))
 }
 
 func (s *Server) createDocument(c echo.Context) error {

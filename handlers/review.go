@@ -91,6 +91,9 @@ func (s *Server) reviewClaim(c echo.Context) error {
 	if !currentUser(c).Role.CanReview() {
 		return citecheck.Errorf(citecheck.ECodeForbidden, "only editors and admins approve or reject claims")
 	}
+	if req.Version, err = versionFrom(c, req.Version); err != nil {
+		return err
+	}
 	d, err := parseReview(req)
 	if err != nil {
 		return err
@@ -103,6 +106,7 @@ func (s *Server) reviewClaim(c echo.Context) error {
 		return err
 	}
 	withChecks(doc, updated)
+	setClaimETag(c, updated)
 	return c.JSON(http.StatusOK, updated)
 }
 
@@ -115,7 +119,11 @@ func (s *Server) claimHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"events": events})
+	p, err := paginate(c, len(events))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listAnswer("events", events[p.lo:p.hi], p))
 }
 
 func checkCodes(checks []citecheck.Check) string {

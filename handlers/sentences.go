@@ -45,7 +45,11 @@ func (s *Server) listSuggestions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"suggestions": sugs})
+	p, err := paginate(c, len(sugs))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listAnswer("suggestions", sugs[p.lo:p.hi], p))
 }
 
 type dismissRequest struct {

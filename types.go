@@ -97,6 +97,15 @@ type User struct {
 	SessionVersion int `json:"-"`
 }
 
+// Token is an API token as its owner sees it: never the secret itself, which is stored hashed.
+type Token struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"-"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+}
+
 // Citation is one citation marker found in a text: its whole bracket and the reference numbers
 // it carries, ascending. Offsets count code points.
 type Citation struct {

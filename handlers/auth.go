@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -84,7 +85,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			if !ok {
 				return citecheck.Errorf(citecheck.ECodeUnauthorized, "the Authorization header must be 'Bearer TOKEN'")
 			}
-			u, err := s.store.UserByTokenHash(ctx, citecheck.HashToken(strings.TrimSpace(tok)))
+			u, err := s.tokenUser(c, strings.TrimSpace(tok))
 			if err != nil || u.Disabled {
 				if err != nil && citecheck.ErrorCode(err) != citecheck.ECodeNotFound {
 					return err
@@ -240,4 +241,24 @@ func (s *Server) logout(c echo.Context) error {
 		}
 	}
 	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// tokenUsedEvery bounds how often a token's last use is written: once a minute is exact enough
+// for "last used" and keeps reads from turning into writes.
+const tokenUsedEvery = time.Minute
+
+// tokenUser is the owner of a bearer token, noting when the token was last used.
+func (s *Server) tokenUser(c echo.Context, tok string) (*citecheck.User, error) {
+	ctx := c.Request().Context()
+	t, err := s.store.TokenByHash(ctx, citecheck.HashToken(tok))
+	if err != nil {
+		return nil, err
+	}
+	now := s.store.Now()
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > tokenUsedEvery {
+		if err := s.store.TouchToken(ctx, t.ID, now); err != nil {
+			return nil, err
+		}
+	}
+	return s.store.UserByID(ctx, t.UserID)
 }

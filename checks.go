@@ -105,22 +105,8 @@ type DocumentCheck struct {
 // claim's refs include every number it carries; claims are indexed by ref so that thousands of
 // claims and markers take milliseconds, not a nested loop over both.
 func CheckDocument(t *Text, cits []Citation, claims []Claim) DocumentCheck {
-	dc := DocumentCheck{Markers: len(cits), Uncovered: []Citation{}, Claims: make([]ClaimCheck, 0, len(claims))}
-	sorted := make([][]int, len(claims))
-	byRef := make(map[int][]int) // ref -> indexes of the claims listing it
-	for i := range claims {
-		sorted[i] = sortedUnique(claims[i].Refs)
-		for _, r := range sorted[i] {
-			byRef[r] = append(byRef[r], i)
-		}
-	}
-	for _, m := range cits {
-		if markerCovered(m, byRef, sorted) {
-			dc.Covered++
-		} else {
-			dc.Uncovered = append(dc.Uncovered, m)
-		}
-	}
+	dc := coverage(cits, claims)
+	dc.Claims = make([]ClaimCheck, 0, len(claims))
 	known := citedRefs(cits)
 	for i := range claims {
 		dc.Claims = append(dc.Claims, ClaimCheck{ID: claims[i].ID, Checks: claimChecks(t, cits, known, &claims[i])})

@@ -115,6 +115,7 @@ function hideForm() {
   form.reset();
   form.querySelector('.form-error').textContent = '';
   form.querySelector('.quote-preview').textContent = '';
+  form.querySelector('.no-citation').hidden = true;
   current = null;
 }
 
@@ -164,6 +165,8 @@ async function onSelect(clickedText) {
   form.elements.refs.value = Array.isArray(hint.refs) ? hint.refs.join(', ') : '';
   form.querySelector('.quote-preview').textContent = current.quote ?? range.toString();
   form.querySelector('.form-error').textContent = '';
+  // No marker in or after the selection, nor in its sentence: say so, and offer the verdict.
+  form.querySelector('.no-citation').hidden = !(Array.isArray(hint.refs) && hint.refs.length === 0 && hint.sentence_cited === false);
   form.hidden = false;
 
   const width = form.offsetWidth;
@@ -259,6 +262,10 @@ function init() {
   document.body.appendChild(form);
   form.addEventListener('submit', onSave);
   form.querySelector('.cancel').addEventListener('click', hideForm);
+  form.querySelector('.mark-cn').addEventListener('click', () => {
+    form.elements.status.value = 'citation-needed';
+    form.requestSubmit();
+  });
 
   // Listen on document: #doc-text is replaced after each save. A drag that starts in the text
   // may end outside it, so remember where the mouse went down.

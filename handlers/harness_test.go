@@ -41,7 +41,9 @@ func newHarness(t testing.TB, cfg Config) *harness {
 	if cfg.SessionKey == nil {
 		cfg.SessionKey = bytes.Repeat([]byte("k"), 64)
 	}
-	cfg.Logger = discardLogger()
+	if cfg.Logger == nil {
+		cfg.Logger = discardLogger()
+	}
 	e, err := New(st, cfg)
 	if err != nil {
 		t.Fatal(err)

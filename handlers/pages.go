@@ -79,7 +79,10 @@ func (s *Server) renderDocument(c echo.Context, status int, errMsg string) error
 	check := citecheck.CheckSources(d.text, d.src, claims)
 	v.Markers, v.Covered, v.UncoveredCount = check.Markers, check.Covered, len(check.Uncovered)
 	v.Runs = buildRuns(d, claims)
-	citecheck.FillChecksIn(d.text, d.src, claims)
+	for i := range claims { // the check holds each claim's checks, in the same order
+		claims[i].Checks = check.Claims[i].Checks
+	}
+	v.Sources = sourcesView(d, check, claims)
 	u := currentUser(c)
 	for i := range claims {
 		if filter != "" && string(claims[i].Status) != filter {
@@ -101,7 +104,9 @@ func buildRuns(d *loadedDocument, claims []citecheck.Claim) []views.Run {
 	for i, sg := range segs {
 		r := views.Run{Start: sg.Start, Text: sg.Text}
 		if sg.Marker >= 0 {
-			r.MarkerRefs = joinInts(d.doc.Citations[sg.Marker].Refs, " ")
+			m := d.doc.Citations[sg.Marker]
+			r.MarkerRefs = joinInts(m.Refs, " ")
+			r.MarkerHead = sg.Start == m.Start
 		}
 		for _, ci := range sg.Claims {
 			cl := &claims[ci]

@@ -196,6 +196,9 @@ func (s *Server) reviewClaimPage(c echo.Context) error {
 		}
 		_, detail := s.toDetail(c, err)
 		msg := fmt.Sprintf("Claim #%d: %s", cl.ID, detail.Message)
+		if detail.Code == citecheck.ECodeUnresolvedChecks {
+			msg = fmt.Sprintf("Claim #%d has citation problems; tick “Approve despite …” to approve it anyway, or reject it. (%s)", cl.ID, detail.Message)
+		}
 		if detail.Code == citecheck.ECodeConflict {
 			msg = fmt.Sprintf("Claim #%d was changed since you loaded the page; look at it again before deciding.", cl.ID)
 		}

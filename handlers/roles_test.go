@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/citecheck/citecheck"
 )
@@ -60,10 +61,30 @@ var matrix = []matrixCase{
 	{"POST", "/documents", fixed("/documents"), func(matrixFixture) url.Values {
 		return url.Values{"title": {"t"}, "text": {"A text. [1]"}}
 	}, nil, signedIn(303, 303)},
+	{"POST", "/import", fixed("/import"), func(matrixFixture) url.Values { return url.Values{} }, nil, signedIn(303, 422)}, // no file: TestImportPageOpensTheNewDocumentOrShowsTheError uploads one
 	{"GET", "/documents/:id", docPath("/documents/%d"), nil, nil, signedIn(303, 200)},
 	{"POST", "/documents/:id/delete", docPath("/documents/%d/delete"), func(matrixFixture) url.Values { return url.Values{} }, nil, byRole(303, 403, 303, 303)},
 	{"POST", "/documents/:id/claims", docPath("/documents/%d/claims"), func(matrixFixture) url.Values {
 		return url.Values{"start": {"0"}, "end": {"5"}, "refs": {"1"}}
+	}, nil, signedIn(303, 303)},
+	{"POST", "/documents/:id/markers/claim", docPath("/documents/%d/markers/claim"), func(matrixFixture) url.Values {
+		return url.Values{"start": {"29"}} // the uncovered [2]
+	}, nil, signedIn(303, 303)},
+	{"POST", "/documents/:id/references", docPath("/documents/%d/references"), func(matrixFixture) url.Values {
+		return url.Values{"number": {"1"}, "text": {"Reuters, 2 Nov 2015"}, "url": {"https://example.org/r"}}
+	}, nil, signedIn(303, 303)},
+	{"POST", "/documents/:id/references/:number", docPath("/documents/%d/references/1"), func(matrixFixture) url.Values {
+		return url.Values{"text": {"Reuters"}}
+	}, nil, signedIn(303, 404)},
+	{"POST", "/documents/:id/references/:number/delete", docPath("/documents/%d/references/1/delete"), func(matrixFixture) url.Values {
+		return url.Values{}
+	}, nil, signedIn(303, 404)},
+	{"GET", "/documents/:id/suggestions", docPath("/documents/%d/suggestions"), nil, nil, signedIn(303, 200)},
+	{"POST", "/documents/:id/suggestions/accept", docPath("/documents/%d/suggestions/accept"), func(matrixFixture) url.Values {
+		return url.Values{"start": {"0"}, "end": {"14"}, "quote": {"Ralph's claim."}, "refs": {"1"}} // claimed already
+	}, nil, signedIn(303, 303)},
+	{"POST", "/documents/:id/suggestions/dismiss", docPath("/documents/%d/suggestions/dismiss"), func(matrixFixture) url.Values {
+		return url.Values{"start": {"0"}, "end": {"14"}}
 	}, nil, signedIn(303, 303)},
 	{"GET", "/claims/:id", claimPath("/claims/%d"), nil, nil, signedIn(303, 200)},
 	{"POST", "/claims/:id", claimPath("/claims/%d"), func(matrixFixture) url.Values {
@@ -92,6 +113,7 @@ var matrix = []matrixCase{
 		return url.Values{"password": {testPassword}}
 	}, nil, byRole(303, 403, 403, 303)},
 
+	{"GET", "/api/v1/openapi.json", fixed("/api/v1/openapi.json"), nil, nil, [5]int{200, 200, 200, 200, 401}}, // a bad token is refused even here
 	{"GET", "/api/v1/documents", fixed("/api/v1/documents"), nil, nil, signedIn(401, 200)},
 	{"POST", "/api/v1/documents", fixed("/api/v1/documents"), nil, func(matrixFixture) any {
 		return map[string]string{"title": "t", "text": "A text. [1]"}
@@ -105,6 +127,15 @@ var matrix = []matrixCase{
 	{"GET", "/api/v1/documents/:id/suggest", docPath("/api/v1/documents/%d/suggest?start=0&end=5"), nil, nil, signedIn(401, 200)},
 	{"GET", "/api/v1/documents/:id/check", docPath("/api/v1/documents/%d/check"), nil, nil, signedIn(401, 200)},
 	{"GET", "/api/v1/documents/:id/export", docPath("/api/v1/documents/%d/export"), nil, nil, signedIn(401, 200)},
+	{"POST", "/api/v1/documents/:id/import", docPath("/api/v1/documents/%d/import?format=w3c"), nil, func(matrixFixture) any {
+		return []map[string]any{{"id": "urn:x:1", "type": "Annotation", "target": map[string]any{"source": "urn:x",
+			"selector": map[string]any{"type": "TextQuoteSelector", "exact": "More text"}}}}
+	}, signedIn(401, 201)},
+	{"POST", "/api/v1/import", fixed("/api/v1/import"), nil, func(matrixFixture) any {
+		text := "An imported text. [1]"
+		return citecheck.BuildExport(&citecheck.Document{Title: "i", Text: text, TextSHA256: citecheck.TextSHA256(text),
+			Length: citecheck.NewText(text).Len(), Citations: citecheck.ParseCitations(text)}, nil, time.Now())
+	}, signedIn(401, 201)},
 	{"POST", "/api/v1/documents/:id/references", docPath("/api/v1/documents/%d/references"), nil, func(matrixFixture) any {
 		return map[string]any{"number": 1, "text": "Reuters, 2 Nov 2015"}
 	}, signedIn(401, 201)},

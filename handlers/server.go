@@ -24,7 +24,17 @@ type Config struct {
 	SessionKey []byte
 	// Logger receives one line per request.
 	Logger *slog.Logger
+	// Organization names the publisher of ClaimReview exports (the author of every review);
+	// empty means the host name the request came to.
+	Organization string
+	// PublicURL is the base URL under which readers reach the server, such as
+	// "https://factcheck.example.org", for the links of ClaimReview exports; empty means the
+	// scheme and host of the request.
+	PublicURL string
 }
+
+// requestTimeout bounds the work of one request.
+const requestTimeout = 30 * time.Second
 
 // Server holds the dependencies of every handler.
 type Server struct {
@@ -70,6 +80,9 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 	e.Use(middleware.RequestID())
 	e.Use(s.logRequests)
 	e.Use(middleware.Recover())
+	// A request that takes too long is cancelled, not left queued: its context ends, and every
+	// store call made with it gives up.
+	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: requestTimeout}))
 	e.Use(middleware.BodyLimit(fmt.Sprintf("%dB", cfg.maxBodyBytes())))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0",
@@ -96,9 +109,17 @@ func (s *Server) routes(e *echo.Echo) {
 	pages := e.Group("", s.requirePageUser)
 	pages.GET("/", s.documentsPage)
 	pages.POST("/documents", s.createDocumentPage)
+	pages.POST("/import", s.importPage)
 	pages.GET("/documents/:id", s.documentPage)
 	pages.POST("/documents/:id/delete", s.deleteDocumentPage)
 	pages.POST("/documents/:id/claims", s.createClaimPage)
+	pages.POST("/documents/:id/markers/claim", s.claimSentenceBeforePage)
+	pages.POST("/documents/:id/references", s.addReferencePage)
+	pages.POST("/documents/:id/references/:number", s.editReferencePage)
+	pages.POST("/documents/:id/references/:number/delete", s.removeReferencePage)
+	pages.GET("/documents/:id/suggestions", s.suggestionsPage)
+	pages.POST("/documents/:id/suggestions/accept", s.acceptSuggestionsPage)
+	pages.POST("/documents/:id/suggestions/dismiss", s.dismissSuggestionsPage)
 	pages.GET("/claims/:id", s.claimPage)
 	pages.POST("/claims/:id", s.updateClaimPage)
 	pages.POST("/claims/:id/delete", s.deleteClaimPage)
@@ -112,6 +133,7 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/admin/users/:id/disabled", s.setUserDisabledPage)
 	pages.POST("/admin/users/:id/password", s.resetUserPasswordPage)
 
+	e.GET("/api/v1/openapi.json", s.openAPI)
 	api := e.Group("/api/v1", s.requireAPIUser)
 	api.GET("/documents", s.listDocuments)
 	api.POST("/documents", s.createDocument)
@@ -122,6 +144,8 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/documents/:id/suggest", s.suggestRefs)
 	api.GET("/documents/:id/check", s.checkDocument)
 	api.GET("/documents/:id/export", s.exportDocument)
+	api.POST("/documents/:id/import", s.importAnnotations)
+	api.POST("/import", s.importDocument)
 	api.POST("/documents/:id/references", s.addReference)
 	api.PUT("/documents/:id/references/:number", s.editReference)
 	api.DELETE("/documents/:id/references/:number", s.removeReference)

@@ -38,6 +38,21 @@ func runClaimIDs(r Run) string {
 	return strings.Join(ids, " ")
 }
 
+// extraAnchors are the claims starting at a run that need an empty anchor span of their own:
+// all but the first, whose id the run itself carries, or all when the run carries a marker's id.
+func extraAnchors(r Run) []int64 {
+	if r.MarkerHead {
+		return r.Anchors
+	}
+	if len(r.Anchors) > 1 {
+		return r.Anchors[1:]
+	}
+	return nil
+}
+
+// markerID is the id of the run that opens the marker starting at code point start.
+func markerID(start int) string { return "m-" + strconv.Itoa(start) }
+
 // anchorID is the id that links from the side panel to the start of a claim in the text.
 func anchorID(id int64) string { return "c-" + strconv.FormatInt(id, 10) }
 
@@ -156,3 +171,27 @@ func filterSuffix(v QueueView) string {
 }
 
 func userURL(id int64) string { return "/admin/users/" + i64(id) }
+
+// checkCodes lists the codes of a claim's checks: "unknown-ref, no-refs".
+func checkCodes(checks []citecheck.Check) string {
+	codes := make([]string, len(checks))
+	for i, ch := range checks {
+		codes[i] = ch.Code
+	}
+	return strings.Join(codes, ", ")
+}
+
+// refsText writes refs as a form field holds them: "30 31".
+func refsText(refs []int) string {
+	parts := make([]string, len(refs))
+	for i, r := range refs {
+		parts[i] = strconv.Itoa(r)
+	}
+	return strings.Join(parts, " ")
+}
+
+// safeHTTPURL tells whether u may be a link: only http and https addresses are.
+func safeHTTPURL(u string) bool {
+	l := strings.ToLower(u)
+	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
+}

@@ -25,6 +25,7 @@ type Run struct {
 	MarkerRefs string // non-empty ("30 31") when the run is part of a citation marker
 	Claims     []ClaimRef
 	Anchors    []int64 // ids of the claims that start at this run
+	MarkerHead bool    // the run opens a marker, so Start is the marker's start: its span gets id m-{Start}
 }
 
 // ClaimRef is what a highlighted run needs to know about a claim that covers it.
@@ -50,6 +51,7 @@ type DocumentView struct {
 	Markers        int // citation markers in the text
 	Covered        int // markers covered by claims
 	UncoveredCount int
+	Sources        SourcesView
 }
 
 // NewDocumentForm holds what the user typed into the new document form, to show it again on error.
@@ -132,4 +134,42 @@ type UsersView struct {
 type NewUserForm struct {
 	Name string
 	Role string
+}
+
+// SourcesView is the Sources panel of the document page: how many markers claims cover, the
+// markers still uncovered, the claims with citation problems, the document's own problems and
+// its reference list with what uses each entry. Long lists are cut; the More counts say by how
+// much, so a large document's page stays light.
+type SourcesView struct {
+	Markers       int
+	Covered       int
+	Uncovered     []UncoveredMarker
+	UncoveredMore int // uncovered markers not listed
+	Problems      []citecheck.Check
+	ProblemClaims []ProblemClaim
+	ProblemMore   int // claims with problems not listed
+	HasList       bool
+	Heading       string // the list's heading as written; "" for a bare run or a list made by hand
+	References    []citecheck.ReferenceUse
+}
+
+// UncoveredMarker is a body marker that no claim covers, with the text just before it.
+type UncoveredMarker struct {
+	Start  int
+	Marker string // the marker as written: "[30]"
+	Before string // up to a few dozen characters of the text before it
+}
+
+// ProblemClaim is a claim whose checks are not empty.
+type ProblemClaim struct {
+	ID     int64
+	Quote  string
+	Checks []citecheck.Check
+}
+
+// SuggestionsView is the page of proposed claims: one per cited sentence of a document that no
+// claim holds yet and nobody dismissed.
+type SuggestionsView struct {
+	Doc   *citecheck.Document
+	Items []citecheck.CitedSentence
 }

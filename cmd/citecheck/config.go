@@ -17,6 +17,8 @@ type Config struct {
 	MaxTextBytes  int
 	SessionKey    string // CITECHECK_SESSION_KEY; else generated once and kept in the database
 	AdminPassword string // CITECHECK_ADMIN_PASSWORD; used only when the database has no users
+	Organization  string // CITECHECK_ORG: the publisher named in ClaimReview exports
+	PublicURL     string // CITECHECK_PUBLIC_URL: the base URL readers reach, for ClaimReview links
 }
 
 func envOr(name, def string) string {
@@ -43,6 +45,10 @@ func loadServeConfig(args []string, stderr io.Writer) (Config, error) {
 		return cfg, err
 	}
 	fs.IntVar(&cfg.MaxTextBytes, "max-text-bytes", maxText, "largest document text in bytes (CITECHECK_MAX_TEXT_BYTES)")
+	fs.StringVar(&cfg.Organization, "org", os.Getenv("CITECHECK_ORG"),
+		"organisation named as the author of ClaimReview exports (CITECHECK_ORG; default: the request's host)")
+	fs.StringVar(&cfg.PublicURL, "public-url", os.Getenv("CITECHECK_PUBLIC_URL"),
+		"base URL readers reach the server at, for ClaimReview links (CITECHECK_PUBLIC_URL; default: the request's)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

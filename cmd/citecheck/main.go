@@ -23,6 +23,9 @@ commands:
   user passwd --name NAME --password-stdin               set a user's password
   token create --user NAME                               print a new API token
   export --doc ID [--format native|w3c]                  print a document's export
+  import [--user NAME] FILE                              import a native export (- for stdin); print the new id
+  backup --out FILE                                      copy the database consistently, also while serving
+  bench --token TOKEN [--url URL] [--clients 12] ...     load a running server (loopback only; no --db)
 
 every command takes --db PATH (default data/citecheck.db, or CITECHECK_DB)
 `
@@ -56,6 +59,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return tokenCreate(ctx, rest[1:], stdout, stderr)
 	case "export":
 		return export(ctx, rest, stdout, stderr)
+	case "import":
+		return importFile(ctx, rest, stdin, stdout, stderr)
+	case "backup":
+		return backup(ctx, rest, stdout, stderr)
+	case "bench":
+		return bench(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

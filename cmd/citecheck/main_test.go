@@ -216,3 +216,77 @@ func TestUserSubcommands(t *testing.T) {
 		t.Errorf("rita's session version = %d, want 5", u.SessionVersion)
 	}
 }
+
+func TestImportCommandReadsAFileOrStdin(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	if _, _, err := runCLI(t, "a long password\n", "user", "add", "--db", db, "--name", "root", "--role", "admin", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCLI(t, "a long password\n", "user", "add", "--db", db, "--name", "rita", "--role", "reviewer", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rita, _, _ := st.UserByName(ctx, "rita")
+	text := "Claim “one” 😀. [1]"
+	doc, err := st.CreateDocument(ctx, &citecheck.Document{Title: "T", Text: text, TextSHA256: citecheck.TextSHA256(text),
+		Length: citecheck.NewText(text).Len(), Citations: citecheck.ParseCitations(text), CreatedByID: rita.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateClaim(ctx, &citecheck.Claim{DocumentID: doc.ID, Start: 0, End: 11, Quote: "Claim “one”",
+		Refs: []int{1}, Status: citecheck.StatusSupported, CreatedByID: rita.ID}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	exported, _, err := runCLI(t, "", "export", "--db", db, "--doc", fmt.Sprint(doc.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "export.json")
+	os.WriteFile(file, []byte(exported), 0o600)
+
+	out, _, err := runCLI(t, "", "import", "--db", db, file)
+	if err != nil || strings.TrimSpace(out) != "2" {
+		t.Fatalf("import file: %q %v", out, err)
+	}
+	out, _, err = runCLI(t, exported, "import", "-", "--db", db, "--user", "rita")
+	if err != nil || strings.TrimSpace(out) != "3" {
+		t.Fatalf("import stdin: %q %v", out, err)
+	}
+	st, err = store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, by := range map[int64]string{2: "root", 3: "rita"} {
+		d, err := st.Document(ctx, id)
+		claims, _ := st.Claims(ctx, id, citecheck.ClaimFilter{})
+		if err != nil || d.Text != text || d.CreatedBy != by || len(claims) != 1 || claims[0].CreatedBy != "rita" {
+			t.Errorf("document %d: %+v %v %+v", id, d, err, claims)
+		}
+	}
+	st.Close()
+
+	bad := strings.Replace(exported, "Claim “one”\"", "Claim two\"", 1)
+	for name, tc := range map[string]struct {
+		stdin string
+		args  []string
+		err   string
+	}{
+		"quote mismatch": {bad, []string{"-"}, "quote-mismatch"},
+		"malformed":      {"{", []string{"-"}, "malformed"},
+		"missing file":   {"", []string{filepath.Join(dir, "nope.json")}, "no such file"},
+		"no file":        {"", nil, "usage"},
+		"two files":      {"", []string{file, file}, "usage"},
+		"unknown user":   {exported, []string{"--user", "nobody", "-"}, "not found"},
+	} {
+		_, _, err := runCLI(t, tc.stdin, append([]string{"import", "--db", db}, tc.args...)...)
+		if err == nil || !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("%s: %v, want an error with %q", name, err, tc.err)
+		}
+	}
+}

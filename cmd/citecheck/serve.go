@@ -24,7 +24,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	logger.Info("config", "db", cfg.DB, "addr", cfg.Addr, "max_text_bytes", cfg.MaxTextBytes,
-		"session_key", mask(cfg.SessionKey), "admin_password", mask(cfg.AdminPassword))
+		"session_key", mask(cfg.SessionKey), "admin_password", mask(cfg.AdminPassword),
+		"org", cfg.Organization, "public_url", cfg.PublicURL)
 	st, err := store.Open(cfg.DB)
 	if err != nil {
 		return err
@@ -41,7 +42,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	} else if len(key) < 32 {
 		return errors.New("CITECHECK_SESSION_KEY must be at least 32 bytes")
 	}
-	e, err := handlers.New(st, handlers.Config{MaxTextBytes: cfg.MaxTextBytes, SessionKey: key, Logger: logger})
+	e, err := handlers.New(st, handlers.Config{MaxTextBytes: cfg.MaxTextBytes, SessionKey: key, Logger: logger,
+		Organization: cfg.Organization, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return err
 	}
@@ -49,7 +51,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	// Slow clients are cut off: a request must arrive within a minute (uploads of a few MB
+	// included), and an idle connection is closed after two.
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)

@@ -1,0 +1,119 @@
+package citecheck
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Rating is a verdict on the scale of schema.org's Rating, as ClaimReview publishes it.
+type Rating struct {
+	Value int    // 1 (worst) to 5 (best)
+	Name  string // the alternateName readers see, such as "Half true"
+}
+
+// ClaimReviewRating maps a verdict onto the 1 to 5 scale of a published ClaimReview:
+//
+//	supported         5  True
+//	partly-supported  3  Half true
+//	unsupported       2  Unsupported
+//	contradicted      1  False
+//
+// unverified and citation-needed are not verdicts on the claim's truth, so they have no rating
+// (ok is false) and such claims are not published. "unsupported" sits above "False": the
+// sources do not back the claim, but do not refute it either.
+func ClaimReviewRating(s Status) (r Rating, ok bool) {
+	switch s {
+	case StatusSupported:
+		return Rating{5, "True"}, true
+	case StatusPartlySupported:
+		return Rating{3, "Half true"}, true
+	case StatusUnsupported:
+		return Rating{2, "Unsupported"}, true
+	case StatusContradicted:
+		return Rating{1, "False"}, true
+	}
+	return Rating{}, false
+}
+
+// ClaimReviewFeed is the schema.org JSON-LD of a document's approved claims, one ClaimReview
+// each, ready to paste into a published fact-check page. Skipped lists the approved claims that
+// have no rating (unverified, citation-needed), so a reader can tell they were left out.
+type ClaimReviewFeed struct {
+	Context string        `json:"@context"`
+	Graph   []ClaimReview `json:"@graph"`
+	Skipped []int64       `json:"citecheck:skipped"`
+}
+
+// ClaimReview is a schema.org ClaimReview.
+type ClaimReview struct {
+	Type          string         `json:"@type"`
+	URL           string         `json:"url"`
+	ClaimReviewed string         `json:"claimReviewed"`
+	ReviewRating  ReviewRating   `json:"reviewRating"`
+	Author        SchemaOrgAgent `json:"author"`
+	ItemReviewed  ReviewedClaim  `json:"itemReviewed"`
+	DatePublished string         `json:"datePublished,omitempty"`
+}
+
+// ReviewRating is a schema.org Rating on the scale of ClaimReviewRating.
+type ReviewRating struct {
+	Type          string `json:"@type"`
+	RatingValue   int    `json:"ratingValue"`
+	BestRating    int    `json:"bestRating"`
+	WorstRating   int    `json:"worstRating"`
+	AlternateName string `json:"alternateName"`
+}
+
+// SchemaOrgAgent is the Organization that publishes the reviews.
+type SchemaOrgAgent struct {
+	Type string `json:"@type"`
+	Name string `json:"name"`
+}
+
+// ReviewedClaim is the schema.org Claim reviewed, with the document it appears in.
+type ReviewedClaim struct {
+	Type       string     `json:"@type"`
+	Appearance Appearance `json:"appearance"`
+}
+
+// Appearance is the CreativeWork (the document) in which a claim appears.
+type Appearance struct {
+	Type     string `json:"@type"`
+	Headline string `json:"headline"`
+	URL      string `json:"url"`
+}
+
+// BuildClaimReview makes the ClaimReview feed of a document: one review per approved claim with
+// a rating, in the order given. org names the publishing organisation; publicURL is the base URL
+// of the server as readers reach it (a trailing slash is dropped), under which the document is
+// publicURL/documents/{id} and a claim is that URL with the fragment #c-{claim id}.
+// datePublished is the day the claim was approved, in UTC.
+func BuildClaimReview(doc *Document, claims []Claim, org, publicURL string) *ClaimReviewFeed {
+	docURL := fmt.Sprintf("%s/documents/%d", strings.TrimRight(publicURL, "/"), doc.ID)
+	feed := &ClaimReviewFeed{Context: "https://schema.org", Graph: []ClaimReview{}, Skipped: []int64{}}
+	for _, c := range claims {
+		if c.Review != ReviewApproved {
+			continue
+		}
+		r, ok := ClaimReviewRating(c.Status)
+		if !ok {
+			feed.Skipped = append(feed.Skipped, c.ID)
+			continue
+		}
+		cr := ClaimReview{
+			Type:          "ClaimReview",
+			URL:           fmt.Sprintf("%s#c-%d", docURL, c.ID),
+			ClaimReviewed: c.Quote,
+			ReviewRating: ReviewRating{Type: "Rating", RatingValue: r.Value, BestRating: 5, WorstRating: 1,
+				AlternateName: r.Name},
+			Author: SchemaOrgAgent{Type: "Organization", Name: org},
+			ItemReviewed: ReviewedClaim{Type: "Claim",
+				Appearance: Appearance{Type: "CreativeWork", Headline: doc.Title, URL: docURL}},
+		}
+		if c.ReviewedAt != nil {
+			cr.DatePublished = c.ReviewedAt.UTC().Format("2006-01-02")
+		}
+		feed.Graph = append(feed.Graph, cr)
+	}
+	return feed
+}

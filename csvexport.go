@@ -1,0 +1,78 @@
+package citecheck
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CSVHeader is the header row of the CSV export of claims: checker is the claim's creator,
+// editor the one who reviewed it; refs and checks are space-separated.
+var CSVHeader = []string{"id", "start", "end", "quote", "refs", "status", "note", "review",
+	"review_comment", "checker", "editor", "created_at", "updated_at", "reviewed_at", "checks"}
+
+// WriteClaimsCSV writes claims as CSV (RFC 4180, UTF-8, CRLF line ends as encoding/csv writes
+// them) with CSVHeader first, one row per claim in the order given. Times are RFC 3339 in UTC;
+// a claim never reviewed has an empty editor and reviewed_at. Checks are written as the claims
+// carry them, so the caller fills them first.
+//
+// A free-text cell (quote, note, review comment, names) that starts with "=", "+", "-", "@", a
+// TAB or a CR gets a leading "'", so that a spreadsheet shows it as text instead of running it
+// as a formula: the texts come from documents and imports that anyone may have written.
+func WriteClaimsCSV(w io.Writer, claims []Claim) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader); err != nil {
+		return err
+	}
+	for i := range claims {
+		if err := cw.Write(claimRow(&claims[i])); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// claimRow is one claim's CSV row, in the order of CSVHeader.
+func claimRow(c *Claim) []string {
+	refs := make([]string, len(c.Refs))
+	for i, r := range c.Refs {
+		refs[i] = strconv.Itoa(r)
+	}
+	codes := make([]string, len(c.Checks))
+	for i, ch := range c.Checks {
+		codes[i] = ch.Code
+	}
+	editor, reviewedAt := "", ""
+	if c.ReviewedBy != nil {
+		editor = *c.ReviewedBy
+	}
+	if c.ReviewedAt != nil {
+		reviewedAt = csvTime(*c.ReviewedAt)
+	}
+	return []string{
+		strconv.FormatInt(c.ID, 10), strconv.Itoa(c.Start), strconv.Itoa(c.End),
+		SpreadsheetSafe(c.Quote), strings.Join(refs, " "), string(c.Status), SpreadsheetSafe(c.Note),
+		string(c.Review), SpreadsheetSafe(c.ReviewComment), SpreadsheetSafe(c.CreatedBy),
+		SpreadsheetSafe(editor), csvTime(c.CreatedAt), csvTime(c.UpdatedAt), reviewedAt,
+		strings.Join(codes, " "),
+	}
+}
+
+// csvTime formats a time for the CSV export.
+func csvTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// SpreadsheetSafe prefixes "'" to a cell that a spreadsheet would take for a formula.
+func SpreadsheetSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,70 @@
+package citecheck
+
+import (
+	"bytes"
+	"encoding/csv"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestWriteClaimsCSVParsesBackToTheClaims(t *testing.T) {
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	ed := "ed"
+	claims := []Claim{
+		{ID: 1, Start: 0, End: 9, Quote: "a, b, “c”", Refs: []int{3, 30}, Status: StatusSupported, Note: "said \"so\"\nthen left",
+			Review: ReviewApproved, ReviewComment: "ok, fine", ReviewedBy: &ed, ReviewedAt: &at,
+			CreatedBy: "rita", CreatedAt: at, UpdatedBy: "rita", UpdatedAt: at.Add(time.Hour),
+			Checks: []Check{{Code: CheckUnknownRef}, {Code: CheckMarkerNotAttached}}},
+		{ID: 2, Start: 10, End: 14, Quote: "😀 مرحبا e\u0301\r\nx", Refs: []int{}, Status: StatusUnverified,
+			Review: ReviewPending, CreatedBy: "ralph", CreatedAt: at, UpdatedAt: at, Checks: []Check{}},
+		{ID: 3, Start: 20, End: 25, Quote: "=1+2", Note: "@cmd", Refs: []int{1}, Status: StatusContradicted,
+			Review: ReviewPending, CreatedBy: "-x", CreatedAt: at, UpdatedAt: at},
+	}
+	var buf bytes.Buffer
+	if err := WriteClaimsCSV(&buf, claims); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rows[0], CSVHeader) || len(rows) != len(claims)+1 {
+		t.Fatalf("header %v, %d rows", rows[0], len(rows))
+	}
+	for i, c := range claims {
+		row := map[string]string{}
+		for j, h := range CSVHeader {
+			row[h] = rows[i+1][j]
+		}
+		refs := []string{}
+		for _, r := range c.Refs {
+			refs = append(refs, strconv.Itoa(r))
+		}
+		codes := []string{}
+		for _, ch := range c.Checks {
+			codes = append(codes, ch.Code)
+		}
+		editor, reviewedAt := "", ""
+		if c.ReviewedBy != nil {
+			editor, reviewedAt = *c.ReviewedBy, c.ReviewedAt.Format(time.RFC3339)
+		}
+		want := map[string]string{
+			"id": strconv.FormatInt(c.ID, 10), "start": strconv.Itoa(c.Start), "end": strconv.Itoa(c.End),
+			"quote": SpreadsheetSafe(c.Quote), "refs": strings.Join(refs, " "), "status": string(c.Status),
+			"note": SpreadsheetSafe(c.Note), "review": string(c.Review), "review_comment": c.ReviewComment,
+			"checker": SpreadsheetSafe(c.CreatedBy), "editor": editor, "created_at": c.CreatedAt.Format(time.RFC3339),
+			"updated_at": c.UpdatedAt.Format(time.RFC3339), "reviewed_at": reviewedAt, "checks": strings.Join(codes, " "),
+		}
+		// encoding/csv reads a CRLF inside a quoted field back as LF.
+		want["quote"] = strings.ReplaceAll(want["quote"], "\r\n", "\n")
+		if !reflect.DeepEqual(row, want) {
+			t.Errorf("row %d:\n got %q\nwant %q", i+1, row, want)
+		}
+	}
+	if rows[3][3] != "'=1+2" || rows[3][6] != "'@cmd" || rows[3][9] != "'-x" {
+		t.Errorf("formula cells not neutralised: %q", rows[3])
+	}
+}

@@ -1,0 +1,115 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/citecheck/citecheck"
+)
+
+// testBrowserSourcesPanel works through the Sources panel on the real sample: the coverage, a
+// jump to an uncovered marker, a claim on the sentence before it, and the plain notice and
+// one-click citation-needed for a sentence with no citation. It also takes the screenshots of
+// the panel and of the suggestions page.
+func testBrowserSourcesPanel(t *testing.T, browserCtx context.Context) {
+	h := newHarness(t, Config{})
+	sample := readSample(t)
+	doc := h.createDocument("rita", "Syria talks (user sample)", sample)
+	tb := newTab(t, browserCtx, h.srv.URL, 45*time.Second)
+	tb.login("rita")
+	tb.do("document page", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("sources-panel")))
+	coverage := func() string {
+		return evalJS[string](tb, "coverage", `document.querySelector('#sources-panel .coverage strong').textContent`)
+	}
+	if got := coverage(); got != "0 / 10" {
+		t.Fatalf("coverage shown %q, want 0 / 10", got)
+	}
+	if v := evalJS[float64](tb, "meter", `document.querySelector('#sources-panel meter').value`); v != 0 {
+		t.Errorf("meter value %v, want 0", v)
+	}
+	tb.screenshot("sources-panel-empty")
+
+	// Jump to the first uncovered marker.
+	hash := evalJS[string](tb, "first marker link", `document.querySelector('#sources-panel a.marker-link').getAttribute('href')`)
+	tb.do("click the marker link", chromedp.Click(chromedp.CSS(`#sources-panel .uncovered li:first-child a.marker-link`)))
+	tb.waitJS("the hash to change", fmt.Sprintf(`location.hash === %q`, hash))
+	target := evalJS[string](tb, "the target", fmt.Sprintf(`(() => { const m = document.querySelector(%q); return m && m.closest('#doc-text') ? m.textContent : ''; })()`, hash))
+	if !strings.HasPrefix(target, "[") {
+		t.Errorf("the link %s leads to %q, want a marker in the text", hash, target)
+	}
+
+	// Claim the sentence before it: coverage goes up (the first uncovered marker is [30] of
+	// "talks. [30] [31]", so the claim takes both) and the sentence is highlighted.
+	tb.do("claim the sentence before", chromedp.Click(chromedp.CSS(`#sources-panel .uncovered li:first-child button.claim-before`)))
+	waitAcrossNavigation(tb, "the new claim", `!!document.querySelector('.banner.flash') && document.querySelectorAll('#doc-text .hl').length > 0`)
+	if got := coverage(); got != "2 / 10" {
+		t.Errorf("coverage after the claim %q, want 2 / 10", got)
+	}
+	claims, _ := h.st.Claims(t.Context(), doc.ID, citecheck.ClaimFilter{})
+	if len(claims) != 1 {
+		t.Fatalf("%d claims after one click", len(claims))
+	}
+	if loc := tb.location(); !strings.HasSuffix(loc, fmt.Sprintf("#c-%d", claims[0].ID)) {
+		t.Errorf("after the claim the page is %s, want the claim's anchor", loc)
+	}
+	if n := evalJS[int](tb, "uncovered", `document.querySelectorAll('#sources-panel .uncovered li').length`); n != 8 {
+		t.Errorf("%d uncovered markers listed, want 8", n)
+	}
+	tb.do("top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	tb.screenshot("sources-panel")
+
+	// A sentence with no citation: the plain notice, then citation-needed in one click.
+	const needle = "Before the war, many in Daraa relied on transport and trade services between Syria and Jordan to support themselves."
+	evalJS[selectionResult](tb, "select", selectTextJS+"("+jsArgs(needle, 0)+")")
+	tb.do("the claim form", chromedp.WaitVisible(chromedp.ID("claim-form")))
+	tb.waitJS("the notice", `!document.querySelector('#claim-form .no-citation').hidden`)
+	if got := evalJS[string](tb, "notice", `document.querySelector('#claim-form .no-citation').textContent`); !strings.Contains(got, "No citation in this sentence.") {
+		t.Errorf("notice %q", got)
+	}
+	tb.screenshot("selection-no-citation")
+	tb.do("mark citation-needed", chromedp.Click(chromedp.CSS(`#claim-form .mark-cn`)))
+	tb.waitJS("the claim in the panel", `document.querySelectorAll('#claims-panel li.claim').length === 2 && document.getElementById('claim-form').hidden`)
+	claims, _ = h.st.Claims(t.Context(), doc.ID, citecheck.ClaimFilter{})
+	found := false
+	for _, cl := range claims {
+		found = found || cl.Quote == needle && cl.Status == citecheck.StatusCitationNeeded && len(cl.Refs) == 0
+	}
+	if !found {
+		t.Errorf("no citation-needed claim over the sentence: %+v", claims)
+	}
+
+	// A selection whose sentence is cited keeps the refs and shows no notice.
+	evalJS[selectionResult](tb, "select cited", selectTextJS+"("+jsArgs("with a deadline of 1 January 2016", 0)+")")
+	tb.do("the claim form", chromedp.WaitVisible(chromedp.ID("claim-form")))
+	tb.waitJS("the refs", `document.querySelector('#claim-form input[name=refs]').value === '32'`)
+	if !evalJS[bool](tb, "notice hidden", `document.querySelector('#claim-form .no-citation').hidden`) {
+		t.Error("the no-citation notice shows for a cited sentence")
+	}
+	tb.do("cancel", chromedp.Click(chromedp.CSS(`#claim-form .cancel`)))
+
+	// The suggestions page, and one accepted there.
+	tb.do("suggestions", chromedp.Click(chromedp.CSS(`.doc-actions a[href$="/suggestions"]`)))
+	waitAcrossNavigation(tb, "the suggestions page", `!!document.getElementById('suggestions')`)
+	tb.screenshot("suggestions")
+	before := evalJS[int](tb, "items", `document.querySelectorAll('#suggestions li.suggestion').length`)
+	tb.do("accept the first", chromedp.Click(chromedp.CSS(`#suggestions li.suggestion:first-child button.approve`)))
+	waitAcrossNavigation(tb, "accepted", fmt.Sprintf(`!!document.querySelector('.banner.flash') && document.querySelectorAll('#suggestions li.suggestion').length === %d`, before-1))
+	if msg := evalJS[string](tb, "flash", `document.querySelector('.banner.flash').textContent`); !strings.Contains(msg, "created") {
+		t.Errorf("flash after accepting: %q", msg)
+	}
+
+	// A document with a reference list: its entries, their uses and the document's problems.
+	listed := h.createDocument("rita", "With a reference list", withList)
+	h.claimAt("ralph", listed.ID, withList, "Two sides met.", []int{2}, "supported")
+	tb.do("listed document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, listed.ID)), chromedp.WaitVisible(chromedp.ID("sources-panel")))
+	if n := evalJS[int](tb, "entries", `document.querySelectorAll('#sources-panel li.reference').length`); n != 2 {
+		t.Errorf("%d reference entries shown, want 2", n)
+	}
+	tb.screenshot("sources-panel-list")
+	tb.checkNoExceptions()
+}

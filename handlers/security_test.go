@@ -1,0 +1,85 @@
+package handlers
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestSecurityHeadersAndCookieFlags(t *testing.T) {
+	h := newHarness(t, Config{})
+	b := h.newBrowser()
+	r := b.get("/login")
+	for name, want := range map[string]string{
+		"Content-Security-Policy": "script-src 'self'",
+		"X-Content-Type-Options":  "nosniff",
+		"X-Frame-Options":         "DENY",
+		"Referrer-Policy":         "same-origin",
+	} {
+		if got := r.header.Get(name); !strings.Contains(got, want) {
+			t.Errorf("%s = %q, want it to hold %q", name, got, want)
+		}
+	}
+	if csp := r.header.Get("Content-Security-Policy"); strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("CSP %q", csp)
+	}
+	cookie := r.header.Get("Set-Cookie")
+	if !strings.Contains(cookie, "HttpOnly") || !strings.Contains(cookie, "SameSite=Lax") || strings.Contains(cookie, "Secure") {
+		t.Errorf("session cookie over plain HTTP: %q", cookie)
+	}
+	req, _ := http.NewRequest("GET", h.srv.URL+"/login", nil)
+	req.Header.Set("X-Forwarded-Proto", "https")
+	if c := h.send(http.DefaultClient, req).header.Get("Set-Cookie"); !strings.Contains(c, "Secure") {
+		t.Errorf("session cookie behind TLS lacks Secure: %q", c)
+	}
+}
+
+func TestSignInRotatesTheSessionAndItsCSRFToken(t *testing.T) {
+	h := newHarness(t, Config{})
+	b := h.newBrowser()
+	b.get("/login")
+	before := b.csrf
+	u, _ := url.Parse(h.srv.URL)
+	oldCookie := b.client.Jar.Cookies(u)[0].Value
+	b.login("rita")
+	if b.csrf == before || b.client.Jar.Cookies(u)[0].Value == oldCookie {
+		t.Fatalf("sign-in kept the anonymous session's token or cookie")
+	}
+	// The cookie from before sign-in does not carry the sign-in: fixation gains nothing.
+	req, _ := http.NewRequest("GET", h.srv.URL+"/", nil)
+	req.AddCookie(&http.Cookie{Name: sessionName, Value: oldCookie})
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if r := h.send(client, req); r.status != http.StatusSeeOther {
+		t.Fatalf("pre-sign-in cookie opened a page: %d", r.status)
+	}
+	// A form posted from another site carries the cookie (SameSite=Lax lets top-level POSTs
+	// through in old browsers) but not the token: refused.
+	form := url.Values{"title": {"x"}, "text": {"y"}}
+	req, _ = http.NewRequest("POST", h.srv.URL+"/documents", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	if r := h.send(b.client, req); r.status != http.StatusForbidden {
+		t.Fatalf("cross-site form: %d", r.status)
+	}
+}
+
+func TestSecretsNeverReachTheLog(t *testing.T) {
+	var buf bytes.Buffer
+	h := newHarness(t, Config{Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+	b := h.newBrowser()
+	b.login("rita")
+	h.do("GET", "/api/v1/documents?token="+h.tokens["ed"], "ed", nil)
+	b.postForm("/login", url.Values{"username": {"rita"}, "password": {"a wrong secret password"}}, true)
+	log := buf.String()
+	if !strings.Contains(log, "request") {
+		t.Fatalf("nothing was logged: %q", log)
+	}
+	for _, secret := range []string{testPassword, "a wrong secret password", h.tokens["ed"], h.tokens["rita"]} {
+		if strings.Contains(log, secret) {
+			t.Errorf("the log holds a secret: %q", secret)
+		}
+	}
+}

@@ -1,0 +1,435 @@
+package citecheck
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// W3CInput is one Web Annotation as read for import: its id, its bodies and the selectors of
+// its target. It is more lenient than W3CAnnotation, which is what citecheck writes, because
+// the model lets a body or a selector be one object or a list.
+type W3CInput struct {
+	ID        string         // the annotation's id, or "#n" (its position from 1) when it has none
+	Bodies    []W3CInputBody // every body, including a bodyValue as a body without purpose
+	Selectors []W3CSelector  // the selectors of its target(s), in order
+}
+
+// W3CInputBody is a TextualBody or a SpecificResource of an annotation.
+type W3CInputBody struct {
+	Type    string
+	Purpose string // the first purpose when the body lists several
+	Value   string
+	Source  string // a SpecificResource's source, such as "urn:...#ref-30"
+}
+
+// W3CFailure is an annotation that did not become a claim, and why.
+type W3CFailure struct {
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
+}
+
+// ParseW3C reads Web Annotations from an AnnotationCollection (with its first page embedded, as
+// BuildW3C writes it), an AnnotationPage, a bare array of annotations or a single Annotation.
+// Only what anchoring needs is kept. An unreadable document is ECodeMalformed.
+func ParseW3C(data []byte) ([]W3CInput, error) {
+	if !utf8.Valid(data) {
+		return nil, Errorf(ECodeInvalidUTF8, "the annotations are not valid UTF-8")
+	}
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 {
+		return nil, Errorf(ECodeMalformed, "the body is empty; want an AnnotationCollection")
+	}
+	raws, err := w3cItems(data)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]W3CInput, 0, len(raws))
+	for i, raw := range raws {
+		var a struct {
+			ID        string          `json:"id"`
+			Body      json.RawMessage `json:"body"`
+			BodyValue string          `json:"bodyValue"`
+			Target    json.RawMessage `json:"target"`
+		}
+		if err := json.Unmarshal(raw, &a); err != nil {
+			return nil, Errorf(ECodeMalformed, "annotation %d: %v", i+1, err)
+		}
+		in := W3CInput{ID: a.ID}
+		if in.ID == "" {
+			in.ID = "#" + strconv.Itoa(i+1)
+		}
+		if in.Bodies, err = w3cBodies(a.Body); err != nil {
+			return nil, Errorf(ECodeMalformed, "annotation %s: body: %v", in.ID, err)
+		}
+		if a.BodyValue != "" {
+			in.Bodies = append(in.Bodies, W3CInputBody{Type: "TextualBody", Value: a.BodyValue})
+		}
+		if in.Selectors, err = w3cSelectors(a.Target); err != nil {
+			return nil, Errorf(ECodeMalformed, "annotation %s: target: %v", in.ID, err)
+		}
+		out = append(out, in)
+	}
+	return out, nil
+}
+
+// w3cItems finds the annotations of a collection, a page, an array or a single annotation.
+func w3cItems(data []byte) ([]json.RawMessage, error) {
+	if data[0] == '[' {
+		var items []json.RawMessage
+		if err := json.Unmarshal(data, &items); err != nil {
+			return nil, Errorf(ECodeMalformed, "malformed JSON: %v", err)
+		}
+		return items, nil
+	}
+	var top struct {
+		Type  json.RawMessage   `json:"type"`
+		First json.RawMessage   `json:"first"`
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, Errorf(ECodeMalformed, "malformed JSON: %v", err)
+	}
+	types := jsonStrings(top.Type)
+	switch {
+	case containsString(types, "AnnotationCollection"):
+		if len(top.First) == 0 || top.First[0] != '{' {
+			if top.Items != nil {
+				return top.Items, nil
+			}
+			return nil, Errorf(ECodeMalformed, "the AnnotationCollection does not embed its first page")
+		}
+		var page struct {
+			Items []json.RawMessage `json:"items"`
+		}
+		if err := json.Unmarshal(top.First, &page); err != nil {
+			return nil, Errorf(ECodeMalformed, "first page: %v", err)
+		}
+		return page.Items, nil
+	case containsString(types, "AnnotationPage"):
+		return top.Items, nil
+	case containsString(types, "Annotation"):
+		return []json.RawMessage{data}, nil
+	}
+	return nil, Errorf(ECodeMalformed, "want an AnnotationCollection, an AnnotationPage, an Annotation or an array of annotations")
+}
+
+// w3cBodies reads a body that is absent, one object, an IRI or a list of them.
+func w3cBodies(raw json.RawMessage) ([]W3CInputBody, error) {
+	var out []W3CInputBody
+	for _, item := range jsonList(raw) {
+		if len(item) > 0 && item[0] == '"' {
+			var iri string
+			if err := json.Unmarshal(item, &iri); err != nil {
+				return nil, err
+			}
+			out = append(out, W3CInputBody{Type: "SpecificResource", Source: iri})
+			continue
+		}
+		var b struct {
+			Type    json.RawMessage `json:"type"`
+			Purpose json.RawMessage `json:"purpose"`
+			Value   string          `json:"value"`
+			Source  json.RawMessage `json:"source"`
+		}
+		if err := json.Unmarshal(item, &b); err != nil {
+			return nil, err
+		}
+		body := W3CInputBody{Value: b.Value, Source: idOf(b.Source)}
+		if t := jsonStrings(b.Type); len(t) > 0 {
+			body.Type = t[0]
+		}
+		if p := jsonStrings(b.Purpose); len(p) > 0 {
+			body.Purpose = p[0]
+		}
+		out = append(out, body)
+	}
+	return out, nil
+}
+
+// w3cSelectors reads the selectors of a target that is an IRI, one object or a list of them.
+func w3cSelectors(raw json.RawMessage) ([]W3CSelector, error) {
+	var out []W3CSelector
+	for _, item := range jsonList(raw) {
+		if len(item) == 0 || item[0] != '{' {
+			continue // a bare IRI selects the whole source: nothing to anchor
+		}
+		var tg struct {
+			Selector json.RawMessage `json:"selector"`
+		}
+		if err := json.Unmarshal(item, &tg); err != nil {
+			return nil, err
+		}
+		for _, s := range jsonList(tg.Selector) {
+			var sel W3CSelector
+			if err := json.Unmarshal(s, &sel); err != nil {
+				return nil, fmt.Errorf("selector: %w", err)
+			}
+			out = append(out, sel)
+		}
+	}
+	return out, nil
+}
+
+// jsonList splits a JSON value that may be a list into its items; absent or null is none.
+func jsonList(raw json.RawMessage) []json.RawMessage {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return nil
+	}
+	if raw[0] == '[' {
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) == nil {
+			return items
+		}
+		return nil
+	}
+	return []json.RawMessage{raw}
+}
+
+// jsonStrings reads a string or a list of strings; anything else is none.
+func jsonStrings(raw json.RawMessage) []string {
+	var out []string
+	for _, item := range jsonList(raw) {
+		var s string
+		if json.Unmarshal(item, &s) == nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// idOf reads an IRI given as a string or as an object with an id.
+func idOf(raw json.RawMessage) string {
+	if s := jsonStrings(raw); len(s) > 0 {
+		return s[0]
+	}
+	var o struct {
+		ID string `json:"id"`
+	}
+	if len(raw) > 0 && json.Unmarshal(raw, &o) == nil {
+		return o.ID
+	}
+	return ""
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// AnchorW3C turns annotations into claims on the text t. An annotation is anchored where its
+// TextPositionSelector points when the text there equals its TextQuoteSelector's exact (or it has
+// no quote); otherwise by the quote: among the occurrences of exact in the text, one whose prefix
+// and suffix match the selector's wins, and among equals the one nearest the position (the first
+// without a position). Refs come from bodies with purpose "linking" ("[30]", "[30, 31]" or "30")
+// and from SpecificResources whose source ends in "ref-30"; the status from the "assessing" body;
+// the note from "commenting" bodies and a bodyValue. The review is not imported: the claims are
+// new and wait for an editor, since an annotation names no reviewer the server can vouch for.
+//
+// The claims carry Start, End, Quote, Prefix, Suffix, Refs, Status and Note; the caller sets the
+// document and the creator. Annotations that cannot be anchored or carry an invalid value are
+// failures, with the annotation's id and the reason.
+func AnchorW3C(t *Text, anns []W3CInput) ([]Claim, []W3CFailure) {
+	claims := []Claim{}
+	failures := []W3CFailure{}
+	for i := range anns {
+		c, err := anchorAnnotation(t, &anns[i])
+		if err != nil {
+			failures = append(failures, W3CFailure{ID: anns[i].ID, Reason: err.Error()})
+			continue
+		}
+		claims = append(claims, c)
+	}
+	return claims, failures
+}
+
+// anchorAnnotation makes one claim of one annotation.
+func anchorAnnotation(t *Text, a *W3CInput) (Claim, error) {
+	var quote, pos *W3CSelector
+	for i := range a.Selectors {
+		s := &a.Selectors[i]
+		switch {
+		case s.Type == "TextQuoteSelector" && quote == nil:
+			quote = s
+		case s.Type == "TextPositionSelector" && pos == nil:
+			pos = s
+		}
+	}
+	start, end, err := anchorSpan(t, quote, pos)
+	if err != nil {
+		return Claim{}, err
+	}
+	if err := ValidateSpan(t, start, end); err != nil {
+		return Claim{}, errors.New(messageOf(err))
+	}
+	c := Claim{Start: start, End: end, Refs: []int{}, Status: StatusUnverified, Review: ReviewPending}
+	if err := applyBodies(&c, a.Bodies); err != nil {
+		return Claim{}, err
+	}
+	FillQuote(t, &c)
+	return c, nil
+}
+
+// anchorSpan finds the span of an annotation from its quote and position selectors.
+func anchorSpan(t *Text, quote, pos *W3CSelector) (int, int, error) {
+	n := t.Len()
+	hasPos := pos != nil && pos.Start != nil && pos.End != nil
+	var exact string
+	if quote != nil {
+		exact = norm.NFC.String(normalizeNewlines(quote.Exact))
+	}
+	if hasPos {
+		s, e := *pos.Start, *pos.End
+		if s >= 0 && s < e && e <= n && (exact == "" || t.Slice(s, e) == exact) {
+			return s, e, nil
+		}
+	}
+	if exact == "" {
+		if hasPos {
+			return 0, 0, fmt.Errorf("the position %d..%d is outside the text of %d code points and there is no quote", *pos.Start, *pos.End, n)
+		}
+		return 0, 0, fmt.Errorf("no TextQuoteSelector or TextPositionSelector to anchor by")
+	}
+	near := -1
+	if hasPos {
+		near = *pos.Start
+	}
+	start, ok := nearestQuote(t, exact, norm.NFC.String(normalizeNewlines(quote.Prefix)),
+		norm.NFC.String(normalizeNewlines(quote.Suffix)), near)
+	if !ok {
+		return 0, 0, fmt.Errorf("the quote %q is not in the text", clip(exact))
+	}
+	return start, start + utf8.RuneCountInString(exact), nil
+}
+
+// nearestQuote returns the code point offset of the best occurrence of exact in t: most context
+// (prefix, suffix) matching first, then nearest to near (the first when near < 0).
+func nearestQuote(t *Text, exact, prefix, suffix string, near int) (int, bool) {
+	s := t.String()
+	best, bestCtx, bestDist := -1, -1, 0
+	for b := 0; b <= len(s)-len(exact); {
+		i := strings.Index(s[b:], exact)
+		if i < 0 {
+			break
+		}
+		at := b + i
+		ctx := 0
+		if prefix != "" && strings.HasSuffix(s[:at], prefix) {
+			ctx++
+		}
+		if suffix != "" && strings.HasPrefix(s[at+len(exact):], suffix) {
+			ctx++
+		}
+		cp := t.CodePointOffset(at)
+		dist := cp
+		if near >= 0 {
+			dist = max(cp-near, near-cp)
+		}
+		if ctx > bestCtx || ctx == bestCtx && dist < bestDist {
+			best, bestCtx, bestDist = cp, ctx, dist
+		}
+		_, w := utf8.DecodeRuneInString(s[at:])
+		b = at + w
+	}
+	return best, best >= 0
+}
+
+// applyBodies sets a claim's refs, status and note from an annotation's bodies.
+func applyBodies(c *Claim, bodies []W3CInputBody) error {
+	var refs []int
+	var notes []string
+	status := ""
+	for _, b := range bodies {
+		switch {
+		case b.Source != "" && (b.Purpose == "linking" || b.Purpose == "" || b.Type == "SpecificResource"):
+			n, ok := refFromSource(b.Source)
+			if !ok {
+				if b.Purpose == "linking" {
+					return fmt.Errorf("linking body %q names no reference number", clip(b.Source))
+				}
+				continue
+			}
+			refs = append(refs, n)
+		case b.Purpose == "linking":
+			got, ok := refsFromValue(b.Value)
+			if !ok {
+				return fmt.Errorf("linking body %q is not a reference number such as [30]", clip(b.Value))
+			}
+			refs = append(refs, got...)
+		case b.Purpose == "assessing" && status == "":
+			status = b.Value
+		case b.Purpose == "commenting" || b.Purpose == "" && b.Type == "TextualBody" && b.Value != "":
+			notes = append(notes, b.Value)
+		}
+	}
+	refs, err := NormalizeRefs(dedupe(refs))
+	if err != nil {
+		return errors.New(messageOf(err))
+	}
+	st, err := ParseStatus(status)
+	if err != nil {
+		return errors.New(messageOf(err))
+	}
+	note := strings.Join(notes, "\n\n")
+	if err := validateImportedNote("note", note); err != nil {
+		return errors.New(messageOf(err))
+	}
+	c.Refs, c.Status, c.Note = refs, st, note
+	return nil
+}
+
+// refsFromValue reads "[30]", "[30, 31]", "[30–32]" or a bare "30".
+func refsFromValue(v string) ([]int, bool) {
+	v = strings.TrimSpace(v)
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		return []int{n}, true
+	}
+	cits := ParseCitations(v)
+	if len(cits) != 1 || cits[0].Start != 0 || cits[0].End != utf8.RuneCountInString(v) {
+		return nil, false
+	}
+	return cits[0].Refs, true
+}
+
+// refFromSource reads the number of a source IRI ending in "ref-30".
+func refFromSource(src string) (int, bool) {
+	i := strings.LastIndex(src, "ref-")
+	if i < 0 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(src[i+len("ref-"):])
+	return n, err == nil && n > 0
+}
+
+// dedupe drops repeated numbers, so a ref given as a value and as a source counts once.
+func dedupe(refs []int) []int {
+	seen := map[int]bool{}
+	out := []int{}
+	for _, r := range refs {
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// messageOf is the human part of an error: an *Error's message without its code.
+func messageOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
+}

@@ -1,0 +1,224 @@
+package citecheck
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// w3cSample exports a document with three claims as a W3C collection.
+func w3cSample(t *testing.T) (*Text, *Export, *W3CCollection) {
+	t.Helper()
+	text := "The cat sat. [1] The cat ran 😀 far. [2, 3] Émile said “yes”.[4] The cat sat."
+	doc := &Document{ID: 3, Title: "Cats", Text: text, TextSHA256: TextSHA256(text),
+		Length: NewText(text).Len(), Citations: ParseCitations(text)}
+	tx := NewText(text)
+	at := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
+	claims := []Claim{
+		{ID: 1, Start: 0, End: 12, Refs: []int{1}, Status: StatusSupported, Review: ReviewApproved, CreatedBy: "rita", CreatedAt: at, UpdatedAt: at},
+		{ID: 2, Start: 17, End: 35, Refs: []int{2, 3}, Status: StatusContradicted, Review: ReviewPending, Note: "see p. 2", CreatedBy: "rita", CreatedAt: at, UpdatedAt: at},
+		{ID: 3, Start: 44, End: 61, Refs: []int{}, Status: StatusCitationNeeded, Review: ReviewPending, CreatedBy: "rita", CreatedAt: at, UpdatedAt: at},
+	}
+	for i := range claims {
+		FillQuote(tx, &claims[i])
+	}
+	ex := BuildExport(doc, claims, at)
+	return tx, ex, BuildW3C(ex)
+}
+
+func TestW3CRoundTripAnchorsEveryClaim(t *testing.T) {
+	tx, ex, coll := w3cSample(t)
+	b, _ := json.Marshal(coll)
+	anns, err := ParseW3C(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, failures := AnchorW3C(tx, anns)
+	if len(failures) != 0 || len(claims) != len(ex.Claims) {
+		t.Fatalf("claims %d, failures %+v", len(claims), failures)
+	}
+	for i, c := range claims {
+		want := ex.Claims[i]
+		if c.Start != want.Start || c.End != want.End || c.Quote != want.Quote || c.Prefix != want.Prefix ||
+			c.Suffix != want.Suffix || !reflect.DeepEqual(c.Refs, want.Refs) || c.Status != want.Status ||
+			c.Note != want.Note || c.Review != ReviewPending {
+			t.Errorf("claim %d = %+v, want %+v", i, c, want)
+		}
+	}
+}
+
+func TestW3CAnchorsByQuoteWhenThePositionIsOff(t *testing.T) {
+	tx, _, coll := w3cSample(t)
+	a := coll.First.Items[0] // "The cat sat." at 0..12, which the text holds again at the end
+	last := strings.LastIndex(tx.String(), "The cat sat.")
+	lastCP := tx.CodePointOffset(last)
+	cases := []struct {
+		name       string
+		start, end int
+		prefix     string
+		want       int
+	}{
+		{"shifted near the first", 2, 14, "", 0},
+		{"shifted near the last", lastCP - 3, lastCP + 9, "", lastCP},
+		{"out of range: nearest the position", 500, 512, "", lastCP},
+		{"prefix wins over distance", 1, 13, "“yes”.[4] ", lastCP},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ann := a
+			s, e := tc.start, tc.end
+			ann.Target.Selector = []W3CSelector{
+				{Type: "TextQuoteSelector", Exact: "The cat sat.", Prefix: tc.prefix},
+				{Type: "TextPositionSelector", Start: &s, End: &e},
+			}
+			b, _ := json.Marshal(ann)
+			anns, err := ParseW3C(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			claims, failures := AnchorW3C(tx, anns)
+			if len(claims) != 1 || len(failures) != 0 || claims[0].Start != tc.want || claims[0].End != tc.want+12 {
+				t.Fatalf("claims %+v failures %+v, want start %d", claims, failures, tc.want)
+			}
+		})
+	}
+}
+
+func TestW3CReportsWhatDoesNotAnchor(t *testing.T) {
+	tx, _, _ := w3cSample(t)
+	in := `[
+	 {"id": "a1", "type": "Annotation", "target": {"source": "x", "selector": {"type": "TextQuoteSelector", "exact": "a dog"}}},
+	 {"type": "Annotation", "target": "urn:x"},
+	 {"id": "a3", "type": "Annotation", "body": {"type": "TextualBody", "purpose": "assessing", "value": "maybe"},
+	  "target": {"source": "x", "selector": {"type": "TextPositionSelector", "start": 0, "end": 3}}},
+	 {"id": "a4", "type": "Annotation", "body": [{"type": "TextualBody", "purpose": "linking", "value": "thirty"}],
+	  "target": {"source": "x", "selector": {"type": "TextPositionSelector", "start": 0, "end": 3}}},
+	 {"id": "a5", "type": "Annotation", "target": {"source": "x", "selector": {"type": "TextPositionSelector", "start": 3, "end": 4}}},
+	 {"id": "a6", "type": "Annotation", "bodyValue": "a note",
+	  "body": [{"type": "SpecificResource", "source": "urn:citecheck:document:3#ref-30"}, {"type": "TextualBody", "purpose": "linking", "value": "[30–31]"}],
+	  "target": [{"source": "x", "selector": [{"type": "TextPositionSelector", "start": 0, "end": 3}]}]}
+	]`
+	anns, err := ParseW3C([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, failures := AnchorW3C(tx, anns)
+	ids := []string{}
+	for _, f := range failures {
+		if f.Reason == "" {
+			t.Errorf("failure %s without a reason", f.ID)
+		}
+		ids = append(ids, f.ID)
+	}
+	if !reflect.DeepEqual(ids, []string{"a1", "#2", "a3", "a4", "a5"}) {
+		t.Fatalf("failures %+v", failures)
+	}
+	if len(claims) != 1 || !reflect.DeepEqual(claims[0].Refs, []int{30, 31}) || claims[0].Note != "a note" || claims[0].Quote != "The" {
+		t.Fatalf("claims %+v", claims)
+	}
+}
+
+func TestParseW3CAcceptsPageAndSingleAnnotation(t *testing.T) {
+	_, _, coll := w3cSample(t)
+	page, _ := json.Marshal(coll.First)
+	one, _ := json.Marshal(coll.First.Items[1])
+	for name, in := range map[string][]byte{"page": page, "annotation": one} {
+		anns, err := ParseW3C(in)
+		if err != nil || len(anns) == 0 {
+			t.Errorf("%s: %v %d", name, err, len(anns))
+		}
+	}
+	for name, in := range map[string]string{"empty": "", "object": `{"type":"Person"}`, "broken": `[{"id":`, "not utf-8": "\xff"} {
+		if _, err := ParseW3C([]byte(in)); err == nil {
+			t.Errorf("%s accepted", name)
+		}
+	}
+}
+
+// TestW3CExportHasTheModelsRequiredFields checks BuildW3C's JSON against the required fields of
+// the Web Annotation Data Model: the context, the collection type, and for each annotation an
+// IRI id, type Annotation, a target with a source, selectors with their required keys and
+// bodies with a type.
+func TestW3CExportHasTheModelsRequiredFields(t *testing.T) {
+	_, _, coll := w3cSample(t)
+	b, _ := json.Marshal(coll)
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	ctx, _ := doc["@context"].([]any)
+	found := false
+	for _, c := range ctx {
+		found = found || c == "http://www.w3.org/ns/anno.jsonld"
+	}
+	if !found {
+		t.Errorf("@context %v lacks the annotation context", doc["@context"])
+	}
+	if doc["type"] != "AnnotationCollection" || !isIRI(doc["id"]) {
+		t.Errorf("collection type %v id %v", doc["type"], doc["id"])
+	}
+	first, _ := doc["first"].(map[string]any)
+	if first["type"] != "AnnotationPage" {
+		t.Errorf("first page type %v", first["type"])
+	}
+	items, _ := first["items"].([]any)
+	if len(items) != 3 || doc["total"] != float64(3) {
+		t.Fatalf("items %d total %v", len(items), doc["total"])
+	}
+	for _, it := range items {
+		a := it.(map[string]any)
+		if !isIRI(a["id"]) || a["type"] != "Annotation" {
+			t.Errorf("annotation id %v type %v", a["id"], a["type"])
+		}
+		target, _ := a["target"].(map[string]any)
+		if !isIRI(target["source"]) {
+			t.Errorf("target source %v", target["source"])
+		}
+		sels, _ := target["selector"].([]any)
+		kinds := map[string]bool{}
+		for _, s := range sels {
+			sel := s.(map[string]any)
+			kinds[sel["type"].(string)] = true
+			switch sel["type"] {
+			case "TextQuoteSelector":
+				if e, ok := sel["exact"].(string); !ok || e == "" {
+					t.Errorf("quote selector without exact: %v", sel)
+				}
+			case "TextPositionSelector":
+				st, ok1 := sel["start"].(float64)
+				en, ok2 := sel["end"].(float64)
+				if !ok1 || !ok2 || st < 0 || en < st {
+					t.Errorf("position selector %v", sel)
+				}
+			default:
+				t.Errorf("unexpected selector %v", sel)
+			}
+		}
+		if !kinds["TextQuoteSelector"] || !kinds["TextPositionSelector"] {
+			t.Errorf("selectors %v", kinds)
+		}
+		bodies, _ := a["body"].([]any)
+		if len(bodies) == 0 {
+			t.Errorf("annotation %v without body", a["id"])
+		}
+		for _, bd := range bodies {
+			if typ, _ := bd.(map[string]any)["type"].(string); typ == "" {
+				t.Errorf("body without type: %v", bd)
+			}
+		}
+		for _, k := range []string{"created", "modified"} {
+			if _, err := time.Parse(time.RFC3339, a[k].(string)); err != nil {
+				t.Errorf("%s: %v", k, err)
+			}
+		}
+	}
+}
+
+// isIRI reports whether v is a string with a scheme, as JSON-LD ids must be.
+func isIRI(v any) bool {
+	s, ok := v.(string)
+	i := strings.Index(s, ":")
+	return ok && i > 0 && !strings.ContainsAny(s, " \n")
+}

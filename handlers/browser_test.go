@@ -48,6 +48,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("Screenshots", func(t *testing.T) { testBrowserScreenshots(t, browserCtx) })
 	t.Run("ReviewWorkflow", func(t *testing.T) { testBrowserReview(t, browserCtx) })
 	t.Run("SourcesPanel", func(t *testing.T) { testBrowserSourcesPanel(t, browserCtx) })
+	t.Run("ImportJSON", func(t *testing.T) { testBrowserImport(t, browserCtx) })
 }
 
 // selectionCase is one selection made in the browser and saved as a claim.

@@ -166,7 +166,7 @@ func (s *Server) keepSignedIn(c echo.Context, u *citecheck.User) error {
 }
 
 func (s *Server) accountPage(c echo.Context) error {
-	return s.render(c, http.StatusOK, views.AccountPage(s.page(c, "Account")))
+	return s.renderAccount(c, http.StatusOK, s.page(c, "Account"), views.AccountView{})
 }
 
 // changePasswordPage takes the signed-in user's own password change. The current password
@@ -177,7 +177,7 @@ func (s *Server) changePasswordPage(c echo.Context) error {
 	refuse := func(status int, msg string) error {
 		p := s.page(c, "Account")
 		p.Error = msg
-		return s.render(c, status, views.AccountPage(p))
+		return s.renderAccount(c, status, p, views.AccountView{})
 	}
 	if wait := s.throttle.wait(key); wait > 0 {
 		return refuse(http.StatusTooManyRequests, fmt.Sprintf("Too many wrong passwords. Try again in %d seconds.", int(wait.Seconds()+0.999)))

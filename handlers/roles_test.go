@@ -99,6 +99,11 @@ var matrix = []matrixCase{
 	{"POST", "/account/password", fixed("/account/password"), func(matrixFixture) url.Values {
 		return url.Values{"current": {testPassword}, "new": {testPassword}, "repeat": {testPassword}}
 	}, nil, signedIn(303, 303)},
+	{"POST", "/account/tokens", fixed("/account/tokens"), func(f matrixFixture) url.Values {
+		return url.Values{"name": {"matrix " + f.unique}}
+	}, nil, signedIn(303, 201)},
+	// Token 2 is ralph's (the harness makes one token per user, in order), never the caller's.
+	{"POST", "/account/tokens/:id/revoke", fixed("/account/tokens/2/revoke"), func(matrixFixture) url.Values { return url.Values{} }, nil, signedIn(303, 404)},
 	{"GET", "/admin/users", fixed("/admin/users"), nil, nil, byRole(303, 403, 403, 200)},
 	{"POST", "/admin/users", fixed("/admin/users"), func(f matrixFixture) url.Values {
 		return url.Values{"name": {"new-" + f.unique}, "role": {"reviewer"}, "password": {testPassword}}

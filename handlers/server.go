@@ -127,6 +127,8 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.GET("/review", s.reviewPage)
 	pages.GET("/account", s.accountPage)
 	pages.POST("/account/password", s.changePasswordPage)
+	pages.POST("/account/tokens", s.createTokenPage)
+	pages.POST("/account/tokens/:id/revoke", s.revokeTokenPage)
 	pages.GET("/admin/users", s.usersPage)
 	pages.POST("/admin/users", s.createUserPage)
 	pages.POST("/admin/users/:id/role", s.setUserRolePage)

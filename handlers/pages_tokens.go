@@ -1,0 +1,90 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/views"
+)
+
+// maxTokenName bounds the name of an API token, in code points.
+const maxTokenName = 100
+
+// renderAccount shows the account page with the signed-in user's API tokens.
+func (s *Server) renderAccount(c echo.Context, status int, p views.Page, v views.AccountView) error {
+	tokens, err := s.store.Tokens(c.Request().Context(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	v.Tokens = tokens
+	return s.render(c, status, views.AccountPage(p, v))
+}
+
+// validTokenName refuses an empty or overlong token name, or one with control characters.
+func validTokenName(name string) error {
+	if name == "" || utf8.RuneCountInString(name) > maxTokenName {
+		return citecheck.FieldErrorf(citecheck.ECodeInvalid, "name", "a token name has 1 to %d characters", maxTokenName)
+	}
+	if strings.IndexFunc(name, unicode.IsControl) >= 0 {
+		return citecheck.FieldErrorf(citecheck.ECodeInvalid, "name", "a token name has no control characters")
+	}
+	return nil
+}
+
+// createTokenPage makes a new API token for the signed-in user. Only its hash is stored; the
+// secret is shown on the page this request answers (201, not cached) and nowhere else, so it
+// never passes through a redirect URL or a cookie.
+func (s *Server) createTokenPage(c echo.Context) error {
+	u := currentUser(c)
+	name := strings.TrimSpace(c.FormValue("name"))
+	refuse := func(err error) error {
+		if citecheck.ErrorCode(err) == "internal" {
+			return err
+		}
+		status, detail := s.toDetail(c, err)
+		return s.renderAccount(c, status, s.page(c, "Account"), views.AccountView{TokenName: name, TokenError: detail.Message})
+	}
+	if err := validTokenName(name); err != nil {
+		return refuse(err)
+	}
+	secret, err := citecheck.NewToken()
+	if err != nil {
+		return err
+	}
+	tok, err := s.store.CreateNamedToken(c.Request().Context(), u.ID, name, citecheck.HashToken(secret))
+	if err != nil {
+		return refuse(err)
+	}
+	return s.renderAccount(c, http.StatusCreated, s.page(c, "Account"), views.AccountView{NewToken: tok, NewSecret: secret})
+}
+
+// revokeTokenPage deletes one of the signed-in user's API tokens; the token of anyone else is
+// not found (404).
+func (s *Server) revokeTokenPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	tokens, err := s.store.Tokens(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	name := ""
+	for _, t := range tokens {
+		if t.ID == id {
+			name = t.Name
+		}
+	}
+	if err := s.store.RevokeToken(ctx, u.ID, id); err != nil {
+		return err
+	}
+	return redirectWithFlash(c, "/account", fmt.Sprintf("Revoked the token %q; programs using it are refused from now on.", name), false)
+}

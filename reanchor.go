@@ -1,0 +1,386 @@
+package citecheck
+
+import (
+	"index/suffixarray"
+	"math"
+	"slices"
+	"strings"
+)
+
+// AnchorKind says how a claim of an old revision was found again in the new text.
+type AnchorKind string
+
+// The anchor kinds, from most to least certain.
+const (
+	// AnchorExact: the same offsets hold the same quote with the same context around it.
+	AnchorExact AnchorKind = "exact"
+	// AnchorMoved: the quote occurs unchanged elsewhere, and context or position singles it out.
+	AnchorMoved AnchorKind = "moved"
+	// AnchorFuzzy: the quote was changed a little; the new span holds text close to the old quote.
+	AnchorFuzzy AnchorKind = "fuzzy"
+	// AnchorOrphaned: no place is good enough, or two are equally good; the claim keeps its old
+	// quote and context for someone to place by hand.
+	AnchorOrphaned AnchorKind = "orphaned"
+)
+
+// Anchor is where a claim of the old revision lands in the new text. Start and End count code
+// points of the new text, end exclusive; both are 0 for an orphan. Score is 1 for an exact
+// anchor and between 0 and 1 otherwise: how well the quote and its context agree.
+type Anchor struct {
+	Kind  AnchorKind `json:"anchor"`
+	Start int        `json:"start"`
+	End   int        `json:"end"`
+	Score float64    `json:"score"`
+}
+
+// AnchorInput is what re-anchoring needs of a claim: its old span and its quote and context.
+type AnchorInput struct {
+	Start, End            int
+	Quote, Prefix, Suffix string
+}
+
+// AnchorInputOf returns what re-anchoring needs of c.
+func AnchorInputOf(c Claim) AnchorInput {
+	return AnchorInput{Start: c.Start, End: c.End, Quote: c.Quote, Prefix: c.Prefix, Suffix: c.Suffix}
+}
+
+// Tuning of re-anchoring. A wrong anchor is worse than an orphan, so each threshold errs on the
+// side of orphaning; the accuracy test in reanchor_bench_test.go measures the trade-off.
+const (
+	// minFuzzyLen is the shortest quote that may match approximately: a few changed letters in
+	// a short quote make a different word, and short strings recur everywhere.
+	minFuzzyLen = 8
+	// maxFuzzyLen caps the quadratic boundary refinement of a fuzzy match.
+	maxFuzzyLen = 2000
+	// fuzzyRadius is how far around the expected position the approximate search looks first,
+	// plus four times the quote's length.
+	fuzzyRadius = 2000
+	// globalFuzzyBudget bounds, per call, the work (code points times 64-code-point pattern
+	// blocks) spent searching the whole text when the window found nothing.
+	globalFuzzyBudget = 1 << 25
+	// maxOccurrences is how many exact occurrences of a quote are worth weighing; past that the
+	// search keeps to the window around the expected position.
+	maxOccurrences = 2048
+	// suffixArrayMin is the text size in bytes from which an index beats repeated scans.
+	suffixArrayMin = 1 << 16
+	// fuzzyAccept is the least combined score of a fuzzy anchor.
+	fuzzyAccept = 0.75
+	// fuzzyTie is how close two fuzzy candidates' scores must be to count as equally good.
+	fuzzyTie = 0.05
+)
+
+// Reanchor maps every claim of oldText onto newText. Pure and deterministic; result i is for
+// claims[i]. For each claim, in order: (a) the same offsets hold the same quote within the same
+// context: exact; (b) the quote occurs unchanged elsewhere: the occurrence whose context agrees
+// best, the nearest to the expected position (the old one mapped through a diff of the texts)
+// among those about as good, and only if no other is about as good and about as near: moved;
+// (c) a bounded-error approximate match (at most a quarter of the quote's code points edited,
+// quotes of minFuzzyLen code points or more) near the expected position, or anywhere while a
+// work budget lasts, scored by quote similarity, context similarity and distance: fuzzy, if it
+// clears fuzzyAccept and no other candidate comes close; otherwise orphaned.
+func Reanchor(oldText, newText string, claims []AnchorInput) []Anchor {
+	out := make([]Anchor, len(claims))
+	if len(claims) == 0 {
+		return out
+	}
+	ra := &reanchorer{oldText: oldText, newText: newText, newT: NewText(newText),
+		new: []rune(newText), budget: globalFuzzyBudget}
+	ra.newSide = textSide{s: newText, t: ra.newT, runes: ra.new}
+	for i, c := range claims {
+		out[i] = ra.anchor(c)
+	}
+	return out
+}
+
+// reanchorer holds what one Reanchor call computes once for all its claims.
+type reanchorer struct {
+	oldText, newText string
+	newT             *Text
+	new              []rune
+	pm               *posMap // built on first need
+	newSide, oldSide textSide
+	budget           int
+	dist             []int32 // scratch for approximate search
+}
+
+// verdict is the outcome of one step of re-anchoring.
+type verdict int
+
+const (
+	notFound  verdict = iota // nothing good enough: try the next step
+	found                    // anchored
+	ambiguous                // two places are equally good: orphan the claim
+)
+
+var orphan = Anchor{Kind: AnchorOrphaned}
+
+func (ra *reanchorer) anchor(c AnchorInput) Anchor {
+	ct := &claimText{q: []rune(c.Quote), oldStart: c.Start, oldEnd: c.End}
+	if len(ct.q) == 0 {
+		return orphan
+	}
+	ct.pre, ct.suf = withEdge([]rune(c.Prefix), true), withEdge([]rune(c.Suffix), false)
+	same := ra.sameOffsets(c, ct)
+	if same && ra.oldText == ra.newText {
+		return Anchor{Kind: AnchorExact, Start: c.Start, End: c.End, Score: 1}
+	}
+	if ra.pm == nil {
+		ra.oldSide.runes = []rune(ra.oldText)
+		ra.pm = newPosMap(ra.oldSide.runes, ra.new)
+	}
+	exp := ra.pm.Map(c.Start)
+	// Even when the old offsets still fit, the same quote in the same context may now occur
+	// next to them too (a duplicated sentence): that is a guess, not an exact anchor.
+	a, v := ra.moved(c.Quote, ct, exp)
+	switch {
+	case v == found && same && a.Start == c.Start:
+		return Anchor{Kind: AnchorExact, Start: c.Start, End: c.End, Score: 1}
+	case v == found:
+		return a
+	case v == ambiguous:
+		return orphan
+	}
+	if len(ct.q) >= minFuzzyLen && len(ct.q) <= maxFuzzyLen {
+		if a, v := ra.fuzzy(ct, exp); v == found {
+			return a
+		}
+	}
+	return orphan
+}
+
+// sameOffsets reports whether the claim's old offsets hold its quote within its context.
+func (ra *reanchorer) sameOffsets(c AnchorInput, ct *claimText) bool {
+	s, e := c.Start, c.End
+	if s < 0 || e != s+len(ct.q) || e > len(ra.new) {
+		return false
+	}
+	return slices.Equal(ra.new[s:e], ct.q) && slices.Equal(ra.before(s, len(ct.pre)), ct.pre) &&
+		slices.Equal(ra.after(e, len(ct.suf)), ct.suf) && ra.newT.Slice(s, e) == c.Quote
+}
+
+// occurrence is a place where the quote occurs unchanged, with how many code points of context
+// agree around it and its distance from the expected position.
+type occurrence struct{ start, ctx, dist int }
+
+// moved looks for the quote unchanged in the new text.
+func (ra *reanchorer) moved(quote string, ct *claimText, exp int) (Anchor, verdict) {
+	m, total := len(ct.q), len(ct.pre)+len(ct.suf)
+	radius := 4*m + fuzzyRadius
+	// The window around the expected position settles it when it holds an occurrence with
+	// all its context so near that nothing outside could be nearer or a rival (see pick).
+	occs, best := ra.scoreOccurrences(ra.occurrencesNear(ct.q, exp, radius), ct, exp)
+	settled := false
+	for _, o := range occs {
+		settled = settled || o.ctx == total && 2*o.dist+m+128 <= radius
+	}
+	if !settled {
+		occs, best = ra.scoreOccurrences(ra.occurrences(quote, ct.q, exp, radius), ct, exp)
+	}
+	if len(occs) == 0 {
+		return orphan, notFound
+	}
+	r := occurrenceRules{m: m, total: total, margin: max(4, total/8)}
+	o, v := r.pick(occs, best)
+	if v != found {
+		return orphan, v
+	}
+	if ra.newT.Slice(o.start, o.start+m) != quote {
+		return orphan, notFound // equal as code points only because of invalid UTF-8
+	}
+	// Far from where the diff expects it, a place is only the claim's if no other old passage
+	// with the same quote and context could have gone there instead.
+	if o.dist > radius && ra.repeatedInOld(quote, ct, o.ctx-r.margin) {
+		return orphan, ambiguous
+	}
+	return Anchor{Kind: AnchorMoved, Start: o.start, End: o.start + m, Score: round3(0.5 + 0.5*r.frac(o))}, found
+}
+
+// scoreOccurrences measures the context and distance of each start, leaving out those the diff
+// says another old passage went to; best is the most context any of them has.
+func (ra *reanchorer) scoreOccurrences(starts []int, ct *claimText, exp int) (occs []occurrence, best int) {
+	m := len(ct.q)
+	for _, s := range starts {
+		if ra.pm.ClaimedElsewhere(s, s+m, ct.oldStart, ct.oldEnd) {
+			continue
+		}
+		ctx := commonSuffix(ct.pre, ra.before(s, len(ct.pre))) + commonPrefix(ct.suf, ra.after(s+m, len(ct.suf)))
+		occs = append(occs, occurrence{start: s, ctx: ctx, dist: abs(s - exp)})
+		best = max(best, ctx)
+	}
+	return occs, best
+}
+
+// occurrenceRules choose among exact occurrences of a quote of m code points whose context
+// holds total code points; margin is how much less context still counts as about as good.
+type occurrenceRules struct{ m, total, margin int }
+
+// frac is the share of the context that agrees around o.
+func (r occurrenceRules) frac(o occurrence) float64 {
+	if r.total == 0 {
+		return 0
+	}
+	return float64(o.ctx) / float64(r.total)
+}
+
+// supported reports whether o could be the claim's place on its own: enough context agrees,
+// or (for a quote long enough not to recur by chance) it is where the diff expects it.
+func (r occurrenceRules) supported(o occurrence) bool {
+	if r.m < minFuzzyLen {
+		return r.frac(o) >= 0.5
+	}
+	return r.frac(o) >= 0.25 || o.dist <= 64+r.m/2
+}
+
+// pick chooses an occurrence. Context decides when it is clearly better; among places about as
+// good, the nearest to the expected position wins, but only when it is much nearer than the
+// next one; and a place with weaker but real context much nearer the expected position makes
+// it a tie (its context was edited, the other is a repeated passage).
+func (r occurrenceRules) pick(occs []occurrence, best int) (occurrence, verdict) {
+	weaker := slices.DeleteFunc(slices.Clone(occs), func(o occurrence) bool { return o.ctx >= best-r.margin })
+	occs = slices.DeleteFunc(occs, func(o occurrence) bool { return o.ctx < best-r.margin })
+	slices.SortFunc(occs, func(a, b occurrence) int {
+		if a.dist != b.dist {
+			return a.dist - b.dist
+		}
+		if a.ctx != b.ctx {
+			return b.ctx - a.ctx
+		}
+		return a.start - b.start
+	})
+	o := occs[0]
+	if len(occs) > 1 && occs[1].dist < 2*o.dist+r.m+128 {
+		return o, ambiguous
+	}
+	if !r.supported(o) {
+		return o, notFound
+	}
+	for _, p := range weaker {
+		if r.supported(p) && 2*p.dist+r.m+128 <= o.dist {
+			return o, ambiguous
+		}
+	}
+	return o, found
+}
+
+// occurrences returns the code point offsets, ascending, where quote (q as code points) occurs
+// in the new text: anywhere, unless it occurs so often that only the window around exp is worth
+// searching.
+func (ra *reanchorer) occurrences(quote string, q []rune, exp, radius int) []int {
+	out, all := ra.newSide.find(quote, q)
+	if !all {
+		return ra.occurrencesNear(q, exp, radius)
+	}
+	return out
+}
+
+// textSide is one of the two texts, indexed for finding quotes.
+type textSide struct {
+	s     string
+	t     *Text
+	runes []rune
+	sa    *suffixarray.Index // built on first need, for large texts
+}
+
+// find returns the code point offsets, ascending, where quote (q as code points) occurs, and
+// false if it occurs maxOccurrences times or more.
+func (ts *textSide) find(quote string, q []rune) ([]int, bool) {
+	var bytes []int
+	if len(ts.s) < suffixArrayMin {
+		for off := 0; len(bytes) < maxOccurrences; {
+			i := strings.Index(ts.s[off:], quote)
+			if i < 0 {
+				break
+			}
+			bytes = append(bytes, off+i)
+			off += i + runeWidth(ts.s, off+i)
+		}
+	} else {
+		if ts.sa == nil {
+			ts.sa = suffixarray.New([]byte(ts.s))
+		}
+		bytes = ts.sa.Lookup([]byte(quote), maxOccurrences)
+		slices.Sort(bytes)
+	}
+	if len(bytes) >= maxOccurrences {
+		return nil, false
+	}
+	var out []int
+	for _, b := range bytes {
+		s := ts.t.CodePointOffset(b)
+		if ts.t.ByteOffset(s) == b && s+len(q) <= len(ts.runes) && slices.Equal(ts.runes[s:s+len(q)], q) {
+			out = append(out, s)
+		}
+	}
+	return out, true
+}
+
+// repeatedInOld reports whether the old text holds the quote elsewhere than the claim's own
+// span with context agreeing with the claim's at least ctx code points (prefix and suffix,
+// counted as for occurrences): then a far-away place in the new text may be where that other
+// passage went as well as where the claim went.
+func (ra *reanchorer) repeatedInOld(quote string, ct *claimText, ctx int) bool {
+	if ra.oldSide.t == nil {
+		ra.oldSide.s, ra.oldSide.t = ra.oldText, NewText(ra.oldText)
+	}
+	starts, all := ra.oldSide.find(quote, ct.q)
+	if !all {
+		return true
+	}
+	old, m := ra.oldSide.runes, len(ct.q)
+	for _, s := range starts {
+		if s == ct.oldStart {
+			continue
+		}
+		before := old[max(0, s-len(ct.pre)):s]
+		if s < len(ct.pre) {
+			before = append([]rune{edge}, before...)
+		}
+		after := old[s+m : min(len(old), s+m+len(ct.suf))]
+		if s+m+len(ct.suf) > len(old) {
+			after = append(slices.Clip(after), edge)
+		}
+		if commonSuffix(ct.pre, before)+commonPrefix(ct.suf, after) >= ctx {
+			return true
+		}
+	}
+	return false
+}
+
+// occurrencesNear returns where q occurs within radius of exp, the first maxOccurrences times;
+// so many places so near each other are a tie anyway.
+func (ra *reanchorer) occurrencesNear(q []rune, exp, radius int) []int {
+	lo, hi := max(0, exp-radius), min(len(ra.new), exp+len(q)+radius)
+	var out []int
+	for s := lo; s+len(q) <= hi && len(out) < maxOccurrences; s++ {
+		if ra.new[s] == q[0] && slices.Equal(ra.new[s:s+len(q)], q) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func commonSuffix(a, b []rune) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[len(a)-1-n] == b[len(b)-1-n] {
+		n++
+	}
+	return n
+}
+
+func commonPrefix(a, b []rune) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// round3 rounds a score to three decimals, which is all a reader can use.
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

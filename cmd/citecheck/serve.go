@@ -51,10 +51,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// Slow clients are cut off: a request must arrive within a minute (uploads of a few MB
-	// included), and an idle connection is closed after two.
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
-		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	srv := newHTTPServer(e, 10*time.Second)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
@@ -102,4 +99,12 @@ func ensureAdmin(ctx context.Context, st *store.Store, password string, stdout i
 		fmt.Fprintln(stdout, "created user admin with the password from CITECHECK_ADMIN_PASSWORD")
 	}
 	return nil
+}
+
+// newHTTPServer cuts slow clients off: the headers must arrive within headerTimeout, the whole
+// request within a minute (uploads of a few MB included), and an idle connection is closed
+// after two.
+func newHTTPServer(h http.Handler, headerTimeout time.Duration) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: headerTimeout, ReadTimeout: time.Minute,
+		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 }

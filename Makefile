@@ -4,7 +4,7 @@ DB      ?= data/citecheck.db
 ADDR    ?= 127.0.0.1:8080
 BIN     := bin/citecheck
 
-.PHONY: run build test lint generate check-generated bench fuzz clean
+.PHONY: run build test lint generate check-generated bench fuzz fuzz-short clean
 
 ## run: build and start the server on the embedded default SQLite file
 run: build
@@ -36,15 +36,32 @@ lint: check-generated
 test: lint
 	$(GO) test -count=1 -timeout 20m ./...
 
-## bench: benchmarks, e.g. claim creation over HTTP beside raw inserts
+## bench: every benchmark; the hot paths beside their baselines with 'make bench BENCH=Hot'
+## (BenchmarkHot* in handlers/bench_hot_test.go). BENCH selects, BENCHTIME sets the time.
+BENCH     ?= .
+BENCHTIME ?= 1s
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem ./...
 
-## fuzz: run each fuzz target briefly
+## fuzz: every fuzz target for FUZZTIME each (go test -fuzz takes one target and one package
+## per run); a long run is e.g. 'make fuzz FUZZTIME=1h'. New findings land in the package's
+## testdata/fuzz/<Name>/ and then fail 'make test' until fixed.
+FUZZTIME ?= 10s
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzParseCitations$$' -fuzztime 20s .
-	$(GO) test -run '^$$' -fuzz '^FuzzValidateSpan$$' -fuzztime 20s .
-	$(GO) test -run '^$$' -fuzz '^FuzzOffsets$$' -fuzztime 20s .
+	$(GO) test -run '^$$' -fuzz '^FuzzParseCitations$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -run '^$$' -fuzz '^FuzzValidateSpan$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -run '^$$' -fuzz '^FuzzOffsets$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -run '^$$' -fuzz '^FuzzSplitSentences$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -run '^$$' -fuzz '^FuzzReanchor$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeImport$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -run '^$$' -fuzz '^FuzzParseW3C$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -run '^$$' -fuzz '^FuzzNormalizeText$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -run '^$$' -fuzz '^FuzzAPIBodies$$' -fuzztime $(FUZZTIME) ./handlers
+	$(GO) test -run '^$$' -fuzz '^FuzzMultipartUpload$$' -fuzztime $(FUZZTIME) ./handlers
+
+## fuzz-short: every fuzz target for 3 s, for CI
+fuzz-short:
+	$(MAKE) fuzz FUZZTIME=3s
 
 clean:
 	rm -rf bin

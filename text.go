@@ -12,7 +12,7 @@ import (
 // DefaultMaxTextBytes is the default limit on a document's text, in bytes of UTF-8 (5 MiB).
 const DefaultMaxTextBytes = 5 << 20
 
-// NormalizeText validates raw input and puts it in the form the server stores: a leading BOM is
+// NormalizeText validates raw input and puts it in the form the server stores: leading BOMs are
 // dropped, CRLF and lone CR become LF, and the text is put in Unicode NFC. It refuses text that
 // is not valid UTF-8, holds a C0 control other than TAB and LF, is empty or only white space, or
 // is larger than maxBytes bytes, before or after normalisation (maxBytes <= 0 means
@@ -28,7 +28,9 @@ func NormalizeText(raw string, maxBytes int) (string, error) {
 	if !utf8.ValidString(raw) {
 		return "", invalidUTF8(raw)
 	}
-	s := strings.TrimPrefix(raw, "\uFEFF")
+	// Every leading BOM goes, not just one: "\uFEFF\uFEFFx" must not normalise to "\uFEFFx",
+	// which would normalise again to "x" and fail the import of its own export.
+	s := strings.TrimLeft(raw, "\uFEFF")
 	s = normalizeNewlines(s)
 	if err := refuseControls(s); err != nil {
 		return "", err

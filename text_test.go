@@ -120,3 +120,14 @@ func TestTextSHA256IsHexOfUTF8Bytes(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeTextIsIdempotentWithSeveralBOMs(t *testing.T) {
+	once, err := NormalizeText("\uFEFF\uFEFFx\u00A0y", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice, err := NormalizeText(once, 0)
+	if err != nil || once != twice || once != "x\u00A0y" {
+		t.Fatalf("once %q, twice %q (%v)", once, twice, err)
+	}
+}

@@ -128,6 +128,8 @@ type Document struct {
 	// References is the document's reference list: found at its end when it was created, then
 	// edited by hand; nil when it has none. Markers inside the list are not in Citations.
 	References *ReferenceList `json:"references"`
+	// Revision is the number of the current revision of the text, from 1.
+	Revision int `json:"revision"`
 
 	CreatedByID int64 `json:"-"`
 }
@@ -187,6 +189,15 @@ type Claim struct {
 	UpdatedAt     time.Time  `json:"updated_at"`
 	Version       int        `json:"version"`
 	Checks        []Check    `json:"checks"`
+	// Revision is the revision of the document's text the claim was last anchored in: the
+	// current one, or an earlier one for an orphan, whose Start, End, Quote, Prefix and Suffix
+	// are those of that revision. Anchor says how it was last anchored (exact, moved, fuzzy,
+	// orphaned) with AnchorScore; OldQuote is the quote before a fuzzy re-anchoring, or the
+	// quote of an orphan.
+	Revision    int     `json:"revision"`
+	Anchor      string  `json:"anchor"`
+	AnchorScore float64 `json:"anchor_score"`
+	OldQuote    string  `json:"old_quote,omitempty"`
 
 	CreatedByID int64 `json:"-"`
 	UpdatedByID int64 `json:"-"`

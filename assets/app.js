@@ -167,6 +167,8 @@ async function onSelect(clickedText) {
   form.querySelector('.form-error').textContent = '';
   // No marker in or after the selection, nor in its sentence: say so, and offer the verdict.
   form.querySelector('.no-citation').hidden = !(Array.isArray(hint.refs) && hint.refs.length === 0 && hint.sentence_cited === false);
+  // Placing an orphan (?reanchor=ID): the selection is its new span; refs, status and note stay.
+  form.classList.toggle('reanchoring', !!root.dataset.reanchor);
   form.hidden = false;
 
   const width = form.offsetWidth;
@@ -225,18 +227,22 @@ async function onSave(event) {
   const body = { start: current.start, end: current.end, refs,
     status: form.elements.status.value, note: form.elements.note.value };
   if (current.quote !== null) body.quote = current.quote;
-  const docId = $('doc-text').dataset.docId;
+  const { docId, reanchor, version } = $('doc-text').dataset;
   error.textContent = '';
   let res;
   try {
-    res = await fetch(`/api/v1/documents/${docId}/claims`, {
-      method: 'POST',
+    res = await fetch(reanchor ? `/api/v1/claims/${reanchor}` : `/api/v1/documents/${docId}/claims`, {
+      method: reanchor ? 'PATCH' : 'POST',
       headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken() },
-      body: JSON.stringify(body),
+      body: JSON.stringify(reanchor ? { version: parseInt(version, 10), start: current.start, end: current.end } : body),
       credentials: 'same-origin',
     });
   } catch (e) {
     error.textContent = `Could not save: ${e.message}`;
+    return;
+  }
+  if (reanchor && res.ok) {
+    location.assign(`${location.pathname}#c-${reanchor}`); // the page again, out of re-anchoring
     return;
   }
   if (res.status === 201) {

@@ -32,6 +32,10 @@ type updateClaimRequest struct {
 // withChecks fills the citation checks of claims against their document.
 func withChecks(d *loadedDocument, claims ...*citecheck.Claim) {
 	for _, cl := range claims {
+		if isOrphan(d, cl) {
+			cl.Checks = []citecheck.Check{}
+			continue
+		}
 		cl.Checks = citecheck.ClaimChecksIn(d.text, d.src, cl)
 	}
 }
@@ -80,7 +84,7 @@ func (s *Server) listClaims(c echo.Context) error {
 		return err
 	}
 	claims = claims[p.lo:p.hi]
-	citecheck.FillChecksIn(d.text, d.src, claims)
+	fillChecks(d, claims)
 	return c.JSON(http.StatusOK, listAnswer("claims", claims, p))
 }
 
@@ -115,7 +119,7 @@ func buildClaim(d *loadedDocument, in claimInput, by int64) (*citecheck.Claim, e
 		return nil, err
 	}
 	cl := &citecheck.Claim{DocumentID: d.doc.ID, Start: in.start, End: in.end, Refs: refs,
-		Status: status, Note: in.note, CreatedByID: by}
+		Status: status, Note: in.note, CreatedByID: by, Revision: d.doc.Revision}
 	citecheck.FillQuote(d.text, cl)
 	return cl, nil
 }
@@ -209,9 +213,29 @@ type claimChange struct {
 
 // applyClaimChange validates and applies a change inside the store's transaction. A change of
 // span, refs or status sends a reviewed claim back to pending; a change of note alone does not.
+//
+// An orphan (a claim anchored in an earlier revision) keeps its old span unless a new start
+// and end are given: then they are checked against the current text, and the claim is
+// anchored there by hand (revision current, anchor exact) and goes back to pending.
 func applyClaimChange(d *loadedDocument, ch claimChange) func(*citecheck.Claim) error {
 	return func(cl *citecheck.Claim) error {
+		if cl.Revision > d.doc.Revision {
+			return citecheck.Errorf(citecheck.ECodeConflict, "document %d was revised meanwhile: reload it", d.doc.ID)
+		}
+		orphan := isOrphan(d, cl)
+		if orphan && ch.start == nil && ch.end == nil {
+			return applyOrphanChange(cl, ch)
+		}
+		if orphan && (ch.start == nil || ch.end == nil) {
+			field := "start"
+			if ch.end == nil {
+				field = "end"
+			}
+			return citecheck.FieldErrorf(citecheck.ECodeOffsetOutOfRange, field,
+				"claim %d is an orphan of revision %d: give both start and end in the current text to anchor it", cl.ID, cl.Revision)
+		}
 		start, end := cl.Start, cl.End
+		before := struct{ start, end int }{cl.Start, cl.End}
 		if ch.start != nil {
 			start = *ch.start
 		}
@@ -241,9 +265,13 @@ func applyClaimChange(d *loadedDocument, ch claimChange) func(*citecheck.Claim) 
 			}
 			cl.Note = *ch.note
 		}
-		substantive := start != cl.Start || end != cl.End || status != cl.Status || !slices.Equal(refs, cl.Refs)
+		substantive := orphan || start != cl.Start || end != cl.End || status != cl.Status || !slices.Equal(refs, cl.Refs)
 		cl.Start, cl.End, cl.Refs, cl.Status = start, end, refs, status
 		citecheck.FillQuote(d.text, cl)
+		if orphan || start != before.start || end != before.end {
+			// Placed by hand: as certain as an exact anchor.
+			cl.Revision, cl.Anchor, cl.AnchorScore, cl.OldQuote = d.doc.Revision, string(citecheck.AnchorExact), 1, ""
+		}
 		if substantive && cl.Review != citecheck.ReviewPending {
 			cl.Review = citecheck.ReviewPending
 			cl.ReviewComment = ""
@@ -346,9 +374,40 @@ func (s *Server) checkDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	claims, err := s.store.Claims(c.Request().Context(), d.doc.ID, citecheck.ClaimFilter{})
+	all, err := s.store.Claims(c.Request().Context(), d.doc.ID, citecheck.ClaimFilter{})
 	if err != nil {
 		return err
 	}
+	claims, _ := anchored(d, all)
 	return c.JSON(http.StatusOK, citecheck.CheckSources(d.text, d.src, claims))
+}
+
+// applyOrphanChange changes what an orphan's change without a span may change: refs, status
+// and note; its old span, quote and context stay. A change of refs or status sends it back to
+// pending review.
+func applyOrphanChange(cl *citecheck.Claim, ch claimChange) error {
+	refs, status := cl.Refs, cl.Status
+	var err error
+	if ch.refs != nil {
+		if refs, err = citecheck.NormalizeRefs(*ch.refs); err != nil {
+			return err
+		}
+	}
+	if ch.status != nil {
+		if status, err = citecheck.ParseStatus(*ch.status); err != nil {
+			return err
+		}
+	}
+	if ch.note != nil {
+		if err := validateNote(*ch.note); err != nil {
+			return err
+		}
+		cl.Note = *ch.note
+	}
+	substantive := status != cl.Status || !slices.Equal(refs, cl.Refs)
+	cl.Refs, cl.Status = refs, status
+	if substantive && cl.Review != citecheck.ReviewPending {
+		cl.Review, cl.ReviewComment, cl.ReviewedBy, cl.ReviewedAt = citecheck.ReviewPending, "", nil, nil
+	}
+	return nil
 }

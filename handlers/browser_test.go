@@ -48,7 +48,9 @@ func TestBrowser(t *testing.T) {
 	t.Run("Screenshots", func(t *testing.T) { testBrowserScreenshots(t, browserCtx) })
 	t.Run("ReviewWorkflow", func(t *testing.T) { testBrowserReview(t, browserCtx) })
 	t.Run("SourcesPanel", func(t *testing.T) { testBrowserSourcesPanel(t, browserCtx) })
+	t.Run("Revisions", func(t *testing.T) { testBrowserRevisions(t, browserCtx) })
 	t.Run("ImportJSON", func(t *testing.T) { testBrowserImport(t, browserCtx) })
+	t.Run("ScriptPayloadsInert", func(t *testing.T) { testBrowserXSS(t, browserCtx) })
 }
 
 // selectionCase is one selection made in the browser and saved as a claim.

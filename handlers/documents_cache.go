@@ -7,8 +7,9 @@ import (
 	"github.com/citecheck/citecheck"
 )
 
-// loadedDocument is a document with its code point index. Texts never change once stored, so
-// the index is built once per document, not once per request.
+// loadedDocument is a document with its code point index. A text changes only by a new
+// revision, which replaces the cached entry, so the index is built once per revision, not once
+// per request.
 type loadedDocument struct {
 	doc  *citecheck.Document
 	text *citecheck.Text
@@ -44,6 +45,9 @@ func (dc *documentCache) get(id int64) *loadedDocument {
 func (dc *documentCache) put(d *loadedDocument) {
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
+	if old, ok := dc.items[d.doc.ID]; ok && old.doc.Revision > d.doc.Revision {
+		return // a request that read the document before its new revision: keep the newer
+	}
 	if _, ok := dc.items[d.doc.ID]; !ok && len(dc.items) >= dc.max {
 		oldest := dc.order[0]
 		dc.order = dc.order[1:]

@@ -36,6 +36,7 @@ func (s *Server) exportDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	claims, _ = anchored(d, claims) // the export is of the current text: orphans have no place in it
 	body, contentType, ext, err := s.exportBody(c, d, claims, format)
 	if err != nil {
 		return err

@@ -12,7 +12,7 @@ import (
 // one, as a signed-in user with a valid CSRF token, and expects 413 with nothing read.
 func TestEveryUnsafeRouteRefusesAHugeBody(t *testing.T) {
 	h := newHarness(t, Config{MaxTextBytes: 1 << 20}) // body limit: 2*1 MiB + 1 MiB
-	h.createDocument("rita", "t", "A claim. [1]") // document 1, for the :id of every route
+	h.createDocument("rita", "t", "A claim. [1]")     // document 1, for the :id of every route
 	b := h.newBrowser()
 	b.login("rita")
 	huge := bytes.Repeat([]byte("a"), 4<<20)

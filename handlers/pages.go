@@ -64,18 +64,30 @@ func (s *Server) documentPage(c echo.Context) error {
 	return s.renderDocument(c, http.StatusOK, "")
 }
 
-// renderDocument shows a document with every claim highlighted; errMsg reports a refused form.
+// renderDocument shows a document with every claim anchored in its current text highlighted,
+// and its orphans in their tray; errMsg reports a refused form.
 func (s *Server) renderDocument(c echo.Context, status int, errMsg string) error {
+	return s.renderDocumentWith(c, status, errMsg, "")
+}
+
+// renderDocumentWith is renderDocument with the text of a refused new revision to show again.
+func (s *Server) renderDocumentWith(c echo.Context, status int, errMsg, revisionText string) error {
 	d, err := s.documentFromPath(c)
 	if err != nil {
 		return err
 	}
-	claims, err := s.store.Claims(c.Request().Context(), d.doc.ID, citecheck.ClaimFilter{})
+	all, err := s.store.Claims(c.Request().Context(), d.doc.ID, citecheck.ClaimFilter{})
 	if err != nil {
 		return err
 	}
+	claims, orphans := anchored(d, all)
 	filter := c.QueryParam("status")
-	v := views.DocumentView{Doc: d.doc, StatusFilter: filter, Summary: citecheck.CountClaims(claims)}
+	v := views.DocumentView{Doc: d.doc, StatusFilter: filter, Summary: citecheck.CountClaims(all),
+		Orphans: orphans, RevisionText: revisionText}
+	if v.Revisions, err = s.store.Revisions(c.Request().Context(), d.doc.ID); err != nil {
+		return err
+	}
+	v.Reanchor = reanchorTarget(c, orphans)
 	check := citecheck.CheckSources(d.text, d.src, claims)
 	v.Markers, v.Covered, v.UncoveredCount = check.Markers, check.Covered, len(check.Uncovered)
 	v.Runs = buildRuns(d, claims)

@@ -104,7 +104,7 @@ func (s *Server) queueEntries(c echo.Context, u *citecheck.User, items []citeche
 		for k, i := range idx {
 			claims[k] = items[i].Claim
 		}
-		citecheck.FillChecksIn(d.text, d.src, claims)
+		fillChecks(d, claims)
 		for k, i := range idx {
 			cl := &claims[k]
 			entries[i] = views.QueueEntry{Claim: *cl, DocumentTitle: items[i].DocumentTitle,

@@ -86,6 +86,10 @@ var matrix = []matrixCase{
 	{"POST", "/documents/:id/suggestions/dismiss", docPath("/documents/%d/suggestions/dismiss"), func(matrixFixture) url.Values {
 		return url.Values{"start": {"0"}, "end": {"14"}}
 	}, nil, signedIn(303, 303)},
+	{"POST", "/documents/:id/revisions", docPath("/documents/%d/revisions"), func(matrixFixture) url.Values {
+		return url.Values{"text": {"Ralph's claim. [1] More text [2]. A new sentence."}}
+	}, nil, signedIn(303, 303)},
+	{"GET", "/documents/:id/revisions/:n", docPath("/documents/%d/revisions/1"), nil, nil, signedIn(303, 200)},
 	{"GET", "/claims/:id", claimPath("/claims/%d"), nil, nil, signedIn(303, 200)},
 	{"POST", "/claims/:id", claimPath("/claims/%d"), func(matrixFixture) url.Values {
 		return url.Values{"version": {"1"}, "refs": {"1"}, "status": {"supported"}, "note": {"n"}}
@@ -152,6 +156,11 @@ var matrix = []matrixCase{
 	{"POST", "/api/v1/documents/:id/sentences/dismiss", docPath("/api/v1/documents/%d/sentences/dismiss"), nil, func(matrixFixture) any {
 		return map[string]any{"spans": []map[string]int{{"start": 0, "end": 14}}}
 	}, signedIn(401, 204)},
+	{"GET", "/api/v1/documents/:id/revisions", docPath("/api/v1/documents/%d/revisions"), nil, nil, signedIn(401, 200)},
+	{"POST", "/api/v1/documents/:id/revisions", docPath("/api/v1/documents/%d/revisions"), nil, func(matrixFixture) any {
+		return map[string]any{"text": "Ralph's claim. [1] More text [2]. A new sentence."}
+	}, signedIn(401, 201)},
+	{"GET", "/api/v1/documents/:id/revisions/:n", docPath("/api/v1/documents/%d/revisions/1"), nil, nil, signedIn(401, 200)},
 	{"GET", "/api/v1/claims/:id", claimPath("/api/v1/claims/%d"), nil, nil, signedIn(401, 200)},
 	{"PATCH", "/api/v1/claims/:id", claimPath("/api/v1/claims/%d"), nil, func(matrixFixture) any {
 		return map[string]any{"version": 1, "status": "supported"}

@@ -16,6 +16,7 @@ func (s *Server) openSuggestions(ctx context.Context, d *loadedDocument) ([]cite
 	if err != nil {
 		return nil, err
 	}
+	claims, _ = anchored(d, claims)
 	dismissed, err := s.store.DismissedSuggestions(ctx, d.doc.ID)
 	if err != nil {
 		return nil, err

@@ -15,7 +15,8 @@ import (
 const (
 	claimColumns = `c.id, c.document_id, c.start, c."end", c.quote, c.prefix, c.suffix, c.refs,
 	c.status, c.note, c.review, c.review_comment, rv.name, c.reviewed_at,
-	c.created_by, cu.name, c.created_at, c.updated_by, uu.name, c.updated_at, c.version`
+	c.created_by, cu.name, c.created_at, c.updated_by, uu.name, c.updated_at, c.version,
+	c.revision, c.anchor, c.anchor_score, c.old_quote`
 	claimFrom = `
 FROM claims c
 JOIN users cu ON cu.id = c.created_by
@@ -31,14 +32,16 @@ WHERE c.document_id = ?
 	AND (? = '' OR c.review = ?)
 	AND (? = 0 OR EXISTS (SELECT 1 FROM json_each(c.refs) WHERE json_each.value = ?))
 ORDER BY c.start, c."end", c.id`
-	selectDocumentExists = `SELECT COUNT(*) FROM documents WHERE id = ?`
-	insertClaim          = `INSERT INTO claims (document_id, start, "end", quote, prefix, suffix, refs,
+	selectDocumentExists   = `SELECT COUNT(*) FROM documents WHERE id = ?`
+	selectDocumentRevision = `SELECT revision FROM documents WHERE id = ?`
+	insertClaim            = `INSERT INTO claims (document_id, start, "end", quote, prefix, suffix, refs,
 	status, note, review, review_comment, reviewed_by, reviewed_at,
-	created_by, created_at, updated_by, updated_at, version)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', NULL, NULL, ?, ?, ?, ?, 1)`
+	created_by, created_at, updated_by, updated_at, version, revision)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', NULL, NULL, ?, ?, ?, ?, 1, ?)`
 	updateClaim = `UPDATE claims SET start = ?, "end" = ?, quote = ?, prefix = ?, suffix = ?, refs = ?,
 	status = ?, note = ?, review = ?, review_comment = ?, reviewed_by = ?, reviewed_at = ?,
-	updated_by = ?, updated_at = ?, version = ?
+	updated_by = ?, updated_at = ?, version = ?,
+	revision = ?, anchor = ?, anchor_score = ?, old_quote = ?
 WHERE id = ? AND version = ?`
 	selectUserIDByName  = `SELECT id FROM users WHERE name = ?`
 	deleteClaim         = `DELETE FROM claims WHERE id = ?`
@@ -47,7 +50,9 @@ WHERE id = ? AND version = ?`
 
 // CreateClaim stores a claim that the caller has checked against its document (DocumentID,
 // Start, End, Quote, Prefix, Suffix, Refs, Status, Note, CreatedByID). The store sets the ID,
-// review pending, version 1, the times and the names. An unknown document is not found.
+// review pending, version 1, the times and the names. An unknown document is not found. The claim
+// belongs to the document's current revision; a Revision set by the caller (the revision whose
+// text the span was checked against) that is no longer current is a conflict.
 func (s *Store) CreateClaim(ctx context.Context, c *citecheck.Claim) (*citecheck.Claim, error) {
 	refs, err := marshalRefs(c.Refs)
 	if err != nil {
@@ -60,16 +65,13 @@ func (s *Store) CreateClaim(ctx context.Context, c *citecheck.Claim) (*citecheck
 	now := formatTime(s.now())
 	var out *citecheck.Claim
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, selectDocumentExists, c.DocumentID).Scan(&n); err != nil {
-			return fmt.Errorf("store: create claim: %w", err)
-		}
-		if n == 0 {
-			return notFound("document %d not found", c.DocumentID)
+		rev, err := documentRevision(ctx, tx, c.DocumentID, c.Revision)
+		if err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, insertClaim, c.DocumentID, c.Start, c.End, c.Quote, c.Prefix,
 			c.Suffix, refs, string(status), c.Note, string(citecheck.ReviewPending),
-			c.CreatedByID, now, c.CreatedByID, now)
+			c.CreatedByID, now, c.CreatedByID, now, rev)
 		if err != nil {
 			return fmt.Errorf("store: create claim: %w", err)
 		}
@@ -154,6 +156,7 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by int64
 			return err
 		}
 		changes := citecheck.DiffClaims(before, c)
+		addAnchorChanges(changes, before, c)
 		if c.Override {
 			changes["override"] = citecheck.FieldChange{From: nil, To: true}
 		}
@@ -243,7 +246,7 @@ func writeClaim(ctx context.Context, tx *sql.Tx, id int64, version int, updatedB
 	}
 	res, err := tx.ExecContext(ctx, updateClaim, c.Start, c.End, c.Quote, c.Prefix, c.Suffix, refs,
 		string(c.Status), c.Note, string(c.Review), c.ReviewComment, reviewedBy, reviewedAt,
-		updatedBy, updatedAt, version+1, id, version)
+		updatedBy, updatedAt, version+1, c.Revision, c.Anchor, c.AnchorScore, c.OldQuote, id, version)
 	if err != nil {
 		return fmt.Errorf("store: update claim %d: %w", id, err)
 	}
@@ -317,7 +320,8 @@ func scanClaim(row rowScanner, extra ...any) (*citecheck.Claim, error) {
 	)
 	dest := append([]any{&c.ID, &c.DocumentID, &c.Start, &c.End, &c.Quote, &c.Prefix, &c.Suffix, &refs,
 		&status, &c.Note, &review, &c.ReviewComment, &reviewedBy, &reviewedAt,
-		&c.CreatedByID, &c.CreatedBy, &createdAt, &c.UpdatedByID, &c.UpdatedBy, &updatedAt, &c.Version}, extra...)
+		&c.CreatedByID, &c.CreatedBy, &createdAt, &c.UpdatedByID, &c.UpdatedBy, &updatedAt, &c.Version,
+		&c.Revision, &c.Anchor, &c.AnchorScore, &c.OldQuote}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -362,4 +366,36 @@ func marshalRefs(refs []int) (string, error) {
 		return "", fmt.Errorf("store: refs: %w", err)
 	}
 	return string(b), nil
+}
+
+// documentRevision returns the current revision of a document in tx: not found for an unknown
+// document, a conflict when want is set and is not the current revision.
+func documentRevision(ctx context.Context, tx *sql.Tx, documentID int64, want int) (int, error) {
+	var rev int
+	err := tx.QueryRowContext(ctx, selectDocumentRevision, documentID).Scan(&rev)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, notFound("document %d not found", documentID)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: document %d: %w", documentID, err)
+	}
+	if want != 0 && want != rev {
+		return 0, citecheck.Errorf(citecheck.ECodeConflict,
+			"document %d is now at revision %d, not %d: reload it and select the text again", documentID, rev, want)
+	}
+	return rev, nil
+}
+
+// addAnchorChanges records in changes a change of the revision and anchor of a claim, which
+// DiffClaims does not compare.
+func addAnchorChanges(changes map[string]citecheck.FieldChange, before, after *citecheck.Claim) {
+	if before.Revision != after.Revision {
+		changes["revision"] = citecheck.FieldChange{From: before.Revision, To: after.Revision}
+	}
+	if before.Anchor != after.Anchor {
+		changes["anchor"] = citecheck.FieldChange{From: before.Anchor, To: after.Anchor}
+	}
+	if before.OldQuote != after.OldQuote {
+		changes["old_quote"] = citecheck.FieldChange{From: before.OldQuote, To: after.OldQuote}
+	}
 }

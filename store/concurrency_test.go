@@ -119,7 +119,7 @@ func BenchmarkRawInsert(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		_, err := s.writer.ExecContext(ctx, insertClaim, d.ID, i%40, i%40+5, "quote", "", "", "[30,31]",
-			"unverified", "", "pending", ana.ID, now, ana.ID, now)
+			"unverified", "", "pending", ana.ID, now, ana.ID, now, 1)
 		if err != nil {
 			b.Fatal(err)
 		}

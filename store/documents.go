@@ -17,7 +17,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	selectReferences = `SELECT reference_list, length FROM documents WHERE id = ?`
 	selectUserName   = `SELECT name FROM users WHERE id = ?`
 	selectDocument   = `SELECT d.id, d.title, d.text, d.text_sha256, d.length, d.citations, d.reference_list,
-	d.created_by, u.name, d.created_at
+	d.created_by, u.name, d.created_at, d.revision
 FROM documents d JOIN users u ON u.id = d.created_by
 WHERE d.id = ?`
 	// selectDocumentSummaries lists documents newest first with one row per (status, review)
@@ -67,7 +67,8 @@ func (s *Store) CreateDocument(ctx context.Context, d *citecheck.Document) (*cit
 		if out.ID, err = res.LastInsertId(); err != nil {
 			return fmt.Errorf("store: create document: %w", err)
 		}
-		return nil
+		out.Revision = 1
+		return insertRevision(ctx, tx, &out, string(cj), refs, citecheck.AnchorCounts{})
 	})
 	if err != nil {
 		return nil, err
@@ -77,14 +78,19 @@ func (s *Store) CreateDocument(ctx context.Context, d *citecheck.Document) (*cit
 
 // Document returns one document with its text and citations.
 func (s *Store) Document(ctx context.Context, id int64) (*citecheck.Document, error) {
+	return documentByID(ctx, s.reader, id)
+}
+
+// documentByID loads one document through q, the reader pool or a write transaction.
+func documentByID(ctx context.Context, q queryer, id int64) (*citecheck.Document, error) {
 	var (
 		d         citecheck.Document
 		citations string
 		refs      sql.NullString
 		created   string
 	)
-	err := s.reader.QueryRowContext(ctx, selectDocument, id).Scan(&d.ID, &d.Title, &d.Text,
-		&d.TextSHA256, &d.Length, &citations, &refs, &d.CreatedByID, &d.CreatedBy, &created)
+	err := q.QueryRowContext(ctx, selectDocument, id).Scan(&d.ID, &d.Title, &d.Text,
+		&d.TextSHA256, &d.Length, &citations, &refs, &d.CreatedByID, &d.CreatedBy, &created, &d.Revision)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("document %d not found", id)
 	}

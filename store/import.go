@@ -14,8 +14,8 @@ import (
 // insertImportedClaim writes every column of a claim, as an import brings them.
 const insertImportedClaim = `INSERT INTO claims (document_id, start, "end", quote, prefix, suffix, refs,
 	status, note, review, review_comment, reviewed_by, reviewed_at,
-	created_by, created_at, updated_by, updated_at, version)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`
+	created_by, created_at, updated_by, updated_at, version, revision)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, (SELECT revision FROM documents WHERE id = ?))`
 
 // ImportDocument stores an imported document with its claims in one transaction, so that a
 // failure leaves nothing behind. The document is stored as CreateDocument stores it, created by
@@ -102,6 +102,10 @@ func (s *Store) insertDocument(ctx context.Context, tx *sql.Tx, d *citecheck.Doc
 	if out.ID, err = res.LastInsertId(); err != nil {
 		return nil, fmt.Errorf("store: import document: %w", err)
 	}
+	out.Revision = 1
+	if err := insertRevision(ctx, tx, &out, string(cj), refs, citecheck.AnchorCounts{}); err != nil {
+		return nil, err
+	}
 	return &out, nil
 }
 
@@ -116,7 +120,7 @@ func (s *Store) insertClaims(ctx context.Context, tx *sql.Tx, documentID int64, 
 		if err != nil {
 			return nil, err
 		}
-		res, err := tx.ExecContext(ctx, insertImportedClaim, append([]any{documentID}, row...)...)
+		res, err := tx.ExecContext(ctx, insertImportedClaim, append(append([]any{documentID}, row...), documentID)...)
 		if err != nil {
 			return nil, fmt.Errorf("store: import claim %d: %w", i+1, err)
 		}

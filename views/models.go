@@ -52,6 +52,14 @@ type DocumentView struct {
 	Covered        int // markers covered by claims
 	UncoveredCount int
 	Sources        SourcesView
+	// Revisions lists the document's revisions, oldest first; Orphans are its claims anchored in
+	// an earlier revision, which the text does not show; Reanchor, when set, is the orphan that
+	// the next selection in the text places.
+	Revisions []citecheck.RevisionSummary
+	Orphans   []citecheck.Claim
+	Reanchor  *citecheck.Claim
+	// RevisionText is what the user typed into the new revision form, to show it again on error.
+	RevisionText string
 }
 
 // NewDocumentForm holds what the user typed into the new document form, to show it again on error.

@@ -24,6 +24,7 @@ commands:
   token create --user NAME                               print a new API token
   export --doc ID [--format native|w3c]                  print a document's export
   import [--user NAME] FILE                              import a native export (- for stdin); print the new id
+  revise --doc ID [--user NAME] FILE                     make FILE (- for stdin) a document's new revision
   backup --out FILE                                      copy the database consistently, also while serving
   bench --token TOKEN [--url URL] [--clients 12] ...     load a running server (loopback only; no --db)
 
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return export(ctx, rest, stdout, stderr)
 	case "import":
 		return importFile(ctx, rest, stdin, stdout, stderr)
+	case "revise":
+		return revise(ctx, rest, stdin, stdout, stderr)
 	case "backup":
 		return backup(ctx, rest, stdout, stderr)
 	case "bench":

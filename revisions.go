@@ -1,0 +1,129 @@
+package citecheck
+
+import "time"
+
+// ActionReanchored is the history action of a claim moved into a new revision of its document's
+// text (or orphaned there) by re-anchoring.
+const ActionReanchored = "reanchored"
+
+// ECodeSameText refuses a new revision whose text is the current one (422).
+const ECodeSameText = "same-text"
+
+// AnchorKinds lists the anchor kinds, most certain first.
+var AnchorKinds = []AnchorKind{AnchorExact, AnchorMoved, AnchorFuzzy, AnchorOrphaned}
+
+// AnchorCounts counts the claims of a revision by how they were re-anchored into the next one.
+type AnchorCounts struct {
+	Exact    int `json:"exact"`
+	Moved    int `json:"moved"`
+	Fuzzy    int `json:"fuzzy"`
+	Orphaned int `json:"orphaned"`
+}
+
+// Add counts one anchor of kind k.
+func (c *AnchorCounts) Add(k AnchorKind) {
+	switch k {
+	case AnchorExact:
+		c.Exact++
+	case AnchorMoved:
+		c.Moved++
+	case AnchorFuzzy:
+		c.Fuzzy++
+	default:
+		c.Orphaned++
+	}
+}
+
+// Of returns the count of kind k.
+func (c AnchorCounts) Of(k AnchorKind) int {
+	switch k {
+	case AnchorExact:
+		return c.Exact
+	case AnchorMoved:
+		return c.Moved
+	case AnchorFuzzy:
+		return c.Fuzzy
+	default:
+		return c.Orphaned
+	}
+}
+
+// Total is the number of claims counted.
+func (c AnchorCounts) Total() int { return c.Exact + c.Moved + c.Fuzzy + c.Orphaned }
+
+// RevisionSummary is one revision of a document's text as listed, without the text.
+type RevisionSummary struct {
+	Number     int          `json:"number"`
+	Length     int          `json:"length"`
+	TextSHA256 string       `json:"text_sha256"`
+	Anchors    AnchorCounts `json:"anchors"` // how the previous revision's claims came into this one
+	CreatedBy  string       `json:"created_by"`
+	CreatedAt  time.Time    `json:"created_at"`
+
+	CreatedByID int64 `json:"-"`
+}
+
+// Revision is one revision of a document's text with its citations and reference list as they
+// were.
+type Revision struct {
+	RevisionSummary
+	Text       string         `json:"text"`
+	Citations  []Citation     `json:"citations"`
+	References *ReferenceList `json:"references"`
+}
+
+// Document returns the revision as a document with the identity of d: its text, citations and
+// reference list at that revision.
+func (r *Revision) Document(d *Document) *Document {
+	out := *d
+	out.Text, out.TextSHA256, out.Length = r.Text, r.TextSHA256, r.Length
+	out.Citations, out.References, out.Revision = r.Citations, r.References, r.Number
+	return &out
+}
+
+// AnchoredIn splits claims into those anchored in revision rev (in the order given) and the
+// orphans of earlier revisions.
+func AnchoredIn(rev int, claims []Claim) (anchored, orphans []Claim) {
+	anchored = make([]Claim, 0, len(claims))
+	for _, c := range claims {
+		if c.Revision == rev || c.Revision == 0 {
+			anchored = append(anchored, c)
+		} else {
+			orphans = append(orphans, c)
+		}
+	}
+	return anchored, orphans
+}
+
+// ReviseClaims applies anchors (anchors[i] for claims[i], all of the old revision) to the claims
+// and returns their new states in revision rev of newText: exact, moved and fuzzy claims take
+// the new span with its quote and context, the new revision and the anchor; a fuzzy claim keeps
+// its old quote in OldQuote and goes back to pending review, as the text an editor approved is
+// no longer there. An orphan keeps its old span, quote, context and revision; its OldQuote is
+// its quote.
+func ReviseClaims(newText *Text, rev int, claims []Claim, anchors []Anchor) []Claim {
+	out := make([]Claim, len(claims))
+	for i, c := range claims {
+		c.Refs = append([]int{}, c.Refs...)
+		a := anchors[i]
+		c.Anchor, c.AnchorScore = string(a.Kind), a.Score
+		switch a.Kind {
+		case AnchorExact, AnchorMoved, AnchorFuzzy:
+			old := c.Quote
+			c.Start, c.End, c.Revision = a.Start, a.End, rev
+			FillQuote(newText, &c)
+			c.OldQuote = ""
+			if a.Kind == AnchorFuzzy {
+				c.OldQuote = old
+				if c.Review != ReviewPending {
+					c.Review, c.ReviewComment, c.ReviewedBy, c.ReviewedAt = ReviewPending, "", nil, nil
+				}
+			}
+		default:
+			c.Anchor = string(AnchorOrphaned)
+			c.OldQuote = c.Quote
+		}
+		out[i] = c
+	}
+	return out
+}

@@ -1,0 +1,92 @@
+package citecheck
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestReviseClaims(t *testing.T) {
+	newT := "Zero. One two three. Four five seven."
+	nt := NewText(newT)
+	by := "ed"
+	claims := []Claim{
+		{ID: 1, Start: 0, End: 14, Quote: "One two three.", Revision: 1, Review: ReviewApproved, ReviewedBy: &by},
+		{ID: 2, Start: 15, End: 29, Quote: "Four five six.", Revision: 1, Review: ReviewApproved, ReviewedBy: &by},
+		{ID: 3, Start: 4, End: 7, Quote: "two", Revision: 1},
+	}
+	anchors := []Anchor{{Kind: AnchorMoved, Start: 6, End: 20, Score: 0.9},
+		{Kind: AnchorFuzzy, Start: 21, End: 37, Score: 0.8}, {Kind: AnchorOrphaned}}
+	got := ReviseClaims(nt, 2, claims, anchors)
+	if c := got[0]; c.Revision != 2 || c.Anchor != "moved" || c.Quote != "One two three." || c.OldQuote != "" || c.Review != ReviewApproved || c.Prefix != "Zero. " {
+		t.Errorf("moved: %+v", c)
+	}
+	if c := got[1]; c.Anchor != "fuzzy" || c.Quote != "Four five seven." || c.OldQuote != "Four five six." || c.Review != ReviewPending || c.ReviewedBy != nil || c.AnchorScore != 0.8 {
+		t.Errorf("fuzzy: %+v", c)
+	}
+	if c := got[2]; c.Anchor != "orphaned" || c.Revision != 1 || c.Start != 4 || c.Quote != "two" || c.OldQuote != "two" {
+		t.Errorf("orphan: %+v", c)
+	}
+	if claims[1].Review != ReviewApproved || claims[1].Quote != "Four five six." {
+		t.Error("ReviseClaims changed its input")
+	}
+	in, orphans := AnchoredIn(2, got)
+	if len(in) != 2 || len(orphans) != 1 || orphans[0].ID != 3 {
+		t.Errorf("AnchoredIn: %d anchored, %+v orphans", len(in), orphans)
+	}
+}
+
+func TestWordDiff(t *testing.T) {
+	for _, tc := range []struct{ old, new, want string }{
+		{"same text", "same text", "=same text"},
+		{"", "new", "+new"},
+		{"old", "", "-old"},
+		{"the cat sat", "the dog sat", "=the |-cat|+dog|= sat"},
+		{"a b c", "a c", "=a |-b |=c"},
+		{"ünï cödé 😀 x", "ünï 😀 cödé x", "=ünï |-cödé |=😀|+ cödé|= x"},
+	} {
+		var parts []string
+		oldPos, newPos := 0, 0
+		for _, ch := range WordDiff(tc.old, tc.new) {
+			parts = append(parts, map[DiffOp]string{DiffEqual: "=", DiffDelete: "-", DiffInsert: "+"}[ch.Op]+ch.Text)
+			if ch.OldStart != oldPos || ch.NewStart != newPos {
+				t.Errorf("%q→%q: chunk %q at %d/%d, want %d/%d", tc.old, tc.new, ch.Text, ch.OldStart, ch.NewStart, oldPos, newPos)
+			}
+			n := len([]rune(ch.Text))
+			if ch.Op != DiffInsert {
+				oldPos += n
+			}
+			if ch.Op != DiffDelete {
+				newPos += n
+			}
+		}
+		if got := strings.Join(parts, "|"); got != tc.want {
+			t.Errorf("WordDiff(%q, %q) = %q, want %q", tc.old, tc.new, got, tc.want)
+		}
+	}
+}
+
+func TestWordDiffOfLargeTextsRebuildsBoth(t *testing.T) {
+	var a, b strings.Builder
+	for i := 0; i < 40000; i++ {
+		w := strings.Repeat("x", i%7+1)
+		a.WriteString(w + " ")
+		if i%1000 == 0 {
+			b.WriteString("inserted ")
+		}
+		if i%1500 != 0 {
+			b.WriteString(w + " ")
+		}
+	}
+	var oldS, newS strings.Builder
+	for _, ch := range WordDiff(a.String(), b.String()) {
+		if ch.Op != DiffInsert {
+			oldS.WriteString(ch.Text)
+		}
+		if ch.Op != DiffDelete {
+			newS.WriteString(ch.Text)
+		}
+	}
+	if oldS.String() != a.String() || newS.String() != b.String() {
+		t.Fatal("the chunks do not rebuild the two texts")
+	}
+}

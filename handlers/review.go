@@ -63,6 +63,9 @@ func (s *Server) applyReview(c echo.Context, cl *citecheck.Claim, d reviewDecisi
 		if cur.CreatedByID == u.ID || cur.UpdatedByID == u.ID {
 			return citecheck.Errorf(citecheck.ECodeOwnClaim, "you created or last changed claim %d; another editor must review it", cur.ID)
 		}
+		if d.review == citecheck.ReviewApproved && cur.Anchor == string(citecheck.AnchorOrphaned) {
+			return citecheck.Errorf(citecheck.ECodeInvalid, "claim %d is orphaned: its text is not in the current revision; re-anchor it before approving", cur.ID)
+		}
 		if d.review == citecheck.ReviewApproved {
 			if checks := citecheck.ClaimChecksIn(doc.text, doc.src, cur); len(checks) > 0 {
 				if !d.override {

@@ -115,6 +115,11 @@ func TestRevisionAPI(t *testing.T) {
 		t.Errorf("orphan: %+v", orphan)
 	}
 
+	// An orphan cannot be approved until it is re-anchored.
+	if r := h.do("POST", fmt.Sprintf("/api/v1/claims/%d/review", orphan.ID), "ed", map[string]any{"decision": "approved"}); r.status != 422 {
+		t.Errorf("approving an orphan: %d %s", r.status, r.body)
+	}
+
 	// The claims list has the orphan, flagged; the check and the export leave it out.
 	var list struct{ Claims []citecheck.Claim }
 	h.do("GET", fmt.Sprintf("/api/v1/documents/%d/claims", doc.ID), "rita", nil).json(t, &list)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -64,6 +65,10 @@ func (s *Server) toDetail(c echo.Context, err error) (int, errorDetail) {
 		return statusOf(de.Code), errorDetail{Code: de.Code, Message: de.Message, Field: de.Field}
 	}
 	var he *echo.HTTPError
+	if errors.As(err, &he) && he.Code == http.StatusServiceUnavailable {
+		// Echo's context timeout answers this when a request ran past its deadline.
+		return he.Code, errorDetail{Code: "timeout", Message: "the request took too long and was cancelled; try again"}
+	}
 	if errors.As(err, &he) {
 		code, ok := httpErrorCodes[he.Code]
 		if !ok {
@@ -74,6 +79,9 @@ func (s *Server) toDetail(c echo.Context, err error) (int, errorDetail) {
 			msg = http.StatusText(he.Code)
 		}
 		return he.Code, errorDetail{Code: code, Message: strings.ToLower(msg[:1]) + msg[1:]}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(c.Request().Context().Err(), context.DeadlineExceeded) {
+		return http.StatusServiceUnavailable, errorDetail{Code: "timeout", Message: "the request took too long and was cancelled; try again"}
 	}
 	s.log.Error("internal error", "path", c.Request().URL.Path, "err", err)
 	return http.StatusInternalServerError, errorDetail{Code: "internal", Message: "internal server error"}

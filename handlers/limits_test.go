@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestEveryUnsafeRouteRefusesAHugeBody sends a body above the limit to every route that takes
@@ -41,5 +42,19 @@ func TestEveryUnsafeRouteRefusesAHugeBody(t *testing.T) {
 	req.ContentLength = -1
 	if r := h.send(http.DefaultClient, req); r.status != http.StatusRequestEntityTooLarge {
 		t.Fatalf("chunked huge body: %d %s", r.status, r.body)
+	}
+}
+
+// TestSlowRequestsAreCancelled gives requests no time at all: they are cancelled with 503, not
+// left waiting, and nothing is written.
+func TestSlowRequestsAreCancelled(t *testing.T) {
+	h := newHarness(t, Config{RequestTimeout: time.Nanosecond})
+	r := h.do("POST", "/api/v1/documents", "rita", map[string]string{"text": "Never stored. [1]"})
+	if r.status != http.StatusServiceUnavailable || r.errorCode(t) != "timeout" {
+		t.Fatalf("timed-out request: %d %s", r.status, r.body)
+	}
+	docs, err := h.st.Documents(t.Context())
+	if err != nil || len(docs) != 0 {
+		t.Fatalf("a cancelled request stored %d documents (%v)", len(docs), err)
 	}
 }

@@ -31,10 +31,12 @@ type Config struct {
 	// "https://factcheck.example.org", for the links of ClaimReview exports; empty means the
 	// scheme and host of the request.
 	PublicURL string
+	// RequestTimeout bounds the work of one request (default 30 s).
+	RequestTimeout time.Duration
 }
 
-// requestTimeout bounds the work of one request.
-const requestTimeout = 30 * time.Second
+// defaultRequestTimeout bounds the work of one request.
+const defaultRequestTimeout = 30 * time.Second
 
 // Server holds the dependencies of every handler.
 type Server struct {
@@ -63,6 +65,9 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = defaultRequestTimeout
+	}
 	s := &Server{
 		store:    st,
 		cfg:      cfg,
@@ -82,7 +87,7 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 	e.Use(middleware.Recover())
 	// A request that takes too long is cancelled, not left queued: its context ends, and every
 	// store call made with it gives up.
-	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: requestTimeout}))
+	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}))
 	e.Use(middleware.BodyLimit(fmt.Sprintf("%dB", cfg.maxBodyBytes())))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0",

@@ -50,6 +50,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("SourcesPanel", func(t *testing.T) { testBrowserSourcesPanel(t, browserCtx) })
 	t.Run("Revisions", func(t *testing.T) { testBrowserRevisions(t, browserCtx) })
 	t.Run("ImportJSON", func(t *testing.T) { testBrowserImport(t, browserCtx) })
+	t.Run("BigDocument", func(t *testing.T) { testBrowserBigDocument(t, browserCtx) })
 	t.Run("ScriptPayloadsInert", func(t *testing.T) { testBrowserXSS(t, browserCtx) })
 }
 

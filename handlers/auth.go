@@ -184,7 +184,7 @@ func (s *Server) loginPage(c echo.Context) error {
 	if currentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	return s.render(c, http.StatusOK, loginView(s.page(c, "Sign in"), ""))
+	return s.render(c, http.StatusOK, loginView(s.page(c, "Sign in"), "", c.QueryParam("next")))
 }
 
 func (s *Server) login(c echo.Context) error {
@@ -195,7 +195,7 @@ func (s *Server) login(c echo.Context) error {
 	if wait := s.throttle.wait(keys...); wait > 0 {
 		p := s.page(c, "Sign in")
 		p.Error = fmt.Sprintf("Too many failed sign-ins. Try again in %d seconds.", int(wait.Seconds()+0.999))
-		return s.render(c, http.StatusTooManyRequests, loginView(p, name))
+		return s.render(c, http.StatusTooManyRequests, loginView(p, name, c.FormValue("next")))
 	}
 	u, hash, err := s.store.UserByName(ctx, name)
 	if err != nil && citecheck.ErrorCode(err) != citecheck.ECodeNotFound {
@@ -208,7 +208,7 @@ func (s *Server) login(c echo.Context) error {
 		s.throttle.fail(keys...)
 		p := s.page(c, "Sign in")
 		p.Error = "Wrong name or password."
-		return s.render(c, http.StatusUnauthorized, loginView(p, name))
+		return s.render(c, http.StatusUnauthorized, loginView(p, name, c.FormValue("next")))
 	}
 	s.throttle.succeed(keys[0])
 	sess := currentSession(c)

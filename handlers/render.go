@@ -89,6 +89,6 @@ func (s *Server) renderError(c echo.Context, status int, message string) error {
 	return s.render(c, status, views.ErrorPage(s.page(c, http.StatusText(status)), status, message))
 }
 
-func loginView(p views.Page, username string) templ.Component {
-	return views.LoginPage(p, username)
+func loginView(p views.Page, username, next string) templ.Component {
+	return views.LoginPage(p, username, next)
 }

@@ -83,3 +83,29 @@ func TestSecretsNeverReachTheLog(t *testing.T) {
 		}
 	}
 }
+
+func TestSignInReturnsToThePageAskedForButNeverOffSite(t *testing.T) {
+	h := newHarness(t, Config{})
+	for _, tc := range []struct{ next, want string }{
+		{"/documents/5?status=supported", "/documents/5?status=supported"},
+		{"//evil.example/x", "/"},
+		{"https://evil.example/", "/"},
+		{"/\\evil.example", "/"},
+	} {
+		b := h.newBrowser()
+		r := b.get("/login?next=" + url.QueryEscape(tc.next))
+		if !strings.Contains(string(r.body), `name="next"`) {
+			t.Fatalf("the sign-in form does not carry next")
+		}
+		r = b.postForm("/login", url.Values{"username": {"rita"}, "password": {testPassword}, "next": {tc.next}}, true)
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != tc.want {
+			t.Errorf("next %q: %d to %q, want %q", tc.next, r.status, r.header.Get("Location"), tc.want)
+		}
+	}
+	// A signed-out visit to a page asks for sign-in and comes back to it.
+	b := h.newBrowser()
+	r := b.get("/documents/7")
+	if loc := r.header.Get("Location"); loc != "/login?next=%2Fdocuments%2F7" {
+		t.Fatalf("redirect to %q", loc)
+	}
+}

@@ -195,7 +195,7 @@ func TestPagesRender(t *testing.T) {
 	docs := []citecheck.DocumentSummary{{ID: 4, Title: "Doc & co", Length: 10, CreatedBy: "bob",
 		Counts: citecheck.Counts{Claims: 1, ByStatus: map[citecheck.Status]int{citecheck.StatusSupported: 1}}}}
 	var buf bytes.Buffer
-	if err := LoginPage(p, "al\"ice").Render(context.Background(), &buf); err != nil {
+	if err := LoginPage(p, "al\"ice", "/documents/1").Render(context.Background(), &buf); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{`action="/login"`, `name="username" value="al&#34;ice"`, "bad &lt;password&gt;"} {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -76,22 +75,18 @@ func (s *Server) exportBody(c echo.Context, d *loadedDocument, claims []citechec
 		return exportBytes{b, b}, "application/ld+json; charset=utf-8", ".claimreview.jsonld", err
 	}
 	ex := citecheck.BuildExport(d.doc, claims, now)
-	render := func(at time.Time) ([]byte, error) {
-		ex.ExportedAt = at
-		if format == "w3c" {
-			return prettyJSON(citecheck.BuildW3C(ex))
-		}
-		return prettyJSON(ex)
+	if format == "w3c" { // the collection carries no export time: it is stable as it is
+		b, err := prettyJSON(citecheck.BuildW3C(ex))
+		return exportBytes{b, b}, "application/ld+json; charset=utf-8", ".w3c.jsonld", err
 	}
-	stable, err := render(time.Time{})
+	full, err := prettyJSON(ex)
 	if err != nil {
 		return exportBytes{}, "", "", err
 	}
-	full, err := render(now.UTC())
-	if format == "w3c" {
-		return exportBytes{full, stable}, "application/ld+json; charset=utf-8", ".w3c.jsonld", err
-	}
-	return exportBytes{full, stable}, echo.MIMEApplicationJSONCharsetUTF8, ".json", err
+	// Encoded once; the ETag hashes the same bytes with the export time blanked out.
+	at, _ := json.Marshal(ex.ExportedAt)
+	stable := bytes.Replace(full, append([]byte(`"exported_at": `), at...), []byte(`"exported_at": ""`), 1)
+	return exportBytes{full, stable}, echo.MIMEApplicationJSONCharsetUTF8, ".json", nil
 }
 
 // organization is the publisher named in ClaimReview exports.

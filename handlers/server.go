@@ -142,8 +142,9 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/admin/users/:id/disabled", s.setUserDisabledPage)
 	pages.POST("/admin/users/:id/password", s.resetUserPasswordPage)
 
-	e.GET("/api/v1/openapi.json", s.openAPI)
 	api := e.Group("/api/v1", s.requireAPIUser)
+	// Behind sign-in like the rest of the API: the contract opens only /login, /healthz and assets.
+	api.GET("/openapi.json", s.openAPI)
 	api.GET("/documents", s.listDocuments)
 	api.POST("/documents", s.createDocument)
 	api.GET("/documents/:id", s.getDocument)

@@ -40,7 +40,8 @@ func ValidateSpan(t *Text, start, end int) error {
 // client that sends decomposed accents or CRLF still matches.
 func CheckQuote(t *Text, start, end int, quote string) error {
 	got := t.Slice(start, end)
-	if norm.NFC.String(normalizeNewlines(quote)) == got {
+	// The quote as sent, or in the stored text's normal form (NFC, LF line ends).
+	if quote == got || norm.NFC.String(normalizeNewlines(quote)) == got {
 		return nil
 	}
 	return FieldErrorf(ECodeQuoteMismatch, "quote",

@@ -119,7 +119,16 @@ func (ra *reanchorer) anchor(c AnchorInput) Anchor {
 	if len(ct.q) == 0 {
 		return orphan
 	}
-	ct.pre, ct.suf = withEdge([]rune(c.Prefix), true), withEdge([]rune(c.Suffix), false)
+	// Context beyond ContextLen code points is cut (the store never keeps more): a longer one
+	// would only make the context comparisons quadratic in its length.
+	pre, suf := []rune(c.Prefix), []rune(c.Suffix)
+	if len(pre) > ContextLen {
+		pre = pre[len(pre)-ContextLen:]
+	}
+	if len(suf) > ContextLen {
+		suf = suf[:ContextLen]
+	}
+	ct.pre, ct.suf = withEdge(pre, true), withEdge(suf, false)
 	same := ra.sameOffsets(c, ct)
 	if same && ra.oldText == ra.newText {
 		return Anchor{Kind: AnchorExact, Start: c.Start, End: c.End, Score: 1}

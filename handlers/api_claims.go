@@ -245,25 +245,9 @@ func applyClaimChange(d *loadedDocument, ch claimChange) func(*citecheck.Claim) 
 		if err := citecheck.ValidateSpan(d.text, start, end); err != nil {
 			return err
 		}
-		refs := cl.Refs
-		if ch.refs != nil {
-			var err error
-			if refs, err = citecheck.NormalizeRefs(*ch.refs); err != nil {
-				return err
-			}
-		}
-		status := cl.Status
-		if ch.status != nil {
-			var err error
-			if status, err = citecheck.ParseStatus(*ch.status); err != nil {
-				return err
-			}
-		}
-		if ch.note != nil {
-			if err := validateNote(*ch.note); err != nil {
-				return err
-			}
-			cl.Note = *ch.note
+		refs, status, err := contentChange(cl, ch)
+		if err != nil {
+			return err
 		}
 		substantive := orphan || start != cl.Start || end != cl.End || status != cl.Status || !slices.Equal(refs, cl.Refs)
 		cl.Start, cl.End, cl.Refs, cl.Status = start, end, refs, status
@@ -272,14 +256,40 @@ func applyClaimChange(d *loadedDocument, ch claimChange) func(*citecheck.Claim) 
 			// Placed by hand: as certain as an exact anchor.
 			cl.Revision, cl.Anchor, cl.AnchorScore, cl.OldQuote = d.doc.Revision, string(citecheck.AnchorExact), 1, ""
 		}
-		if substantive && cl.Review != citecheck.ReviewPending {
-			cl.Review = citecheck.ReviewPending
-			cl.ReviewComment = ""
-			cl.ReviewedBy = nil
-			cl.ReviewedAt = nil
+		if substantive {
+			backToPending(cl)
 		}
 		return nil
 	}
+}
+
+// contentChange validates the refs, status and note of a change, sets the note, and returns
+// the refs and status the claim will have.
+func contentChange(cl *citecheck.Claim, ch claimChange) ([]int, citecheck.Status, error) {
+	refs, status := cl.Refs, cl.Status
+	var err error
+	if ch.refs != nil {
+		if refs, err = citecheck.NormalizeRefs(*ch.refs); err != nil {
+			return nil, "", err
+		}
+	}
+	if ch.status != nil {
+		if status, err = citecheck.ParseStatus(*ch.status); err != nil {
+			return nil, "", err
+		}
+	}
+	if ch.note != nil {
+		if err := validateNote(*ch.note); err != nil {
+			return nil, "", err
+		}
+		cl.Note = *ch.note
+	}
+	return refs, status, nil
+}
+
+// backToPending undoes a review: the claim the editor decided on is not the claim now there.
+func backToPending(cl *citecheck.Claim) {
+	cl.Review, cl.ReviewComment, cl.ReviewedBy, cl.ReviewedAt = citecheck.ReviewPending, "", nil, nil
 }
 
 func (s *Server) updateClaim(c echo.Context) error {
@@ -386,28 +396,14 @@ func (s *Server) checkDocument(c echo.Context) error {
 // and note; its old span, quote and context stay. A change of refs or status sends it back to
 // pending review.
 func applyOrphanChange(cl *citecheck.Claim, ch claimChange) error {
-	refs, status := cl.Refs, cl.Status
-	var err error
-	if ch.refs != nil {
-		if refs, err = citecheck.NormalizeRefs(*ch.refs); err != nil {
-			return err
-		}
-	}
-	if ch.status != nil {
-		if status, err = citecheck.ParseStatus(*ch.status); err != nil {
-			return err
-		}
-	}
-	if ch.note != nil {
-		if err := validateNote(*ch.note); err != nil {
-			return err
-		}
-		cl.Note = *ch.note
+	refs, status, err := contentChange(cl, ch)
+	if err != nil {
+		return err
 	}
 	substantive := status != cl.Status || !slices.Equal(refs, cl.Refs)
 	cl.Refs, cl.Status = refs, status
-	if substantive && cl.Review != citecheck.ReviewPending {
-		cl.Review, cl.ReviewComment, cl.ReviewedBy, cl.ReviewedAt = citecheck.ReviewPending, "", nil, nil
+	if substantive {
+		backToPending(cl)
 	}
 	return nil
 }

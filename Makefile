@@ -4,7 +4,7 @@ DB      ?= data/citecheck.db
 ADDR    ?= 127.0.0.1:8080
 BIN     := bin/citecheck
 
-.PHONY: run build test lint generate check-generated bench fuzz fuzz-short clean
+.PHONY: run build test lint generate check-generated check-tracked bench fuzz fuzz-short clean
 
 ## run: build and start the server on the embedded default SQLite file
 run: build
@@ -26,8 +26,19 @@ check-generated:
 		echo "generated templ files are stale: run 'make generate' and commit"; diff -r views "$$tmp/views" | head -20; rm -rf "$$tmp"; exit 1; \
 	fi; rm -rf "$$tmp"
 
-## lint: stale generated files, gofmt and go vet
-lint: check-generated
+## check-tracked: fail on any tracked binary, or any tracked file over 1 MB, other than the
+## README's images (assets/docs/*.png); git's own text detection decides what is binary
+check-tracked:
+	@bad=$$(git ls-files --eol | awk -F'\t' '{split($$1, f, " "); path=$$2; \
+		if (path ~ /^assets\/docs\/[^\/]*\.png$$/) next; \
+		if (f[1] == "i/-text") print "binary: " path}'); \
+	big=$$(git ls-files -z | xargs -0 -r stat -c '%s %n' | \
+		awk '$$1 > 1048576 && $$2 !~ /^assets\/docs\/[^\/]*\.png$$/ {print "over 1 MB: " $$2}'); \
+	if [ -n "$$bad$$big" ]; then echo "tracked files that belong outside git:"; \
+		printf '%s\n%s\n' "$$bad" "$$big" | sed '/^$$/d'; exit 1; fi
+
+## lint: tracked binaries, stale generated files, gofmt and go vet
+lint: check-tracked check-generated
 	@out=$$(gofmt -l . | grep -v '_templ.go$$' || true); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...

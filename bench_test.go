@@ -14,6 +14,30 @@ func BenchmarkParseCitations1MB(b *testing.B) {
 	}
 }
 
+// BenchmarkParseCitationsFloor1MB is the floor ParseCitations is measured against: the same
+// IndexByte scan for '[' and a parse of the digits after it, with nothing kept.
+func BenchmarkParseCitationsFloor1MB(b *testing.B) {
+	text := buildMegabyteText()
+	b.SetBytes(int64(len(text)))
+	sink := 0
+	for b.Loop() {
+		for i := 0; i < len(text); {
+			j := strings.IndexByte(text[i:], '[')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+			for i < len(text) && text[i] >= '0' && text[i] <= '9' {
+				sink += int(text[i] - '0')
+				i++
+			}
+		}
+	}
+	if sink < 0 {
+		b.Fatal(sink)
+	}
+}
+
 func BenchmarkNewText1MB(b *testing.B) {
 	text := buildMegabyteText()
 	b.SetBytes(int64(len(text)))

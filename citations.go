@@ -28,7 +28,10 @@ const (
 // Start and End are the code point offsets of the whole bracket; Refs are ascending and unique.
 // The scan is linear in the length of text. The result is never nil.
 func ParseCitations(text string) []Citation {
-	cits := []Citation{}
+	// Every marker opens with '[': counting them bounds the result, so the markers and their
+	// numbers each take one allocation instead of one per marker and a growing slice.
+	cits := make([]Citation, 0, strings.Count(text, "["))
+	var all []int      // the numbers of every marker, back to back; each Refs is a capped window
 	cpByte, cp := 0, 0 // code point offset cp of byte offset cpByte, advanced lazily
 	var refs []int
 	for i := 0; i < len(text); {
@@ -49,10 +52,29 @@ func ParseCitations(text string) []Citation {
 		start := cp
 		cp += utf8.RuneCountInString(text[i:end])
 		cpByte = end
-		cits = append(cits, Citation{Start: start, End: cp, Refs: sortedUnique(refs)})
+		if all == nil {
+			all = make([]int, 0, 2*cap(cits))
+		}
+		from := len(all)
+		all = appendSortedUnique(all, refs)
+		cits = append(cits, Citation{Start: start, End: cp, Refs: all[from:len(all):len(all)]})
 		i = end
 	}
 	return cits
+}
+
+// appendSortedUnique appends refs to dst ascending and without duplicates. Most markers list
+// their numbers in order already, so the sort is skipped for them.
+func appendSortedUnique(dst, refs []int) []int {
+	if !sort.IntsAreSorted(refs) {
+		sort.Ints(refs)
+	}
+	for i, r := range refs {
+		if i == 0 || r != refs[i-1] {
+			dst = append(dst, r)
+		}
+	}
+	return dst
 }
 
 // parseMarker reads the marker opening at text[open] == '['. It returns the numbers and the byte

@@ -236,3 +236,17 @@ func TestAttachedCitationsIsNeverNil(t *testing.T) {
 		t.Errorf("got %v", got)
 	}
 }
+
+// The markers' numbers share one backing array; appending to one marker's Refs must not
+// overwrite the next marker's.
+func TestParseCitationsRefsDoNotAlias(t *testing.T) {
+	cits := ParseCitations("a [1, 2] b [3] c [4-5]")
+	if len(cits) != 3 {
+		t.Fatalf("got %v", cits)
+	}
+	_ = append(cits[0].Refs, 99)
+	_ = append(cits[1].Refs, 98)
+	if !reflect.DeepEqual(cits[1].Refs, []int{3}) || !reflect.DeepEqual(cits[2].Refs, []int{4, 5}) {
+		t.Fatalf("appending to one marker's refs changed another: %v", cits)
+	}
+}

@@ -147,6 +147,8 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/account/password", s.changePasswordPage)
 	pages.POST("/account/tokens", s.createTokenPage)
 	pages.POST("/account/tokens/:id/revoke", s.revokeTokenPage)
+	pages.POST("/account/sessions/:id/end", s.endSessionPage)
+	pages.POST("/account/sessions/end-all", s.endAllSessionsPage)
 	pages.GET("/admin/users", s.usersPage)
 	pages.POST("/admin/users", s.createUserPage)
 	pages.POST("/admin/users/:id/role", s.setUserRolePage)
@@ -180,6 +182,8 @@ func (s *Server) routes(e *echo.Echo) {
 	api.DELETE("/claims/:id", s.deleteClaim)
 	api.POST("/claims/:id/review", s.reviewClaim)
 	api.GET("/claims/:id/history", s.claimHistory)
+	api.GET("/sessions", s.listSessions)
+	api.DELETE("/sessions/:id", s.deleteSession)
 }
 
 // logRequests writes one line per request with its id, status and duration.

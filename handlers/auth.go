@@ -130,7 +130,8 @@ func (s *Server) bearerUser(c echo.Context, header string) (*citecheck.User, err
 }
 
 // sessionUser loads the request's session and its signed-in user, if any, and gives a session
-// that has no CSRF token yet one on the first page it loads. A session whose user is gone or
+// that has no CSRF token yet one on the first page it loads (not on an API call: a visitor's
+// script has no use for one, and each would cost a row). A session whose user is gone or
 // disabled is ended.
 func (s *Server) sessionUser(c echo.Context) error {
 	sess, err := s.sessions.Get(c.Request(), sessionName)
@@ -151,7 +152,7 @@ func (s *Server) sessionUser(c echo.Context) error {
 			}
 		}
 	}
-	if _, ok := sess.Values[keyCSRF].(string); !ok && c.Request().Method == http.MethodGet {
+	if _, ok := sess.Values[keyCSRF].(string); !ok && c.Request().Method == http.MethodGet && !strings.HasPrefix(c.Path(), "/api/") {
 		sess.Values[keyCSRF] = randomToken()
 		if err := saveSession(c, sess); err != nil {
 			return err

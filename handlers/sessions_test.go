@@ -484,6 +484,20 @@ func TestPublicRoutesIgnoreCredentials(t *testing.T) {
 	}
 }
 
+func TestAnonymousAPICallsStartNoSession(t *testing.T) {
+	h := newHarness(t, Config{})
+	for _, path := range []string{"/api/v1/documents", "/api/v1/sessions", "/api/v1/nothing-here"} {
+		r := h.do("GET", path, "", nil)
+		if r.status != http.StatusUnauthorized || r.header.Get("Set-Cookie") != "" {
+			t.Errorf("GET %s without credentials: %d, Set-Cookie %q", path, r.status, r.header.Get("Set-Cookie"))
+		}
+	}
+	// A page does start one: its forms need the CSRF token.
+	if r := h.do("GET", "/login", "", nil); !strings.Contains(r.header.Get("Set-Cookie"), sessionName+"=") {
+		t.Errorf("GET /login starts no session")
+	}
+}
+
 // tableRow is the table row of the page that opens with the attribute attr, or "".
 func tableRow(page, attr string) string {
 	i := strings.Index(page, attr)

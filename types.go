@@ -91,10 +91,6 @@ type User struct {
 	Role      Role      `json:"role"`
 	Disabled  bool      `json:"disabled"`
 	CreatedAt time.Time `json:"created_at"`
-
-	// SessionVersion goes up when the password changes or the account is disabled, so that
-	// sessions signed in before stop working at once.
-	SessionVersion int `json:"-"`
 }
 
 // Token is an API token as its owner sees it: never the secret itself, which is stored hashed.

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -22,23 +22,11 @@ const (
 	keyUser       = "user"
 	keySession    = "session"
 	keyViaToken   = "via-token"
+	keyUID        = "uid"
+	keyCSRF       = "csrf"
 	csrfFormField = "csrf_token"
 	csrfHeader    = "X-CSRF-Token"
 )
-
-// newCookieStore signs cookies with the session key and encrypts them with a key derived from
-// it, so one stored secret serves both.
-func newCookieStore(key []byte) *sessions.CookieStore {
-	block := sha256.Sum256(append([]byte("citecheck cookie encryption:"), key...))
-	cs := sessions.NewCookieStore(key, block[:])
-	cs.Options = &sessions.Options{
-		Path:     "/",
-		MaxAge:   14 * 24 * 3600,
-		HttpOnly: true,
-		SameSite: http.SameSiteLaxMode,
-	}
-	return cs
-}
 
 func randomToken() string {
 	b := make([]byte, 32)
@@ -62,7 +50,7 @@ func currentSession(c echo.Context) *sessions.Session {
 // csrfToken is the CSRF token of the request's session.
 func csrfToken(c echo.Context) string {
 	if sess := currentSession(c); sess != nil {
-		tok, _ := sess.Values["csrf"].(string)
+		tok, _ := sess.Values[keyCSRF].(string)
 		return tok
 	}
 	return ""
@@ -75,55 +63,144 @@ func saveSession(c echo.Context, sess *sessions.Session) error {
 	return sess.Save(c.Request(), c.Response())
 }
 
+// routeAccess says which credentials a route reads.
+type routeAccess int
+
+const (
+	// accessFull routes read a bearer token or, without one, the session.
+	accessFull routeAccess = iota
+	// accessOpen routes answer everyone alike and read no credential at all, so that a bad token
+	// or a stale cookie never changes their answer.
+	accessOpen
+	// accessSession routes are the sign-in and sign-out forms: only the browser session counts,
+	// and an Authorization header is ignored.
+	accessSession
+)
+
+// routeAccessOf maps the route pattern Echo matched to what it reads.
+func routeAccessOf(path string) routeAccess {
+	switch path {
+	case "/healthz", "/assets/*":
+		return accessOpen
+	case "/login", "/logout":
+		return accessSession
+	}
+	return accessFull
+}
+
 // authenticate finds who is calling: a bearer token or a session cookie. It never refuses a
-// request itself (the route groups do), except for a bearer token that is not valid.
+// request itself (the route groups do), except for a bearer token that is not valid on a route
+// that reads one.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ctx := c.Request().Context()
-		if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
-			tok, ok := strings.CutPrefix(h, "Bearer ")
-			if !ok {
-				return citecheck.Errorf(citecheck.ECodeUnauthorized, "the Authorization header must be 'Bearer TOKEN'")
-			}
-			u, err := s.tokenUser(c, strings.TrimSpace(tok))
-			if err != nil || u.Disabled {
-				if err != nil && citecheck.ErrorCode(err) != citecheck.ECodeNotFound {
-					return err
-				}
-				return citecheck.Errorf(citecheck.ECodeUnauthorized, "the API token is not valid")
+		access := routeAccessOf(c.Path())
+		if access == accessOpen {
+			return next(c)
+		}
+		if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" && access == accessFull {
+			u, err := s.bearerUser(c, h)
+			if err != nil {
+				return err
 			}
 			c.Set(keyUser, u)
 			c.Set(keyViaToken, true)
 			return next(c)
 		}
-		// A cookie that no longer decodes (a changed key, say) just starts a new session.
-		sess, _ := s.sessions.Get(c.Request(), sessionName)
-		c.Set(keySession, sess)
-		if uid, ok := sess.Values["uid"].(int64); ok {
-			u, err := s.store.UserByID(ctx, uid)
-			sv, _ := sess.Values["sv"].(int)
-			switch {
-			case err == nil && !u.Disabled && u.SessionVersion == sv:
-				c.Set(keyUser, u)
-			case err != nil && citecheck.ErrorCode(err) != citecheck.ECodeNotFound:
-				return err
-			default:
-				delete(sess.Values, "uid")
-			}
-		}
-		if _, ok := sess.Values["csrf"].(string); !ok && c.Request().Method == http.MethodGet && !isAsset(c) {
-			sess.Values["csrf"] = randomToken()
-			if err := saveSession(c, sess); err != nil {
-				return err
-			}
+		if err := s.sessionUser(c); err != nil {
+			return err
 		}
 		return next(c)
 	}
 }
 
-func isAsset(c echo.Context) bool {
-	p := c.Request().URL.Path
-	return strings.HasPrefix(p, "/assets/") || p == "/healthz"
+// bearerUser is the enabled owner of the token in an Authorization header; anything else is 401.
+func (s *Server) bearerUser(c echo.Context, header string) (*citecheck.User, error) {
+	tok, ok := strings.CutPrefix(header, "Bearer ")
+	if !ok {
+		return nil, citecheck.Errorf(citecheck.ECodeUnauthorized, "the Authorization header must be 'Bearer TOKEN'")
+	}
+	u, err := s.tokenUser(c, strings.TrimSpace(tok))
+	if err != nil && citecheck.ErrorCode(err) != citecheck.ECodeNotFound {
+		return nil, err
+	}
+	if err != nil || u.Disabled {
+		return nil, citecheck.Errorf(citecheck.ECodeUnauthorized, "the API token is not valid")
+	}
+	return u, nil
+}
+
+// sessionUser loads the request's session and its signed-in user, if any, and gives a session
+// that has no CSRF token yet one on the first page it loads (not on an API call: a visitor's
+// script has no use for one, and each would cost a row). A session whose user is gone or
+// disabled is ended.
+func (s *Server) sessionUser(c echo.Context) error {
+	sess, err := s.sessions.Get(c.Request(), sessionName)
+	if err != nil {
+		return err
+	}
+	c.Set(keySession, sess)
+	if uid, ok := sess.Values[keyUID].(int64); ok {
+		u, err := s.store.UserByID(c.Request().Context(), uid)
+		switch {
+		case err == nil && !u.Disabled:
+			c.Set(keyUser, u)
+		case err != nil && citecheck.ErrorCode(err) != citecheck.ECodeNotFound:
+			return err
+		default:
+			if err := s.endSession(c, sess); err != nil {
+				return err
+			}
+		}
+	}
+	if _, ok := sess.Values[keyCSRF].(string); !ok && c.Request().Method == http.MethodGet && !strings.HasPrefix(c.Path(), "/api/") {
+		sess.Values[keyCSRF] = randomToken()
+		if err := saveSession(c, sess); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// signIn starts a new session for u: the old session's row is deleted and the new one gets a
+// new id and a new CSRF token, so that an id planted before sign-in (session fixation) gains
+// nothing.
+func (s *Server) signIn(c echo.Context, sess *sessions.Session, u *citecheck.User) error {
+	sess.Values = map[any]any{keyUID: u.ID, keyCSRF: randomToken()}
+	return s.renewSession(c, sess)
+}
+
+// renewSession moves the session's values to a new id: the old row is deleted, and only the
+// new id, in a new cookie, is signed in.
+func (s *Server) renewSession(c echo.Context, sess *sessions.Session) error {
+	if sess.ID != "" {
+		if err := s.store.DeleteSession(c.Request().Context(), citecheck.HashToken(sess.ID)); err != nil {
+			return err
+		}
+	}
+	sess.ID = ""
+	return saveSession(c, sess)
+}
+
+// endSession deletes the session's row and leaves the request an empty visitor's session that
+// is saved, under a new id, only if something is put into it.
+func (s *Server) endSession(c echo.Context, sess *sessions.Session) error {
+	if sess.ID != "" {
+		if err := s.store.DeleteSession(c.Request().Context(), citecheck.HashToken(sess.ID)); err != nil {
+			return err
+		}
+	}
+	sess.ID = ""
+	sess.Values = map[any]any{}
+	c.Set(keyUser, nil)
+	return nil
+}
+
+// currentSessionHash is the stored hash of the request's session id, or "" without one.
+func currentSessionHash(c echo.Context) string {
+	if sess := currentSession(c); sess != nil && sess.ID != "" {
+		return citecheck.HashToken(sess.ID)
+	}
+	return ""
 }
 
 func isSafeMethod(m string) bool {
@@ -184,7 +261,16 @@ func (s *Server) loginPage(c echo.Context) error {
 	if currentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	return s.render(c, http.StatusOK, loginView(s.page(c, "Sign in"), "", c.QueryParam("next")))
+	return s.render(c, http.StatusOK, loginView(s.page(c, "Sign in"), "", formNext(c)))
+}
+
+// formNext is the page to return to after sign-in, as the sign-in form carries it on: "" when
+// none was asked for, and never a target off this site.
+func formNext(c echo.Context) string {
+	if next := c.FormValue("next"); next != "" {
+		return signInTarget(next)
+	}
+	return ""
 }
 
 func (s *Server) login(c echo.Context) error {
@@ -195,7 +281,7 @@ func (s *Server) login(c echo.Context) error {
 	if wait := s.throttle.wait(keys...); wait > 0 {
 		p := s.page(c, "Sign in")
 		p.Error = fmt.Sprintf("Too many failed sign-ins. Try again in %d seconds.", int(wait.Seconds()+0.999))
-		return s.render(c, http.StatusTooManyRequests, loginView(p, name, c.FormValue("next")))
+		return s.render(c, http.StatusTooManyRequests, loginView(p, name, formNext(c)))
 	}
 	u, hash, err := s.store.UserByName(ctx, name)
 	if err != nil && citecheck.ErrorCode(err) != citecheck.ECodeNotFound {
@@ -208,32 +294,54 @@ func (s *Server) login(c echo.Context) error {
 		s.throttle.fail(keys...)
 		p := s.page(c, "Sign in")
 		p.Error = "Wrong name or password."
-		return s.render(c, http.StatusUnauthorized, loginView(p, name, c.FormValue("next")))
+		return s.render(c, http.StatusUnauthorized, loginView(p, name, formNext(c)))
 	}
 	s.throttle.succeed(keys[0])
-	sess := currentSession(c)
-	sess.Values["uid"] = u.ID
-	sess.Values["sv"] = u.SessionVersion
-	sess.Values["csrf"] = randomToken()
-	if err := saveSession(c, sess); err != nil {
+	if err := s.signIn(c, currentSession(c), u); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next"), c.FormValue("next")))
+	return c.Redirect(http.StatusSeeOther, signInTarget(c.FormValue("next")))
 }
 
-// safeNext keeps redirects after sign-in on this site.
-func safeNext(candidates ...string) string {
-	for _, n := range candidates {
-		if strings.HasPrefix(n, "/") && !strings.HasPrefix(n, "//") && !strings.HasPrefix(n, "/\\") {
-			return n
+// signInTarget decides where a sign-in sends the browser: next if, read the way a browser reads
+// a Location header, it stays on this site; "/" otherwise. Browsers drop tabs and newlines
+// anywhere, trim control characters and spaces at the ends, and take a backslash for a slash,
+// so the tab in "/<TAB>/evil.example" and the backslash in "/\evil.example" both make it
+// "//evil.example", another site. The
+// target is checked in that reading and returned re-encoded, so the header says exactly what
+// was checked.
+func signInTarget(next string) string {
+	read := strings.Map(func(r rune) rune {
+		switch r {
+		case '\t', '\n', '\r':
+			return -1
+		case '\\':
+			return '/'
 		}
+		return r
+	}, next)
+	read = strings.TrimFunc(read, func(r rune) bool { return r <= ' ' })
+	if !isLocalPath(read) || strings.ContainsFunc(read, unicode.IsControl) {
+		return "/"
+	}
+	u, err := url.Parse(read)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	if out := u.String(); isLocalPath(out) {
+		return out
 	}
 	return "/"
 }
 
+// isLocalPath holds for a path on this site: one leading slash, not two ("//host" is another site).
+func isLocalPath(p string) bool {
+	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//")
+}
+
+// logout ends the session at once: its row is deleted, so a copy of the cookie is worth nothing.
 func (s *Server) logout(c echo.Context) error {
-	sess := currentSession(c)
-	if sess != nil {
+	if sess := currentSession(c); sess != nil {
 		sess.Values = map[any]any{}
 		sess.Options.MaxAge = -1
 		if err := saveSession(c, sess); err != nil {

@@ -52,6 +52,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("ImportJSON", func(t *testing.T) { testBrowserImport(t, browserCtx) })
 	t.Run("BigDocument", func(t *testing.T) { testBrowserBigDocument(t, browserCtx) })
 	t.Run("ScriptPayloadsInert", func(t *testing.T) { testBrowserXSS(t, browserCtx) })
+	t.Run("AccountSessions", func(t *testing.T) { testBrowserAccountSessions(t, browserCtx) })
 }
 
 // selectionCase is one selection made in the browser and saved as a claim.

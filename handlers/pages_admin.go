@@ -127,10 +127,7 @@ func (s *Server) setUserDisabledPage(c echo.Context) error {
 		return err
 	}
 	disabled := c.FormValue("disabled") == "true"
-	updated, err := s.store.SetUserDisabled(c.Request().Context(), u.Name, disabled)
-	if err == nil && updated.ID == currentUser(c).ID && !disabled {
-		err = s.keepSignedIn(c, updated)
-	}
+	_, err = s.store.SetUserDisabled(c.Request().Context(), u.Name, disabled)
 	done := fmt.Sprintf("%s is enabled.", u.Name)
 	if disabled {
 		done = fmt.Sprintf("%s is disabled and signed out everywhere.", u.Name)
@@ -154,15 +151,16 @@ func (s *Server) resetUserPasswordPage(c echo.Context) error {
 	return s.adminResult(c, err, fmt.Sprintf("The password of %s is reset; their sessions ended.", u.Name))
 }
 
-// keepSignedIn moves the current session to the user's new session version, so that a change
-// that ends the user's other sessions does not end this one.
+// keepSignedIn signs the current session in again, under a new id, after a password change
+// that ended every session of u: the one who changed their own password stays signed in here,
+// and only here. The CSRF token stays, so that the user's other tabs in this browser still work.
 func (s *Server) keepSignedIn(c echo.Context, u *citecheck.User) error {
 	sess := currentSession(c)
 	if sess == nil {
 		return nil
 	}
-	sess.Values["sv"] = u.SessionVersion
-	return saveSession(c, sess)
+	sess.Values[keyUID] = u.ID
+	return s.renewSession(c, sess)
 }
 
 func (s *Server) accountPage(c echo.Context) error {

@@ -149,6 +149,8 @@ func TestDisablingAUserEndsTheirSessionsAndTokensAtOnce(t *testing.T) {
 	if r := h.do("GET", "/api/v1/documents", "ed", nil); r.status != http.StatusUnauthorized {
 		t.Errorf("disabled ed's token: %d", r.status)
 	}
+	// The ended session's CSRF token went with it: the browser follows the redirect to /login.
+	ed.get("/login")
 	form := url.Values{"username": {"ed"}, "password": {testPassword}}
 	if r := ed.postForm("/login", form, true); r.status != http.StatusUnauthorized {
 		t.Errorf("disabled ed signs in: %d", r.status)

@@ -16,13 +16,18 @@ import (
 // maxTokenName bounds the name of an API token, in code points.
 const maxTokenName = 100
 
-// renderAccount shows the account page with the signed-in user's API tokens.
+// renderAccount shows the account page with the signed-in user's sessions and API tokens.
 func (s *Server) renderAccount(c echo.Context, status int, p views.Page, v views.AccountView) error {
-	tokens, err := s.store.Tokens(c.Request().Context(), currentUser(c).ID)
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	tokens, err := s.store.Tokens(ctx, u.ID)
 	if err != nil {
 		return err
 	}
 	v.Tokens = tokens
+	if v.Sessions, err = s.store.UserSessions(ctx, u.ID, s.cfg.SessionIdle, currentSessionHash(c)); err != nil {
+		return err
+	}
 	return s.render(c, status, views.AccountPage(p, v))
 }
 

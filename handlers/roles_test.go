@@ -9,18 +9,20 @@ import (
 	"time"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/store"
 )
 
 // The roles of the matrix, in the order of matrixCase.want.
 var matrixRoles = []string{"none", "reviewer", "editor", "admin", "disabled"}
 
 // matrixFixture is what one case acts on, made afresh for each role: a document and a claim of
-// ralph (a reviewer who is never the caller), and ralph's user id.
+// ralph (a reviewer who is never the caller), ralph's user id and the id of his session.
 type matrixFixture struct {
-	doc    int64
-	claim  int64
-	ralph  int64
-	unique string
+	doc          int64
+	claim        int64
+	ralph        int64
+	ralphSession int64
+	unique       string
 }
 
 type matrixCase struct {
@@ -49,6 +51,9 @@ func claimPath(format string) func(matrixFixture) string {
 }
 func ralphPath(format string) func(matrixFixture) string {
 	return func(f matrixFixture) string { return fmt.Sprintf(format, f.ralph) }
+}
+func ralphSessionPath(format string) func(matrixFixture) string {
+	return func(f matrixFixture) string { return fmt.Sprintf(format, f.ralphSession) }
 }
 
 var matrix = []matrixCase{
@@ -108,6 +113,10 @@ var matrix = []matrixCase{
 	}, nil, signedIn(303, 201)},
 	// Token 2 is ralph's (the harness makes one token per user, in order), never the caller's.
 	{"POST", "/account/tokens/:id/revoke", fixed("/account/tokens/2/revoke"), func(matrixFixture) url.Values { return url.Values{} }, nil, signedIn(303, 404)},
+	// Ralph's session is never the caller's: ending it is not found, whatever the role.
+	{"POST", "/account/sessions/:id/end", ralphSessionPath("/account/sessions/%d/end"), func(matrixFixture) url.Values { return url.Values{} }, nil, signedIn(303, 404)},
+	// Signs the caller out (to /login); the walk signs them in again, as after /logout.
+	{"POST", "/account/sessions/end-all", fixed("/account/sessions/end-all"), func(matrixFixture) url.Values { return url.Values{} }, nil, signedIn(303, 303)},
 	{"GET", "/admin/users", fixed("/admin/users"), nil, nil, byRole(303, 403, 403, 200)},
 	{"POST", "/admin/users", fixed("/admin/users"), func(f matrixFixture) url.Values {
 		return url.Values{"name": {"new-" + f.unique}, "role": {"reviewer"}, "password": {testPassword}}
@@ -170,6 +179,8 @@ var matrix = []matrixCase{
 		return map[string]any{"decision": "approved", "version": 1}
 	}, byRole(401, 403, 200, 200)},
 	{"GET", "/api/v1/claims/:id/history", claimPath("/api/v1/claims/%d/history"), nil, nil, signedIn(401, 200)},
+	{"GET", "/api/v1/sessions", fixed("/api/v1/sessions"), nil, nil, signedIn(401, 200)},
+	{"DELETE", "/api/v1/sessions/:id", ralphSessionPath("/api/v1/sessions/%d"), nil, nil, signedIn(401, 404)},
 }
 
 // TestRoleMatrix walks every route with every role (none, reviewer, editor, admin, disabled)
@@ -208,7 +219,12 @@ func TestRoleMatrix(t *testing.T) {
 			doc := h.createDocument("ralph", "matrix", "Ralph's claim. [1] More text [2].")
 			var cl citecheck.Claim
 			h.do("POST", fmt.Sprintf("/api/v1/documents/%d/claims", doc.ID), "ralph", map[string]any{"start": 0, "end": 14, "refs": []int{1}}).json(t, &cl)
-			f := matrixFixture{doc: doc.ID, claim: cl.ID, ralph: ralph.ID, unique: fmt.Sprint(n)}
+			// A live session of ralph's, made afresh: an admin's password reset ends the one before.
+			rs, err := h.st.CreateSession(ctx, store.NewSession{TokenHash: "ralph-" + fmt.Sprint(n), UserID: ralph.ID, MaxAge: time.Hour})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := matrixFixture{doc: doc.ID, claim: cl.ID, ralph: ralph.ID, ralphSession: rs.ID, unique: fmt.Sprint(n)}
 			path := mc.path(f)
 			var r response
 			switch {
@@ -226,7 +242,7 @@ func TestRoleMatrix(t *testing.T) {
 			if r.status != mc.want[i] {
 				t.Errorf("%s %s as %s: %d, want %d (%.120s)", mc.method, path, role, r.status, mc.want[i], r.body)
 			}
-			if mc.route == "/logout" && role != "none" && role != "disabled" {
+			if (mc.route == "/logout" || mc.route == "/account/sessions/end-all") && role != "none" && role != "disabled" {
 				browsers[role].login(map[string]string{"reviewer": "rita", "editor": "ed", "admin": "ada"}[role])
 			}
 		}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"html"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -48,17 +49,16 @@ func TestSignInRotatesTheSessionAndItsCSRFToken(t *testing.T) {
 	if b.csrf == before || b.client.Jar.Cookies(u)[0].Value == oldCookie {
 		t.Fatalf("sign-in kept the anonymous session's token or cookie")
 	}
-	// The cookie from before sign-in does not carry the sign-in: fixation gains nothing.
-	req, _ := http.NewRequest("GET", h.srv.URL+"/", nil)
-	req.AddCookie(&http.Cookie{Name: sessionName, Value: oldCookie})
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	if r := h.send(client, req); r.status != http.StatusSeeOther {
-		t.Fatalf("pre-sign-in cookie opened a page: %d", r.status)
+	// The cookie from before sign-in does not carry the sign-in, and its session is gone:
+	// fixation gains nothing.
+	h.wantSignedOut("the pre-sign-in cookie", oldCookie)
+	if r := h.withCookie("GET", "/login", oldCookie); !strings.Contains(r.header.Get("Set-Cookie"), sessionName+"=") {
+		t.Errorf("the pre-sign-in session still exists: /login kept it")
 	}
 	// A form posted from another site carries the cookie (SameSite=Lax lets top-level POSTs
 	// through in old browsers) but not the token: refused.
 	form := url.Values{"title": {"x"}, "text": {"y"}}
-	req, _ = http.NewRequest("POST", h.srv.URL+"/documents", strings.NewReader(form.Encode()))
+	req, _ := http.NewRequest("POST", h.srv.URL+"/documents", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", "https://evil.example")
 	if r := h.send(b.client, req); r.status != http.StatusForbidden {
@@ -91,20 +91,32 @@ func TestSignInReturnsToThePageAskedForButNeverOffSite(t *testing.T) {
 		{"//evil.example/x", "/"},
 		{"https://evil.example/", "/"},
 		{"/\\evil.example", "/"},
+		{"/\t/evil.example", "/"},
+		{"\\\\evil.example", "/"},
+		{"/\n/evil.example", "/"},
+		{"javascript:alert(1)", "/"},
+		{"/ok?x=1#y", "/ok?x=1#y"},
 	} {
 		b := h.newBrowser()
 		r := b.get("/login?next=" + url.QueryEscape(tc.next))
-		if !strings.Contains(string(r.body), `name="next"`) {
-			t.Fatalf("the sign-in form does not carry next")
+		if !strings.Contains(string(r.body), `name="next" value="`+html.EscapeString(tc.want)+`"`) {
+			t.Errorf("next %q: the sign-in form does not carry %q", tc.next, tc.want)
 		}
 		r = b.postForm("/login", url.Values{"username": {"rita"}, "password": {testPassword}, "next": {tc.next}}, true)
 		if r.status != http.StatusSeeOther || r.header.Get("Location") != tc.want {
 			t.Errorf("next %q: %d to %q, want %q", tc.next, r.status, r.header.Get("Location"), tc.want)
 		}
 	}
-	// A signed-out visit to a page asks for sign-in and comes back to it.
+	// The issue's own request: next in the query string, with an escaped tab.
 	b := h.newBrowser()
-	r := b.get("/documents/7")
+	b.get("/login")
+	r := b.postForm("/login?next=/%09/evil.example", url.Values{"username": {"rita"}, "password": {testPassword}}, true)
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/" {
+		t.Errorf("POST /login?next=/%%09/evil.example: %d to %q", r.status, r.header.Get("Location"))
+	}
+	// A signed-out visit to a page asks for sign-in and comes back to it.
+	b = h.newBrowser()
+	r = b.get("/documents/7")
 	if loc := r.header.Get("Location"); loc != "/login?next=%2Fdocuments%2F7" {
 		t.Fatalf("redirect to %q", loc)
 	}

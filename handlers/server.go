@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -20,8 +19,12 @@ import (
 type Config struct {
 	// MaxTextBytes is the largest document text accepted, in UTF-8 bytes.
 	MaxTextBytes int
-	// SessionKey signs and encrypts session cookies; it must survive restarts.
+	// SessionKey signs the session id in the cookie; it must survive restarts.
 	SessionKey []byte
+	// SessionIdle ends a session unused for this long (default 12 h).
+	SessionIdle time.Duration
+	// SessionMaxAge ends a session this long after sign-in however busy it is (default 14 days).
+	SessionMaxAge time.Duration
 	// Logger receives one line per request.
 	Logger *slog.Logger
 	// Organization names the publisher of ClaimReview exports (the author of every review);
@@ -42,7 +45,7 @@ const defaultRequestTimeout = 30 * time.Second
 type Server struct {
 	store    *store.Store
 	cfg      Config
-	sessions *sessions.CookieStore
+	sessions *sessionStore
 	docs     *documentCache
 	throttle *loginThrottle
 	log      *slog.Logger
@@ -68,10 +71,19 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = defaultRequestTimeout
 	}
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = defaultSessionIdle
+	}
+	if cfg.SessionMaxAge <= 0 {
+		cfg.SessionMaxAge = defaultSessionMax
+	}
+	// The sign-in throttle and the sessions list key on the peer address; forwarded headers are
+	// not trusted by default.
+	clientIP := echo.ExtractIPDirect()
 	s := &Server{
 		store:    st,
 		cfg:      cfg,
-		sessions: newCookieStore(cfg.SessionKey),
+		sessions: newSessionStore(st, cfg.SessionKey, cfg.SessionIdle, cfg.SessionMaxAge, clientIP),
 		docs:     newDocumentCache(32),
 		throttle: newLoginThrottle(time.Now),
 		log:      cfg.Logger,
@@ -80,8 +92,7 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	// The sign-in throttle keys on the peer address; forwarded headers are not trusted by default.
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = clientIP
 	e.Use(middleware.RequestID())
 	e.Use(s.logRequests)
 	e.Use(middleware.Recover())
@@ -136,6 +147,8 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/account/password", s.changePasswordPage)
 	pages.POST("/account/tokens", s.createTokenPage)
 	pages.POST("/account/tokens/:id/revoke", s.revokeTokenPage)
+	pages.POST("/account/sessions/:id/end", s.endSessionPage)
+	pages.POST("/account/sessions/end-all", s.endAllSessionsPage)
 	pages.GET("/admin/users", s.usersPage)
 	pages.POST("/admin/users", s.createUserPage)
 	pages.POST("/admin/users/:id/role", s.setUserRolePage)
@@ -169,6 +182,8 @@ func (s *Server) routes(e *echo.Echo) {
 	api.DELETE("/claims/:id", s.deleteClaim)
 	api.POST("/claims/:id/review", s.reviewClaim)
 	api.GET("/claims/:id/history", s.claimHistory)
+	api.GET("/sessions", s.listSessions)
+	api.DELETE("/sessions/:id", s.deleteSession)
 }
 
 // logRequests writes one line per request with its id, status and duration.

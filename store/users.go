@@ -16,7 +16,7 @@ const sessionKeySize = 64
 const (
 	insertUser = `INSERT INTO users (name, role, password_hash, disabled, created_at)
 VALUES (?, ?, ?, 0, ?)`
-	userColumns      = `u.id, u.name, u.role, u.disabled, u.created_at, u.session_version`
+	userColumns      = `u.id, u.name, u.role, u.disabled, u.created_at`
 	selectUserByName = `SELECT ` + userColumns + `, u.password_hash FROM users u WHERE u.name = ?`
 	selectUserByID   = `SELECT ` + userColumns + ` FROM users u WHERE u.id = ?`
 	selectUsers      = `SELECT ` + userColumns + ` FROM users u ORDER BY u.id`
@@ -24,8 +24,8 @@ VALUES (?, ?, ?, 0, ?)`
 	countOtherAdmins = `SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?`
 
 	updateUserRole     = `UPDATE users SET role = ? WHERE id = ?`
-	updateUserDisabled = `UPDATE users SET disabled = ?, session_version = session_version + 1 WHERE id = ?`
-	updateUserPassword = `UPDATE users SET password_hash = ?, session_version = session_version + 1 WHERE id = ?`
+	updateUserDisabled = `UPDATE users SET disabled = ? WHERE id = ?`
+	updateUserPassword = `UPDATE users SET password_hash = ? WHERE id = ?`
 
 	insertToken           = `INSERT INTO tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)`
 	selectUserByTokenHash = `SELECT ` + userColumns + `
@@ -50,7 +50,7 @@ func (s *Store) CreateUser(ctx context.Context, name string, role citecheck.Role
 	if err != nil {
 		return nil, fmt.Errorf("store: create user %q: %w", name, err)
 	}
-	return &citecheck.User{ID: id, Name: name, Role: role, CreatedAt: now, SessionVersion: 1}, nil
+	return &citecheck.User{ID: id, Name: name, Role: role, CreatedAt: now}, nil
 }
 
 // UserByName returns the user called name and their password hash, for signing in.
@@ -125,9 +125,8 @@ func (s *Store) SetUserRole(ctx context.Context, name string, role citecheck.Rol
 	})
 }
 
-// SetUserDisabled disables or re-enables the user called name. Either way the session version
-// goes up, so the sessions signed in before stop working at once. Disabling the last enabled
-// admin is refused.
+// SetUserDisabled disables or re-enables the user called name. Disabling ends every session of
+// theirs at once, in the same transaction. Disabling the last enabled admin is refused.
 func (s *Store) SetUserDisabled(ctx context.Context, name string, disabled bool) (*citecheck.User, error) {
 	return s.changeUser(ctx, name, func(tx *sql.Tx, u *citecheck.User) error {
 		if disabled {
@@ -135,16 +134,24 @@ func (s *Store) SetUserDisabled(ctx context.Context, name string, disabled bool)
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, updateUserDisabled, disabled, u.ID)
+		if _, err := tx.ExecContext(ctx, updateUserDisabled, disabled, u.ID); err != nil || !disabled {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, deleteUserSessions, u.ID)
 		return err
 	})
 }
 
 // SetUserPassword replaces the password hash of the user called name, made by the caller, and
-// moves the session version up so that the sessions signed in with the old password end.
+// ends every session of theirs in the same transaction, so that nobody stays signed in with the
+// old password. A user who changed their own password is signed in again by the HTTP layer,
+// under a new session id.
 func (s *Store) SetUserPassword(ctx context.Context, name string, hash []byte) (*citecheck.User, error) {
 	return s.changeUser(ctx, name, func(tx *sql.Tx, u *citecheck.User) error {
-		_, err := tx.ExecContext(ctx, updateUserPassword, hash, u.ID)
+		if _, err := tx.ExecContext(ctx, updateUserPassword, hash, u.ID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, deleteUserSessions, u.ID)
 		return err
 	})
 }
@@ -263,7 +270,7 @@ func scanUser(row rowScanner, extra ...any) (*citecheck.User, error) {
 		role    string
 		created string
 	)
-	dest := append([]any{&u.ID, &u.Name, &role, &u.Disabled, &created, &u.SessionVersion}, extra...)
+	dest := append([]any{&u.ID, &u.Name, &role, &u.Disabled, &created}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}

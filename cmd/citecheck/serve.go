@@ -25,7 +25,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	logger.Info("config", "db", cfg.DB, "addr", cfg.Addr, "max_text_bytes", cfg.MaxTextBytes,
 		"session_key", mask(cfg.SessionKey), "admin_password", mask(cfg.AdminPassword),
-		"org", cfg.Organization, "public_url", cfg.PublicURL)
+		"org", cfg.Organization, "public_url", cfg.PublicURL,
+		"session_idle", cfg.SessionIdle.String(), "session_max", cfg.SessionMax.String())
 	st, err := store.Open(cfg.DB)
 	if err != nil {
 		return err
@@ -43,7 +44,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("CITECHECK_SESSION_KEY must be at least 32 bytes")
 	}
 	e, err := handlers.New(st, handlers.Config{MaxTextBytes: cfg.MaxTextBytes, SessionKey: key, Logger: logger,
-		Organization: cfg.Organization, PublicURL: cfg.PublicURL})
+		Organization: cfg.Organization, PublicURL: cfg.PublicURL,
+		SessionIdle: cfg.SessionIdle, SessionMaxAge: cfg.SessionMax})
 	if err != nil {
 		return err
 	}

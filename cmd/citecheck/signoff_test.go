@@ -282,7 +282,7 @@ func TestOnlyAnEditorsReviewSignsOffAClaim(t *testing.T) {
 		{"a W3C import of an approved annotation", func() (int64, error) {
 			doc := w.document()
 			ann := map[string]any{"type": "Annotation", "creator": map[string]any{"type": "Person", "name": "rita"},
-				"body": []any{map[string]any{"type": "TextualBody", "purpose": "moderating", "value": "approved"}},
+				"body":   []any{map[string]any{"type": "TextualBody", "purpose": "moderating", "value": "approved"}},
 				"target": map[string]any{"selector": map[string]any{"type": "TextQuoteSelector", "exact": "The lake is deep."}}}
 			var ans struct{ Claims []int64 }
 			if s := w.call("POST", fmt.Sprintf("/api/v1/documents/%d/import?format=w3c", doc), "rita", ann, &ans); s != http.StatusCreated || len(ans.Claims) != 1 {

@@ -277,12 +277,19 @@ func TestEveryExportCarriesOrphans(t *testing.T) {
 		imported.Imported.Review != citecheck.ReviewApproved || len(imported.Checks) != 0 {
 		t.Fatalf("imported orphan %+v in %+v", imported, claims)
 	}
+	// Before any revision of the copy, the imported orphan is still an orphan: no checks, and a
+	// change without a span keeps it where it is not.
+	r := h.do("PATCH", fmt.Sprintf("/api/v1/claims/%d", imported.ID), "rita", map[string]any{"version": imported.Version, "note": "find it"})
+	r.json(t, &imported)
+	if r.status != http.StatusOK || imported.Anchor != "orphaned" || imported.Note != "find it" || len(imported.Checks) != 0 {
+		t.Fatalf("note of the imported orphan: %d %s", r.status, r.body)
+	}
 	if r := h.do("POST", fmt.Sprintf("/api/v1/documents/%d/revisions", copyID), "rita",
 		map[string]any{"text": revText2 + " More."}); r.status != http.StatusCreated {
 		t.Fatalf("revising the copy with an imported orphan: %d %s", r.status, r.body)
 	}
 	s, e := runeSpan(t, revText2, "Closing.")
-	r := h.do("PATCH", fmt.Sprintf("/api/v1/claims/%d", imported.ID), "rita", map[string]any{"version": imported.Version, "start": s, "end": e})
+	r = h.do("PATCH", fmt.Sprintf("/api/v1/claims/%d", imported.ID), "rita", map[string]any{"version": imported.Version, "start": s, "end": e})
 	var placed citecheck.Claim
 	r.json(t, &placed)
 	if r.status != http.StatusOK || placed.Anchor != "exact" || placed.Quote != "Closing." || placed.Review != citecheck.ReviewPending {

@@ -36,12 +36,36 @@ func ClaimReviewRating(s Status) (r Rating, ok bool) {
 }
 
 // ClaimReviewFeed is the schema.org JSON-LD of a document's approved claims, one ClaimReview
-// each, ready to paste into a published fact-check page. Skipped lists the approved claims that
-// have no rating (unverified, citation-needed), so a reader can tell they were left out.
+// each, ready to paste into a published fact-check page: its top level is "@context" and
+// "@graph" alone, so every JSON-LD processor reads @graph as the default graph. Skipped lists
+// the approved claims left out (unrated or orphaned) so that the server can say so beside the
+// feed (the export's Citecheck-Skipped header), never inside it.
 type ClaimReviewFeed struct {
-	Context string        `json:"@context"`
-	Graph   []ClaimReview `json:"@graph"`
-	Skipped []int64       `json:"citecheck:skipped"`
+	Context string         `json:"@context"`
+	Graph   []ClaimReview  `json:"@graph"`
+	Skipped []SkippedClaim `json:"-"`
+}
+
+// The reasons an approved claim is not published in a ClaimReview feed.
+const (
+	SkipUnrated  = "unrated"  // its status (unverified, citation-needed) has no rating
+	SkipOrphaned = "orphaned" // its text is not in the current revision
+)
+
+// SkippedClaim is an approved claim left out of a ClaimReview feed, and why.
+type SkippedClaim struct {
+	ID     int64
+	Reason string // SkipUnrated or SkipOrphaned
+}
+
+// SkippedList writes the skipped claims as "13=unrated, 20=orphaned", in feed order; "" when
+// none was skipped.
+func (f *ClaimReviewFeed) SkippedList() string {
+	parts := make([]string, len(f.Skipped))
+	for i, sk := range f.Skipped {
+		parts[i] = fmt.Sprintf("%d=%s", sk.ID, sk.Reason)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // ClaimReview is a schema.org ClaimReview.
@@ -83,21 +107,26 @@ type Appearance struct {
 	URL      string `json:"url"`
 }
 
-// BuildClaimReview makes the ClaimReview feed of a document: one review per approved claim with
-// a rating, in the order given. org names the publishing organisation; publicURL is the base URL
+// BuildClaimReview makes the ClaimReview feed of a document: one review per approved claim
+// anchored in its current text with a rating, in the order given; the approved claims that are
+// orphaned or unrated are listed in Skipped. org names the publishing organisation; publicURL is the base URL
 // of the server as readers reach it (a trailing slash is dropped), under which the document is
 // publicURL/documents/{id} and a claim is that URL with the fragment #c-{claim id}.
 // datePublished is the day the claim was approved, in UTC.
 func BuildClaimReview(doc *Document, claims []Claim, org, publicURL string) *ClaimReviewFeed {
 	docURL := fmt.Sprintf("%s/documents/%d", strings.TrimRight(publicURL, "/"), doc.ID)
-	feed := &ClaimReviewFeed{Context: "https://schema.org", Graph: []ClaimReview{}, Skipped: []int64{}}
+	feed := &ClaimReviewFeed{Context: "https://schema.org", Graph: []ClaimReview{}, Skipped: []SkippedClaim{}}
 	for _, c := range claims {
 		if c.Review != ReviewApproved {
 			continue
 		}
+		if c.IsOrphan(doc.Revision) {
+			feed.Skipped = append(feed.Skipped, SkippedClaim{c.ID, SkipOrphaned})
+			continue
+		}
 		r, ok := ClaimReviewRating(c.Status)
 		if !ok {
-			feed.Skipped = append(feed.Skipped, c.ID)
+			feed.Skipped = append(feed.Skipped, SkippedClaim{c.ID, SkipUnrated})
 			continue
 		}
 		cr := ClaimReview{

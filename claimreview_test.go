@@ -31,15 +31,26 @@ func TestBuildClaimReviewPublishesApprovedRatedClaims(t *testing.T) {
 		{ID: 13, Quote: "unrated", Status: StatusCitationNeeded, Review: ReviewApproved, ReviewedAt: &at},
 		{ID: 14, Quote: "Wrong", Status: StatusContradicted, Review: ReviewApproved, ReviewedAt: &at},
 		{ID: 15, Quote: "unverified", Status: StatusUnverified, Review: ReviewApproved},
+		{ID: 16, Quote: "gone", Status: StatusSupported, Review: ReviewApproved, ReviewedAt: &at, Anchor: "orphaned"},
+		{ID: 17, Quote: "old", Status: StatusSupported, Review: ReviewApproved, ReviewedAt: &at, Revision: 1},
+		{ID: 18, Quote: "pending orphan", Status: StatusSupported, Review: ReviewPending, Anchor: "orphaned"},
 	}
+	doc.Revision = 2
 	feed := BuildClaimReview(doc, claims, "Fact Desk", "https://fc.example.org/")
-	if !reflect.DeepEqual(feed.Skipped, []int64{13, 15}) || len(feed.Graph) != 2 {
+	want := []SkippedClaim{{13, SkipUnrated}, {15, SkipUnrated}, {16, SkipOrphaned}, {17, SkipOrphaned}}
+	if !reflect.DeepEqual(feed.Skipped, want) || len(feed.Graph) != 2 {
 		t.Fatalf("feed %+v", feed)
+	}
+	if got := feed.SkippedList(); got != "13=unrated, 15=unrated, 16=orphaned, 17=orphaned" {
+		t.Fatalf("skipped list %q", got)
 	}
 	b, _ := json.Marshal(feed)
 	var got map[string]any
 	json.Unmarshal(b, &got)
-	want := map[string]any{
+	if len(got) != 2 || got["@context"] == nil || got["@graph"] == nil {
+		t.Fatalf("top level of the feed is not @context and @graph alone: %s", b)
+	}
+	wantReview := map[string]any{
 		"@type": "ClaimReview", "url": "https://fc.example.org/documents/4#c-10",
 		"claimReviewed": "Taxes fell “a lot”",
 		"reviewRating": map[string]any{"@type": "Rating", "ratingValue": 5.0, "bestRating": 5.0, "worstRating": 1.0,
@@ -49,7 +60,7 @@ func TestBuildClaimReviewPublishesApprovedRatedClaims(t *testing.T) {
 			"headline": "Budget speech", "url": "https://fc.example.org/documents/4"}},
 		"datePublished": "2026-11-25",
 	}
-	if got["@context"] != "https://schema.org" || !reflect.DeepEqual(got["@graph"].([]any)[0], want) {
+	if got["@context"] != "https://schema.org" || !reflect.DeepEqual(got["@graph"].([]any)[0], wantReview) {
 		t.Fatalf("feed JSON %s", b)
 	}
 	if r := feed.Graph[1].ReviewRating; r.RatingValue != 1 || r.AlternateName != "False" {

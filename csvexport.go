@@ -9,14 +9,17 @@ import (
 )
 
 // CSVHeader is the header row of the CSV export of claims: checker is the claim's creator,
-// editor the one who reviewed it; refs and checks are space-separated.
+// editor the one who reviewed it; refs and checks are space-separated; anchor says how the
+// claim was last anchored (exact, moved, fuzzy, orphaned). An orphan has no position: its start
+// and end are empty, and its quote is the one it had. Anchor comes last so that the columns
+// before it stay where they were.
 var CSVHeader = []string{"id", "start", "end", "quote", "refs", "status", "note", "review",
-	"review_comment", "checker", "editor", "created_at", "updated_at", "reviewed_at", "checks"}
+	"review_comment", "checker", "editor", "created_at", "updated_at", "reviewed_at", "checks", "anchor"}
 
 // WriteClaimsCSV writes claims as CSV (RFC 4180, UTF-8, CRLF line ends as encoding/csv writes
-// them) with CSVHeader first, one row per claim in the order given. Times are RFC 3339 in UTC;
-// a claim never reviewed has an empty editor and reviewed_at. Checks are written as the claims
-// carry them, so the caller fills them first.
+// them) with CSVHeader first, one row per claim in the order given, orphans included. Times are
+// RFC 3339 in UTC; a claim never reviewed has an empty editor and reviewed_at. Checks are written
+// as the claims carry them, so the caller fills them first.
 //
 // A free-text cell (quote, note, review comment, names) that starts with "=", "+", "-", "@", a
 // TAB or a CR gets a leading "'", so that a spreadsheet shows it as text instead of running it
@@ -52,12 +55,19 @@ func claimRow(c *Claim) []string {
 	if c.ReviewedAt != nil {
 		reviewedAt = csvTime(*c.ReviewedAt)
 	}
+	start, end, anchor := strconv.Itoa(c.Start), strconv.Itoa(c.End), c.Anchor
+	if anchor == "" {
+		anchor = string(AnchorExact)
+	}
+	if anchor == string(AnchorOrphaned) {
+		start, end = "", ""
+	}
 	return []string{
-		strconv.FormatInt(c.ID, 10), strconv.Itoa(c.Start), strconv.Itoa(c.End),
+		strconv.FormatInt(c.ID, 10), start, end,
 		SpreadsheetSafe(c.Quote), strings.Join(refs, " "), string(c.Status), SpreadsheetSafe(c.Note),
 		string(c.Review), SpreadsheetSafe(c.ReviewComment), SpreadsheetSafe(c.CreatedBy),
 		SpreadsheetSafe(editor), csvTime(c.CreatedAt), csvTime(c.UpdatedAt), reviewedAt,
-		strings.Join(codes, " "),
+		strings.Join(codes, " "), anchor,
 	}
 }
 

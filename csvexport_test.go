@@ -21,7 +21,9 @@ func TestWriteClaimsCSVParsesBackToTheClaims(t *testing.T) {
 		{ID: 2, Start: 10, End: 14, Quote: "😀 مرحبا e\u0301\r\nx", Refs: []int{}, Status: StatusUnverified,
 			Review: ReviewPending, CreatedBy: "ralph", CreatedAt: at, UpdatedAt: at, Checks: []Check{}},
 		{ID: 3, Start: 20, End: 25, Quote: "=1+2", Note: "@cmd", Refs: []int{1}, Status: StatusContradicted,
-			Review: ReviewPending, CreatedBy: "-x", CreatedAt: at, UpdatedAt: at},
+			Review: ReviewPending, CreatedBy: "-x", CreatedAt: at, UpdatedAt: at, Anchor: "moved"},
+		{ID: 4, Start: 3, End: 7, Quote: "gone", Refs: []int{2}, Status: StatusSupported, Review: ReviewPending,
+			CreatedBy: "rita", CreatedAt: at, UpdatedAt: at, Anchor: "orphaned", OldQuote: "gone", Revision: 1},
 	}
 	var buf bytes.Buffer
 	if err := WriteClaimsCSV(&buf, claims); err != nil {
@@ -51,8 +53,15 @@ func TestWriteClaimsCSVParsesBackToTheClaims(t *testing.T) {
 		if c.ReviewedBy != nil {
 			editor, reviewedAt = *c.ReviewedBy, c.ReviewedAt.Format(time.RFC3339)
 		}
+		start, end, anchor := strconv.Itoa(c.Start), strconv.Itoa(c.End), c.Anchor
+		if anchor == "" {
+			anchor = "exact"
+		}
+		if anchor == "orphaned" { // no position: it is not in the text
+			start, end = "", ""
+		}
 		want := map[string]string{
-			"id": strconv.FormatInt(c.ID, 10), "start": strconv.Itoa(c.Start), "end": strconv.Itoa(c.End),
+			"id": strconv.FormatInt(c.ID, 10), "start": start, "end": end, "anchor": anchor,
 			"quote": SpreadsheetSafe(c.Quote), "refs": strings.Join(refs, " "), "status": string(c.Status),
 			"note": SpreadsheetSafe(c.Note), "review": string(c.Review), "review_comment": c.ReviewComment,
 			"checker": SpreadsheetSafe(c.CreatedBy), "editor": editor, "created_at": c.CreatedAt.Format(time.RFC3339),
@@ -66,5 +75,9 @@ func TestWriteClaimsCSVParsesBackToTheClaims(t *testing.T) {
 	}
 	if rows[3][3] != "'=1+2" || rows[3][6] != "'@cmd" || rows[3][9] != "'-x" {
 		t.Errorf("formula cells not neutralised: %q", rows[3])
+	}
+	if last := len(CSVHeader) - 1; CSVHeader[last] != "anchor" || rows[1][last] != "exact" || rows[3][last] != "moved" ||
+		rows[4][last] != "orphaned" || rows[4][1] != "" || rows[4][2] != "" || rows[4][3] != "gone" {
+		t.Errorf("anchor column or the orphan's empty position: %q, %q", rows[3], rows[4])
 	}
 }

@@ -1,6 +1,8 @@
 package citecheck
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -44,28 +46,84 @@ type ExportSummary struct {
 	Problems []Check `json:"problems"`
 }
 
-// BuildExport assembles the native export. claims are the document's claims in text order;
-// their checks are filled here so the export says what the server says.
+// BuildExport assembles the native export of every claim of the document: those anchored in its
+// current text first, in the order given (text order), their checks filled here so the export
+// says what the server says; then the orphans, which have no position in the text and no checks.
+// The summary counts every claim; markers and coverage count the anchored ones.
 func BuildExport(doc *Document, claims []Claim, now time.Time) *Export {
 	t := NewText(doc.Text)
 	src := DocumentSources(doc)
-	out := make([]Claim, len(claims))
-	copy(out, claims)
-	FillChecksIn(t, src, out)
-	check := CheckSources(t, src, out)
-	cits := src.Citations
+	anchored, orphans := AnchoredIn(doc.Revision, claims)
+	FillChecksIn(t, src, anchored)
+	check := CheckSources(t, src, anchored)
+	out := append(anchored, orphans...)
+	for i := len(anchored); i < len(out); i++ {
+		out[i].Checks = []Check{}
+	}
+	counts := CountClaims(out)
 	return &Export{
 		Format:     ExportFormat,
 		ExportedAt: now.UTC(),
 		OffsetUnit: OffsetUnit,
 		Document: ExportDocument{ID: doc.ID, Title: doc.Title, Text: doc.Text,
 			TextSHA256: doc.TextSHA256, Length: doc.Length},
-		Citations:  cits,
+		Citations:  src.Citations,
 		References: doc.References,
 		Claims:     out,
-		Summary: ExportSummary{Claims: len(out), ByStatus: check.ByStatus, ByReview: check.ByReview,
+		Summary: ExportSummary{Claims: len(out), ByStatus: counts.ByStatus, ByReview: counts.ByReview,
 			Markers: check.Markers, Covered: check.Covered, Problems: check.Problems},
 	}
+}
+
+// exportJSON is Export as written, with its claims as exportClaims.
+type exportJSON struct {
+	Format     string         `json:"format"`
+	ExportedAt time.Time      `json:"exported_at"`
+	OffsetUnit string         `json:"offset_unit"`
+	Document   ExportDocument `json:"document"`
+	Citations  []Citation     `json:"citations"`
+	References *ReferenceList `json:"references"`
+	Claims     []exportClaim  `json:"claims"`
+	Summary    ExportSummary  `json:"summary"`
+}
+
+// exportClaim writes a claim of an export: as the API does, except that an orphan's start and
+// end are null, since it has no position in the text.
+type exportClaim struct{ c *Claim }
+
+// MarshalJSON writes the export with its orphans' positions null.
+func (ex Export) MarshalJSON() ([]byte, error) {
+	claims := make([]exportClaim, len(ex.Claims))
+	for i := range ex.Claims {
+		claims[i] = exportClaim{&ex.Claims[i]}
+	}
+	return marshalNoEscape(exportJSON{ex.Format, ex.ExportedAt, ex.OffsetUnit, ex.Document,
+		ex.Citations, ex.References, claims, ex.Summary})
+}
+
+// MarshalJSON writes one claim of an export.
+func (e exportClaim) MarshalJSON() ([]byte, error) {
+	type plain Claim // without this method
+	if e.c.Anchor != string(AnchorOrphaned) {
+		return marshalNoEscape((*plain)(e.c))
+	}
+	return marshalNoEscape(struct {
+		*plain
+		Start *int `json:"start"`
+		End   *int `json:"end"`
+	}{plain: (*plain)(e.c)})
+}
+
+// marshalNoEscape encodes v as json.Marshal does, but leaves <, > and & as they are, as the
+// exports have always been written.
+func marshalNoEscape(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
 // W3CCollection is a W3C Web Annotation AnnotationCollection (JSON-LD) holding one page.
@@ -136,8 +194,9 @@ type W3CSelector struct {
 	End    *int   `json:"end,omitempty"`
 }
 
-// BuildW3C turns a native export into a Web Annotation collection. Offsets count code points,
-// as the TextPositionSelector of the model does.
+// BuildW3C turns a native export into a Web Annotation collection, one annotation per claim.
+// Offsets count code points, as the TextPositionSelector of the model does; an orphan, which
+// has no position in the text, is targeted by its TextQuoteSelector alone.
 func BuildW3C(ex *Export) *W3CCollection {
 	source := fmt.Sprintf("urn:citecheck:document:%d", ex.Document.ID)
 	items := make([]W3CAnnotation, 0, len(ex.Claims))
@@ -161,10 +220,7 @@ func BuildW3C(ex *Export) *W3CCollection {
 			Modified:   c.UpdatedAt,
 			Creator:    W3CAgent{Type: "Person", Name: c.CreatedBy},
 			Body:       body,
-			Target: W3CTarget{Source: source, Selector: []W3CSelector{
-				{Type: "TextQuoteSelector", Exact: c.Quote, Prefix: c.Prefix, Suffix: c.Suffix},
-				{Type: "TextPositionSelector", Start: &start, End: &end},
-			}},
+			Target:     W3CTarget{Source: source, Selector: w3cSelectorsOf(&c, &start, &end)},
 		})
 	}
 	return &W3CCollection{
@@ -177,4 +233,14 @@ func BuildW3C(ex *Export) *W3CCollection {
 		Source: W3CTextInfo{ID: source, Type: "Text", Format: "text/plain",
 			TextSHA256: ex.Document.TextSHA256, Length: ex.Document.Length, OffsetUnit: OffsetUnit},
 	}
+}
+
+// w3cSelectorsOf selects a claim's text: by its quote with context, and by its position unless
+// it is an orphan.
+func w3cSelectorsOf(c *Claim, start, end *int) []W3CSelector {
+	sels := []W3CSelector{{Type: "TextQuoteSelector", Exact: c.Quote, Prefix: c.Prefix, Suffix: c.Suffix}}
+	if c.Anchor == string(AnchorOrphaned) {
+		return sels
+	}
+	return append(sels, W3CSelector{Type: "TextPositionSelector", Start: start, End: end})
 }

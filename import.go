@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -55,15 +56,20 @@ func DecodeExport(data []byte) (*Export, error) {
 // claims, ready for the store. Nothing in the file is trusted: the text must already be in the
 // stored form (normalising it would move every offset) and hash to text_sha256; the markers are
 // parsed again from the text; a reference list in the file replaces the detected one (a file
-// without one keeps the detected list); every claim's span must lie in the text, its quote must
-// be exactly the text of the span, and its refs, status, review, note and comment must be valid.
-// Prefix and suffix are computed again. The summary and the claims' checks are ignored, since
-// they follow from the rest.
+// without one keeps the detected list); every anchored claim's span must lie in the text and its
+// quote must be exactly the text of the span, and every claim's refs, status, review, note and
+// comment must be valid. Prefix and suffix of an anchored claim are computed again. The summary
+// and the claims' checks are ignored, since they follow from the rest.
 //
-// Claims keep their ids (only to name them in errors; the store gives new ones), their times and
-// the names of their creator, last editor and reviewer, which the store resolves. Every refusal
-// is an *Error with a code; one about a claim names it by id and position, with a field such as
-// "claims[2].quote".
+// An orphan (anchor "orphaned") has no position: its start and end are null or absent, and it
+// keeps its quote and context, which cannot be checked against a text they are not in; its
+// old_quote, when given, must be its quote.
+//
+// An import never carries sign-off. Every claim comes out pending, with no reviewer and no
+// author or times (the store makes the importer its author); what the file said about its
+// review, reviewer, authors and dates is moved into Imported, as a record. The claim's id in the
+// file is kept only in Imported and to name it in errors. Every refusal is an *Error with a
+// code; one about a claim names it by id and position, with a field such as "claims[2].quote".
 func PrepareImport(ex *Export, maxTextBytes int) (*Document, []Claim, error) {
 	if ex.Format != ExportFormat {
 		return nil, nil, FieldErrorf(ECodeUnsupportedFormat, "format",
@@ -158,8 +164,40 @@ func importedTitle(title string) (string, error) {
 	return title, nil
 }
 
-// importedClaim checks one claim of an export against the text.
+// importedClaim checks one claim of an export against the text and strips its sign-off into
+// its provenance.
 func importedClaim(t *Text, in *Claim) (Claim, error) {
+	c, err := importedPlace(t, in)
+	if err != nil {
+		return Claim{}, err
+	}
+	if c.Refs, err = NormalizeRefs(in.Refs); err != nil {
+		return Claim{}, err
+	}
+	if c.Status, err = ParseStatus(string(in.Status)); err != nil {
+		return Claim{}, err
+	}
+	if err := validateImportedNote("note", in.Note); err != nil {
+		return Claim{}, err
+	}
+	c.ID, c.Note, c.Version, c.Checks = in.ID, in.Note, 1, []Check{}
+	if c.Imported, err = NativeProvenance(in); err != nil {
+		return Claim{}, err
+	}
+	c.Review = ReviewPending
+	return c, nil
+}
+
+// importedPlace checks where an imported claim sits: an anchored claim's span and quote against
+// the text (its context is computed again), an orphan's quote and context as they are.
+func importedPlace(t *Text, in *Claim) (Claim, error) {
+	anchor, err := importedAnchor(in)
+	if err != nil {
+		return Claim{}, err
+	}
+	if anchor == AnchorOrphaned {
+		return importedOrphan(in)
+	}
 	if err := ValidateSpan(t, in.Start, in.End); err != nil {
 		return Claim{}, err
 	}
@@ -167,38 +205,77 @@ func importedClaim(t *Text, in *Claim) (Claim, error) {
 		return Claim{}, FieldErrorf(ECodeQuoteMismatch, "quote",
 			"the quote %q does not match the text at %d..%d, which is %q", clip(in.Quote), in.Start, in.End, clip(got))
 	}
-	refs, err := NormalizeRefs(in.Refs)
-	if err != nil {
-		return Claim{}, err
-	}
-	status, err := ParseStatus(string(in.Status))
-	if err != nil {
-		return Claim{}, err
-	}
-	review := ReviewPending
-	if in.Review != "" {
-		if review, err = ParseReview(string(in.Review)); err != nil {
+	c := Claim{Start: in.Start, End: in.End, Anchor: string(anchor), AnchorScore: importedScore(in)}
+	if anchor == AnchorFuzzy { // the quote the re-anchoring replaced
+		if err := validateImportedText("old_quote", in.OldQuote, maxImportedNote); err != nil {
 			return Claim{}, err
 		}
+		c.OldQuote = in.OldQuote
 	}
-	if err := validateImportedNote("note", in.Note); err != nil {
-		return Claim{}, err
-	}
-	if err := validateImportedNote("review_comment", in.ReviewComment); err != nil {
-		return Claim{}, err
-	}
-	c := Claim{ID: in.ID, Start: in.Start, End: in.End, Refs: refs, Status: status, Note: in.Note,
-		Review: review, ReviewComment: in.ReviewComment, ReviewedBy: in.ReviewedBy, ReviewedAt: in.ReviewedAt,
-		CreatedBy: in.CreatedBy, CreatedAt: in.CreatedAt, UpdatedBy: in.UpdatedBy, UpdatedAt: in.UpdatedAt,
-		Version: 1, Checks: []Check{}}
 	FillQuote(t, &c)
 	return c, nil
 }
 
+// importedAnchor reads a claim's anchor kind: absent means exact.
+func importedAnchor(in *Claim) (AnchorKind, error) {
+	if in.Anchor == "" {
+		return AnchorExact, nil
+	}
+	for _, k := range AnchorKinds {
+		if string(k) == in.Anchor {
+			if in.AnchorScore < 0 || in.AnchorScore > 1 {
+				return "", FieldErrorf(ECodeInvalid, "anchor_score", "anchor_score is %v; want 0 to 1", in.AnchorScore)
+			}
+			return k, nil
+		}
+	}
+	return "", FieldErrorf(ECodeInvalid, "anchor", "unknown anchor %q: want exact, moved, fuzzy or orphaned", clip(in.Anchor))
+}
+
+// importedOrphan checks an orphan of an export: no position, a quote that is some text (and its
+// old_quote, when given), and a context no longer than ContextLen.
+func importedOrphan(in *Claim) (Claim, error) {
+	if in.Start != 0 || in.End != 0 {
+		return Claim{}, FieldErrorf(ECodeInvalid, "start",
+			"an orphaned claim has no position in the text: start and end must be null, not %d..%d", in.Start, in.End)
+	}
+	if strings.TrimFunc(in.Quote, unicode.IsSpace) == "" {
+		return Claim{}, FieldErrorf(ECodeEmptySpan, "quote", "an orphaned claim needs the quote it had")
+	}
+	if in.OldQuote != "" && in.OldQuote != in.Quote {
+		return Claim{}, FieldErrorf(ECodeQuoteMismatch, "old_quote",
+			"the old_quote %q of an orphan must be its quote %q", clip(in.OldQuote), clip(in.Quote))
+	}
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{{"quote", in.Quote, maxImportedNote}, {"prefix", in.Prefix, ContextLen}, {"suffix", in.Suffix, ContextLen}} {
+		if err := validateImportedText(f.name, f.value, f.max); err != nil {
+			return Claim{}, err
+		}
+	}
+	return Claim{Quote: in.Quote, Prefix: in.Prefix, Suffix: in.Suffix, OldQuote: in.Quote,
+		Anchor: string(AnchorOrphaned), AnchorScore: importedScore(in)}, nil
+}
+
+// importedScore is how sure the claim's last re-anchoring was: as the file says, or certain for
+// a file that does not say how the claim was anchored.
+func importedScore(in *Claim) float64 {
+	if in.Anchor == "" {
+		return 1
+	}
+	return in.AnchorScore
+}
+
 // validateImportedNote keeps a note or comment printable and bounded, as the API does.
 func validateImportedNote(field, s string) error {
-	if utf8.RuneCountInString(s) > maxImportedNote {
-		return FieldErrorf(ECodeInvalid, field, "%s is longer than %d characters", field, maxImportedNote)
+	return validateImportedText(field, s, maxImportedNote)
+}
+
+// validateImportedText keeps a text of a file printable and at most max code points long.
+func validateImportedText(field, s string, max int) error {
+	if utf8.RuneCountInString(s) > max {
+		return FieldErrorf(ECodeInvalid, field, "%s is longer than %d characters", field, max)
 	}
 	for _, r := range s {
 		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {

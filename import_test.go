@@ -2,6 +2,7 @@ package citecheck
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -36,9 +37,113 @@ func TestPrepareImportKeepsTheClaims(t *testing.T) {
 		len(doc.Citations) != 1 || doc.References == nil || len(doc.References.Entries) != 1 {
 		t.Fatalf("document: %+v", doc)
 	}
-	if len(claims) != 2 || claims[1].Quote != "“it works”" || claims[1].Review != ReviewApproved ||
-		*claims[1].ReviewedBy != "ed" || claims[1].Version != 1 || claims[0].Note != "who?" || claims[0].Prefix != "" {
+	if len(claims) != 2 || claims[1].Quote != "“it works”" || claims[1].Version != 1 || claims[0].Note != "who?" ||
+		claims[0].Prefix != "" || claims[1].Status != StatusSupported || claims[1].Anchor != "exact" {
 		t.Fatalf("claims: %+v", claims)
+	}
+}
+
+// TestPrepareImportNeverCarriesSignOff: whatever a file says of a claim's review, reviewer,
+// authors and times, the prepared claim is pending with none of them, and the file's word is
+// kept in its provenance only.
+func TestPrepareImportNeverCarriesSignOff(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	rita, nobody := "rita", "nobody"
+	cases := []struct {
+		name string
+		edit func(c *Claim)
+		want Provenance
+	}{
+		{"self-approved by a reviewer", func(c *Claim) {
+			c.Review, c.ReviewedBy, c.ReviewedAt, c.CreatedBy, c.UpdatedBy = ReviewApproved, &rita, &at, "rita", "rita"
+		}, Provenance{FromFormat: FromNative, SourceID: "11", Review: ReviewApproved, ReviewedBy: "rita", ReviewedAt: &at,
+			CreatedBy: "rita", CreatedAt: &at, UpdatedBy: "rita", UpdatedAt: &at}},
+		{"approved by an unknown reviewer", func(c *Claim) {
+			c.Review, c.ReviewedBy = ReviewApproved, &nobody
+		}, Provenance{FromFormat: FromNative, SourceID: "11", Review: ReviewApproved, ReviewedBy: "nobody",
+			ReviewedAt: &at, CreatedBy: "rita", CreatedAt: &at, UpdatedBy: "rita", UpdatedAt: &at}},
+		{"rejected without a comment", func(c *Claim) {
+			c.Review, c.ReviewComment = ReviewRejected, ""
+		}, Provenance{FromFormat: FromNative, SourceID: "11", Review: ReviewRejected, ReviewedBy: "ed", ReviewedAt: &at,
+			CreatedBy: "rita", CreatedAt: &at, UpdatedBy: "rita", UpdatedAt: &at}},
+		{"no authors nor times", func(c *Claim) {
+			c.Review, c.ReviewedBy, c.ReviewedAt, c.CreatedBy, c.UpdatedBy = "", nil, nil, "", ""
+			c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
+		}, Provenance{FromFormat: FromNative, SourceID: "11", Review: ReviewPending}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ex := importSample(t)
+			tc.edit(&ex.Claims[1])
+			_, claims, err := PrepareImport(ex, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := claims[1]
+			if c.Review != ReviewPending || c.ReviewComment != "" || c.ReviewedBy != nil || c.ReviewedAt != nil ||
+				c.CreatedBy != "" || c.UpdatedBy != "" || !c.CreatedAt.IsZero() || !c.UpdatedAt.IsZero() {
+				t.Fatalf("live sign-off kept: %+v", c)
+			}
+			if c.Imported == nil || !reflect.DeepEqual(*c.Imported, tc.want) {
+				t.Fatalf("provenance %+v, want %+v", c.Imported, tc.want)
+			}
+		})
+	}
+}
+
+// TestPrepareImportKeepsOrphans: an orphan of the file (anchor orphaned, no position) comes in
+// as an orphan with its quote and context, which are not checked against the text; a position,
+// a quote that is no text, or an old_quote that is not its quote are refused.
+func TestPrepareImportKeepsOrphans(t *testing.T) {
+	orphan := func(ex *Export) *Claim {
+		ex.Claims = append(ex.Claims, Claim{ID: 13, Quote: "a sentence that is gone", Prefix: "before ",
+			Suffix: " after", OldQuote: "a sentence that is gone", Anchor: "orphaned", AnchorScore: 0.4,
+			Refs: []int{1}, Status: StatusSupported, Review: ReviewApproved})
+		return &ex.Claims[len(ex.Claims)-1]
+	}
+	ex := importSample(t)
+	orphan(ex)
+	b, err := json.Marshal(ex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"anchor":"orphaned","anchor_score":0.4,"old_quote":"a sentence that is gone"`) ||
+		!strings.Contains(string(b), `"start":null,"end":null`) {
+		t.Fatalf("the orphan is not written without a position: %s", b)
+	}
+	back, err := DecodeExport(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, claims, err := PrepareImport(back, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := claims[2]
+	if c.Anchor != "orphaned" || c.Quote != "a sentence that is gone" || c.Prefix != "before " || c.Suffix != " after" ||
+		c.OldQuote != c.Quote || c.Start != 0 || c.End != 0 || c.Review != ReviewPending || c.Imported.Review != ReviewApproved ||
+		!c.IsOrphan(1) {
+		t.Fatalf("orphan %+v", c)
+	}
+	for _, tc := range []struct {
+		name, code, field string
+		edit              func(c *Claim)
+	}{
+		{"a position", ECodeInvalid, "claims[2].start", func(c *Claim) { c.Start, c.End = 0, 5 }},
+		{"an empty quote", ECodeEmptySpan, "claims[2].quote", func(c *Claim) { c.Quote, c.OldQuote = " ", "" }},
+		{"another old quote", ECodeQuoteMismatch, "claims[2].old_quote", func(c *Claim) { c.OldQuote = "else" }},
+		{"a long context", ECodeInvalid, "claims[2].prefix", func(c *Claim) { c.Prefix = strings.Repeat("x", ContextLen+1) }},
+		{"an unknown anchor", ECodeInvalid, "claims[2].anchor", func(c *Claim) { c.Anchor = "lost" }},
+		{"a score above 1", ECodeInvalid, "claims[2].anchor_score", func(c *Claim) { c.AnchorScore = 2 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ex := importSample(t)
+			tc.edit(orphan(ex))
+			_, _, err := PrepareImport(ex, 0)
+			if e, ok := err.(*Error); !ok || e.Code != tc.code || e.Field != tc.field {
+				t.Fatalf("err = %v, want %s about %s", err, tc.code, tc.field)
+			}
+		})
 	}
 }
 
@@ -82,6 +187,7 @@ func TestPrepareImportRefusals(t *testing.T) {
 		{"duplicate ids", ECodeDuplicateClaim, "claims[1].id", "claim 12 is listed twice", func(ex *Export) { ex.Claims[1].ID = 12 }},
 		{"control in note", ECodeControlChar, "claims[0].note", "claim 12", func(ex *Export) { ex.Claims[0].Note = "a\x00b" }},
 		{"control in comment", ECodeControlChar, "claims[0].review_comment", "", func(ex *Export) { ex.Claims[0].ReviewComment = "a\x1bb" }},
+		{"control in reviewer", ECodeControlChar, "claims[1].reviewed_by", "", func(ex *Export) { s := "e\x00d"; ex.Claims[1].ReviewedBy = &s }},
 		{"control in title", ECodeControlChar, "document.title", "", func(ex *Export) { ex.Document.Title = "a\nb" }},
 	}
 	for _, tc := range cases {

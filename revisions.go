@@ -81,26 +81,54 @@ func (r *Revision) Document(d *Document) *Document {
 	return &out
 }
 
+// IsOrphan reports whether c has no place in revision rev of its document's text: it was
+// orphaned by a revision (its span, quote and context are those of an earlier one), or it came
+// in as an orphan from an import, which has no position at all. A claim without a revision
+// (Revision 0) predates revisions and is anchored.
+func (c *Claim) IsOrphan(rev int) bool {
+	return c.Anchor == string(AnchorOrphaned) || (c.Revision != 0 && c.Revision < rev)
+}
+
 // AnchoredIn splits claims into those anchored in revision rev (in the order given) and the
-// orphans of earlier revisions.
+// orphans, of earlier revisions or imported as such.
 func AnchoredIn(rev int, claims []Claim) (anchored, orphans []Claim) {
 	anchored = make([]Claim, 0, len(claims))
-	for _, c := range claims {
-		if c.Revision == rev || c.Revision == 0 {
-			anchored = append(anchored, c)
+	for i := range claims {
+		if claims[i].IsOrphan(rev) {
+			orphans = append(orphans, claims[i])
 		} else {
-			orphans = append(orphans, c)
+			anchored = append(anchored, claims[i])
 		}
 	}
 	return anchored, orphans
+}
+
+// ResetReview undoes an editor's decision, because the claim decided on is no longer the claim
+// there: its span, refs or status changed, or it lost its place in the text. It reports whether
+// there was a decision to undo. Every path that changes a claim under a review goes through it.
+func ResetReview(c *Claim) bool {
+	if c.Review == ReviewPending || c.Review == "" {
+		return false
+	}
+	c.Review, c.ReviewComment, c.ReviewedBy, c.ReviewedAt = ReviewPending, "", nil, nil
+	return true
+}
+
+// Orphan marks c as having no place in the new text: it keeps its old span, quote, context and
+// revision, its OldQuote becomes its quote, and a review goes back to pending, since an approval
+// of a text that is gone must not be published as if it were still there.
+func Orphan(c *Claim) {
+	c.Anchor = string(AnchorOrphaned)
+	c.OldQuote = c.Quote
+	ResetReview(c)
 }
 
 // ReviseClaims applies anchors (anchors[i] for claims[i], all of the old revision) to the claims
 // and returns their new states in revision rev of newText: exact, moved and fuzzy claims take
 // the new span with its quote and context, the new revision and the anchor; a fuzzy claim keeps
 // its old quote in OldQuote and goes back to pending review, as the text an editor approved is
-// no longer there. An orphan keeps its old span, quote, context and revision; its OldQuote is
-// its quote.
+// no longer there. An orphan is made by Orphan: it keeps its old span, quote, context and
+// revision, and goes back to pending review too.
 func ReviseClaims(newText *Text, rev int, claims []Claim, anchors []Anchor) []Claim {
 	out := make([]Claim, len(claims))
 	for i, c := range claims {
@@ -115,13 +143,10 @@ func ReviseClaims(newText *Text, rev int, claims []Claim, anchors []Anchor) []Cl
 			c.OldQuote = ""
 			if a.Kind == AnchorFuzzy {
 				c.OldQuote = old
-				if c.Review != ReviewPending {
-					c.Review, c.ReviewComment, c.ReviewedBy, c.ReviewedAt = ReviewPending, "", nil, nil
-				}
+				ResetReview(&c)
 			}
 		default:
-			c.Anchor = string(AnchorOrphaned)
-			c.OldQuote = c.Quote
+			Orphan(&c)
 		}
 		out[i] = c
 	}

@@ -194,6 +194,9 @@ type Claim struct {
 	Anchor      string  `json:"anchor"`
 	AnchorScore float64 `json:"anchor_score"`
 	OldQuote    string  `json:"old_quote,omitempty"`
+	// Imported is what the file of an import said about the claim (its review, authors and
+	// dates), kept as a record and never as live review state; nil for a claim made here.
+	Imported *Provenance `json:"imported,omitempty"`
 
 	CreatedByID int64 `json:"-"`
 	UpdatedByID int64 `json:"-"`

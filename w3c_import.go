@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -19,6 +20,10 @@ type W3CInput struct {
 	ID        string         // the annotation's id, or "#n" (its position from 1) when it has none
 	Bodies    []W3CInputBody // every body, including a bodyValue as a body without purpose
 	Selectors []W3CSelector  // the selectors of its target(s), in order
+	// Creator, Created and Modified are what the annotation says of its making, kept as the
+	// claim's provenance only: the creator's name (or IRI) and the times that parse as RFC 3339.
+	Creator           string
+	Created, Modified *time.Time
 }
 
 // W3CInputBody is a TextualBody or a SpecificResource of an annotation.
@@ -57,11 +62,14 @@ func ParseW3C(data []byte) ([]W3CInput, error) {
 			Body      json.RawMessage `json:"body"`
 			BodyValue string          `json:"bodyValue"`
 			Target    json.RawMessage `json:"target"`
+			Creator   json.RawMessage `json:"creator"`
+			Created   json.RawMessage `json:"created"`
+			Modified  json.RawMessage `json:"modified"`
 		}
 		if err := json.Unmarshal(raw, &a); err != nil {
 			return nil, Errorf(ECodeMalformed, "annotation %d: %v", i+1, err)
 		}
-		in := W3CInput{ID: a.ID}
+		in := W3CInput{ID: a.ID, Creator: agentName(a.Creator), Created: w3cTime(a.Created), Modified: w3cTime(a.Modified)}
 		if in.ID == "" {
 			in.ID = "#" + strconv.Itoa(i+1)
 		}
@@ -177,6 +185,52 @@ func w3cSelectors(raw json.RawMessage) ([]W3CSelector, error) {
 	return out, nil
 }
 
+// agentName reads the creator of an annotation: a name, a nickname or an IRI, of the first agent
+// when it lists several.
+func agentName(raw json.RawMessage) string {
+	for _, item := range jsonList(raw) {
+		var iri string
+		if json.Unmarshal(item, &iri) == nil {
+			return iri
+		}
+		var ag struct {
+			ID       string `json:"id"`
+			Name     any    `json:"name"`
+			Nickname string `json:"nickname"`
+		}
+		if json.Unmarshal(item, &ag) != nil {
+			continue
+		}
+		if names := jsonStrings(mustJSON(ag.Name)); len(names) > 0 {
+			return names[0]
+		}
+		if ag.Nickname != "" {
+			return ag.Nickname
+		}
+		return ag.ID
+	}
+	return ""
+}
+
+// mustJSON re-encodes a decoded JSON value; it cannot fail for one.
+func mustJSON(v any) json.RawMessage {
+	b, _ := json.Marshal(v)
+	return b
+}
+
+// w3cTime reads a time of an annotation (xsd:dateTime, as RFC 3339); nil when absent or not one.
+func w3cTime(raw json.RawMessage) *time.Time {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return nil
+	}
+	return timeOrNil(&t)
+}
+
 // jsonList splits a JSON value that may be a list into its items; absent or null is none.
 func jsonList(raw json.RawMessage) []json.RawMessage {
 	raw = bytes.TrimSpace(raw)
@@ -234,11 +288,13 @@ func containsString(list []string, s string) bool {
 // and suffix match the selector's wins, and among equals the one nearest the position (the first
 // without a position). Refs come from bodies with purpose "linking" ("[30]", "[30, 31]" or "30")
 // and from SpecificResources whose source ends in "ref-30"; the status from the "assessing" body;
-// the note from "commenting" bodies and a bodyValue. The review is not imported: the claims are
-// new and wait for an editor, since an annotation names no reviewer the server can vouch for.
+// the note from "commenting" bodies and a bodyValue. The review is never imported: the claims
+// are new and wait for an editor, since an annotation names no reviewer the server can vouch for.
+// What the annotation says of its review ("moderating" body), creator and times is kept in the
+// claim's Imported, as a record.
 //
-// The claims carry Start, End, Quote, Prefix, Suffix, Refs, Status and Note; the caller sets the
-// document and the creator. Annotations that cannot be anchored or carry an invalid value are
+// The claims carry Start, End, Quote, Prefix, Suffix, Refs, Status, Note and Imported; the
+// caller sets the document and the store the creator. Annotations that cannot be anchored or carry an invalid value are
 // failures, with the annotation's id and the reason.
 func AnchorW3C(t *Text, anns []W3CInput) ([]Claim, []W3CFailure) {
 	claims := []Claim{}
@@ -273,12 +329,41 @@ func anchorAnnotation(t *Text, a *W3CInput) (Claim, error) {
 	if err := ValidateSpan(t, start, end); err != nil {
 		return Claim{}, errors.New(messageOf(err))
 	}
-	c := Claim{Start: start, End: end, Refs: []int{}, Status: StatusUnverified, Review: ReviewPending}
+	c := Claim{Start: start, End: end, Refs: []int{}, Status: StatusUnverified, Review: ReviewPending,
+		Imported: w3cProvenance(a)}
 	if err := applyBodies(&c, a.Bodies); err != nil {
 		return Claim{}, err
 	}
 	FillQuote(t, &c)
 	return c, nil
+}
+
+// w3cProvenance is what an annotation says of its making and review: its id, creator and times,
+// and the first "moderating" body that names a review state.
+func w3cProvenance(a *W3CInput) *Provenance {
+	p := &Provenance{FromFormat: FromW3C, SourceID: clip(strings.Map(printable, a.ID)), Review: ReviewPending,
+		CreatedBy: a.Creator, CreatedAt: a.Created, UpdatedAt: a.Modified}
+	if validateImportedText("creator", p.CreatedBy, maxImportedName) != nil {
+		p.CreatedBy = clip(strings.Map(printable, p.CreatedBy))
+	}
+	for _, b := range a.Bodies {
+		if b.Purpose != "moderating" {
+			continue
+		}
+		if r, err := ParseReview(strings.TrimSpace(b.Value)); err == nil {
+			p.Review = r
+			break
+		}
+	}
+	return p
+}
+
+// printable drops a control character from a name or id kept as provenance.
+func printable(r rune) rune {
+	if r < 0x20 || r == 0x7f {
+		return -1
+	}
+	return r
 }
 
 // anchorSpan finds the span of an annotation from its quote and position selectors.

@@ -222,3 +222,47 @@ func isIRI(v any) bool {
 	i := strings.Index(s, ":")
 	return ok && i > 0 && !strings.ContainsAny(s, " \n")
 }
+
+// TestW3CImportKeepsTheReviewAsProvenanceOnly: an annotation's "moderating" body, creator and
+// times never make the claim approved: it is pending, and they are kept in its provenance.
+func TestW3CImportKeepsTheReviewAsProvenanceOnly(t *testing.T) {
+	tx, _, coll := w3cSample(t)
+	b, _ := json.Marshal(coll)
+	anns, err := ParseW3C(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, failures := AnchorW3C(tx, anns)
+	if len(failures) != 0 || len(claims) != 3 {
+		t.Fatalf("claims %+v, failures %+v", claims, failures)
+	}
+	at := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
+	want := Provenance{FromFormat: FromW3C, SourceID: "urn:citecheck:claim:1", Review: ReviewApproved,
+		CreatedBy: "rita", CreatedAt: &at, UpdatedAt: &at}
+	c := claims[0]
+	if c.Review != ReviewPending || c.ReviewedBy != nil || c.CreatedBy != "" || c.Imported == nil || !reflect.DeepEqual(*c.Imported, want) {
+		t.Fatalf("claim %+v, provenance %+v", c, c.Imported)
+	}
+	if p := claims[1].Imported; p == nil || p.Review != ReviewPending {
+		t.Fatalf("pending claim's provenance %+v", p)
+	}
+}
+
+// TestW3CExportTargetsAnOrphanByItsQuoteAlone: an orphan has no position in the text, so its
+// target has a TextQuoteSelector and no TextPositionSelector.
+func TestW3CExportTargetsAnOrphanByItsQuoteAlone(t *testing.T) {
+	_, ex, _ := w3cSample(t)
+	ex.Claims = append(ex.Claims, Claim{ID: 9, Quote: "gone", Prefix: "was ", Suffix: " here", OldQuote: "gone",
+		Anchor: "orphaned", Refs: []int{}, Status: StatusSupported, Review: ReviewPending})
+	coll := BuildW3C(ex)
+	if len(coll.First.Items) != 4 || coll.Total != 4 {
+		t.Fatalf("%d annotations, want 4", len(coll.First.Items))
+	}
+	sels := coll.First.Items[3].Target.Selector
+	if len(sels) != 1 || sels[0].Type != "TextQuoteSelector" || sels[0].Exact != "gone" || sels[0].Prefix != "was " {
+		t.Fatalf("orphan's selectors %+v", sels)
+	}
+	if sels := coll.First.Items[0].Target.Selector; len(sels) != 2 || sels[1].Type != "TextPositionSelector" {
+		t.Fatalf("anchored claim's selectors %+v", sels)
+	}
+}

@@ -289,7 +289,7 @@ func contentChange(cl *citecheck.Claim, ch claimChange) ([]int, citecheck.Status
 
 // backToPending undoes a review: the claim the editor decided on is not the claim now there.
 func backToPending(cl *citecheck.Claim) {
-	cl.Review, cl.ReviewComment, cl.ReviewedBy, cl.ReviewedAt = citecheck.ReviewPending, "", nil, nil
+	citecheck.ResetReview(cl)
 }
 
 func (s *Server) updateClaim(c echo.Context) error {

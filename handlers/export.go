@@ -14,12 +14,18 @@ import (
 	"github.com/citecheck/citecheck"
 )
 
+// skippedHeader lists the approved claims a ClaimReview export leaves out, and why:
+// "13=unrated, 20=orphaned".
+const skippedHeader = "Citecheck-Skipped"
+
 // exportFormats are the values of the export's format query parameter ("" is native).
 var exportFormats = map[string]bool{"": true, "native": true, "w3c": true, "claimreview": true, "csv": true}
 
 // exportDocument answers a document as a download: the native export (default), the W3C Web
 // Annotation collection, the schema.org ClaimReview feed of its approved claims, or a CSV of
-// its claims. The ETag hashes the content without the export time, so If-None-Match answers
+// its claims. Every format but ClaimReview carries every claim, orphans included (last, with no
+// position); ClaimReview publishes the approved claims anchored in the current text and names
+// the approved ones it leaves out in the Citecheck-Skipped header. The ETag hashes the content without the export time, so If-None-Match answers
 // 304 until the document or its claims change.
 func (s *Server) exportDocument(c echo.Context) error {
 	d, err := s.documentFromPath(c)
@@ -35,7 +41,8 @@ func (s *Server) exportDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	claims, _ = anchored(d, claims) // the export is of the current text: orphans have no place in it
+	in, orphans := anchored(d, claims) // every export carries every claim: the orphans last
+	claims = append(in, orphans...)
 	body, contentType, ext, err := s.exportBody(c, d, claims, format)
 	if err != nil {
 		return err
@@ -63,7 +70,7 @@ func (s *Server) exportBody(c echo.Context, d *loadedDocument, claims []citechec
 	now := s.store.Now()
 	switch format {
 	case "csv":
-		citecheck.FillChecksIn(d.text, d.src, claims)
+		fillChecks(d, claims)
 		var buf bytes.Buffer
 		if err := citecheck.WriteClaimsCSV(&buf, claims); err != nil {
 			return exportBytes{}, "", "", err
@@ -71,6 +78,10 @@ func (s *Server) exportBody(c echo.Context, d *loadedDocument, claims []citechec
 		return exportBytes{buf.Bytes(), buf.Bytes()}, "text/csv; charset=utf-8", ".csv", nil
 	case "claimreview":
 		feed := citecheck.BuildClaimReview(d.doc, claims, s.organization(c), s.publicURL(c))
+		if skipped := feed.SkippedList(); skipped != "" {
+			// Said beside the feed, not in it: the feed is pasted into a published page as is.
+			c.Response().Header().Set(skippedHeader, skipped)
+		}
 		b, err := prettyJSON(feed)
 		return exportBytes{b, b}, "application/ld+json; charset=utf-8", ".claimreview.jsonld", err
 	}

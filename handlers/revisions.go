@@ -207,7 +207,8 @@ func fillChecks(d *loadedDocument, claims []citecheck.Claim) {
 	}
 }
 
-// isOrphan reports whether cl is anchored in an earlier revision than d's current one.
+// isOrphan reports whether cl has no place in d's current text: anchored in an earlier
+// revision, or imported as an orphan.
 func isOrphan(d *loadedDocument, cl *citecheck.Claim) bool {
-	return cl.Revision != 0 && cl.Revision < d.doc.Revision
+	return cl.IsOrphan(d.doc.Revision)
 }

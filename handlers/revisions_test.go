@@ -120,7 +120,8 @@ func TestRevisionAPI(t *testing.T) {
 		t.Errorf("approving an orphan: %d %s", r.status, r.body)
 	}
 
-	// The claims list has the orphan, flagged; the check and the export leave it out.
+	// The claims list has the orphan, flagged; the check leaves it out; the export carries it
+	// last, without a position.
 	var list struct{ Claims []citecheck.Claim }
 	h.do("GET", fmt.Sprintf("/api/v1/documents/%d/claims", doc.ID), "rita", nil).json(t, &list)
 	if len(list.Claims) != 3 {
@@ -133,8 +134,8 @@ func TestRevisionAPI(t *testing.T) {
 	}
 	var ex citecheck.Export
 	h.do("GET", fmt.Sprintf("/api/v1/documents/%d/export", doc.ID), "rita", nil).json(t, &ex)
-	if len(ex.Claims) != 2 {
-		t.Errorf("export holds %d claims, want the 2 anchored", len(ex.Claims))
+	if len(ex.Claims) != 3 || ex.Claims[2].ID != orphan.ID || ex.Claims[2].Anchor != "orphaned" || ex.Claims[2].Start != 0 {
+		t.Errorf("export holds %+v, want the 2 anchored and the orphan last", ex.Claims)
 	}
 
 	// The revisions, and revision 1 with its claims as they were.

@@ -16,7 +16,7 @@ const (
 	claimColumns = `c.id, c.document_id, c.start, c."end", c.quote, c.prefix, c.suffix, c.refs,
 	c.status, c.note, c.review, c.review_comment, rv.name, c.reviewed_at,
 	c.created_by, cu.name, c.created_at, c.updated_by, uu.name, c.updated_at, c.version,
-	c.revision, c.anchor, c.anchor_score, c.old_quote`
+	c.revision, c.anchor, c.anchor_score, c.old_quote, c.imported`
 	claimFrom = `
 FROM claims c
 JOIN users cu ON cu.id = c.created_by
@@ -317,11 +317,12 @@ func scanClaim(row rowScanner, extra ...any) (*citecheck.Claim, error) {
 		refs, status, review   string
 		reviewedBy, reviewedAt sql.NullString
 		createdAt, updatedAt   string
+		imported               sql.NullString
 	)
 	dest := append([]any{&c.ID, &c.DocumentID, &c.Start, &c.End, &c.Quote, &c.Prefix, &c.Suffix, &refs,
 		&status, &c.Note, &review, &c.ReviewComment, &reviewedBy, &reviewedAt,
 		&c.CreatedByID, &c.CreatedBy, &createdAt, &c.UpdatedByID, &c.UpdatedBy, &updatedAt, &c.Version,
-		&c.Revision, &c.Anchor, &c.AnchorScore, &c.OldQuote}, extra...)
+		&c.Revision, &c.Anchor, &c.AnchorScore, &c.OldQuote, &imported}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -335,6 +336,11 @@ func scanClaim(row rowScanner, extra ...any) (*citecheck.Claim, error) {
 	}
 	if reviewedBy.Valid {
 		c.ReviewedBy = &reviewedBy.String
+	}
+	if imported.Valid {
+		if err := json.Unmarshal([]byte(imported.String), &c.Imported); err != nil {
+			return nil, fmt.Errorf("provenance of claim %d: %w", c.ID, err)
+		}
 	}
 	if reviewedAt.Valid {
 		t, err := parseTime(reviewedAt.String)

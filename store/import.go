@@ -11,21 +11,44 @@ import (
 	"github.com/citecheck/citecheck"
 )
 
-// insertImportedClaim writes every column of a claim, as an import brings them.
+// insertImportedClaim writes an imported claim: its span, quote, context, refs, status, note
+// and anchor from the file, and never its sign-off. It is pending with no reviewer, created and
+// last changed by the importer at the import's time, version 1, in the document's current
+// revision; imported is its provenance.
 const insertImportedClaim = `INSERT INTO claims (document_id, start, "end", quote, prefix, suffix, refs,
 	status, note, review, review_comment, reviewed_by, reviewed_at,
-	created_by, created_at, updated_by, updated_at, version, revision)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, (SELECT revision FROM documents WHERE id = ?))`
+	created_by, created_at, updated_by, updated_at, version, revision, anchor, anchor_score, old_quote, imported)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', '', NULL, NULL, ?, ?, ?, ?, 1,
+	(SELECT revision FROM documents WHERE id = ?), ?, ?, ?, ?)`
+
+// restoreReview writes a review restored from a file onto a claim just imported.
+const restoreReview = `UPDATE claims SET review = ?, review_comment = ?, reviewed_by = ?, reviewed_at = ?
+WHERE id = ?`
 
 // ImportDocument stores an imported document with its claims in one transaction, so that a
 // failure leaves nothing behind. The document is stored as CreateDocument stores it, created by
-// the importer by. Each claim keeps its span, quote, context, refs, status, note, review and
-// review comment; its creator, last editor and reviewer are the users of those names when they
-// exist here, else the importer for the creator and last editor and nobody for the reviewer. Its
-// times are kept when the file has them, else set to now; its version is 1. Each claim gets a
-// "created" history event by the importer, in the same transaction. The claims are inserted in
-// the order given.
+// the importer by. Each claim keeps its span, quote, context, refs, status, note and anchor (an
+// orphan stays an orphan); whatever it says of its review, reviewer, authors and times is not
+// used: it is pending, created and last changed by the importer, now, at version 1. Its
+// Imported (the file's word on those, as citecheck.PrepareImport keeps it) is stored with the
+// importer and the time, and the claim's history gets a "created" event and an "imported" event
+// with the file's values, both by the importer, in the same transaction. The claims are
+// inserted in the order given.
 func (s *Store) ImportDocument(ctx context.Context, d *citecheck.Document, claims []citecheck.Claim, by int64) (*citecheck.Document, error) {
+	return s.importDocument(ctx, d, claims, by, false)
+}
+
+// RestoreDocument is ImportDocument for a desk that moves to a new server, and the command
+// line's alone: after each claim is imported, the review its file records is restored when
+// citecheck.CheckRestoredReview allows it (a reviewer known here, enabled, an editor or admin,
+// and not one of the claim's authors; a rejection with its comment), with a "restored" event by
+// the importer. One review it refuses refuses the whole import, naming the claim, and nothing
+// is stored.
+func (s *Store) RestoreDocument(ctx context.Context, d *citecheck.Document, claims []citecheck.Claim, by int64) (*citecheck.Document, error) {
+	return s.importDocument(ctx, d, claims, by, true)
+}
+
+func (s *Store) importDocument(ctx context.Context, d *citecheck.Document, claims []citecheck.Claim, by int64, restore bool) (*citecheck.Document, error) {
 	in := *d
 	in.CreatedByID = by
 	var out *citecheck.Document
@@ -34,8 +57,11 @@ func (s *Store) ImportDocument(ctx context.Context, d *citecheck.Document, claim
 		if out, err = s.insertDocument(ctx, tx, &in); err != nil {
 			return err
 		}
-		_, err = s.insertClaims(ctx, tx, out.ID, claims, by)
-		return err
+		stored, err := s.insertClaims(ctx, tx, out.ID, claims, by)
+		if err != nil || !restore {
+			return err
+		}
+		return s.restoreReviews(ctx, tx, stored, by)
 	})
 	if err != nil {
 		return nil, err
@@ -44,16 +70,10 @@ func (s *Store) ImportDocument(ctx context.Context, d *citecheck.Document, claim
 }
 
 // CreateClaims stores new claims of a document in one transaction, each created by by at the
-// store's time and pending review, with a "created" history event each: how annotations
-// imported from another tool arrive. It returns the claims as stored, in the order given.
+// store's time and pending review, with a "created" history event each (and an "imported"
+// event for a claim with provenance): how annotations imported from another tool arrive. It
+// returns the claims as stored, in the order given.
 func (s *Store) CreateClaims(ctx context.Context, documentID int64, claims []citecheck.Claim, by int64) ([]citecheck.Claim, error) {
-	fresh := make([]citecheck.Claim, len(claims))
-	for i, c := range claims {
-		c.Review, c.ReviewComment, c.ReviewedBy, c.ReviewedAt = citecheck.ReviewPending, "", nil, nil
-		c.CreatedBy, c.UpdatedBy = "", ""
-		c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
-		fresh[i] = c
-	}
 	var out []citecheck.Claim
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		var n int
@@ -64,7 +84,7 @@ func (s *Store) CreateClaims(ctx context.Context, documentID int64, claims []cit
 			return notFound("document %d not found", documentID)
 		}
 		var err error
-		out, err = s.insertClaims(ctx, tx, documentID, fresh, by)
+		out, err = s.insertClaims(ctx, tx, documentID, claims, by)
 		return err
 	})
 	if err != nil {
@@ -109,18 +129,26 @@ func (s *Store) insertDocument(ctx context.Context, tx *sql.Tx, d *citecheck.Doc
 	return &out, nil
 }
 
-// insertClaims writes claims of a document in tx, each with its "created" event by by.
+// insertClaims writes claims of a document in tx, each pending and created by by, with its
+// "created" event and, when it has provenance, its "imported" event.
 func (s *Store) insertClaims(ctx context.Context, tx *sql.Tx, documentID int64, claims []citecheck.Claim, by int64) ([]citecheck.Claim, error) {
 	now := s.now()
-	users := userResolver{tx: tx, ids: map[string]sql.NullInt64{}}
+	at := formatTime(now)
+	var byName string
+	if err := tx.QueryRowContext(ctx, selectUserName, by).Scan(&byName); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, notFound("user %d not found", by)
+		}
+		return nil, fmt.Errorf("store: import claims: %w", err)
+	}
 	out := make([]citecheck.Claim, 0, len(claims))
 	for i := range claims {
 		c := &claims[i]
-		row, err := importedRow(ctx, &users, c, by, now)
+		args, err := importedRow(documentID, c, byName, by, now)
 		if err != nil {
 			return nil, err
 		}
-		res, err := tx.ExecContext(ctx, insertImportedClaim, append(append([]any{documentID}, row...), documentID)...)
+		res, err := tx.ExecContext(ctx, insertImportedClaim, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: import claim %d: %w", i+1, err)
 		}
@@ -132,89 +160,94 @@ func (s *Store) insertClaims(ctx context.Context, tx *sql.Tx, documentID int64, 
 		if err != nil {
 			return nil, err
 		}
-		if err := recordEvent(ctx, tx, id, documentID, formatTime(now), by,
+		if err := recordEvent(ctx, tx, id, documentID, at, by,
 			citecheck.ActionCreated, citecheck.DiffClaims(nil, stored)); err != nil {
 			return nil, err
+		}
+		if stored.Imported != nil {
+			if err := recordEvent(ctx, tx, id, documentID, at, by, citecheck.ActionImported,
+				citecheck.ProvenanceChanges(stored.Imported, stored)); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, *stored)
 	}
 	return out, nil
 }
 
-// importedRow is the columns of insertImportedClaim after document_id for one claim.
-func importedRow(ctx context.Context, users *userResolver, c *citecheck.Claim, by int64, now time.Time) ([]any, error) {
+// importedRow is the arguments of insertImportedClaim for one claim of a document.
+func importedRow(documentID int64, c *citecheck.Claim, byName string, by int64, now time.Time) ([]any, error) {
 	refs, err := marshalRefs(c.Refs)
 	if err != nil {
 		return nil, err
 	}
-	status, review := c.Status, c.Review
+	status, anchor, score := c.Status, c.Anchor, c.AnchorScore
 	if status == "" {
 		status = citecheck.StatusUnverified
 	}
-	if review == "" {
-		review = citecheck.ReviewPending
+	if anchor == "" {
+		anchor, score = string(citecheck.AnchorExact), 1
 	}
-	createdBy, err := users.idOr(ctx, c.CreatedBy, by)
-	if err != nil {
-		return nil, err
-	}
-	updatedBy, err := users.idOr(ctx, c.UpdatedBy, by)
-	if err != nil {
-		return nil, err
-	}
-	var reviewedBy, reviewedAt any
-	if c.ReviewedBy != nil {
-		id, err := users.id(ctx, *c.ReviewedBy)
+	var imported any
+	if c.Imported != nil {
+		p := *c.Imported
+		p.ImportedBy, p.ImportedAt = byName, now
+		b, err := json.Marshal(&p)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: import claim: provenance: %w", err)
 		}
-		if id.Valid {
-			reviewedBy = id.Int64
-		}
+		imported = string(b)
 	}
-	if c.ReviewedAt != nil && !c.ReviewedAt.IsZero() {
-		reviewedAt = formatTime(*c.ReviewedAt)
-	}
-	createdAt := now
-	if !c.CreatedAt.IsZero() {
-		createdAt = c.CreatedAt
-	}
-	updatedAt := createdAt
-	if !c.UpdatedAt.IsZero() {
-		updatedAt = c.UpdatedAt
-	}
-	return []any{c.Start, c.End, c.Quote, c.Prefix, c.Suffix, refs, string(status), c.Note,
-		string(review), c.ReviewComment, reviewedBy, reviewedAt,
-		createdBy, formatTime(createdAt), updatedBy, formatTime(updatedAt)}, nil
+	at := formatTime(now)
+	return []any{documentID, c.Start, c.End, c.Quote, c.Prefix, c.Suffix, refs, string(status), c.Note,
+		by, at, by, at, documentID, anchor, score, c.OldQuote, imported}, nil
 }
 
-// userResolver looks user names up once per transaction.
-type userResolver struct {
-	tx  *sql.Tx
-	ids map[string]sql.NullInt64
-}
-
-// id returns the id of the user named name, or an invalid NullInt64 when there is none.
-func (u *userResolver) id(ctx context.Context, name string) (sql.NullInt64, error) {
-	if id, ok := u.ids[name]; ok {
-		return id, nil
-	}
-	var id sql.NullInt64
-	if name != "" {
-		err := u.tx.QueryRowContext(ctx, selectUserIDByName, name).Scan(&id)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return id, fmt.Errorf("store: user %q: %w", name, err)
+// restoreReviews restores in tx the review each imported claim's provenance records, when
+// citecheck.CheckRestoredReview allows it, with a "restored" event by by.
+func (s *Store) restoreReviews(ctx context.Context, tx *sql.Tx, claims []citecheck.Claim, by int64) error {
+	at := formatTime(s.now())
+	for i := range claims {
+		c := &claims[i]
+		if c.Imported == nil {
+			continue
 		}
+		var reviewer *citecheck.User
+		if name := c.Imported.ReviewedBy; name != "" {
+			var hash []byte
+			u, err := scanUser(tx.QueryRowContext(ctx, selectUserByName, name), &hash)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("store: restore review of claim %d: %w", c.ID, err)
+			}
+			reviewer = u
+		}
+		ok, err := citecheck.CheckRestoredReview(c, reviewer)
+		var refused *citecheck.Error
+		if errors.As(err, &refused) {
+			return &citecheck.Error{Code: refused.Code, Field: fmt.Sprintf("claims[%d].review", i),
+				Message: fmt.Sprintf("claim %s (number %d in the file): %s", c.Imported.SourceID, i+1, refused.Message)}
+		}
+		if !ok {
+			continue
+		}
+		reviewedAt := s.now()
+		if c.Imported.ReviewedAt != nil {
+			reviewedAt = *c.Imported.ReviewedAt
+		}
+		if _, err := tx.ExecContext(ctx, restoreReview, string(c.Imported.Review), c.Imported.ReviewComment,
+			reviewer.ID, formatTime(reviewedAt), c.ID); err != nil {
+			return fmt.Errorf("store: restore review of claim %d: %w", c.ID, err)
+		}
+		after, err := claimByID(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		changes := citecheck.DiffClaims(c, after)
+		changes["reviewed_by"] = citecheck.FieldChange{From: nil, To: reviewer.Name}
+		if err := recordEvent(ctx, tx, c.ID, c.DocumentID, at, by, citecheck.ActionRestored, changes); err != nil {
+			return err
+		}
+		*c = *after
 	}
-	u.ids[name] = id
-	return id, nil
-}
-
-// idOr returns the id of the user named name, or def when there is none.
-func (u *userResolver) idOr(ctx context.Context, name string, def int64) (int64, error) {
-	id, err := u.id(ctx, name)
-	if err != nil || !id.Valid {
-		return def, err
-	}
-	return id.Int64, nil
+	return nil
 }

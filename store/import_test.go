@@ -3,14 +3,16 @@ package store
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/citecheck/citecheck"
 )
 
-// importable is a document and two claims as PrepareImport gives them: one approved by ed and
-// made by rita, one by a user this database does not know.
+// importable is a document and two claims: one that its file says rita made and ed approved,
+// the other by a user this database does not know. The first claim still carries the file's
+// sign-off on its live fields, as a careless caller might pass it; the store must ignore it.
 func importable() (*citecheck.Document, []citecheck.Claim) {
 	text := "The Kurds[46] live in four countries.[30, 31]"
 	src := citecheck.NewSources(text)
@@ -25,19 +27,23 @@ func importable() (*citecheck.Document, []citecheck.Claim) {
 		{Start: 4, End: 9, Quote: "Kurds", Prefix: "The ", Suffix: "[46] live", Refs: []int{46},
 			Status: citecheck.StatusSupported, Note: "atlas p. 3", Review: citecheck.ReviewApproved,
 			ReviewComment: "fine", ReviewedBy: &ed, ReviewedAt: &reviewed,
-			CreatedBy: "rita", CreatedAt: made, UpdatedBy: "rita", UpdatedAt: made.Add(time.Hour)},
+			CreatedBy: "rita", CreatedAt: made, UpdatedBy: "rita", UpdatedAt: made.Add(time.Hour),
+			Imported: &citecheck.Provenance{FromFormat: citecheck.FromNative, SourceID: "7", Review: citecheck.ReviewApproved,
+				ReviewComment: "fine", ReviewedBy: "ed", ReviewedAt: &reviewed, CreatedBy: "rita", CreatedAt: &made,
+				UpdatedBy: "rita"}},
 		{Start: 14, End: 36, Quote: "live in four countries", Refs: []int{30, 31},
-			Status: citecheck.StatusUnsupported, Review: citecheck.ReviewPending, ReviewedBy: &stranger,
-			CreatedBy: "stranger", UpdatedBy: "stranger"},
+			Status: citecheck.StatusUnsupported, Review: citecheck.ReviewPending,
+			Imported: &citecheck.Provenance{FromFormat: citecheck.FromNative, SourceID: "8", Review: citecheck.ReviewPending,
+				ReviewedBy: stranger, CreatedBy: "stranger", UpdatedBy: "stranger"}},
 	}
 	return d, claims
 }
 
-func TestImportDocumentKeepsClaimsAndResolvesNames(t *testing.T) {
+func TestImportDocumentStoresEveryClaimPendingByTheImporter(t *testing.T) {
 	ctx := context.Background()
 	s := mustOpen(t)
 	imp := mustUser(t, s, "imp", citecheck.RoleAdmin)
-	rita := mustUser(t, s, "rita", citecheck.RoleReviewer)
+	mustUser(t, s, "rita", citecheck.RoleReviewer)
 	mustUser(t, s, "ed", citecheck.RoleEditor)
 	d, in := importable()
 	doc, err := s.ImportDocument(ctx, d, in, imp.ID)
@@ -56,23 +62,84 @@ func TestImportDocumentKeepsClaimsAndResolvesNames(t *testing.T) {
 	if err != nil || len(claims) != 2 {
 		t.Fatalf("claims %v %v", claims, err)
 	}
-	a, b := claims[0], claims[1]
-	if a.CreatedByID != rita.ID || a.UpdatedBy != "rita" || *a.ReviewedBy != "ed" || !a.ReviewedAt.Equal(*in[0].ReviewedAt) ||
-		!a.CreatedAt.Equal(in[0].CreatedAt) || !a.UpdatedAt.Equal(in[0].UpdatedAt) || a.Version != 1 ||
-		a.Review != citecheck.ReviewApproved || a.ReviewComment != "fine" || a.Note != "atlas p. 3" ||
-		a.Quote != "Kurds" || a.Prefix != "The " || a.Status != citecheck.StatusSupported || !reflect.DeepEqual(a.Refs, []int{46}) {
+	for i, c := range claims {
+		if c.CreatedByID != imp.ID || c.UpdatedBy != "imp" || c.Review != citecheck.ReviewPending || c.ReviewedBy != nil ||
+			c.ReviewedAt != nil || c.ReviewComment != "" || c.CreatedAt.Before(t0) || c.Version != 1 {
+			t.Errorf("claim %d keeps the file's sign-off: %+v", i, c)
+		}
+		want := *in[i].Imported
+		want.ImportedBy, want.ImportedAt = "imp", c.CreatedAt
+		if c.Imported == nil || !reflect.DeepEqual(*c.Imported, want) {
+			t.Errorf("claim %d provenance %+v, want %+v", i, c.Imported, want)
+		}
+	}
+	if a := claims[0]; a.Note != "atlas p. 3" || a.Quote != "Kurds" || a.Prefix != "The " ||
+		a.Status != citecheck.StatusSupported || !reflect.DeepEqual(a.Refs, []int{46}) {
 		t.Errorf("first claim %+v", a)
 	}
-	if b.CreatedBy != "imp" || b.UpdatedBy != "imp" || b.ReviewedBy != nil || b.CreatedAt.IsZero() ||
-		!b.UpdatedAt.Equal(b.CreatedAt) || !reflect.DeepEqual(b.Refs, []int{30, 31}) {
-		t.Errorf("second claim %+v", b)
+	ev, err := s.ClaimHistory(ctx, claims[0].ID)
+	if err != nil || len(ev) != 2 || ev[0].Action != citecheck.ActionCreated || ev[0].By != "imp" ||
+		ev[0].Changes["review"].To != "pending" || ev[1].Action != citecheck.ActionImported || ev[1].By != "imp" ||
+		ev[1].Changes["review"] != (citecheck.FieldChange{From: "approved", To: "pending"}) ||
+		ev[1].Changes["reviewed_by"] != (citecheck.FieldChange{From: "ed", To: nil}) ||
+		ev[1].Changes["created_by"] != (citecheck.FieldChange{From: "rita", To: "imp"}) {
+		t.Errorf("history of the first claim: %+v %v", ev, err)
 	}
-	for _, c := range claims {
-		ev, err := s.ClaimHistory(ctx, c.ID)
-		if err != nil || len(ev) != 1 || ev[0].Action != citecheck.ActionCreated || ev[0].By != "imp" ||
-			ev[0].Changes["status"].To != string(c.Status) {
-			t.Errorf("history of %d: %+v %v", c.ID, ev, err)
-		}
+}
+
+// TestRestoreDocumentRestoresOnlyReviewsThisServerCouldHaveMade: a restore keeps an approval
+// by another editor known here, with a "restored" event; a review it cannot vouch for refuses
+// the whole import and stores nothing.
+func TestRestoreDocumentRestoresOnlyReviewsThisServerCouldHaveMade(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	imp := mustUser(t, s, "imp", citecheck.RoleAdmin)
+	mustUser(t, s, "rita", citecheck.RoleReviewer)
+	mustUser(t, s, "ed", citecheck.RoleEditor)
+	d, in := importable()
+	doc, err := s.RestoreDocument(ctx, d, in, imp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, _ := s.Claims(ctx, doc.ID, citecheck.ClaimFilter{})
+	a := claims[0]
+	if a.Review != citecheck.ReviewApproved || a.ReviewedBy == nil || *a.ReviewedBy != "ed" ||
+		!a.ReviewedAt.Equal(*in[0].Imported.ReviewedAt) || a.ReviewComment != "fine" || a.CreatedBy != "imp" {
+		t.Fatalf("restored claim %+v", a)
+	}
+	if b := claims[1]; b.Review != citecheck.ReviewPending || b.ReviewedBy != nil {
+		t.Fatalf("pending claim %+v", b)
+	}
+	ev, _ := s.ClaimHistory(ctx, a.ID)
+	if len(ev) != 3 || ev[2].Action != citecheck.ActionRestored || ev[2].By != "imp" ||
+		ev[2].Changes["review"] != (citecheck.FieldChange{From: "pending", To: "approved"}) ||
+		ev[2].Changes["reviewed_by"] != (citecheck.FieldChange{From: nil, To: "ed"}) {
+		t.Fatalf("history %+v", ev)
+	}
+
+	docs, _ := s.Documents(ctx)
+	for _, tc := range []struct {
+		name string
+		edit func(p *citecheck.Provenance)
+	}{
+		{"unknown reviewer", func(p *citecheck.Provenance) { p.ReviewedBy = "nobody" }},
+		{"a reviewer's approval", func(p *citecheck.Provenance) { p.ReviewedBy = "rita" }},
+		{"approved by its author", func(p *citecheck.Provenance) { p.CreatedBy = "ed" }},
+		{"approved by the importer", func(p *citecheck.Provenance) { p.ReviewedBy = "imp" }},
+		{"rejected without a comment", func(p *citecheck.Provenance) { p.Review, p.ReviewComment = citecheck.ReviewRejected, "" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, in := importable()
+			tc.edit(in[0].Imported)
+			_, err := s.RestoreDocument(ctx, d, in, imp.ID)
+			wantCode(t, err, citecheck.ECodeRestoreRefused)
+			if e := err.(*citecheck.Error); e.Field != "claims[0].review" || !strings.Contains(e.Message, "claim 7 (number 1") {
+				t.Fatalf("error %+v", e)
+			}
+			if now, _ := s.Documents(ctx); len(now) != len(docs) {
+				t.Fatalf("a refused restore stored a document")
+			}
+		})
 	}
 }
 
@@ -115,10 +182,10 @@ func TestCreateClaimsStoresAllAsNewPendingClaims(t *testing.T) {
 	}
 	for _, c := range out {
 		if c.CreatedBy != "ana" || c.Review != citecheck.ReviewPending || c.ReviewedBy != nil || c.ReviewComment != "" ||
-			c.Version != 1 || c.DocumentID != d.ID || c.CreatedAt.Before(t0) {
+			c.Version != 1 || c.DocumentID != d.ID || c.CreatedAt.Before(t0) || c.Imported == nil || c.Imported.ImportedBy != "ana" {
 			t.Errorf("claim %+v", c)
 		}
-		if ev, err := s.ClaimHistory(ctx, c.ID); err != nil || len(ev) != 1 {
+		if ev, err := s.ClaimHistory(ctx, c.ID); err != nil || len(ev) != 2 || ev[1].Action != citecheck.ActionImported {
 			t.Errorf("history %v %v", ev, err)
 		}
 	}

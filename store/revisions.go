@@ -25,8 +25,10 @@ FROM revisions r JOIN users u ON u.id = r.created_by
 WHERE r.document_id = ? AND r.number = ?`
 	selectRevisionClaims = `SELECT data FROM revision_claims WHERE document_id = ? AND number = ?`
 	insertRevisionClaim  = `INSERT INTO revision_claims (document_id, number, claim_id, data) VALUES (?, ?, ?, ?)`
-	selectClaimVersions  = `SELECT id, version FROM claims WHERE document_id = ? AND revision = ?`
-	updateDocumentText   = `UPDATE documents SET text = ?, text_sha256 = ?, length = ?, citations = ?,
+	// selectClaimVersions lists the claims anchored in a revision: an imported orphan carries
+	// the revision it was imported into but has no place in it.
+	selectClaimVersions = `SELECT id, version FROM claims WHERE document_id = ? AND revision = ? AND anchor <> 'orphaned'`
+	updateDocumentText  = `UPDATE documents SET text = ?, text_sha256 = ?, length = ?, citations = ?,
 	reference_list = ?, revision = ?
 WHERE id = ?`
 	// reanchorClaim writes a re-anchored claim; the reviewer and review time are cleared when
@@ -182,7 +184,9 @@ type Revise struct {
 // of revision Base are kept as they were in revision_claims, the new revision is stored and
 // becomes the document's text, each claim of revision Base is written as re-anchored with its
 // version one higher and a "reanchored" history event by r.By (its last editor stays who it
-// was, as for a review). Orphans of earlier revisions are left as they are.
+// was, as for a review). A claim orphaned by this revision comes in as citecheck.ReviseClaims
+// made it, its review back to pending, and the event records that change. Orphans of earlier
+// revisions, and imported orphans, are left as they are.
 //
 // If the document is no longer at revision Base, or its claims of revision Base are not exactly
 // Before at their versions (one was added, changed or deleted meanwhile), the answer is a

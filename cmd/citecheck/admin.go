@@ -61,7 +61,6 @@ func export(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	claims, _ = citecheck.AnchoredIn(doc.Revision, claims) // orphans have no place in the current text
 	ex := citecheck.BuildExport(doc, claims, st.Now())
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")

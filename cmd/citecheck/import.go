@@ -14,11 +14,15 @@ import (
 
 // importFile imports a native export from a file (or stdin for "-") as a new document and
 // prints its id. The importer is --user, or else the first enabled admin: the one who runs the
-// binary on the server's database is trusted as an administrator already.
+// binary on the server's database is trusted as an administrator already. Every claim comes in
+// pending and created by the importer, as through the API; --restore-reviews (for a desk that
+// moves to a new server, and only here) restores the reviews of the file that this server could
+// have recorded, and refuses the whole file when one is not.
 func importFile(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var cfg Config
 	fs := newFlagSet("import", stderr, &cfg)
 	name := fs.String("user", "", "user recorded as the importer (default: the first enabled admin)")
+	restore := fs.Bool("restore-reviews", false, "restore the file's reviews by editors of this server (each is checked and recorded)")
 	maxText, err := strconv.Atoi(envOr("CITECHECK_MAX_TEXT_BYTES", strconv.Itoa(citecheck.DefaultMaxTextBytes)))
 	if err != nil {
 		return fmt.Errorf("CITECHECK_MAX_TEXT_BYTES: %w", err)
@@ -34,18 +38,25 @@ func importFile(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return err
 		}
 		if fs.NArg() != 0 {
-			return errors.New("usage: citecheck import [--user NAME] FILE")
+			return errors.New("usage: citecheck import [--user NAME] [--restore-reviews] FILE")
 		}
-		return importPath(ctx, cfg, *name, file, stdin, stdout)
+		return importPath(ctx, cfg, importOptions{*name, *restore}, file, stdin, stdout)
 	}
 	if fs.NArg() != 1 {
-		return errors.New("usage: citecheck import [--user NAME] FILE (- for stdin)")
+		return errors.New("usage: citecheck import [--user NAME] [--restore-reviews] FILE (- for stdin)")
 	}
-	return importPath(ctx, cfg, *name, fs.Arg(0), stdin, stdout)
+	return importPath(ctx, cfg, importOptions{*name, *restore}, fs.Arg(0), stdin, stdout)
+}
+
+// importOptions are the import command's choices: the importer's name ("" for the first
+// enabled admin) and whether to restore the file's reviews.
+type importOptions struct {
+	user    string
+	restore bool
 }
 
 // importPath reads, checks and stores one export.
-func importPath(ctx context.Context, cfg Config, userName, file string, stdin io.Reader, stdout io.Writer) error {
+func importPath(ctx context.Context, cfg Config, opts importOptions, file string, stdin io.Reader, stdout io.Writer) error {
 	limit := int64(cfg.MaxTextBytes)*2 + 1<<20 // the server's body limit
 	var r io.Reader = stdin
 	if file != "-" {
@@ -76,11 +87,15 @@ func importPath(ctx context.Context, cfg Config, userName, file string, stdin io
 		return err
 	}
 	defer st.Close()
-	by, err := importer(ctx, st, userName)
+	by, err := importer(ctx, st, opts.user)
 	if err != nil {
 		return err
 	}
-	doc, err = st.ImportDocument(ctx, doc, claims, by.ID)
+	save := st.ImportDocument
+	if opts.restore {
+		save = st.RestoreDocument
+	}
+	doc, err = save(ctx, doc, claims, by.ID)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ commands:
   user passwd --name NAME --password-stdin               set a user's password
   token create --user NAME                               print a new API token
   export --doc ID [--format native|w3c]                  print a document's export
-  import [--user NAME] FILE                              import a native export (- for stdin); print the new id
+  import [--user NAME] [--restore-reviews] FILE          import a native export (- for stdin); print the new id
   revise --doc ID [--user NAME] FILE                     make FILE (- for stdin) a document's new revision
   backup --out FILE                                      copy the database consistently, also while serving
   bench --token TOKEN [--url URL] [--clients 12] ...     load a running server (loopback only; no --db)

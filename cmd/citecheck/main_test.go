@@ -276,7 +276,8 @@ func TestImportCommandReadsAFileOrStdin(t *testing.T) {
 	for id, by := range map[int64]string{2: "root", 3: "rita"} {
 		d, err := st.Document(ctx, id)
 		claims, _ := st.Claims(ctx, id, citecheck.ClaimFilter{})
-		if err != nil || d.Text != text || d.CreatedBy != by || len(claims) != 1 || claims[0].CreatedBy != "rita" {
+		if err != nil || d.Text != text || d.CreatedBy != by || len(claims) != 1 || claims[0].CreatedBy != by ||
+			claims[0].Imported == nil || claims[0].Imported.CreatedBy != "rita" {
 			t.Errorf("document %d: %+v %v %+v", id, d, err, claims)
 		}
 	}

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"strconv"
@@ -13,9 +12,9 @@ import (
 	"github.com/citecheck/citecheck"
 )
 
-// decodeJSON reads a whole JSON body into v. It refuses invalid UTF-8 (which encoding/json
-// would silently replace), unknown fields, trailing data and wrong types, each with a clear
-// message, before anything is changed.
+// decodeJSON reads a whole JSON body into v with the domain's one strict decoder: it refuses
+// invalid UTF-8, duplicate member names, escaped lone surrogates, unknown fields, trailing data
+// and wrong types, each with a clear message, before anything is changed.
 func decodeJSON(c echo.Context, v any) error {
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
@@ -31,19 +30,7 @@ func decodeJSON(c echo.Context, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return citecheck.Errorf(citecheck.ECodeMalformed, "request body is empty; send a JSON object")
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return citecheck.FieldErrorf(citecheck.ECodeMalformed, te.Field, "field %q must be a %s", te.Field, te.Type.String())
-		}
-		return citecheck.Errorf(citecheck.ECodeMalformed, "malformed JSON: %v", err)
-	}
-	if dec.More() {
-		return citecheck.Errorf(citecheck.ECodeMalformed, "malformed JSON: data after the object")
-	}
-	return nil
+	return citecheck.DecodeJSON(body, v)
 }
 
 // pathID parses the :id path parameter.

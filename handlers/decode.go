@@ -52,15 +52,27 @@ func queryInt(c echo.Context, name string) (int, error) {
 	return n, nil
 }
 
-// validateNote keeps notes printable and bounded.
+// validateNote keeps a claim's note bounded (the domain's CheckNote) and printable.
 func validateNote(note string) error {
-	const maxNote = 10000
-	if utf8.RuneCountInString(note) > maxNote {
-		return citecheck.FieldErrorf(citecheck.ECodeInvalid, "note", "note is longer than %d characters", maxNote)
+	if err := citecheck.CheckNote(note); err != nil {
+		return err
 	}
-	for i, r := range note {
+	return refuseControls("note", note)
+}
+
+// validateComment keeps a review comment bounded (the domain's CheckComment) and printable.
+func validateComment(comment string) error {
+	if err := citecheck.CheckComment(comment); err != nil {
+		return err
+	}
+	return refuseControls("comment", comment)
+}
+
+// refuseControls refuses a control character other than TAB, LF and CR in free text.
+func refuseControls(field, s string) error {
+	for i, r := range s {
 		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' {
-			return citecheck.FieldErrorf(citecheck.ECodeControlChar, "note", "note holds control character U+%04X at byte %d", r, i)
+			return citecheck.FieldErrorf(citecheck.ECodeControlChar, field, "%s holds control character U+%04X at byte %d", field, r, i)
 		}
 	}
 	return nil
@@ -82,8 +94,8 @@ func titleFor(title, text string) (string, error) {
 			t = append(t[:79], '…')
 		}
 	}
-	if len(t) > 300 {
-		return "", citecheck.FieldErrorf(citecheck.ECodeInvalid, "title", "title is longer than 300 characters")
+	if err := citecheck.CheckTitle(string(t)); err != nil {
+		return "", err
 	}
 	for _, r := range t {
 		if r < 0x20 || r == 0x7f {

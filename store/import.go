@@ -111,11 +111,17 @@ func (s *Store) insertDocument(ctx context.Context, tx *sql.Tx, d *citecheck.Doc
 
 // insertClaims writes claims of a document in tx, each with its "created" event by by.
 func (s *Store) insertClaims(ctx context.Context, tx *sql.Tx, documentID int64, claims []citecheck.Claim, by int64) ([]citecheck.Claim, error) {
+	if err := claimRoom(ctx, tx, documentID, len(claims)); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	users := userResolver{tx: tx, ids: map[string]sql.NullInt64{}}
 	out := make([]citecheck.Claim, 0, len(claims))
 	for i := range claims {
 		c := &claims[i]
+		if err := citecheck.CheckClaim(c); err != nil {
+			return nil, err
+		}
 		row, err := importedRow(ctx, &users, c, by, now)
 		if err != nil {
 			return nil, err

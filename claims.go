@@ -57,9 +57,13 @@ func clip(s string) string {
 	return s
 }
 
-// NormalizeRefs checks a claim's reference numbers: every one positive and none twice (else
-// ECodeInvalidRefs about "refs"). It returns them ascending in a new slice, never nil.
+// NormalizeRefs checks a claim's reference numbers: within the bounds of CheckRefs, every one
+// positive and none twice (else ECodeInvalidRefs about "refs"). It returns them ascending in a
+// new slice, never nil.
 func NormalizeRefs(refs []int) ([]int, error) {
+	if err := CheckRefs(refs); err != nil {
+		return nil, err
+	}
 	out := append([]int{}, refs...)
 	sort.Ints(out)
 	for i, r := range out {

@@ -2,7 +2,6 @@ package citecheck
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -27,8 +26,8 @@ const (
 // the API accepts for a note.
 const maxImportedNote = 10000
 
-// DecodeExport reads a native export strictly: valid UTF-8, one JSON object, no unknown fields,
-// nothing after it. Its errors are ECodeMalformed (ECodeInvalidUTF8 for bad bytes).
+// DecodeExport reads a native export strictly, with DecodeJSON: valid UTF-8, one JSON object,
+// no unknown fields, no member twice, no lone surrogate, nothing after it. Its errors are ECodeMalformed (ECodeInvalidUTF8 for bad bytes).
 func DecodeExport(data []byte) (*Export, error) {
 	if !utf8.Valid(data) {
 		return nil, Errorf(ECodeInvalidUTF8, "the file is not valid UTF-8")
@@ -36,18 +35,9 @@ func DecodeExport(data []byte) (*Export, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, Errorf(ECodeMalformed, "the file is empty; want a citecheck/v1 export")
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var ex Export
-	if err := dec.Decode(&ex); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, FieldErrorf(ECodeMalformed, te.Field, "field %q must be a %s", te.Field, te.Type.String())
-		}
-		return nil, Errorf(ECodeMalformed, "malformed JSON: %v", err)
-	}
-	if dec.More() {
-		return nil, Errorf(ECodeMalformed, "malformed JSON: data after the export object")
+	if err := DecodeJSON(data, &ex); err != nil {
+		return nil, err
 	}
 	return &ex, nil
 }

@@ -48,14 +48,21 @@ func NewSourcesOf(cits []Citation, text string) Sources {
 // empty, taken from the Text. A number that is not positive, or that two entries share, is
 // refused with ECodeInvalid. Without a list before, the new list starts at the end of the text
 // with no heading; no entries at all leave the document without a list (so the checks fall back
-// to the markers alone), while the body keeps its markers as they were.
+// to the markers alone), while the body keeps its markers as they were. The list and each
+// entry are held to CheckReferenceCount and CheckReference.
 func (s Sources) WithEntries(entries []Reference) (Sources, error) {
+	if err := CheckReferenceCount(len(entries)); err != nil {
+		return s, err
+	}
 	out := make([]Reference, len(entries))
 	copy(out, entries)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	for i := range out {
 		e := &out[i]
-		if e.Number <= 0 || e.Number > maxRef {
+		if e.Number > maxRef {
+			return s, FieldErrorf(ECodeRefOutOfRange, "number", "reference number %d is not between 1 and %d", e.Number, maxRef)
+		}
+		if e.Number <= 0 {
 			return s, FieldErrorf(ECodeInvalid, "number", "reference number %d is not between 1 and %d", e.Number, maxRef)
 		}
 		if i > 0 && out[i-1].Number == e.Number {
@@ -64,6 +71,9 @@ func (s Sources) WithEntries(entries []Reference) (Sources, error) {
 		e.Text = strings.TrimSpace(e.Text)
 		if e.URL == "" {
 			e.URL = FirstURL(e.Text)
+		}
+		if err := CheckReference(*e); err != nil {
+			return s, err
 		}
 	}
 	if len(out) == 0 {

@@ -91,8 +91,8 @@ func ParseW3C(data []byte) ([]W3CInput, error) {
 func w3cItems(data []byte) ([]json.RawMessage, error) {
 	if data[0] == '[' {
 		var items []json.RawMessage
-		if err := json.Unmarshal(data, &items); err != nil {
-			return nil, Errorf(ECodeMalformed, "malformed JSON: %v", err)
+		if err := DecodeOpenJSON(data, &items); err != nil {
+			return nil, err
 		}
 		return items, nil
 	}
@@ -101,8 +101,9 @@ func w3cItems(data []byte) ([]json.RawMessage, error) {
 		First json.RawMessage   `json:"first"`
 		Items []json.RawMessage `json:"items"`
 	}
-	if err := json.Unmarshal(data, &top); err != nil {
-		return nil, Errorf(ECodeMalformed, "malformed JSON: %v", err)
+	// This decode reads (and so checks) the whole document; the pieces decoded later are parts of it.
+	if err := DecodeOpenJSON(data, &top); err != nil {
+		return nil, err
 	}
 	types := jsonStrings(top.Type)
 	switch {

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/store"
 )
 
 type createDocumentRequest struct {
@@ -68,7 +69,8 @@ func (s *Server) newDocument(c echo.Context, title, raw string) (*citecheck.Docu
 	if err != nil {
 		return nil, err
 	}
-	s.docs.put(newLoadedDocument(doc, t))
+	// A new row is at revision 1 and has never been updated: that is its stamp.
+	s.docs.put(newLoadedDocument(doc, t), store.DocumentStamp{Revision: doc.Revision, TextSHA256: doc.TextSHA256})
 	return doc, nil
 }
 

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"strconv"
@@ -13,9 +12,9 @@ import (
 	"github.com/citecheck/citecheck"
 )
 
-// decodeJSON reads a whole JSON body into v. It refuses invalid UTF-8 (which encoding/json
-// would silently replace), unknown fields, trailing data and wrong types, each with a clear
-// message, before anything is changed.
+// decodeJSON reads a whole JSON body into v with the domain's one strict decoder: it refuses
+// invalid UTF-8, duplicate member names, escaped lone surrogates, unknown fields, trailing data
+// and wrong types, each with a clear message, before anything is changed.
 func decodeJSON(c echo.Context, v any) error {
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
@@ -31,19 +30,7 @@ func decodeJSON(c echo.Context, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return citecheck.Errorf(citecheck.ECodeMalformed, "request body is empty; send a JSON object")
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return citecheck.FieldErrorf(citecheck.ECodeMalformed, te.Field, "field %q must be a %s", te.Field, te.Type.String())
-		}
-		return citecheck.Errorf(citecheck.ECodeMalformed, "malformed JSON: %v", err)
-	}
-	if dec.More() {
-		return citecheck.Errorf(citecheck.ECodeMalformed, "malformed JSON: data after the object")
-	}
-	return nil
+	return citecheck.DecodeJSON(body, v)
 }
 
 // pathID parses the :id path parameter.
@@ -65,15 +52,27 @@ func queryInt(c echo.Context, name string) (int, error) {
 	return n, nil
 }
 
-// validateNote keeps notes printable and bounded.
+// validateNote keeps a claim's note bounded (the domain's CheckNote) and printable.
 func validateNote(note string) error {
-	const maxNote = 10000
-	if utf8.RuneCountInString(note) > maxNote {
-		return citecheck.FieldErrorf(citecheck.ECodeInvalid, "note", "note is longer than %d characters", maxNote)
+	if err := citecheck.CheckNote(note); err != nil {
+		return err
 	}
-	for i, r := range note {
+	return refuseControls("note", note)
+}
+
+// validateComment keeps a review comment bounded (the domain's CheckComment) and printable.
+func validateComment(comment string) error {
+	if err := citecheck.CheckComment(comment); err != nil {
+		return err
+	}
+	return refuseControls("comment", comment)
+}
+
+// refuseControls refuses a control character other than TAB, LF and CR in free text.
+func refuseControls(field, s string) error {
+	for i, r := range s {
 		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' {
-			return citecheck.FieldErrorf(citecheck.ECodeControlChar, "note", "note holds control character U+%04X at byte %d", r, i)
+			return citecheck.FieldErrorf(citecheck.ECodeControlChar, field, "%s holds control character U+%04X at byte %d", field, r, i)
 		}
 	}
 	return nil
@@ -95,8 +94,8 @@ func titleFor(title, text string) (string, error) {
 			t = append(t[:79], '…')
 		}
 	}
-	if len(t) > 300 {
-		return "", citecheck.FieldErrorf(citecheck.ECodeInvalid, "title", "title is longer than 300 characters")
+	if err := citecheck.CheckTitle(string(t)); err != nil {
+		return "", err
 	}
 	for _, r := range t {
 		if r < 0x20 || r == 0x7f {

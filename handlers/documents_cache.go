@@ -5,11 +5,11 @@ import (
 	"sync"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/store"
 )
 
-// loadedDocument is a document with its code point index. A text changes only by a new
-// revision, which replaces the cached entry, so the index is built once per revision, not once
-// per request.
+// loadedDocument is a document with its code point index, built once per state of the
+// document's row rather than once per request.
 type loadedDocument struct {
 	doc  *citecheck.Document
 	text *citecheck.Text
@@ -20,41 +20,53 @@ func newLoadedDocument(doc *citecheck.Document, t *citecheck.Text) *loadedDocume
 	return &loadedDocument{doc: doc, text: t, src: citecheck.DocumentSources(doc)}
 }
 
+// cachedDocument is a loaded document with the stamp its row had when it was read.
+type cachedDocument struct {
+	d     *loadedDocument
+	stamp store.DocumentStamp
+}
+
 // documentCache keeps the most recently used documents; a 5 MiB text costs its index to build.
+// An entry is only a guess: loadDocument checks its stamp against the database on every
+// request, since another process (citecheck revise, a second server) may change the row.
 type documentCache struct {
 	mu    sync.Mutex
 	max   int
-	items map[int64]*loadedDocument
+	items map[int64]cachedDocument
 	order []int64 // least recently used first
 }
 
 func newDocumentCache(max int) *documentCache {
-	return &documentCache{max: max, items: map[int64]*loadedDocument{}}
+	return &documentCache{max: max, items: map[int64]cachedDocument{}}
 }
 
-func (dc *documentCache) get(id int64) *loadedDocument {
+// get returns the entry of id if it was read at stamp.
+func (dc *documentCache) get(id int64, stamp store.DocumentStamp) *loadedDocument {
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
-	d := dc.items[id]
-	if d != nil {
-		dc.touch(id)
+	e, ok := dc.items[id]
+	if !ok || e.stamp != stamp {
+		return nil
 	}
-	return d
+	dc.touch(id)
+	return e.d
 }
 
-func (dc *documentCache) put(d *loadedDocument) {
+// put keeps d, read when its row had stamp, unless a copy of a later state is there already.
+func (dc *documentCache) put(d *loadedDocument, stamp store.DocumentStamp) {
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
-	if old, ok := dc.items[d.doc.ID]; ok && old.doc.Revision > d.doc.Revision {
-		return // a request that read the document before its new revision: keep the newer
+	id := d.doc.ID
+	if old, ok := dc.items[id]; ok && old.stamp.Changes > stamp.Changes {
+		return // a request that read the row before a later change: keep the newer
 	}
-	if _, ok := dc.items[d.doc.ID]; !ok && len(dc.items) >= dc.max {
+	if _, ok := dc.items[id]; !ok && len(dc.items) >= dc.max {
 		oldest := dc.order[0]
 		dc.order = dc.order[1:]
 		delete(dc.items, oldest)
 	}
-	dc.items[d.doc.ID] = d
-	dc.touch(d.doc.ID)
+	dc.items[id] = cachedDocument{d: d, stamp: stamp}
+	dc.touch(id)
 }
 
 func (dc *documentCache) forget(id int64) {
@@ -78,9 +90,19 @@ func (dc *documentCache) remove(id int64) {
 	}
 }
 
-// loadDocument returns the document with its text index, from the cache when it can.
+// loadDocument returns the document with its text index: from the cache when the row's stamp,
+// read first with one index lookup, is the stamp of the cached copy, else from the database.
+// Reading the stamp before the row means a copy is never older than the stamp it is kept
+// under; a change in between costs one more load on the next request, never a stale answer.
 func (s *Server) loadDocument(ctx context.Context, id int64) (*loadedDocument, error) {
-	if d := s.docs.get(id); d != nil {
+	stamp, err := s.store.DocumentStamp(ctx, id)
+	if err != nil {
+		if citecheck.ErrorCode(err) == citecheck.ECodeNotFound {
+			s.docs.forget(id)
+		}
+		return nil, err
+	}
+	if d := s.docs.get(id, stamp); d != nil {
 		return d, nil
 	}
 	doc, err := s.store.Document(ctx, id)
@@ -88,6 +110,6 @@ func (s *Server) loadDocument(ctx context.Context, id int64) (*loadedDocument, e
 		return nil, err
 	}
 	d := newLoadedDocument(doc, citecheck.NewText(doc.Text))
-	s.docs.put(d)
+	s.docs.put(d, stamp)
 	return d, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -97,8 +98,19 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.JSON(status, errorBody{Error: detail})
 		return
 	}
-	_ = s.renderError(c, status, detail.Message)
+	// The request's own context is often over by now: Echo's ContextTimeout cancels it as the
+	// handler returns, before logRequests hands the error here, and a request that timed out is
+	// past its deadline. The error page still answers that request, so it gets a short context of
+	// its own (keeping the request's values); rendered with the spent one, the header's pending
+	// count failed with "context canceled" and templ wrote nothing after the status.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), errorPageTimeout)
+	defer cancel()
+	c.SetRequest(c.Request().WithContext(ctx))
+	s.renderError(c, status, detail)
 }
+
+// errorPageTimeout bounds the work of an error page: the header's pending count and the render.
+const errorPageTimeout = 5 * time.Second
 
 func isAPI(c echo.Context) bool {
 	return strings.HasPrefix(c.Request().URL.Path, "/api/")

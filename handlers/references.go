@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -31,10 +30,10 @@ func validateReference(e citecheck.Reference, op string) error {
 		if text == "" {
 			return citecheck.FieldErrorf(citecheck.ECodeInvalid, "text", "a reference entry needs its text")
 		}
-		if utf8.RuneCountInString(text) > 2000 {
-			return citecheck.FieldErrorf(citecheck.ECodeInvalid, "text", "a reference entry is at most 2000 characters")
+		if err := citecheck.CheckReference(citecheck.Reference{Number: e.Number, Text: text, URL: e.URL}); err != nil {
+			return err
 		}
-		if err := validateNote(text); err != nil {
+		if err := refuseControls("text", text); err != nil {
 			return citecheck.FieldErrorf(citecheck.ECodeControlChar, "text", "the entry holds a control character")
 		}
 		if e.URL != "" {

@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -15,12 +18,21 @@ const (
 	keyFlashError = "flash-error"
 )
 
-// render writes a templ component as an HTML page with the given status.
+// render writes a templ component as an HTML page with the given status. The page is rendered
+// into a buffer first, as templ's own Echo integration does: a component that fails half-way
+// has then written nothing, and its error can still become an error page with a 500.
 func (s *Server) render(c echo.Context, status int, comp templ.Component) error {
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	return renderHTML(c, status, comp)
+}
+
+// renderHTML renders comp into memory and only then writes the status and the page.
+func renderHTML(c echo.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+		return fmt.Errorf("render page: %w", err)
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	c.Response().WriteHeader(status)
-	return comp.Render(c.Request().Context(), c.Response())
+	return c.HTMLBlob(status, buf.Bytes())
 }
 
 // page is the shared frame of every page: who is signed in, the CSRF token for forms, the
@@ -85,8 +97,34 @@ func redirectWithFlash(c echo.Context, to, msg string, isError bool) error {
 	return c.Redirect(http.StatusSeeOther, to)
 }
 
-func (s *Server) renderError(c echo.Context, status int, message string) error {
-	return s.render(c, status, views.ErrorPage(s.page(c, http.StatusText(status)), status, message))
+// renderError shows an error page. If even that page cannot be rendered, the answer is a
+// plain-text 500, never an empty body.
+func (s *Server) renderError(c echo.Context, status int, detail errorDetail) {
+	page := views.ErrorPage(s.page(c, http.StatusText(status)), views.ErrorView{
+		Status: status, Code: detail.Code, Message: detail.Message, Back: refererBack(c)})
+	err := renderHTML(c, status, page)
+	if err == nil {
+		return
+	}
+	s.log.Error("render error page", "path", c.Request().URL.Path, "status", status, "err", err)
+	if !c.Response().Committed {
+		_ = c.String(http.StatusInternalServerError, "500 Internal Server Error: the error page could not be shown. Go back to / and try again.")
+	}
+}
+
+// refererBack is the local address of the page the reader came from (the Referer of this site,
+// which the same-origin referrer policy sends), or "" when there is none or it is this page.
+func refererBack(c echo.Context) string {
+	ref, err := url.Parse(c.Request().Referer())
+	req := c.Request()
+	if err != nil || ref.Host != req.Host || ref.Path == "" {
+		return ""
+	}
+	back := localBack(ref.RequestURI(), "")
+	if back == req.URL.RequestURI() {
+		return ""
+	}
+	return back
 }
 
 func loginView(p views.Page, username, next string) templ.Component {

@@ -37,8 +37,8 @@ func parseReview(req reviewRequest) (reviewDecision, error) {
 	if d.review == citecheck.ReviewRejected && d.comment == "" {
 		return d, citecheck.FieldErrorf(citecheck.ECodeInvalid, "comment", "a rejection needs a comment that says what to fix")
 	}
-	if err := validateNote(d.comment); err != nil {
-		return d, citecheck.FieldErrorf(citecheck.ECodeInvalid, "comment", "%s", err.(*citecheck.Error).Message)
+	if err := validateComment(d.comment); err != nil {
+		return d, err
 	}
 	return d, nil
 }

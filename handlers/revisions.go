@@ -20,9 +20,6 @@ type reviseRequest struct {
 type RevisionResult struct {
 	Revision int                    `json:"revision"`
 	Counts   citecheck.AnchorCounts `json:"counts"`
-
-	doc *citecheck.Document
-	t   *citecheck.Text
 }
 
 // ReviseDocument makes raw the new current revision of document id, by the user by: the text is
@@ -81,7 +78,7 @@ func reviseOnce(ctx context.Context, st *store.Store, id int64, next *citecheck.
 	if err != nil {
 		return nil, err
 	}
-	return &RevisionResult{Revision: out.Revision, Counts: counts, doc: out, t: t}, nil
+	return &RevisionResult{Revision: out.Revision, Counts: counts}, nil
 }
 
 // revise makes a new revision of the document of the path and refreshes the cache.
@@ -90,13 +87,9 @@ func (s *Server) revise(c echo.Context, raw string) (*RevisionResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := ReviseDocument(c.Request().Context(), s.store, id, raw, s.cfg.MaxTextBytes, currentUser(c).ID)
-	s.docs.forget(id)
-	if err != nil {
-		return nil, err
-	}
-	s.docs.put(newLoadedDocument(res.doc, res.t))
-	return res, nil
+	// The next request loads the new revision: its row's stamp is only known by reading it.
+	defer s.docs.forget(id)
+	return ReviseDocument(c.Request().Context(), s.store, id, raw, s.cfg.MaxTextBytes, currentUser(c).ID)
 }
 
 func (s *Server) createRevision(c echo.Context) error {

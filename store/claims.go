@@ -33,6 +33,7 @@ WHERE c.document_id = ?
 	AND (? = 0 OR EXISTS (SELECT 1 FROM json_each(c.refs) WHERE json_each.value = ?))
 ORDER BY c.start, c."end", c.id`
 	selectDocumentExists   = `SELECT COUNT(*) FROM documents WHERE id = ?`
+	selectClaimCount       = `SELECT n FROM claim_counts WHERE document_id = ?`
 	selectDocumentRevision = `SELECT revision FROM documents WHERE id = ?`
 	insertClaim            = `INSERT INTO claims (document_id, start, "end", quote, prefix, suffix, refs,
 	status, note, review, review_comment, reviewed_by, reviewed_at,
@@ -54,6 +55,9 @@ WHERE id = ? AND version = ?`
 // belongs to the document's current revision; a Revision set by the caller (the revision whose
 // text the span was checked against) that is no longer current is a conflict.
 func (s *Store) CreateClaim(ctx context.Context, c *citecheck.Claim) (*citecheck.Claim, error) {
+	if err := citecheck.CheckClaim(c); err != nil {
+		return nil, err
+	}
 	refs, err := marshalRefs(c.Refs)
 	if err != nil {
 		return nil, err
@@ -67,6 +71,9 @@ func (s *Store) CreateClaim(ctx context.Context, c *citecheck.Claim) (*citecheck
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
 		rev, err := documentRevision(ctx, tx, c.DocumentID, c.Revision)
 		if err != nil {
+			return err
+		}
+		if err := claimRoom(ctx, tx, c.DocumentID, 1); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, insertClaim, c.DocumentID, c.Start, c.End, c.Quote, c.Prefix,
@@ -153,6 +160,9 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by int64
 		}
 		before := copyClaim(c)
 		if err := mutate(c); err != nil {
+			return err
+		}
+		if err := citecheck.CheckClaim(c); err != nil {
 			return err
 		}
 		changes := citecheck.DiffClaims(before, c)
@@ -390,6 +400,17 @@ func documentRevision(ctx context.Context, tx *sql.Tx, documentID int64, want in
 			"document %d is now at revision %d, not %d: reload it and select the text again", documentID, rev, want)
 	}
 	return rev, nil
+}
+
+// claimRoom refuses adding claims to a document when it would then hold more than the domain
+// allows (citecheck.CheckClaimCount); the count is kept by triggers (migration 0010).
+func claimRoom(ctx context.Context, tx *sql.Tx, documentID int64, adding int) error {
+	var n int
+	err := tx.QueryRowContext(ctx, selectClaimCount, documentID).Scan(&n)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: claims of document %d: %w", documentID, err)
+	}
+	return citecheck.CheckClaimCount(n, adding)
 }
 
 // addAnchorChanges records in changes a change of the revision and anchor of a claim, which

@@ -31,6 +31,8 @@ LEFT JOIN claims c ON c.document_id = d.id
 GROUP BY d.id, c.status, c.review
 ORDER BY d.created_at DESC, d.id DESC`
 	deleteDocument = `DELETE FROM documents WHERE id = ?`
+	// selectDocumentStamp is answered from the documents_changes index alone.
+	selectDocumentStamp = `SELECT changes, revision, text_sha256 FROM documents INDEXED BY documents_changes WHERE id = ?`
 )
 
 // CreateDocument stores a document that the caller has normalised, hashed and parsed (Title,
@@ -74,6 +76,29 @@ func (s *Store) CreateDocument(ctx context.Context, d *citecheck.Document) (*cit
 		return nil, err
 	}
 	return &out, nil
+}
+
+// DocumentStamp is what tells one state of a document's row from every other: its count of
+// updates (bumped by a trigger on every update, whoever writes), its revision and its text's
+// hash. A copy of the document taken after reading a stamp is at least as new as that stamp.
+type DocumentStamp struct {
+	Changes    int64
+	Revision   int
+	TextSHA256 string
+}
+
+// DocumentStamp reads the stamp of a document with one index lookup, so a cached copy can be
+// checked on every request; an unknown (or deleted) document is not found.
+func (s *Store) DocumentStamp(ctx context.Context, id int64) (DocumentStamp, error) {
+	var st DocumentStamp
+	err := s.reader.QueryRowContext(ctx, selectDocumentStamp, id).Scan(&st.Changes, &st.Revision, &st.TextSHA256)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, notFound("document %d not found", id)
+	}
+	if err != nil {
+		return st, fmt.Errorf("store: stamp of document %d: %w", id, err)
+	}
+	return st, nil
 }
 
 // Document returns one document with its text and citations.

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/citecheck/citecheck"
@@ -176,5 +178,63 @@ func TestReferenceListRoundTripsAndCanBeReplaced(t *testing.T) {
 	}
 	if err := s.DismissSuggestions(ctx, 999, spans); citecheck.ErrorCode(err) != citecheck.ECodeNotFound {
 		t.Fatalf("dismiss on unknown document: %v", err)
+	}
+}
+
+// TestDocumentStampChangesWithEveryUpdate reads a document's stamp after each kind of change,
+// made through this store and by another process on the same file: each changes it, and the
+// stamp is read from the covering index alone.
+func TestDocumentStampChangesWithEveryUpdate(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	s := mustOpenPath(t, path)
+	other := mustOpenPath(t, path) // another process, such as `citecheck revise`
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	d := mustDocument(t, s, ana, "Kurds")
+	first, err := s.DocumentStamp(ctx, d.ID)
+	if err != nil || first != (DocumentStamp{Changes: 0, Revision: 1, TextSHA256: "abc"}) {
+		t.Fatalf("stamp of a new document: %+v %v", first, err)
+	}
+	seen := map[DocumentStamp]string{first: "created"}
+	for _, step := range []struct {
+		name   string
+		change func() error
+	}{
+		{"references set here", func() error {
+			return s.SetReferences(ctx, d.ID, &citecheck.ReferenceList{Entries: []citecheck.Reference{{Number: 1, Text: "A"}}})
+		}},
+		{"references set by another process", func() error {
+			return other.SetReferences(ctx, d.ID, &citecheck.ReferenceList{Entries: []citecheck.Reference{{Number: 1, Text: "B"}}})
+		}},
+		{"text changed by another process", func() error {
+			_, err := other.writer.ExecContext(ctx, `UPDATE documents SET text = 'x', text_sha256 = 'def', revision = 2 WHERE id = ?`, d.ID)
+			return err
+		}},
+	} {
+		if err := step.change(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		got, err := s.DocumentStamp(ctx, d.ID)
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if prev, dup := seen[got]; dup {
+			t.Errorf("%s: stamp %+v is the same as after %s", step.name, got, prev)
+		}
+		seen[got] = step.name
+	}
+	var plan string
+	var id, parent, unused int
+	if err := s.reader.QueryRowContext(ctx, "EXPLAIN QUERY PLAN "+selectDocumentStamp, d.ID).Scan(&id, &parent, &unused, &plan); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan, "COVERING INDEX documents_changes") {
+		t.Errorf("the stamp reads the row: %s", plan)
+	}
+	if err := other.DeleteDocument(ctx, d.ID, ana.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DocumentStamp(ctx, d.ID); citecheck.ErrorCode(err) != citecheck.ECodeNotFound {
+		t.Fatalf("stamp of a deleted document: %v", err)
 	}
 }

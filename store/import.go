@@ -132,6 +132,9 @@ func (s *Store) insertDocument(ctx context.Context, tx *sql.Tx, d *citecheck.Doc
 // insertClaims writes claims of a document in tx, each pending and created by by, with its
 // "created" event and, when it has provenance, its "imported" event.
 func (s *Store) insertClaims(ctx context.Context, tx *sql.Tx, documentID int64, claims []citecheck.Claim, by int64) ([]citecheck.Claim, error) {
+	if err := claimRoom(ctx, tx, documentID, len(claims)); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	at := formatTime(now)
 	var byName string
@@ -144,6 +147,9 @@ func (s *Store) insertClaims(ctx context.Context, tx *sql.Tx, documentID int64, 
 	out := make([]citecheck.Claim, 0, len(claims))
 	for i := range claims {
 		c := &claims[i]
+		if err := citecheck.CheckClaim(c); err != nil {
+			return nil, err
+		}
 		args, err := importedRow(documentID, c, byName, by, now)
 		if err != nil {
 			return nil, err

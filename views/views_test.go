@@ -214,7 +214,7 @@ func TestPagesRender(t *testing.T) {
 		}
 	}
 	buf.Reset()
-	if err := ErrorPage(p, 404, "no such document").Render(context.Background(), &buf); err != nil {
+	if err := ErrorPage(p, ErrorView{Status: 404, Message: "no such document"}).Render(context.Background(), &buf); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), "404 Not Found") {

@@ -284,6 +284,16 @@ func TestImportCommandReadsAFileOrStdin(t *testing.T) {
 	st.Close()
 
 	bad := strings.Replace(exported, "Claim “one”\"", "Claim two\"", 1)
+	var ex map[string]any
+	if err := json.Unmarshal([]byte(exported), &ex); err != nil {
+		t.Fatal(err)
+	}
+	refs := make([]int, citecheck.MaxRefsPerClaim+1)
+	for i := range refs {
+		refs[i] = i + 1
+	}
+	ex["claims"].([]any)[0].(map[string]any)["refs"] = refs
+	tooManyRefs, _ := json.Marshal(ex)
 	for name, tc := range map[string]struct {
 		stdin string
 		args  []string
@@ -291,6 +301,8 @@ func TestImportCommandReadsAFileOrStdin(t *testing.T) {
 	}{
 		"quote mismatch": {bad, []string{"-"}, "quote-mismatch"},
 		"malformed":      {"{", []string{"-"}, "malformed"},
+		"too many refs":  {string(tooManyRefs), []string{"-"}, "too-many-refs"},
+		"duplicate key":  {strings.Replace(exported, `"format":`, `"format": "x", "format":`, 1), []string{"-"}, "given twice"},
 		"missing file":   {"", []string{filepath.Join(dir, "nope.json")}, "no such file"},
 		"no file":        {"", nil, "usage"},
 		"two files":      {"", []string{file, file}, "usage"},

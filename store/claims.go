@@ -64,7 +64,7 @@ func (s *Store) CreateClaim(ctx context.Context, c *citecheck.Claim) (*citecheck
 	}
 	now := formatTime(s.now())
 	var out *citecheck.Claim
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		rev, err := documentRevision(ctx, tx, c.DocumentID, c.Revision)
 		if err != nil {
 			return err
@@ -143,7 +143,7 @@ func filteredClaims(ctx context.Context, q queryer, documentID int64, f citechec
 // writes nothing: no new version, no new last editor, no event; the claim is returned as it was.
 func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by int64, mutate func(c *citecheck.Claim) error) (*citecheck.Claim, error) {
 	var out *citecheck.Claim
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		c, err := claimByID(ctx, tx, id)
 		if err != nil {
 			return err
@@ -264,7 +264,7 @@ func writeClaim(ctx context.Context, tx *sql.Tx, id int64, version int, updatedB
 // DeleteClaim removes one claim, by the user by. The same transaction appends a "deleted" event
 // with the claim's last state, so its history outlives it.
 func (s *Store) DeleteClaim(ctx context.Context, id, by int64) error {
-	return s.withTx(ctx, func(tx *sql.Tx) error {
+	return s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		c, err := claimByID(ctx, tx, id)
 		if err != nil {
 			return err

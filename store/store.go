@@ -30,14 +30,17 @@ const readerConns = 4
 const timeLayout = "2006-01-02T15:04:05.000000000Z"
 
 // Store is the SQLite storage of citecheck. All writes go through one connection (the writer),
-// so writers queue in Go instead of failing with "database is locked"; reads go through a small
-// pool of read-only connections that WAL lets run beside the writer.
+// fed by a first-come, first-served queue that groups the writes waiting at the same time into
+// one transaction and one fsync (writequeue.go), so writers neither fail with "database is
+// locked" nor pay a commit each; reads go through a small pool of read-only connections that WAL
+// lets run beside the writer.
 type Store struct {
 	// Now is the one clock of the store; tests replace it to get deterministic times. Its result
 	// is converted to UTC before it is stored.
 	Now func() time.Time
 
 	writer *sql.DB
+	writes *writeQueue
 	reader *sql.DB
 }
 
@@ -64,8 +67,9 @@ func Open(path string) (*Store, error) {
 	writer.SetConnMaxIdleTime(0)
 	writer.SetConnMaxLifetime(0)
 	s.writer = writer
+	s.writes = newWriteQueue(writer)
 	if err := s.migrate(context.Background()); err != nil {
-		writer.Close()
+		s.Close()
 		return nil, err
 	}
 
@@ -73,7 +77,7 @@ func Open(path string) (*Store, error) {
 	// with query_only set, so a mistaken write through it fails loudly instead of racing the writer.
 	reader, err := sql.Open("sqlite3", dsn(path, pragmas+"&_query_only=1"))
 	if err != nil {
-		writer.Close()
+		s.Close()
 		return nil, fmt.Errorf("store: open reader %s: %w", path, err)
 	}
 	reader.SetMaxOpenConns(readerConns)
@@ -93,9 +97,13 @@ func dsn(path, params string) string {
 	return "file:" + escaped + "?" + params
 }
 
-// Close closes the reader pool and the writer.
+// Close stops the write queue (writes still waiting are refused), then closes the reader pool
+// and the writer.
 func (s *Store) Close() error {
 	var errs []error
+	if s.writes != nil {
+		s.writes.close()
+	}
 	if s.reader != nil {
 		errs = append(errs, s.reader.Close())
 	}
@@ -127,21 +135,25 @@ func parseTime(s string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
-// withTx runs fn in one write transaction on the writer, committing if fn returns nil and
-// rolling back otherwise; fn's error is returned as is.
-func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
+// withTx is the one door for writes: it queues fn behind the writes already waiting and
+// returns once fn's changes are committed (fn returned nil) or undone (fn failed: its error is
+// returned as is). fn may share its transaction with other writes, so it must use the ctx it is
+// given (not cancelled by the request: a write that has started finishes or rolls back cleanly),
+// must not commit or roll back tx itself, and must not call another store write.
+func (s *Store) withTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return s.writes.do(ctx, fn)
+}
+
+// exec runs one write statement through the write queue, for writes that are a single
+// statement; its result (last insert id, rows affected) is read when the statement ran.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		res, err = tx.ExecContext(ctx, query, args...)
 		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	return nil
+	})
+	return res, err
 }
 
 // queryer is what both *sql.DB and *sql.Tx offer, so one read function serves the reader pool

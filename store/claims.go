@@ -93,7 +93,7 @@ func (s *Store) CreateClaim(ctx context.Context, c *citecheck.Claim) (*citecheck
 
 // Claim returns one claim.
 func (s *Store) Claim(ctx context.Context, id int64) (*citecheck.Claim, error) {
-	return claimByID(ctx, s.reader, id)
+	return claimByID(ctx, s.lookup, id)
 }
 
 // Claims lists the claims of a document in text order (start, end, id), narrowed by f: its
@@ -288,7 +288,7 @@ func recordDeletion(ctx context.Context, tx *sql.Tx, c *citecheck.Claim, at stri
 // before they load or change the claim.
 func (s *Store) ClaimDocumentID(ctx context.Context, claimID int64) (int64, error) {
 	var id int64
-	err := s.reader.QueryRowContext(ctx, selectClaimDocument, claimID).Scan(&id)
+	err := s.lookup.QueryRowContext(ctx, selectClaimDocument, claimID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, notFound("claim %d not found", claimID)
 	}

@@ -26,6 +26,13 @@ const pragmas = "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchron
 // readerConns is the size of the reader pool; SQLite readers in WAL mode do not block each other.
 const readerConns = 4
 
+// lookupConns is the size of the lookup pool, for the reads by key that nearly every request
+// makes (its token, its user, the claim it names). They take microseconds; kept apart from the
+// reader pool they never wait behind a list, a page or an export scanning a large document's
+// claims, which under load is where a write request spent most of its time (database/sql hands
+// a freed connection to a random waiter, so that wait was also the writes' long tail).
+const lookupConns = 2
+
 // timeLayout stores times as fixed-width UTC text, so that ordering by the text orders by time.
 const timeLayout = "2006-01-02T15:04:05.000000000Z"
 
@@ -42,6 +49,7 @@ type Store struct {
 	writer *sql.DB
 	writes *writeQueue
 	reader *sql.DB
+	lookup *sql.DB
 }
 
 // Open opens (creating if needed) the database file at path and its parent directory, and
@@ -73,21 +81,33 @@ func Open(path string) (*Store, error) {
 		return nil, err
 	}
 
-	// The reader is opened after the migrations, so it never sees a half-created schema, and
-	// with query_only set, so a mistaken write through it fails loudly instead of racing the writer.
-	reader, err := sql.Open("sqlite3", dsn(path, pragmas+"&_query_only=1"))
-	if err != nil {
+	// The read pools are opened after the migrations, so they never see a half-created schema,
+	// and with query_only set, so a mistaken write through them fails loudly instead of racing
+	// the writer.
+	if s.reader, err = openReadPool(path, readerConns); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("store: open reader %s: %w", path, err)
+		return nil, err
 	}
-	reader.SetMaxOpenConns(readerConns)
-	reader.SetMaxIdleConns(readerConns)
-	s.reader = reader
-	if err := reader.Ping(); err != nil {
+	if s.lookup, err = openReadPool(path, lookupConns); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("store: open reader %s: %w", path, err)
+		return nil, err
 	}
 	return s, nil
+}
+
+// openReadPool opens a pool of n read-only connections to path.
+func openReadPool(path string, n int) (*sql.DB, error) {
+	db, err := sql.Open("sqlite3", dsn(path, pragmas+"&_query_only=1"))
+	if err != nil {
+		return nil, fmt.Errorf("store: open reader %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open reader %s: %w", path, err)
+	}
+	return db, nil
 }
 
 // dsn builds a file: URI for path; the characters that a URI gives a meaning are escaped so that
@@ -97,15 +117,17 @@ func dsn(path, params string) string {
 	return "file:" + escaped + "?" + params
 }
 
-// Close stops the write queue (writes still waiting are refused), then closes the reader pool
+// Close stops the write queue (writes still waiting are refused), then closes the read pools
 // and the writer.
 func (s *Store) Close() error {
 	var errs []error
 	if s.writes != nil {
 		s.writes.close()
 	}
-	if s.reader != nil {
-		errs = append(errs, s.reader.Close())
+	for _, db := range []*sql.DB{s.reader, s.lookup} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
 	}
 	if s.writer != nil {
 		errs = append(errs, s.writer.Close())

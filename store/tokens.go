@@ -59,7 +59,7 @@ func (s *Store) Tokens(ctx context.Context, userID int64) ([]citecheck.Token, er
 
 // TokenByHash finds the token with this hash.
 func (s *Store) TokenByHash(ctx context.Context, tokenHash string) (*citecheck.Token, error) {
-	t, err := scanToken(s.reader.QueryRowContext(ctx, selectTokenHash, tokenHash))
+	t, err := scanToken(s.lookup.QueryRowContext(ctx, selectTokenHash, tokenHash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("token not found")
 	}

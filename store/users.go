@@ -56,7 +56,7 @@ func (s *Store) CreateUser(ctx context.Context, name string, role citecheck.Role
 // UserByName returns the user called name and their password hash, for signing in.
 func (s *Store) UserByName(ctx context.Context, name string) (*citecheck.User, []byte, error) {
 	var hash []byte
-	u, err := scanUser(s.reader.QueryRowContext(ctx, selectUserByName, name), &hash)
+	u, err := scanUser(s.lookup.QueryRowContext(ctx, selectUserByName, name), &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, notFound("user %q not found", name)
 	}
@@ -68,7 +68,7 @@ func (s *Store) UserByName(ctx context.Context, name string) (*citecheck.User, [
 
 // UserByID returns one user.
 func (s *Store) UserByID(ctx context.Context, id int64) (*citecheck.User, error) {
-	u, err := scanUser(s.reader.QueryRowContext(ctx, selectUserByID, id))
+	u, err := scanUser(s.lookup.QueryRowContext(ctx, selectUserByID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("user %d not found", id)
 	}
@@ -213,7 +213,7 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, tokenHash string)
 // UserByTokenHash returns the owner of an API token. A disabled user is returned with Disabled
 // set; refusing them is the caller's decision.
 func (s *Store) UserByTokenHash(ctx context.Context, tokenHash string) (*citecheck.User, error) {
-	u, err := scanUser(s.reader.QueryRowContext(ctx, selectUserByTokenHash, tokenHash))
+	u, err := scanUser(s.lookup.QueryRowContext(ctx, selectUserByTokenHash, tokenHash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("token not found")
 	}

@@ -167,16 +167,32 @@ func (s *Store) withTx(ctx context.Context, fn func(ctx context.Context, tx *sql
 }
 
 // exec runs one write statement through the write queue, for writes that are a single
-// statement; its result (last insert id, rows affected) is read when the statement ran.
+// statement. Its result (last insert id, rows affected) is read inside the transaction, so the
+// caller never touches the writer's connection after the queue has moved on.
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	var res sql.Result
+	var out execResult
 	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var err error
-		res, err = tx.ExecContext(ctx, query, args...)
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		if out.id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		out.rows, err = res.RowsAffected()
 		return err
 	})
-	return res, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
+
+// execResult is a statement's result as read when it ran.
+type execResult struct{ id, rows int64 }
+
+func (r execResult) LastInsertId() (int64, error) { return r.id, nil }
+func (r execResult) RowsAffected() (int64, error) { return r.rows, nil }
 
 // queryer is what both *sql.DB and *sql.Tx offer, so one read function serves the reader pool
 // and a write transaction that reads back what it wrote.

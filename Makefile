@@ -3,6 +3,7 @@ GO      ?= go
 DB      ?= data/citecheck.db
 ADDR    ?= 127.0.0.1:8080
 BIN     := bin/citecheck
+LOADBIN := bin/citecheck-bench
 
 .PHONY: run build test lint generate check-generated check-tracked bench fuzz fuzz-short clean
 
@@ -10,9 +11,10 @@ BIN     := bin/citecheck
 run: build
 	./$(BIN) serve --db $(DB) --addr $(ADDR)
 
-## build: compile the one binary
+## build: compile the server binary and the load command
 build:
 	$(GO) build -o $(BIN) ./cmd/citecheck
+	$(GO) build -o $(LOADBIN) ./cmd/citecheck-bench
 
 ## generate: regenerate templ views
 generate:

@@ -68,7 +68,7 @@ func (s *Store) CreateClaim(ctx context.Context, c *citecheck.Claim) (*citecheck
 	}
 	now := formatTime(s.now())
 	var out *citecheck.Claim
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		rev, err := documentRevision(ctx, tx, c.DocumentID, c.Revision)
 		if err != nil {
 			return err
@@ -100,7 +100,7 @@ func (s *Store) CreateClaim(ctx context.Context, c *citecheck.Claim) (*citecheck
 
 // Claim returns one claim.
 func (s *Store) Claim(ctx context.Context, id int64) (*citecheck.Claim, error) {
-	return claimByID(ctx, s.reader, id)
+	return claimByID(ctx, s.lookup, id)
 }
 
 // Claims lists the claims of a document in text order (start, end, id), narrowed by f: its
@@ -150,7 +150,7 @@ func filteredClaims(ctx context.Context, q queryer, documentID int64, f citechec
 // writes nothing: no new version, no new last editor, no event; the claim is returned as it was.
 func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by int64, mutate func(c *citecheck.Claim) error) (*citecheck.Claim, error) {
 	var out *citecheck.Claim
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		c, err := claimByID(ctx, tx, id)
 		if err != nil {
 			return err
@@ -274,7 +274,7 @@ func writeClaim(ctx context.Context, tx *sql.Tx, id int64, version int, updatedB
 // DeleteClaim removes one claim, by the user by. The same transaction appends a "deleted" event
 // with the claim's last state, so its history outlives it.
 func (s *Store) DeleteClaim(ctx context.Context, id, by int64) error {
-	return s.withTx(ctx, func(tx *sql.Tx) error {
+	return s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		c, err := claimByID(ctx, tx, id)
 		if err != nil {
 			return err
@@ -298,7 +298,7 @@ func recordDeletion(ctx context.Context, tx *sql.Tx, c *citecheck.Claim, at stri
 // before they load or change the claim.
 func (s *Store) ClaimDocumentID(ctx context.Context, claimID int64) (int64, error) {
 	var id int64
-	err := s.reader.QueryRowContext(ctx, selectClaimDocument, claimID).Scan(&id)
+	err := s.lookup.QueryRowContext(ctx, selectClaimDocument, claimID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, notFound("claim %d not found", claimID)
 	}

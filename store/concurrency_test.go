@@ -125,3 +125,43 @@ func BenchmarkRawInsert(b *testing.B) {
 		}
 	}
 }
+
+func TestLookupsByKeyDoNotWaitForTheReaderPool(t *testing.T) {
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	d := mustDocument(t, s, ana, "busy")
+	c, err := s.CreateClaim(context.Background(), &citecheck.Claim{DocumentID: d.ID, Start: 0, End: 5,
+		Quote: "q", Refs: []int{1}, CreatedByID: ana.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateToken(context.Background(), ana.ID, "hash"); err != nil {
+		t.Fatal(err)
+	}
+	// Every reader connection is taken, as by long scans of lists and exports.
+	for range readerConns {
+		rows, err := s.reader.Query(`SELECT 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+	}
+	// The deadline only keeps a regression from hanging the test; the lookups must not wait.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, tc := range []struct {
+		name   string
+		lookup func() error
+	}{
+		{"UserByID", func() error { _, err := s.UserByID(ctx, ana.ID); return err }},
+		{"UserByName", func() error { _, _, err := s.UserByName(ctx, "ana"); return err }},
+		{"TokenByHash", func() error { _, err := s.TokenByHash(ctx, "hash"); return err }},
+		{"UserByTokenHash", func() error { _, err := s.UserByTokenHash(ctx, "hash"); return err }},
+		{"Claim", func() error { _, err := s.Claim(ctx, c.ID); return err }},
+		{"ClaimDocumentID", func() error { _, err := s.ClaimDocumentID(ctx, c.ID); return err }},
+	} {
+		if err := tc.lookup(); err != nil {
+			t.Errorf("%s with the reader pool busy: %v", tc.name, err)
+		}
+	}
+}

@@ -54,7 +54,7 @@ func (s *Store) CreateDocument(ctx context.Context, d *citecheck.Document) (*cit
 	out := *d
 	out.Citations = citations
 	out.CreatedAt = s.now()
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, selectUserName, d.CreatedByID).Scan(&out.CreatedBy); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return notFound("user %d not found", d.CreatedByID)
@@ -183,7 +183,7 @@ func (s *Store) Documents(ctx context.Context) ([]citecheck.DocumentSummary, err
 // The same transaction appends a "deleted" event for each of its claims, so their history
 // outlives them.
 func (s *Store) DeleteDocument(ctx context.Context, id, by int64) error {
-	return s.withTx(ctx, func(tx *sql.Tx) error {
+	return s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, selectDocumentExists, id).Scan(&n); err != nil {
 			return fmt.Errorf("store: delete document %d: %w", id, err)
@@ -233,7 +233,7 @@ func (s *Store) SetReferences(ctx context.Context, id int64, l *citecheck.Refere
 // its error aborts the change. Concurrent edits are serialised, so none is lost.
 func (s *Store) UpdateReferences(ctx context.Context, id int64, edit func(l *citecheck.ReferenceList, textLength int) (*citecheck.ReferenceList, error)) (*citecheck.ReferenceList, error) {
 	var out *citecheck.ReferenceList
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var (
 			cur    sql.NullString
 			length int

@@ -52,7 +52,7 @@ func (s *Store) importDocument(ctx context.Context, d *citecheck.Document, claim
 	in := *d
 	in.CreatedByID = by
 	var out *citecheck.Document
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if out, err = s.insertDocument(ctx, tx, &in); err != nil {
 			return err
@@ -75,7 +75,7 @@ func (s *Store) importDocument(ctx context.Context, d *citecheck.Document, claim
 // returns the claims as stored, in the order given.
 func (s *Store) CreateClaims(ctx context.Context, documentID int64, claims []citecheck.Claim, by int64) ([]citecheck.Claim, error) {
 	var out []citecheck.Claim
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, selectDocumentExists, documentID).Scan(&n); err != nil {
 			return fmt.Errorf("store: create claims: %w", err)

@@ -57,7 +57,7 @@ func (s *Store) applyMigration(ctx context.Context, m migration) error {
 	if err != nil {
 		return fmt.Errorf("store: read migration %s: %w", m.name, err)
 	}
-	return s.withTx(ctx, func(tx *sql.Tx) error {
+	return s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, selectMigration, m.version).Scan(&n); err != nil {
 			return fmt.Errorf("store: check migration %s: %w", m.name, err)

@@ -210,7 +210,7 @@ func (s *Store) ReviseDocument(ctx context.Context, r *Revise) (*citecheck.Docum
 	now := s.now()
 	at := formatTime(now)
 	var out *citecheck.Document
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := documentRevision(ctx, tx, r.DocumentID, r.Base); err != nil {
 			return err
 		}

@@ -55,7 +55,7 @@ func (s *Store) CreateSession(ctx context.Context, n NewSession) (*citecheck.Ses
 		n.Data = []byte{}
 	}
 	now := s.now()
-	res, err := s.writer.ExecContext(ctx, insertSession, n.TokenHash, nullableID(n.UserID), n.Data,
+	res, err := s.exec(ctx, insertSession, n.TokenHash, nullableID(n.UserID), n.Data,
 		n.UserAgent, n.Address, formatTime(now), formatTime(now), formatTime(now.Add(n.MaxAge)))
 	if isUniqueViolation(err) {
 		return nil, citecheck.Errorf(citecheck.ECodeConflict, "session already exists")
@@ -97,7 +97,7 @@ func (s *Store) SessionByHash(ctx context.Context, tokenHash string, idle time.D
 // to someone else, is not found, and the caller starts a new one: the values of a signed-out
 // visitor never become those of a signed-in session under the same id.
 func (s *Store) SaveSessionData(ctx context.Context, tokenHash string, userID int64, data []byte) error {
-	res, err := s.writer.ExecContext(ctx, updateSessionData, data, tokenHash, nullableID(userID))
+	res, err := s.exec(ctx, updateSessionData, data, tokenHash, nullableID(userID))
 	if err != nil {
 		return fmt.Errorf("store: save session: %w", err)
 	}
@@ -110,7 +110,7 @@ func (s *Store) SaveSessionData(ctx context.Context, tokenHash string, userID in
 // TouchSession records that a session was used at the given time, from this browser and
 // address. Callers do it at most about once a minute, so that reads do not become writes.
 func (s *Store) TouchSession(ctx context.Context, tokenHash string, at time.Time, userAgent, address string) error {
-	if _, err := s.writer.ExecContext(ctx, touchSession, formatTime(at), userAgent, address, tokenHash); err != nil {
+	if _, err := s.exec(ctx, touchSession, formatTime(at), userAgent, address, tokenHash); err != nil {
 		return fmt.Errorf("store: touch session: %w", err)
 	}
 	return nil
@@ -119,7 +119,7 @@ func (s *Store) TouchSession(ctx context.Context, tokenHash string, at time.Time
 // DeleteSession ends the session whose cookie id hashes to tokenHash, as signing out does. A
 // session that is already gone is no error.
 func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
-	if _, err := s.writer.ExecContext(ctx, deleteSessionByHash, tokenHash); err != nil {
+	if _, err := s.exec(ctx, deleteSessionByHash, tokenHash); err != nil {
 		return fmt.Errorf("store: delete session: %w", err)
 	}
 	return nil
@@ -154,7 +154,7 @@ func (s *Store) UserSessions(ctx context.Context, userID int64, idle time.Durati
 // EndUserSession ends one of a user's sessions at once; the session of anyone else is not
 // found, so that nobody learns which ids exist.
 func (s *Store) EndUserSession(ctx context.Context, userID, sessionID int64) error {
-	res, err := s.writer.ExecContext(ctx, deleteUserSession, sessionID, userID)
+	res, err := s.exec(ctx, deleteUserSession, sessionID, userID)
 	if err != nil {
 		return fmt.Errorf("store: end session %d: %w", sessionID, err)
 	}
@@ -167,7 +167,7 @@ func (s *Store) EndUserSession(ctx context.Context, userID, sessionID int64) err
 // EndUserSessions ends every session of a user at once ("sign out everywhere") and returns how
 // many there were.
 func (s *Store) EndUserSessions(ctx context.Context, userID int64) (int, error) {
-	res, err := s.writer.ExecContext(ctx, deleteUserSessions, userID)
+	res, err := s.exec(ctx, deleteUserSessions, userID)
 	if err != nil {
 		return 0, fmt.Errorf("store: end sessions of user %d: %w", userID, err)
 	}
@@ -179,7 +179,7 @@ func (s *Store) EndUserSessions(ctx context.Context, userID int64) (int, error) 
 // being idle longer than idle, and returns how many it deleted.
 func (s *Store) PruneSessions(ctx context.Context, idle time.Duration) (int, error) {
 	now := s.now()
-	res, err := s.writer.ExecContext(ctx, deleteDeadSessions, formatTime(now), formatTime(now.Add(-idle)))
+	res, err := s.exec(ctx, deleteDeadSessions, formatTime(now), formatTime(now.Add(-idle)))
 	if err != nil {
 		return 0, fmt.Errorf("store: prune sessions: %w", err)
 	}

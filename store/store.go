@@ -26,19 +26,30 @@ const pragmas = "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchron
 // readerConns is the size of the reader pool; SQLite readers in WAL mode do not block each other.
 const readerConns = 4
 
+// lookupConns is the size of the lookup pool, for the reads by key that nearly every request
+// makes (its token, its user, the claim it names). They take microseconds; kept apart from the
+// reader pool they never wait behind a list, a page or an export scanning a large document's
+// claims, which under load is where a write request spent most of its time (database/sql hands
+// a freed connection to a random waiter, so that wait was also the writes' long tail).
+const lookupConns = 2
+
 // timeLayout stores times as fixed-width UTC text, so that ordering by the text orders by time.
 const timeLayout = "2006-01-02T15:04:05.000000000Z"
 
 // Store is the SQLite storage of citecheck. All writes go through one connection (the writer),
-// so writers queue in Go instead of failing with "database is locked"; reads go through a small
-// pool of read-only connections that WAL lets run beside the writer.
+// fed by a first-come, first-served queue that groups the writes waiting at the same time into
+// one transaction and one fsync (writequeue.go), so writers neither fail with "database is
+// locked" nor pay a commit each; reads go through a small pool of read-only connections that WAL
+// lets run beside the writer.
 type Store struct {
 	// Now is the one clock of the store; tests replace it to get deterministic times. Its result
 	// is converted to UTC before it is stored.
 	Now func() time.Time
 
 	writer *sql.DB
+	writes *writeQueue
 	reader *sql.DB
+	lookup *sql.DB
 }
 
 // Open opens (creating if needed) the database file at path and its parent directory, and
@@ -64,26 +75,39 @@ func Open(path string) (*Store, error) {
 	writer.SetConnMaxIdleTime(0)
 	writer.SetConnMaxLifetime(0)
 	s.writer = writer
+	s.writes = newWriteQueue(writer)
 	if err := s.migrate(context.Background()); err != nil {
-		writer.Close()
+		s.Close()
 		return nil, err
 	}
 
-	// The reader is opened after the migrations, so it never sees a half-created schema, and
-	// with query_only set, so a mistaken write through it fails loudly instead of racing the writer.
-	reader, err := sql.Open("sqlite3", dsn(path, pragmas+"&_query_only=1"))
-	if err != nil {
-		writer.Close()
-		return nil, fmt.Errorf("store: open reader %s: %w", path, err)
-	}
-	reader.SetMaxOpenConns(readerConns)
-	reader.SetMaxIdleConns(readerConns)
-	s.reader = reader
-	if err := reader.Ping(); err != nil {
+	// The read pools are opened after the migrations, so they never see a half-created schema,
+	// and with query_only set, so a mistaken write through them fails loudly instead of racing
+	// the writer.
+	if s.reader, err = openReadPool(path, readerConns); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("store: open reader %s: %w", path, err)
+		return nil, err
+	}
+	if s.lookup, err = openReadPool(path, lookupConns); err != nil {
+		s.Close()
+		return nil, err
 	}
 	return s, nil
+}
+
+// openReadPool opens a pool of n read-only connections to path.
+func openReadPool(path string, n int) (*sql.DB, error) {
+	db, err := sql.Open("sqlite3", dsn(path, pragmas+"&_query_only=1"))
+	if err != nil {
+		return nil, fmt.Errorf("store: open reader %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open reader %s: %w", path, err)
+	}
+	return db, nil
 }
 
 // dsn builds a file: URI for path; the characters that a URI gives a meaning are escaped so that
@@ -93,11 +117,17 @@ func dsn(path, params string) string {
 	return "file:" + escaped + "?" + params
 }
 
-// Close closes the reader pool and the writer.
+// Close stops the write queue (writes still waiting are refused), then closes the read pools
+// and the writer.
 func (s *Store) Close() error {
 	var errs []error
-	if s.reader != nil {
-		errs = append(errs, s.reader.Close())
+	if s.writes != nil {
+		s.writes.close()
+	}
+	for _, db := range []*sql.DB{s.reader, s.lookup} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
 	}
 	if s.writer != nil {
 		errs = append(errs, s.writer.Close())
@@ -127,22 +157,42 @@ func parseTime(s string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
-// withTx runs fn in one write transaction on the writer, committing if fn returns nil and
-// rolling back otherwise; fn's error is returned as is.
-func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	return nil
+// withTx is the one door for writes: it queues fn behind the writes already waiting and
+// returns once fn's changes are committed (fn returned nil) or undone (fn failed: its error is
+// returned as is). fn may share its transaction with other writes, so it must use the ctx it is
+// given (not cancelled by the request: a write that has started finishes or rolls back cleanly),
+// must not commit or roll back tx itself, and must not call another store write.
+func (s *Store) withTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return s.writes.do(ctx, fn)
 }
+
+// exec runs one write statement through the write queue, for writes that are a single
+// statement. Its result (last insert id, rows affected) is read inside the transaction, so the
+// caller never touches the writer's connection after the queue has moved on.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var out execResult
+	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		if out.id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		out.rows, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// execResult is a statement's result as read when it ran.
+type execResult struct{ id, rows int64 }
+
+func (r execResult) LastInsertId() (int64, error) { return r.id, nil }
+func (r execResult) RowsAffected() (int64, error) { return r.rows, nil }
 
 // queryer is what both *sql.DB and *sql.Tx offer, so one read function serves the reader pool
 // and a write transaction that reads back what it wrote.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -81,7 +82,7 @@ func TestOpenSetsPragmas(t *testing.T) {
 	for _, db := range []struct {
 		name string
 		q    queryer
-	}{{"writer", s.writer}, {"reader", s.reader}} {
+	}{{"writer", s.writer}, {"reader", s.reader}, {"lookup", s.lookup}} {
 		for _, p := range []struct{ pragma, want string }{
 			{"journal_mode", "wal"}, {"synchronous", "2"}, {"foreign_keys", "1"}, {"busy_timeout", "5000"},
 		} {
@@ -98,9 +99,10 @@ func TestOpenSetsPragmas(t *testing.T) {
 
 func TestReaderRefusesWrites(t *testing.T) {
 	s := mustOpen(t)
-	_, err := s.reader.Exec(`INSERT INTO settings (key, value) VALUES ('x', 'y')`)
-	if err == nil {
-		t.Fatal("a write through the reader pool succeeded")
+	for name, db := range map[string]*sql.DB{"reader": s.reader, "lookup": s.lookup} {
+		if _, err := db.Exec(`INSERT INTO settings (key, value) VALUES ('x', 'y')`); err == nil {
+			t.Errorf("a write through the %s pool succeeded", name)
+		}
 	}
 }
 

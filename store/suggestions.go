@@ -16,7 +16,7 @@ const (
 // DismissSuggestions records sentence suggestions that a user turned down, so they are not
 // proposed again. Dismissing one twice is not an error.
 func (s *Store) DismissSuggestions(ctx context.Context, documentID int64, spans []citecheck.Span) error {
-	return s.withTx(ctx, func(tx *sql.Tx) error {
+	return s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, sp := range spans {
 			if _, err := tx.ExecContext(ctx, insertDismissed, documentID, sp.Start, sp.End); err != nil {
 				if isForeignKeyViolation(err) {

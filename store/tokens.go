@@ -22,7 +22,7 @@ const (
 // CreateNamedToken stores the hash of a new API token with a name its owner chose.
 func (s *Store) CreateNamedToken(ctx context.Context, userID int64, name, tokenHash string) (*citecheck.Token, error) {
 	now := s.now()
-	res, err := s.writer.ExecContext(ctx, insertNamedToken, userID, name, tokenHash, formatTime(now))
+	res, err := s.exec(ctx, insertNamedToken, userID, name, tokenHash, formatTime(now))
 	if isUniqueViolation(err) {
 		return nil, citecheck.Errorf(citecheck.ECodeConflict, "token already exists")
 	}
@@ -59,7 +59,7 @@ func (s *Store) Tokens(ctx context.Context, userID int64) ([]citecheck.Token, er
 
 // TokenByHash finds the token with this hash.
 func (s *Store) TokenByHash(ctx context.Context, tokenHash string) (*citecheck.Token, error) {
-	t, err := scanToken(s.reader.QueryRowContext(ctx, selectTokenHash, tokenHash))
+	t, err := scanToken(s.lookup.QueryRowContext(ctx, selectTokenHash, tokenHash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("token not found")
 	}
@@ -68,7 +68,7 @@ func (s *Store) TokenByHash(ctx context.Context, tokenHash string) (*citecheck.T
 
 // RevokeToken deletes one of a user's tokens; a token of someone else is not found.
 func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
-	res, err := s.writer.ExecContext(ctx, deleteToken, tokenID, userID)
+	res, err := s.exec(ctx, deleteToken, tokenID, userID)
 	if err != nil {
 		return fmt.Errorf("store: revoke token %d: %w", tokenID, err)
 	}
@@ -80,7 +80,7 @@ func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
 
 // TouchToken records that a token was used at the given time.
 func (s *Store) TouchToken(ctx context.Context, tokenID int64, at time.Time) error {
-	if _, err := s.writer.ExecContext(ctx, touchToken, formatTime(at), tokenID); err != nil {
+	if _, err := s.exec(ctx, touchToken, formatTime(at), tokenID); err != nil {
 		return fmt.Errorf("store: touch token %d: %w", tokenID, err)
 	}
 	return nil

@@ -39,7 +39,7 @@ FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`
 // conflict.
 func (s *Store) CreateUser(ctx context.Context, name string, role citecheck.Role, passwordHash []byte) (*citecheck.User, error) {
 	now := s.now()
-	res, err := s.writer.ExecContext(ctx, insertUser, name, string(role), passwordHash, formatTime(now))
+	res, err := s.exec(ctx, insertUser, name, string(role), passwordHash, formatTime(now))
 	if isUniqueViolation(err) {
 		return nil, citecheck.Errorf(citecheck.ECodeConflict, "user %q already exists", name)
 	}
@@ -56,7 +56,7 @@ func (s *Store) CreateUser(ctx context.Context, name string, role citecheck.Role
 // UserByName returns the user called name and their password hash, for signing in.
 func (s *Store) UserByName(ctx context.Context, name string) (*citecheck.User, []byte, error) {
 	var hash []byte
-	u, err := scanUser(s.reader.QueryRowContext(ctx, selectUserByName, name), &hash)
+	u, err := scanUser(s.lookup.QueryRowContext(ctx, selectUserByName, name), &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, notFound("user %q not found", name)
 	}
@@ -68,7 +68,7 @@ func (s *Store) UserByName(ctx context.Context, name string) (*citecheck.User, [
 
 // UserByID returns one user.
 func (s *Store) UserByID(ctx context.Context, id int64) (*citecheck.User, error) {
-	u, err := scanUser(s.reader.QueryRowContext(ctx, selectUserByID, id))
+	u, err := scanUser(s.lookup.QueryRowContext(ctx, selectUserByID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("user %d not found", id)
 	}
@@ -161,7 +161,7 @@ func (s *Store) SetUserPassword(ctx context.Context, name string, hash []byte) (
 // when it is a domain error.
 func (s *Store) changeUser(ctx context.Context, name string, change func(tx *sql.Tx, u *citecheck.User) error) (*citecheck.User, error) {
 	var out *citecheck.User
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var hash []byte
 		u, err := scanUser(tx.QueryRowContext(ctx, selectUserByName, name), &hash)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -207,7 +207,7 @@ func refuseLastAdmin(ctx context.Context, tx *sql.Tx, u *citecheck.User, verb st
 
 // CreateToken records an API token by its hash; the token itself is never stored.
 func (s *Store) CreateToken(ctx context.Context, userID int64, tokenHash string) error {
-	_, err := s.writer.ExecContext(ctx, insertToken, userID, tokenHash, formatTime(s.now()))
+	_, err := s.exec(ctx, insertToken, userID, tokenHash, formatTime(s.now()))
 	if isUniqueViolation(err) {
 		return citecheck.Errorf(citecheck.ECodeConflict, "token already exists")
 	}
@@ -220,7 +220,7 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, tokenHash string)
 // UserByTokenHash returns the owner of an API token. A disabled user is returned with Disabled
 // set; refusing them is the caller's decision.
 func (s *Store) UserByTokenHash(ctx context.Context, tokenHash string) (*citecheck.User, error) {
-	u, err := scanUser(s.reader.QueryRowContext(ctx, selectUserByTokenHash, tokenHash))
+	u, err := scanUser(s.lookup.QueryRowContext(ctx, selectUserByTokenHash, tokenHash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("token not found")
 	}
@@ -246,7 +246,7 @@ func (s *Store) SessionKey(ctx context.Context) ([]byte, error) {
 	if _, err := rand.Read(fresh); err != nil {
 		return nil, fmt.Errorf("store: session key: %w", err)
 	}
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, insertSettingIfNone, "session_key", fresh); err != nil {
 			return err
 		}

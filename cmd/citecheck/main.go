@@ -26,7 +26,6 @@ commands:
   import [--user NAME] [--restore-reviews] FILE          import a native export (- for stdin); print the new id
   revise --doc ID [--user NAME] FILE                     make FILE (- for stdin) a document's new revision
   backup --out FILE                                      copy the database consistently, also while serving
-  bench --token TOKEN [--url URL] [--clients 12] ...     load a running server (loopback only; no --db)
 
 every command takes --db PATH (default data/citecheck.db, or CITECHECK_DB)
 `
@@ -66,8 +65,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return revise(ctx, rest, stdin, stdout, stderr)
 	case "backup":
 		return backup(ctx, rest, stdout, stderr)
-	case "bench":
-		return bench(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

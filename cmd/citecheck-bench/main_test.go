@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -48,9 +50,16 @@ func benchServer(t *testing.T) (string, string, string) {
 	return srv.URL, token("rita", citecheck.RoleReviewer), token("editor", citecheck.RoleEditor)
 }
 
-func TestBenchRunsEveryOperationWithoutErrors(t *testing.T) {
+func runBench(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func TestBenchReportsEveryOperationAndTheWritesTogether(t *testing.T) {
 	url, rita, editor := benchServer(t)
-	out, errOut, err := runCLI(t, "", "bench", "--url", url, "--token", rita, "--editor-token", editor,
+	out, errOut, err := runBench(t, "--url", url, "--token", rita, "--editor-token", editor,
 		"--user", "editor", "--password", "editor password", "--clients", "4", "--duration", "1500ms", "--doc-size", "20000")
 	if err != nil {
 		t.Fatalf("bench: %v\n%s", err, errOut)
@@ -60,24 +69,33 @@ func TestBenchRunsEveryOperationWithoutErrors(t *testing.T) {
 		t.Errorf("bench reported errors: %s", errOut)
 	}
 	rows := benchRows(out)
-	for _, op := range append(benchOps, "all") {
+	for _, op := range append(ops, "writes", "reads", "all") {
 		row := rows[op]
 		if row == nil || row[1] == "0" || row[2] != "0" {
 			t.Errorf("operation %s: row %q, want a count above 0 and no errors", op, row)
 		}
 	}
+	if sum := count(rows["create"]) + count(rows["patch"]) + count(rows["review"]); sum != count(rows["writes"]) {
+		t.Errorf("writes counts %d, the write operations %d", count(rows["writes"]), sum)
+	}
+	if count(rows["writes"])+count(rows["reads"]) != count(rows["all"]) {
+		t.Errorf("writes %d + reads %d != all %d", count(rows["writes"]), count(rows["reads"]), count(rows["all"]))
+	}
+	if !strings.Contains(out, "writes p99/p50 ") {
+		t.Errorf("no tail ratio of the writes:\n%s", out)
+	}
 }
 
 func TestBenchStopsAtTheRequestCountAndSkipsWhatItCannotDo(t *testing.T) {
 	url, rita, _ := benchServer(t)
-	out, errOut, err := runCLI(t, "", "bench", "--url", url, "--token", rita, "--clients", "3", "--requests", "30", "--doc-size", "5000")
+	out, errOut, err := runBench(t, "--url", url, "--token", rita, "--clients", "3", "--requests", "30", "--doc-size", "5000")
 	if err != nil || errOut != "" {
 		t.Fatalf("bench: %v %s", err, errOut)
 	}
-	if rows := benchRows(out); rows["review"] != nil || rows["render"] != nil || rows["create"] == nil {
+	rows := benchRows(out)
+	if rows["review"] != nil || rows["render"] != nil || rows["create"] == nil {
 		t.Errorf("review and render ran without an editor token or a user:\n%s", out)
 	}
-	rows := benchRows(out)
 	if rows["all"] == nil || rows["all"][1] != "30" || rows["all"][2] != "0" {
 		t.Errorf("all: %q, want 30 requests without errors", rows["all"])
 	}
@@ -94,9 +112,18 @@ func benchRows(out string) map[string][]string {
 	return rows
 }
 
-func TestBenchRefusesTargetsOffThisMachine(t *testing.T) {
+// count is a row's count, 0 for no row.
+func count(row []string) int {
+	if row == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(row[1])
+	return n
+}
+
+func TestBenchRefusesBadFlagsAndTargetsOffThisMachine(t *testing.T) {
 	for _, u := range []string{"http://example.com", "http://10.0.0.1:8080", "ftp://127.0.0.1", "http://user:pw@127.0.0.1", "http://127.0.0.1.nip.io"} {
-		if _, _, err := runCLI(t, "", "bench", "--url", u, "--token", "x", "--duration", "1s"); err == nil || !strings.Contains(err.Error(), "refusing") {
+		if _, _, err := runBench(t, "--url", u, "--token", "x", "--duration", "1s"); err == nil || !strings.Contains(err.Error(), "refusing") {
 			t.Errorf("%s: %v, want a refusal", u, err)
 		}
 	}
@@ -105,24 +132,17 @@ func TestBenchRefusesTargetsOffThisMachine(t *testing.T) {
 			t.Errorf("%s refused: %v", u, err)
 		}
 	}
-}
-
-func TestBackupCommandCopiesTheDatabase(t *testing.T) {
-	dir := t.TempDir()
-	db, out := filepath.Join(dir, "c.db"), filepath.Join(dir, "copy.db")
-	if _, _, err := runCLI(t, "a long password\n", "user", "add", "--db", db, "--name", "rita", "--role", "reviewer", "--password-stdin"); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := runCLI(t, "", "backup", "--db", db, "--out", out); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := runCLI(t, "", "backup", "--db", db, "--out", out); err == nil {
-		t.Error("backup overwrote its output")
-	}
-	if _, _, err := runCLI(t, "", "backup", "--db", db); err == nil {
-		t.Error("backup without --out")
-	}
-	if got, _, err := runCLI(t, "", "user", "list", "--db", out); err != nil || got != "rita\treviewer\tenabled\n" {
-		t.Errorf("users of the copy: %q %v", got, err)
+	t.Setenv("CITECHECK_TOKEN", "")
+	t.Setenv("CITECHECK_BENCH_PASSWORD", "")
+	for _, args := range [][]string{
+		{},                                   // no token
+		{"--token", "x", "--clients", "0"},   // no clients
+		{"--token", "x", "--user", "ed"},     // a user without a password
+		{"--token", "x", "stray-argument"},   // an argument it does not take
+		{"--token", "x", "--doc-size", "10"}, // too small a document
+	} {
+		if _, _, err := runBench(t, args...); err == nil {
+			t.Errorf("%q accepted", args)
+		}
 	}
 }

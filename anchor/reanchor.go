@@ -1,48 +1,14 @@
-package citecheck
+package anchor
 
 import (
+	"github.com/citecheck/citecheck"
+
 	"index/suffixarray"
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
-
-// AnchorKind says how a claim of an old revision was found again in the new text.
-type AnchorKind string
-
-// The anchor kinds, from most to least certain.
-const (
-	// AnchorExact: the same offsets hold the same quote with the same context around it.
-	AnchorExact AnchorKind = "exact"
-	// AnchorMoved: the quote occurs unchanged elsewhere, and context or position singles it out.
-	AnchorMoved AnchorKind = "moved"
-	// AnchorFuzzy: the quote was changed a little; the new span holds text close to the old quote.
-	AnchorFuzzy AnchorKind = "fuzzy"
-	// AnchorOrphaned: no place is good enough, or two are equally good; the claim keeps its old
-	// quote and context for someone to place by hand.
-	AnchorOrphaned AnchorKind = "orphaned"
-)
-
-// Anchor is where a claim of the old revision lands in the new text. Start and End count code
-// points of the new text, end exclusive; both are 0 for an orphan. Score is 1 for an exact
-// anchor and between 0 and 1 otherwise: how well the quote and its context agree.
-type Anchor struct {
-	Kind  AnchorKind `json:"anchor"`
-	Start int        `json:"start"`
-	End   int        `json:"end"`
-	Score float64    `json:"score"`
-}
-
-// AnchorInput is what re-anchoring needs of a claim: its old span and its quote and context.
-type AnchorInput struct {
-	Start, End            int
-	Quote, Prefix, Suffix string
-}
-
-// AnchorInputOf returns what re-anchoring needs of c.
-func AnchorInputOf(c Claim) AnchorInput {
-	return AnchorInput{Start: c.Start, End: c.End, Quote: c.Quote, Prefix: c.Prefix, Suffix: c.Suffix}
-}
 
 // Tuning of re-anchoring. A wrong anchor is worse than an orphan, so each threshold errs on the
 // side of orphaning; the accuracy test in reanchor_bench_test.go measures the trade-off.
@@ -78,16 +44,16 @@ const (
 // quotes of minFuzzyLen code points or more) near the expected position, or anywhere while a
 // work budget lasts, scored by quote similarity, context similarity and distance: fuzzy, if it
 // clears fuzzyAccept and no other candidate comes close; otherwise orphaned.
-func Reanchor(oldText, newText string, claims []AnchorInput) []Anchor {
-	out := make([]Anchor, len(claims))
+func Reanchor(oldText, newText string, claims []citecheck.Claim) []citecheck.Anchor {
+	out := make([]citecheck.Anchor, len(claims))
 	if len(claims) == 0 {
 		return out
 	}
-	ra := &reanchorer{oldText: oldText, newText: newText, newT: NewText(newText),
+	ra := &reanchorer{oldText: oldText, newText: newText, newT: citecheck.NewText(newText),
 		new: []rune(newText), budget: globalFuzzyBudget}
 	ra.newSide = textSide{s: newText, t: ra.newT, runes: ra.new}
-	for i, c := range claims {
-		out[i] = ra.anchor(c)
+	for i := range claims {
+		out[i] = ra.anchor(&claims[i])
 	}
 	return out
 }
@@ -95,7 +61,7 @@ func Reanchor(oldText, newText string, claims []AnchorInput) []Anchor {
 // reanchorer holds what one Reanchor call computes once for all its claims.
 type reanchorer struct {
 	oldText, newText string
-	newT             *Text
+	newT             *citecheck.Text
 	new              []rune
 	pm               *posMap // built on first need
 	newSide, oldSide textSide
@@ -112,26 +78,26 @@ const (
 	ambiguous                // two places are equally good: orphan the claim
 )
 
-var orphan = Anchor{Kind: AnchorOrphaned}
+var orphan = citecheck.Anchor{Kind: citecheck.AnchorOrphaned}
 
-func (ra *reanchorer) anchor(c AnchorInput) Anchor {
+func (ra *reanchorer) anchor(c *citecheck.Claim) citecheck.Anchor {
 	ct := &claimText{q: []rune(c.Quote), oldStart: c.Start, oldEnd: c.End}
 	if len(ct.q) == 0 {
 		return orphan
 	}
-	// Context beyond ContextLen code points is cut (the store never keeps more): a longer one
+	// Context beyond citecheck.ContextLen code points is cut (the store never keeps more): a longer one
 	// would only make the context comparisons quadratic in its length.
 	pre, suf := []rune(c.Prefix), []rune(c.Suffix)
-	if len(pre) > ContextLen {
-		pre = pre[len(pre)-ContextLen:]
+	if len(pre) > citecheck.ContextLen {
+		pre = pre[len(pre)-citecheck.ContextLen:]
 	}
-	if len(suf) > ContextLen {
-		suf = suf[:ContextLen]
+	if len(suf) > citecheck.ContextLen {
+		suf = suf[:citecheck.ContextLen]
 	}
 	ct.pre, ct.suf = withEdge(pre, true), withEdge(suf, false)
 	same := ra.sameOffsets(c, ct)
 	if same && ra.oldText == ra.newText {
-		return Anchor{Kind: AnchorExact, Start: c.Start, End: c.End, Score: 1}
+		return citecheck.Anchor{Kind: citecheck.AnchorExact, Start: c.Start, End: c.End, Score: 1}
 	}
 	if ra.pm == nil {
 		ra.oldSide.runes = []rune(ra.oldText)
@@ -143,7 +109,7 @@ func (ra *reanchorer) anchor(c AnchorInput) Anchor {
 	a, v := ra.moved(c.Quote, ct, exp)
 	switch {
 	case v == found && same && a.Start == c.Start:
-		return Anchor{Kind: AnchorExact, Start: c.Start, End: c.End, Score: 1}
+		return citecheck.Anchor{Kind: citecheck.AnchorExact, Start: c.Start, End: c.End, Score: 1}
 	case v == found:
 		return a
 	case v == ambiguous:
@@ -158,7 +124,7 @@ func (ra *reanchorer) anchor(c AnchorInput) Anchor {
 }
 
 // sameOffsets reports whether the claim's old offsets hold its quote within its context.
-func (ra *reanchorer) sameOffsets(c AnchorInput, ct *claimText) bool {
+func (ra *reanchorer) sameOffsets(c *citecheck.Claim, ct *claimText) bool {
 	s, e := c.Start, c.End
 	if s < 0 || e != s+len(ct.q) || e > len(ra.new) {
 		return false
@@ -172,7 +138,7 @@ func (ra *reanchorer) sameOffsets(c AnchorInput, ct *claimText) bool {
 type occurrence struct{ start, ctx, dist int }
 
 // moved looks for the quote unchanged in the new text.
-func (ra *reanchorer) moved(quote string, ct *claimText, exp int) (Anchor, verdict) {
+func (ra *reanchorer) moved(quote string, ct *claimText, exp int) (citecheck.Anchor, verdict) {
 	m, total := len(ct.q), len(ct.pre)+len(ct.suf)
 	radius := 4*m + fuzzyRadius
 	// The window around the expected position settles it when it holds an occurrence with
@@ -201,7 +167,7 @@ func (ra *reanchorer) moved(quote string, ct *claimText, exp int) (Anchor, verdi
 	if o.dist > radius && ra.repeatedInOld(quote, ct, o.ctx-r.margin) {
 		return orphan, ambiguous
 	}
-	return Anchor{Kind: AnchorMoved, Start: o.start, End: o.start + m, Score: round3(0.5 + 0.5*r.frac(o))}, found
+	return citecheck.Anchor{Kind: citecheck.AnchorMoved, Start: o.start, End: o.start + m, Score: round3(0.5 + 0.5*r.frac(o))}, found
 }
 
 // scoreOccurrences measures the context and distance of each start, leaving out those the diff
@@ -285,7 +251,7 @@ func (ra *reanchorer) occurrences(quote string, q []rune, exp, radius int) []int
 // textSide is one of the two texts, indexed for finding quotes.
 type textSide struct {
 	s     string
-	t     *Text
+	t     *citecheck.Text
 	runes []rune
 	sa    *suffixarray.Index // built on first need, for large texts
 }
@@ -301,7 +267,8 @@ func (ts *textSide) find(quote string, q []rune) ([]int, bool) {
 				break
 			}
 			bytes = append(bytes, off+i)
-			off += i + runeWidth(ts.s, off+i)
+			_, w := utf8.DecodeRuneInString(ts.s[off+i:])
+			off += i + w
 		}
 	} else {
 		if ts.sa == nil {
@@ -329,7 +296,7 @@ func (ts *textSide) find(quote string, q []rune) ([]int, bool) {
 // passage went as well as where the claim went.
 func (ra *reanchorer) repeatedInOld(quote string, ct *claimText, ctx int) bool {
 	if ra.oldSide.t == nil {
-		ra.oldSide.s, ra.oldSide.t = ra.oldText, NewText(ra.oldText)
+		ra.oldSide.s, ra.oldSide.t = ra.oldText, citecheck.NewText(ra.oldText)
 	}
 	starts, all := ra.oldSide.find(quote, ct.q)
 	if !all {

@@ -9,7 +9,7 @@ import (
 )
 
 // edge stands for the start or the end of a text in a context: a prefix shorter than
-// citecheck.ContextLen was cut short by the start of the text, and that is part of what it says.
+// ContextLen was cut short by the start of the text, and that is part of what it says.
 const edge rune = -1
 
 // edgeCost is what it costs to align an edge with anything but an edge.
@@ -23,7 +23,7 @@ func unitCost(r rune) int {
 }
 
 // withEdge returns a context with the edge of the text it implies: a prefix (before) or suffix
-// shorter than citecheck.ContextLen reached the start or end of the old text.
+// shorter than ContextLen reached the start or end of the old text.
 func withEdge(ctx []rune, before bool) []rune {
 	switch {
 	case len(ctx) >= citecheck.ContextLen:

@@ -85,15 +85,8 @@ func (ra *reanchorer) anchor(c *citecheck.Claim) citecheck.Anchor {
 	if len(ct.q) == 0 {
 		return orphan
 	}
-	// Context beyond citecheck.ContextLen code points is cut (the store never keeps more): a longer one
-	// would only make the context comparisons quadratic in its length.
-	pre, suf := []rune(c.Prefix), []rune(c.Suffix)
-	if len(pre) > citecheck.ContextLen {
-		pre = pre[len(pre)-citecheck.ContextLen:]
-	}
-	if len(suf) > citecheck.ContextLen {
-		suf = suf[:citecheck.ContextLen]
-	}
+	// The store never keeps more context than ContextLen code points; cutContext cuts a longer one.
+	pre, suf := cutContext([]rune(c.Prefix), []rune(c.Suffix))
 	ct.pre, ct.suf = withEdge(pre, true), withEdge(suf, false)
 	same := ra.sameOffsets(c, ct)
 	if same && ra.oldText == ra.newText {
@@ -252,15 +245,16 @@ func (ra *reanchorer) occurrences(quote string, q []rune, exp, radius int) []int
 type textSide struct {
 	s     string
 	t     *citecheck.Text
-	runes []rune
+	runes []rune             // the text as code points, where the caller needs them
 	sa    *suffixarray.Index // built on first need, for large texts
+	noSA  bool               // search by scanning even a large text (one search only)
 }
 
 // find returns the code point offsets, ascending, where quote (q as code points) occurs, and
 // false if it occurs maxOccurrences times or more.
 func (ts *textSide) find(quote string, q []rune) ([]int, bool) {
 	var bytes []int
-	if len(ts.s) < suffixArrayMin {
+	if len(ts.s) < suffixArrayMin || ts.noSA {
 		for off := 0; len(bytes) < maxOccurrences; {
 			i := strings.Index(ts.s[off:], quote)
 			if i < 0 {
@@ -282,8 +276,10 @@ func (ts *textSide) find(quote string, q []rune) ([]int, bool) {
 	}
 	var out []int
 	for _, b := range bytes {
+		// Both ends on code point boundaries, as many code points apart as the quote has: the
+		// same code points, even in text that is not valid UTF-8.
 		s := ts.t.CodePointOffset(b)
-		if ts.t.ByteOffset(s) == b && s+len(q) <= len(ts.runes) && slices.Equal(ts.runes[s:s+len(q)], q) {
+		if ts.t.ByteOffset(s) == b && s+len(q) <= ts.t.Len() && ts.t.ByteOffset(s+len(q)) == b+len(quote) {
 			out = append(out, s)
 		}
 	}

@@ -49,13 +49,18 @@ func Reanchor(oldText, newText string, claims []citecheck.Claim) []citecheck.Anc
 	if len(claims) == 0 {
 		return out
 	}
-	ra := &reanchorer{oldText: oldText, newText: newText, newT: citecheck.NewText(newText),
-		new: []rune(newText), budget: globalFuzzyBudget}
-	ra.newSide = textSide{s: newText, t: ra.newT, runes: ra.new}
+	ra := newReanchorer(oldText, newText)
 	for i := range claims {
 		out[i] = ra.anchor(&claims[i])
 	}
 	return out
+}
+
+func newReanchorer(oldText, newText string) *reanchorer {
+	ra := &reanchorer{oldText: oldText, newText: newText, newT: citecheck.NewText(newText),
+		new: []rune(newText), budget: globalFuzzyBudget}
+	ra.newSide = textSide{s: newText, t: ra.newT, runes: ra.new}
+	return ra
 }
 
 // reanchorer holds what one Reanchor call computes once for all its claims.
@@ -81,22 +86,15 @@ const (
 var orphan = citecheck.Anchor{Kind: citecheck.AnchorOrphaned}
 
 func (ra *reanchorer) anchor(c *citecheck.Claim) citecheck.Anchor {
-	ct := &claimText{q: []rune(c.Quote), oldStart: c.Start, oldEnd: c.End}
+	ct := claimTextOf(c)
 	if len(ct.q) == 0 {
 		return orphan
 	}
-	// The store never keeps more context than ContextLen code points; cutContext cuts a longer one.
-	pre, suf := cutContext([]rune(c.Prefix), []rune(c.Suffix))
-	ct.pre, ct.suf = withEdge(pre, true), withEdge(suf, false)
 	same := ra.sameOffsets(c, ct)
 	if same && ra.oldText == ra.newText {
 		return citecheck.Anchor{Kind: citecheck.AnchorExact, Start: c.Start, End: c.End, Score: 1}
 	}
-	if ra.pm == nil {
-		ra.oldSide.runes = []rune(ra.oldText)
-		ra.pm = newPosMap(ra.oldSide.runes, ra.new)
-	}
-	exp := ra.pm.Map(c.Start)
+	exp := ra.posMap().Map(c.Start)
 	// Even when the old offsets still fit, the same quote in the same context may now occur
 	// next to them too (a duplicated sentence): that is a guess, not an exact anchor.
 	a, v := ra.moved(c.Quote, ct, exp)
@@ -114,6 +112,25 @@ func (ra *reanchorer) anchor(c *citecheck.Claim) citecheck.Anchor {
 		}
 	}
 	return orphan
+}
+
+// claimTextOf returns c's quote and context as code points, the context with its edges. The
+// store never keeps more context than ContextLen code points; cutContext cuts a longer one.
+func claimTextOf(c *citecheck.Claim) *claimText {
+	ct := &claimText{q: []rune(c.Quote), oldStart: c.Start, oldEnd: c.End}
+	pre, suf := cutContext([]rune(c.Prefix), []rune(c.Suffix))
+	ct.pre, ct.suf = withEdge(pre, true), withEdge(suf, false)
+	return ct
+}
+
+// posMap returns the diff of the old text against the new one, made on first need: a claim
+// whose offsets still hold it in an unchanged text never needs it.
+func (ra *reanchorer) posMap() *posMap {
+	if ra.pm == nil {
+		ra.oldSide.runes = []rune(ra.oldText)
+		ra.pm = newPosMap(ra.oldSide.runes, ra.new)
+	}
+	return ra.pm
 }
 
 // sameOffsets reports whether the claim's old offsets hold its quote within its context.

@@ -3,7 +3,7 @@ package anchor
 import (
 	"slices"
 	"sort"
-	"time"
+	"strings"
 	"unicode"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
@@ -13,21 +13,18 @@ import (
 // their texts with one tokenizer and match the tokens with one diff. The diff is a patience diff
 // (tokens that occur once on both sides anchor the match, their longest increasing run by
 // patience sorting, and the gaps between anchors are diffed again); a small gap without such
-// tokens gets an exact longest common subsequence, a large one Myers' O(ND) diff.
+// tokens gets an exact longest common subsequence. A large one (repeated paragraphs) is diffed
+// line by line first, by the same diff over lines, and what lies between the lines it matched
+// token by token; Myers' O(ND) diff takes the gaps that still have no unique token.
 
 // maxGapCells bounds the quadratic LCS that runs on a gap where no token is unique on both
 // sides: 1<<16 cells keeps it under a millisecond, and gaps that size are the common case.
 const maxGapCells = 1 << 16
 
-// maxMyersWork bounds Myers' diff of one gap, as its length times the fewest edits it can need
-// (the tokens one side has more of than the other): past that it cannot finish in seconds, and
-// the gap is left unmatched (shown as replaced).
-const maxMyersWork = 1 << 33
-
-// myersTimeout stops a Myers diff that the bound above let through but that needs far more
-// edits than the bound foresaw (the same tokens in another order): what it has not aligned by
-// then stays unmatched. Texts that are not built to be adversarial never come near it.
-const myersTimeout = 5 * time.Second
+// myersBudget bounds the work of all the Myers diffs of one diff together, each charged its
+// worst case ((n+m)²/4 steps for n and m tokens or lines): about a second. Past it a gap stays
+// unmatched (shown as replaced), so the diff is deterministic and its time bounded by the text.
+const myersBudget = 1 << 30
 
 // tokens is a text cut into tokens: words (letters, digits and the marks on them), runs of
 // white space and single other characters.
@@ -116,31 +113,46 @@ func (tz *tokenizer) id(h uint64, tok []rune) int32 {
 }
 
 // diffRange is a stretch of old tokens [a0, a1) and new tokens [b0, b1) still to be diffed.
-type diffRange struct{ a0, a1, b0, b1 int }
+// A flat range is diffed token by token only: it lies between lines matched already.
+type diffRange struct {
+	a0, a1, b0, b1 int
+	flat           bool
+}
 
-// matchTokens diffs the token ids a against b (all ids below n) and returns, for each token of
-// a, the token of b it is matched to, or -1. The matches increase: they are a common
-// subsequence.
-func matchTokens(a, b []int32, n int) []int32 {
+// matchTokens diffs a against b, both cut by tz, and returns, for each token of a, the token of
+// b it is matched to, or -1. The matches increase: they are a common subsequence.
+func matchTokens(a, b tokens, tz *tokenizer) []int32 {
+	budget := myersBudget
+	d := newDiffer(a.ids, b.ids, len(tz.reps), &budget)
+	d.lines = &lineDiff{tz: tz}
+	return d.run()
+}
+
+// differ diffs two sequences of ids (of tokens, or of lines).
+type differ struct {
+	a, b       []int32
+	match      []int32
+	ca, cb, pb []int32   // per id: its count in the range on each side, its last position in b
+	budget     *int      // what is left of myersBudget, shared by the line diff
+	lines      *lineDiff // nil when a and b are lines already
+}
+
+func newDiffer(a, b []int32, n int, budget *int) *differ {
 	match := make([]int32, len(a))
 	for i := range match {
 		match[i] = -1
 	}
-	d := &differ{a: a, b: b, match: match, ca: make([]int32, n), cb: make([]int32, n), pb: make([]int32, n)}
-	stack := []diffRange{{0, len(a), 0, len(b)}}
+	return &differ{a: a, b: b, match: match, ca: make([]int32, n), cb: make([]int32, n),
+		pb: make([]int32, n), budget: budget}
+}
+
+func (d *differ) run() []int32 {
+	stack := []diffRange{{0, len(d.a), 0, len(d.b), false}}
 	for len(stack) > 0 {
 		r := stack[len(stack)-1]
 		stack = d.step(r, stack[:len(stack)-1])
 	}
-	return match
-}
-
-// differ holds what one matchTokens call reuses between ranges: per id, its count in the range
-// on each side and its last position in b.
-type differ struct {
-	a, b       []int32
-	match      []int32
-	ca, cb, pb []int32
+	return d.match
 }
 
 // step matches the common head and tail of r, then either splits the rest on its unique tokens
@@ -160,9 +172,15 @@ func (d *differ) step(r diffRange, stack []diffRange) []diffRange {
 	}
 	anchors := longestIncreasing(d.uniquePairs(r))
 	if len(anchors) == 0 {
-		if (r.a1-r.a0)*(r.b1-r.b0) <= maxGapCells {
+		switch {
+		case (r.a1-r.a0)*(r.b1-r.b0) <= maxGapCells:
 			d.lcs(r)
-		} else {
+		case d.lines != nil && !r.flat:
+			if st, ok := d.lines.split(d, r, stack); ok {
+				return st
+			}
+			d.myers(r)
+		default:
 			d.myers(r)
 		}
 		return stack
@@ -170,27 +188,15 @@ func (d *differ) step(r diffRange, stack []diffRange) []diffRange {
 	pa, pb := r.a0, r.b0
 	for _, p := range anchors {
 		d.match[p[0]] = p[1]
-		stack = append(stack, diffRange{pa, int(p[0]), pb, int(p[1])})
+		stack = append(stack, diffRange{pa, int(p[0]), pb, int(p[1]), r.flat})
 		pa, pb = int(p[0])+1, int(p[1])+1
 	}
-	return append(stack, diffRange{pa, r.a1, pb, r.b1})
+	return append(stack, diffRange{pa, r.a1, pb, r.b1, r.flat})
 }
 
 // uniquePairs returns, in the order of a, the pairs of positions of the tokens that occur once
 // on each side of r.
 func (d *differ) uniquePairs(r diffRange) [][2]int32 {
-	d.count(r)
-	var pairs [][2]int32
-	for i := r.a0; i < r.a1; i++ {
-		if id := d.a[i]; d.ca[id] == 1 && d.cb[id] == 1 {
-			pairs = append(pairs, [2]int32{int32(i), d.pb[id]})
-		}
-	}
-	return pairs
-}
-
-// count fills ca, cb and pb for the ids of r, after clearing what an earlier range left there.
-func (d *differ) count(r diffRange) {
 	for _, id := range d.a[r.a0:r.a1] {
 		d.ca[id], d.cb[id] = 0, 0
 	}
@@ -205,6 +211,13 @@ func (d *differ) count(r diffRange) {
 		d.cb[id]++
 		d.pb[id] = int32(j)
 	}
+	var pairs [][2]int32
+	for i := r.a0; i < r.a1; i++ {
+		if id := d.a[i]; d.ca[id] == 1 && d.cb[id] == 1 {
+			pairs = append(pairs, [2]int32{int32(i), d.pb[id]})
+		}
+	}
+	return pairs
 }
 
 // longestIncreasing returns the longest subsequence of pairs (sorted by their first element)
@@ -263,23 +276,26 @@ func (d *differ) lcs(r diffRange) {
 	}
 }
 
-// myers matches a large range without unique tokens by Myers' diff (sergi/go-diff, over the
-// tokens written as code points), unless even the fewest edits it could need make it too slow.
+// myers matches a range by Myers' diff (sergi/go-diff, over the ids written as code points),
+// if what is left of the budget covers its worst case.
 func (d *differ) myers(r diffRange) {
-	if (r.a1-r.a0+r.b1-r.b0)*max(d.leastEdits(r), 1) > maxMyersWork {
+	n := (r.a1 - r.a0) + (r.b1 - r.b0)
+	if cost := n * n / 4; cost <= *d.budget {
+		*d.budget -= cost
+	} else {
 		return
 	}
 	local := map[int32]rune{}
 	ra, rb := runesOf(d.a[r.a0:r.a1], local), runesOf(d.b[r.b0:r.b1], local)
 	if len(local) > unicode.MaxRune-0x800 {
-		return // more distinct tokens than code points to write them with
+		return // more distinct ids than code points to write them with
 	}
-	// With no timeout set, go-diff skips its half-match speed-up, which on repeated text aligns
-	// shifted copies; the deadline passed to the bisection still bounds the time.
+	// With no timeout, go-diff neither skips to a half match (which on repeated text aligns
+	// shifted copies) nor stops early: the diff is minimal and deterministic.
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 0
 	i, j := r.a0, r.b0
-	for _, df := range dmp.DiffBisect(string(ra), string(rb), time.Now().Add(myersTimeout)) {
+	for _, df := range dmp.DiffMainRunes(ra, rb, false) {
 		k := len([]rune(df.Text))
 		switch df.Type {
 		case diffmatchpatch.DiffEqual:
@@ -293,25 +309,6 @@ func (d *differ) myers(r diffRange) {
 			j += k
 		}
 	}
-}
-
-// leastEdits is a lower bound of the edits between the two sides of r: per token, how many
-// more times one side has it than the other.
-func (d *differ) leastEdits(r diffRange) int {
-	d.count(r)
-	least := 0
-	for _, id := range d.a[r.a0:r.a1] {
-		if d.ca[id] > 0 {
-			least += int(abs32(d.ca[id] - d.cb[id]))
-			d.ca[id] = -1 // counted
-		}
-	}
-	for _, id := range d.b[r.b0:r.b1] {
-		if d.ca[id] == 0 {
-			least++
-		}
-	}
-	return least
 }
 
 // runesOf writes ids as code points, numbered in order of first appearance in local, skipping
@@ -333,9 +330,111 @@ func runesOf(ids []int32, local map[int32]rune) []rune {
 	return out
 }
 
-func abs32(x int32) int32 {
-	if x < 0 {
-		return -x
+// lineDiff diffs a large gap line by line: a line is the tokens up to a white space token
+// holding a line feed. A text of repeated paragraphs has a few thousand lines where it has a
+// few hundred thousand tokens, so the diff over lines (Myers' on the lines, if none is unique)
+// fits the budget where the diff over tokens would not.
+type lineDiff struct {
+	tz     *tokenizer
+	built  bool
+	la, lb lineIndex
+	n      int // distinct lines
+}
+
+// lineIndex is a token sequence cut into lines.
+type lineIndex struct {
+	start []int32 // the token each line starts at, with the number of tokens appended
+	ids   []int32 // equal lines (the same tokens) have equal ids
+}
+
+// split diffs the whole lines of r by lines, matches the tokens of matched lines and pushes the
+// stretches between them, flat; false if no line matched.
+func (ld *lineDiff) split(d *differ, r diffRange, stack []diffRange) ([]diffRange, bool) {
+	ld.build(d.a, d.b)
+	la0, la1 := ld.la.inside(r.a0, r.a1)
+	lb0, lb1 := ld.lb.inside(r.b0, r.b1)
+	if la1-la0 < 2 || lb1-lb0 < 2 {
+		return stack, false
 	}
-	return x
+	lm := newDiffer(ld.la.ids[la0:la1], ld.lb.ids[lb0:lb1], ld.n, d.budget).run()
+	if !sparse(lm, lb1-lb0) {
+		return stack, false
+	}
+	n := len(stack)
+	pa, pb := r.a0, r.b0
+	for i, j := range lm {
+		if j < 0 {
+			continue
+		}
+		ta0, ta1 := int(ld.la.start[la0+i]), int(ld.la.start[la0+i+1])
+		tb0 := int(ld.lb.start[lb0+int(j)])
+		stack = append(stack, diffRange{pa, ta0, pb, tb0, true})
+		for k := range ta1 - ta0 {
+			d.match[ta0+k] = int32(tb0 + k)
+		}
+		pa, pb = ta1, tb0+ta1-ta0
+	}
+	if len(stack) == n {
+		return stack, false
+	}
+	return append(stack, diffRange{pa, r.a1, pb, r.b1, true}), true
+}
+
+// sparse reports whether a line match (of la lines to lb) leaves at most one line in eight
+// unmatched. Only then is it the true one: where most lines changed, repeated lines can be
+// matched to another copy of themselves at no cost, and the shifted match sends re-anchoring
+// to the wrong copy.
+func sparse(match []int32, lb int) bool {
+	matched := 0
+	for _, j := range match {
+		if j >= 0 {
+			matched++
+		}
+	}
+	return 8*(len(match)+lb-2*matched) <= len(match)+lb
+}
+
+// inside returns the lines [l0, l1) that lie wholly within tokens [t0, t1).
+func (li *lineIndex) inside(t0, t1 int) (int, int) {
+	n := len(li.ids)
+	l0 := sort.Search(n+1, func(l int) bool { return int(li.start[l]) >= t0 })
+	l1 := sort.Search(n+1, func(l int) bool { return int(li.start[l]) > t1 }) - 1
+	return l0, max(l0, l1)
+}
+
+// build cuts a and b into lines, once.
+func (ld *lineDiff) build(a, b []int32) {
+	if ld.built {
+		return
+	}
+	ld.built = true
+	ends := make([]bool, len(ld.tz.reps))
+	for id, rep := range ld.tz.reps {
+		ends[id] = strings.ContainsRune(string(rep), '\n')
+	}
+	seen := map[string]int32{}
+	ld.la, ld.lb = cutLines(a, ends, seen), cutLines(b, ends, seen)
+	ld.n = len(seen)
+}
+
+// cutLines cuts ids into lines, giving each distinct line an id in seen.
+func cutLines(ids []int32, ends []bool, seen map[string]int32) lineIndex {
+	var li lineIndex
+	key := make([]byte, 0, 256)
+	start := 0
+	for k, id := range ids {
+		key = append(key, byte(id), byte(id>>8), byte(id>>16), byte(id>>24))
+		if !ends[id] && k < len(ids)-1 {
+			continue
+		}
+		lid, ok := seen[string(key)]
+		if !ok {
+			lid = int32(len(seen))
+			seen[string(key)] = lid
+		}
+		li.start, li.ids = append(li.start, int32(start)), append(li.ids, lid)
+		start, key = k+1, key[:0]
+	}
+	li.start = append(li.start, int32(len(ids)))
+	return li
 }

@@ -11,7 +11,7 @@ func diffOf(t *testing.T, old, new string) (oldLeft, newLeft int) {
 	t.Helper()
 	tz := newTokenizer()
 	a, b := tz.tokenize([]rune(old)), tz.tokenize([]rune(new))
-	match := matchTokens(a.ids, b.ids, len(tz.reps))
+	match := matchTokens(a, b, tz)
 	last, matched := int32(-1), 0
 	for i, j := range match {
 		if j < 0 {

@@ -17,7 +17,7 @@ func newPosMap(old, new []rune) *posMap {
 	tz := newTokenizer()
 	ot, nt := tz.tokenize(old), tz.tokenize(new)
 	oh, nh := ot.ids, nt.ids
-	pm := &posMap{oldStart: ot.starts, newStart: nt.starts, match: matchTokens(oh, nh, len(tz.reps))}
+	pm := &posMap{oldStart: ot.starts, newStart: nt.starts, match: matchTokens(ot, nt, tz)}
 	pm.newMatch = make([]int32, len(nh))
 	for j := range pm.newMatch {
 		pm.newMatch[j] = -1

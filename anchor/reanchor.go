@@ -293,14 +293,22 @@ func (ts *textSide) find(quote string, q []rune) ([]int, bool) {
 	}
 	var out []int
 	for _, b := range bytes {
-		// Both ends on code point boundaries, as many code points apart as the quote has: the
-		// same code points, even in text that is not valid UTF-8.
 		s := ts.t.CodePointOffset(b)
-		if ts.t.ByteOffset(s) == b && s+len(q) <= ts.t.Len() && ts.t.ByteOffset(s+len(q)) == b+len(quote) {
+		if ts.t.ByteOffset(s) == b && s+len(q) <= ts.t.Len() && ts.holds(s, b, q, quote) {
 			out = append(out, s)
 		}
 	}
 	return out, true
+}
+
+// holds reports whether the quote found at byte b (code point s) is the same code points there:
+// compared as code points where the side has them, else by both ends lying on code point
+// boundaries as many code points apart as the quote has.
+func (ts *textSide) holds(s, b int, q []rune, quote string) bool {
+	if ts.runes != nil {
+		return slices.Equal(ts.runes[s:s+len(q)], q)
+	}
+	return ts.t.ByteOffset(s+len(q)) == b+len(quote)
 }
 
 // repeatedInOld reports whether the old text holds the quote elsewhere than the claim's own

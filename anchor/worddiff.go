@@ -29,7 +29,7 @@ func WordDiff(oldText, newText string) []DiffChunk {
 	a, b := []rune(oldText), []rune(newText)
 	tz := newTokenizer()
 	at, bt := tz.tokenize(a), tz.tokenize(b)
-	match := matchTokens(at.ids, bt.ids, len(tz.reps))
+	match := matchTokens(at, bt, tz)
 	w := &chunkWriter{a: a, b: b, at: at, bt: bt}
 	i, j := 0, 0
 	for i < len(at.ids) || j < len(bt.ids) {

@@ -24,9 +24,14 @@ const (
 	// globalFuzzyBudget bounds, per call, the work (code points times 64-code-point pattern
 	// blocks) spent searching the whole text when the window found nothing.
 	globalFuzzyBudget = 1 << 25
-	// maxOccurrences is how many exact occurrences of a quote are worth weighing; past that the
-	// search keeps to the window around the expected position.
+	// maxOccurrences is how many exact occurrences of a quote around the expected position are
+	// worth weighing; so many places so near each other are a tie anyway.
 	maxOccurrences = 2048
+	// maxTextOccurrences is how many exact occurrences of a quote in the whole text are worth
+	// weighing; past that the search keeps to the window around the expected position. It keeps
+	// re-anchoring linear in the text when sentences repeat: a quote repeated in every copy of a
+	// passage would otherwise be weighed at every copy, for every claim.
+	maxTextOccurrences = 64
 	// suffixArrayMin is the text size in bytes from which an index beats repeated scans.
 	suffixArrayMin = 1 << 16
 	// fuzzyAccept is the least combined score of a fuzzy anchor.
@@ -159,7 +164,13 @@ func (ra *reanchorer) moved(quote string, ct *claimText, exp int) (citecheck.Anc
 		settled = settled || o.ctx == total && 2*o.dist+m+128 <= radius
 	}
 	if !settled {
-		occs, best = ra.scoreOccurrences(ra.occurrences(quote, ct.q, exp, radius), ct, exp)
+		// Past maxTextOccurrences only the window is weighed, and it did not settle it: a rival
+		// outside it could be as good, so it is a tie.
+		starts, all := ra.newSide.find(quote, ct.q)
+		if !all {
+			return orphan, ambiguous
+		}
+		occs, best = ra.scoreOccurrences(starts, ct, exp)
 	}
 	if len(occs) == 0 {
 		return orphan, notFound
@@ -247,17 +258,6 @@ func (r occurrenceRules) pick(occs []occurrence, best int) (occurrence, verdict)
 	return o, found
 }
 
-// occurrences returns the code point offsets, ascending, where quote (q as code points) occurs
-// in the new text: anywhere, unless it occurs so often that only the window around exp is worth
-// searching.
-func (ra *reanchorer) occurrences(quote string, q []rune, exp, radius int) []int {
-	out, all := ra.newSide.find(quote, q)
-	if !all {
-		return ra.occurrencesNear(q, exp, radius)
-	}
-	return out
-}
-
 // textSide is one of the two texts, indexed for finding quotes.
 type textSide struct {
 	s     string
@@ -268,11 +268,11 @@ type textSide struct {
 }
 
 // find returns the code point offsets, ascending, where quote (q as code points) occurs, and
-// false if it occurs maxOccurrences times or more.
+// false if it occurs maxTextOccurrences times or more.
 func (ts *textSide) find(quote string, q []rune) ([]int, bool) {
 	var bytes []int
 	if len(ts.s) < suffixArrayMin || ts.noSA {
-		for off := 0; len(bytes) < maxOccurrences; {
+		for off := 0; len(bytes) < maxTextOccurrences; {
 			i := strings.Index(ts.s[off:], quote)
 			if i < 0 {
 				break
@@ -285,10 +285,10 @@ func (ts *textSide) find(quote string, q []rune) ([]int, bool) {
 		if ts.sa == nil {
 			ts.sa = suffixarray.New([]byte(ts.s))
 		}
-		bytes = ts.sa.Lookup([]byte(quote), maxOccurrences)
+		bytes = ts.sa.Lookup([]byte(quote), maxTextOccurrences)
 		slices.Sort(bytes)
 	}
-	if len(bytes) >= maxOccurrences {
+	if len(bytes) >= maxTextOccurrences {
 		return nil, false
 	}
 	var out []int

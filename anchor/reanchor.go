@@ -164,19 +164,24 @@ func (ra *reanchorer) moved(quote string, ct *claimText, exp int) (citecheck.Anc
 		settled = settled || o.ctx == total && 2*o.dist+m+128 <= radius
 	}
 	if !settled {
-		// Past maxTextOccurrences only the window is weighed, and it did not settle it: a rival
-		// outside it could be as good, so it is a tie.
 		starts, all := ra.newSide.find(quote, ct.q)
-		if !all {
-			return orphan, ambiguous
+		if all {
+			occs, best = ra.scoreOccurrences(starts, ct, exp)
+		} else {
+			// Past maxTextOccurrences only the window is weighed; outside it stands a rival
+			// with all its context just beyond the window, the best any place there could be.
+			occs = append(occs, occurrence{start: -1, ctx: total, dist: radius + 1})
+			best = total
 		}
-		occs, best = ra.scoreOccurrences(starts, ct, exp)
 	}
 	if len(occs) == 0 {
 		return orphan, notFound
 	}
 	r := occurrenceRules{m: m, total: total, margin: max(4, total/8)}
 	o, v := r.pick(occs, best)
+	if v == found && o.start < 0 {
+		v = ambiguous // the rival outside the window
+	}
 	if v != found {
 		return orphan, v
 	}

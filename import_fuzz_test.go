@@ -180,7 +180,7 @@ func FuzzParseW3C(f *testing.F) {
 			text = importSeedText
 		}
 		txt := NewText(text)
-		claims, failures := AnchorW3C(txt, anns)
+		claims, failures := AnchorW3C(txt, anns, locateQuote)
 		if len(claims)+len(failures) != len(anns) {
 			t.Fatalf("%d annotations became %d claims and %d failures", len(anns), len(claims), len(failures))
 		}

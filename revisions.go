@@ -9,6 +9,40 @@ const ActionReanchored = "reanchored"
 // ECodeSameText refuses a new revision whose text is the current one (422).
 const ECodeSameText = "same-text"
 
+// AnchorKind says how a claim of an old revision was found again in the new text.
+type AnchorKind string
+
+// The anchor kinds, from most to least certain.
+const (
+	// AnchorExact: the same offsets hold the same quote with the same context around it.
+	AnchorExact AnchorKind = "exact"
+	// AnchorMoved: the quote occurs unchanged elsewhere, and context or position singles it out.
+	AnchorMoved AnchorKind = "moved"
+	// AnchorFuzzy: the quote was changed a little; the new span holds text close to the old quote.
+	AnchorFuzzy AnchorKind = "fuzzy"
+	// AnchorOrphaned: no place is good enough, or two are equally good; the claim keeps its old
+	// quote and context for someone to place by hand.
+	AnchorOrphaned AnchorKind = "orphaned"
+)
+
+// Anchor is where a claim of the old revision lands in the new text. It is the one result of
+// re-anchoring (package anchor) that the root's claim rules (ReviseClaims) consume. Start and
+// End count code points of the new text, end exclusive; both are 0 for an orphan. Score is 1
+// for an exact anchor and between 0 and 1 otherwise: how well the quote and its context agree.
+type Anchor struct {
+	Kind  AnchorKind `json:"anchor"`
+	Start int        `json:"start"`
+	End   int        `json:"end"`
+	Score float64    `json:"score"`
+}
+
+// QuoteLocator finds a quote, with the prefix and suffix around it, in the text t, near the
+// code point offset near (negative when unknown), and returns an orphaned Anchor when no place
+// is good enough or two are equally good. anchor.Locate is the one implementation: the root
+// declares the type so that W3C import places quotes by the rules of re-anchoring, and its tie
+// break, without importing its own subpackage.
+type QuoteLocator func(t *Text, quote, prefix, suffix string, near int) Anchor
+
 // AnchorKinds lists the anchor kinds, most certain first.
 var AnchorKinds = []AnchorKind{AnchorExact, AnchorMoved, AnchorFuzzy, AnchorOrphaned}
 

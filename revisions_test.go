@@ -1,9 +1,6 @@
 package citecheck
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 func TestReviseClaims(t *testing.T) {
 	newT := "Zero. One two three. Four five seven."
@@ -52,61 +49,5 @@ func TestIsOrphan(t *testing.T) {
 		if got := tc.c.IsOrphan(tc.rev); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
-	}
-}
-
-func TestWordDiff(t *testing.T) {
-	for _, tc := range []struct{ old, new, want string }{
-		{"same text", "same text", "=same text"},
-		{"", "new", "+new"},
-		{"old", "", "-old"},
-		{"the cat sat", "the dog sat", "=the |-cat|+dog|= sat"},
-		{"a b c", "a c", "=a |-b |=c"},
-		{"ünï cödé 😀 x", "ünï 😀 cödé x", "=ünï |-cödé |=😀|+ cödé|= x"},
-	} {
-		var parts []string
-		oldPos, newPos := 0, 0
-		for _, ch := range WordDiff(tc.old, tc.new) {
-			parts = append(parts, map[DiffOp]string{DiffEqual: "=", DiffDelete: "-", DiffInsert: "+"}[ch.Op]+ch.Text)
-			if ch.OldStart != oldPos || ch.NewStart != newPos {
-				t.Errorf("%q→%q: chunk %q at %d/%d, want %d/%d", tc.old, tc.new, ch.Text, ch.OldStart, ch.NewStart, oldPos, newPos)
-			}
-			n := len([]rune(ch.Text))
-			if ch.Op != DiffInsert {
-				oldPos += n
-			}
-			if ch.Op != DiffDelete {
-				newPos += n
-			}
-		}
-		if got := strings.Join(parts, "|"); got != tc.want {
-			t.Errorf("WordDiff(%q, %q) = %q, want %q", tc.old, tc.new, got, tc.want)
-		}
-	}
-}
-
-func TestWordDiffOfLargeTextsRebuildsBoth(t *testing.T) {
-	var a, b strings.Builder
-	for i := 0; i < 40000; i++ {
-		w := strings.Repeat("x", i%7+1)
-		a.WriteString(w + " ")
-		if i%1000 == 0 {
-			b.WriteString("inserted ")
-		}
-		if i%1500 != 0 {
-			b.WriteString(w + " ")
-		}
-	}
-	var oldS, newS strings.Builder
-	for _, ch := range WordDiff(a.String(), b.String()) {
-		if ch.Op != DiffInsert {
-			oldS.WriteString(ch.Text)
-		}
-		if ch.Op != DiffDelete {
-			newS.WriteString(ch.Text)
-		}
-	}
-	if oldS.String() != a.String() || newS.String() != b.String() {
-		t.Fatal("the chunks do not rebuild the two texts")
 	}
 }

@@ -285,9 +285,10 @@ func containsString(list []string, s string) bool {
 
 // AnchorW3C turns annotations into claims on the text t. An annotation is anchored where its
 // TextPositionSelector points when the text there equals its TextQuoteSelector's exact (or it has
-// no quote); otherwise by the quote: among the occurrences of exact in the text, one whose prefix
-// and suffix match the selector's wins, and among equals the one nearest the position (the first
-// without a position). Refs come from bodies with purpose "linking" ("[30]", "[30, 31]" or "30")
+// no quote); otherwise locate (anchor.Locate) places the quote by the rules of re-anchoring: the
+// occurrence whose context agrees best with the selector's prefix and suffix, the nearest the
+// position among those about as good, and none (a failure) when two are about as good and as
+// near. Refs come from bodies with purpose "linking" ("[30]", "[30, 31]" or "30")
 // and from SpecificResources whose source ends in "ref-30"; the status from the "assessing" body;
 // the note from "commenting" bodies and a bodyValue. The review is never imported: the claims
 // are new and wait for an editor, since an annotation names no reviewer the server can vouch for.
@@ -297,11 +298,11 @@ func containsString(list []string, s string) bool {
 // The claims carry Start, End, Quote, Prefix, Suffix, Refs, Status, Note and Imported; the
 // caller sets the document and the store the creator. Annotations that cannot be anchored or carry an invalid value are
 // failures, with the annotation's id and the reason.
-func AnchorW3C(t *Text, anns []W3CInput) ([]Claim, []W3CFailure) {
+func AnchorW3C(t *Text, anns []W3CInput, locate QuoteLocator) ([]Claim, []W3CFailure) {
 	claims := []Claim{}
 	failures := []W3CFailure{}
 	for i := range anns {
-		c, err := anchorAnnotation(t, &anns[i])
+		c, err := anchorAnnotation(t, &anns[i], locate)
 		if err != nil {
 			failures = append(failures, W3CFailure{ID: anns[i].ID, Reason: err.Error()})
 			continue
@@ -312,7 +313,7 @@ func AnchorW3C(t *Text, anns []W3CInput) ([]Claim, []W3CFailure) {
 }
 
 // anchorAnnotation makes one claim of one annotation.
-func anchorAnnotation(t *Text, a *W3CInput) (Claim, error) {
+func anchorAnnotation(t *Text, a *W3CInput, locate QuoteLocator) (Claim, error) {
 	var quote, pos *W3CSelector
 	for i := range a.Selectors {
 		s := &a.Selectors[i]
@@ -323,7 +324,7 @@ func anchorAnnotation(t *Text, a *W3CInput) (Claim, error) {
 			pos = s
 		}
 	}
-	start, end, err := anchorSpan(t, quote, pos)
+	start, end, err := anchorSpan(t, quote, pos, locate)
 	if err != nil {
 		return Claim{}, err
 	}
@@ -368,7 +369,7 @@ func printable(r rune) rune {
 }
 
 // anchorSpan finds the span of an annotation from its quote and position selectors.
-func anchorSpan(t *Text, quote, pos *W3CSelector) (int, int, error) {
+func anchorSpan(t *Text, quote, pos *W3CSelector, locate QuoteLocator) (int, int, error) {
 	n := t.Len()
 	hasPos := pos != nil && pos.Start != nil && pos.End != nil
 	var exact string
@@ -391,44 +392,12 @@ func anchorSpan(t *Text, quote, pos *W3CSelector) (int, int, error) {
 	if hasPos {
 		near = *pos.Start
 	}
-	start, ok := nearestQuote(t, exact, norm.NFC.String(normalizeNewlines(quote.Prefix)),
+	a := locate(t, exact, norm.NFC.String(normalizeNewlines(quote.Prefix)),
 		norm.NFC.String(normalizeNewlines(quote.Suffix)), near)
-	if !ok {
-		return 0, 0, fmt.Errorf("the quote %q is not in the text", clip(exact))
+	if a.Kind == AnchorOrphaned {
+		return 0, 0, fmt.Errorf("the quote %q is not in the text, or not in one place that its position and context single out", clip(exact))
 	}
-	return start, start + utf8.RuneCountInString(exact), nil
-}
-
-// nearestQuote returns the code point offset of the best occurrence of exact in t: most context
-// (prefix, suffix) matching first, then nearest to near (the first when near < 0).
-func nearestQuote(t *Text, exact, prefix, suffix string, near int) (int, bool) {
-	s := t.String()
-	best, bestCtx, bestDist := -1, -1, 0
-	for b := 0; b <= len(s)-len(exact); {
-		i := strings.Index(s[b:], exact)
-		if i < 0 {
-			break
-		}
-		at := b + i
-		ctx := 0
-		if prefix != "" && strings.HasSuffix(s[:at], prefix) {
-			ctx++
-		}
-		if suffix != "" && strings.HasPrefix(s[at+len(exact):], suffix) {
-			ctx++
-		}
-		cp := t.CodePointOffset(at)
-		dist := cp
-		if near >= 0 {
-			dist = max(cp-near, near-cp)
-		}
-		if ctx > bestCtx || ctx == bestCtx && dist < bestDist {
-			best, bestCtx, bestDist = cp, ctx, dist
-		}
-		_, w := utf8.DecodeRuneInString(s[at:])
-		b = at + w
-	}
-	return best, best >= 0
+	return a.Start, a.End, nil
 }
 
 // applyBodies sets a claim's refs, status and note from an annotation's bodies.

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/anchor"
 	"github.com/citecheck/citecheck/views"
 )
 
@@ -106,7 +107,7 @@ func (s *Server) importAnnotations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	claims, failures := citecheck.AnchorW3C(d.text, anns)
+	claims, failures := citecheck.AnchorW3C(d.text, anns, anchor.Locate)
 	for i := range claims {
 		claims[i].DocumentID = d.doc.ID
 	}

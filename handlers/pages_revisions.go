@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/anchor"
 	"github.com/citecheck/citecheck/views"
 )
 
@@ -126,15 +127,15 @@ func (s *Server) revisionPage(c echo.Context) error {
 		}
 		oldText = prev.Text
 	}
-	var chunks []citecheck.DiffChunk
+	var chunks []anchor.DiffChunk
 	switch {
 	case ans.Number == 1:
-		chunks = []citecheck.DiffChunk{{Op: citecheck.DiffEqual, Text: ans.Text}}
+		chunks = []anchor.DiffChunk{{Op: anchor.DiffEqual, Text: ans.Text}}
 	case len(oldText)+len(ans.Text) > maxDiffBytes:
-		chunks = []citecheck.DiffChunk{{Op: citecheck.DiffEqual, Text: ans.Text}}
+		chunks = []anchor.DiffChunk{{Op: anchor.DiffEqual, Text: ans.Text}}
 		v.Truncated = true
 	default:
-		chunks = citecheck.WordDiff(oldText, ans.Text)
+		chunks = anchor.WordDiff(oldText, ans.Text)
 	}
 	v.Runs = diffRuns(chunks, ans.Claims, orphansOfPrev)
 	for _, cl := range ans.Claims {
@@ -161,14 +162,14 @@ var rankKind = []string{"", string(citecheck.AnchorExact), string(citecheck.Anch
 // diffRuns cuts the diff chunks where the anchor kind of the claims over them changes: claims
 // (in the new text) over equal and inserted text, orphans (in the old text) over deleted and
 // equal text.
-func diffRuns(chunks []citecheck.DiffChunk, claims, orphans []citecheck.Claim) []views.DiffRun {
+func diffRuns(chunks []anchor.DiffChunk, claims, orphans []citecheck.Claim) []views.DiffRun {
 	newLen, oldLen := 0, 0
 	for _, ch := range chunks {
 		n := len([]rune(ch.Text))
-		if ch.Op != citecheck.DiffDelete {
+		if ch.Op != anchor.DiffDelete {
 			newLen = max(newLen, ch.NewStart+n)
 		}
-		if ch.Op != citecheck.DiffInsert {
+		if ch.Op != anchor.DiffInsert {
 			oldLen = max(oldLen, ch.OldStart+n)
 		}
 	}
@@ -176,16 +177,16 @@ func diffRuns(chunks []citecheck.DiffChunk, claims, orphans []citecheck.Claim) [
 	oldRank, oldClaim := paint(oldLen, orphans, kindRank[string(citecheck.AnchorOrphaned)])
 	var out []views.DiffRun
 	for _, ch := range chunks {
-		op := map[citecheck.DiffOp]string{citecheck.DiffEqual: "eq", citecheck.DiffDelete: "del", citecheck.DiffInsert: "ins"}[ch.Op]
+		op := map[anchor.DiffOp]string{anchor.DiffEqual: "eq", anchor.DiffDelete: "del", anchor.DiffInsert: "ins"}[ch.Op]
 		rs := []rune(ch.Text)
 		start := 0
 		at := func(i int) (int8, int64) {
 			var r int8
 			var id int64
-			if ch.Op != citecheck.DiffDelete {
+			if ch.Op != anchor.DiffDelete {
 				r, id = newRank[ch.NewStart+i], newClaim[ch.NewStart+i]
 			}
-			if ch.Op != citecheck.DiffInsert && oldRank[ch.OldStart+i] > r {
+			if ch.Op != anchor.DiffInsert && oldRank[ch.OldStart+i] > r {
 				r, id = oldRank[ch.OldStart+i], oldClaim[ch.OldStart+i]
 			}
 			return r, id

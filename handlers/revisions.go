@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/anchor"
 	"github.com/citecheck/citecheck/store"
 )
 
@@ -60,11 +61,7 @@ func reviseOnce(ctx context.Context, st *store.Store, id int64, next *citecheck.
 		return nil, err
 	}
 	before, _ := citecheck.AnchoredIn(doc.Revision, all)
-	inputs := make([]citecheck.AnchorInput, len(before))
-	for i, c := range before {
-		inputs[i] = citecheck.AnchorInputOf(c)
-	}
-	anchors := citecheck.Reanchor(doc.Text, next.Text, inputs)
+	anchors := anchor.Reanchor(doc.Text, next.Text, before)
 	after := citecheck.ReviseClaims(t, doc.Revision+1, before, anchors)
 	var counts citecheck.AnchorCounts
 	for _, a := range anchors {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/anchor"
 )
 
 const (
@@ -241,7 +242,7 @@ func TestRevisionPages(t *testing.T) {
 }
 
 func TestWordDiffRunsMarkClaims(t *testing.T) {
-	chunks := citecheck.WordDiff("one two three", "one 2 three four")
+	chunks := anchor.WordDiff("one two three", "one 2 three four")
 	var got []string
 	for _, r := range diffRuns(chunks, []citecheck.Claim{{ID: 1, Start: 0, End: 3, Anchor: "moved"}}, nil) {
 		got = append(got, r.Op+":"+r.Text+":"+r.Kind)

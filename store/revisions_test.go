@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/anchor"
 )
 
 // TestMigration0005KeepsExistingData applies the migrations up to 0004 by hand, stores a
@@ -119,11 +120,7 @@ func plan(t *testing.T, s *Store, d *citecheck.Document, newText string, by int6
 		t.Fatal(err)
 	}
 	before, _ := citecheck.AnchoredIn(d.Revision, all)
-	in := make([]citecheck.AnchorInput, len(before))
-	for i, c := range before {
-		in[i] = citecheck.AnchorInputOf(c)
-	}
-	anchors := citecheck.Reanchor(d.Text, newText, in)
+	anchors := anchor.Reanchor(d.Text, newText, before)
 	var counts citecheck.AnchorCounts
 	for _, a := range anchors {
 		counts.Add(a.Kind)

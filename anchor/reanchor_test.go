@@ -1,6 +1,8 @@
-package citecheck
+package anchor
 
 import (
+	"github.com/citecheck/citecheck"
+
 	"math/rand"
 	"slices"
 	"strings"
@@ -17,18 +19,18 @@ func nthSpan(t testing.TB, text, sub string, nth int) (int, int) {
 			t.Fatalf("%q: occurrence %d not in %q", sub, nth, text)
 		}
 		if i == nth {
-			s := ByteToCodePoint(text, off+k)
+			s := citecheck.ByteToCodePoint(text, off+k)
 			return s, s + len([]rune(sub))
 		}
 		off += k + 1
 	}
 }
 
-// claimOn builds the anchor input of a claim on [start, end) of text, as the server fills it.
-func claimOn(text string, start, end int) AnchorInput {
-	c := Claim{Start: start, End: end}
-	FillQuote(NewText(text), &c)
-	return AnchorInputOf(c)
+// claimOn builds a claim on [start, end) of text, as the server fills it.
+func claimOn(text string, start, end int) citecheck.Claim {
+	c := citecheck.Claim{Start: start, End: end}
+	citecheck.FillQuote(citecheck.NewText(text), &c)
+	return c
 }
 
 const (
@@ -44,7 +46,7 @@ const (
 
 func TestReanchorTable(t *testing.T) {
 	type want struct {
-		kind AnchorKind
+		kind citecheck.AnchorKind
 		sub  string // the expected new span, as text of the new revision; "" for an orphan
 		nth  int
 	}
@@ -55,91 +57,91 @@ func TestReanchorTable(t *testing.T) {
 		nth      int
 		want     want
 	}{
-		{"unchanged text", vienna, vienna, ministers, 0, want{AnchorExact, ministers, 0}},
+		{"unchanged text", vienna, vienna, ministers, 0, want{citecheck.AnchorExact, ministers, 0}},
 		{"insertion before the claim",
-			vienna, "A new opening sentence was added. " + vienna, ministers, 0, want{AnchorMoved, ministers, 0}},
+			vienna, "A new opening sentence was added. " + vienna, ministers, 0, want{citecheck.AnchorMoved, ministers, 0}},
 		{"deletion before the claim",
 			vienna, strings.Replace(vienna, "On 30 October 2015, the first round of peace talks on Syria began in Vienna. ", "", 1),
-			"The second round", 0, want{AnchorMoved, "The second round", 0}},
+			"The second round", 0, want{citecheck.AnchorMoved, "The second round", 0}},
 		{"sentence swap",
 			vienna, strings.Replace(vienna, "Before the war, many in Daraa relied on trade between Syria and Jordan. "+trade,
 				trade+" Before the war, many in Daraa relied on trade between Syria and Jordan.", 1),
-			"many in Daraa relied on trade", 0, want{AnchorMoved, "many in Daraa relied on trade", 0}},
+			"many in Daraa relied on trade", 0, want{citecheck.AnchorMoved, "many in Daraa relied on trade", 0}},
 		{"paragraph move",
 			vienna, func() string {
 				p := strings.Split(vienna, "\n\n")
 				return strings.Join([]string{p[1], p[2], p[0]}, "\n\n")
-			}(), ministers, 0, want{AnchorMoved, ministers, 0}},
+			}(), ministers, 0, want{citecheck.AnchorMoved, ministers, 0}},
 		{"rewording inside the quote",
 			vienna, strings.Replace(vienna, "Ministers agreed that", "Ministers decided that", 1),
-			ministers, 0, want{AnchorFuzzy, strings.Replace(ministers, "agreed", "decided", 1), 0}},
+			ministers, 0, want{citecheck.AnchorFuzzy, strings.Replace(ministers, "agreed", "decided", 1), 0}},
 		{"rewording of the quote's last word",
 			vienna, strings.Replace(vienna, "early 2011", "early 2012", 1),
 			"collapsed after protests began in early 2011", 0,
-			want{AnchorFuzzy, "collapsed after protests began in early 2012", 0}},
+			want{citecheck.AnchorFuzzy, "collapsed after protests began in early 2012", 0}},
 		{"rewording of the quote's first word",
 			vienna, strings.Replace(vienna, "Residents who remained", "People who remained", 1),
 			"Residents who remained in Daraa were forced", 0,
-			want{AnchorFuzzy, "People who remained in Daraa were forced", 0}},
+			want{citecheck.AnchorFuzzy, "People who remained in Daraa were forced", 0}},
 		{"rewording around the quote, same length",
 			vienna, strings.Replace(vienna, "relied on trade between Syria and Jordan", "relied on trade between Syria and Turkey", 1),
-			"many in Daraa relied on trade", 0, want{AnchorMoved, "many in Daraa relied on trade", 0}},
+			"many in Daraa relied on trade", 0, want{citecheck.AnchorMoved, "many in Daraa relied on trade", 0}},
 		{"rewording around the quote, other length",
 			vienna, strings.Replace(vienna, "Before the war, many", "Before the civil war, many", 1),
-			"many in Daraa relied on trade", 0, want{AnchorMoved, "many in Daraa relied on trade", 0}},
+			"many in Daraa relied on trade", 0, want{citecheck.AnchorMoved, "many in Daraa relied on trade", 0}},
 		{"duplicated sentence elsewhere: context decides",
 			vienna, strings.Replace(vienna, "\n\nResidents", "\n\n"+trade+" Residents", 1),
-			trade, 0, want{AnchorMoved, trade, 0}},
+			trade, 0, want{citecheck.AnchorMoved, trade, 0}},
 		{"duplicated sentence next to itself: context cannot decide",
 			vienna, strings.Replace(vienna, trade, trade+" "+trade, 1),
-			trade, 0, want{AnchorOrphaned, "", 0}},
+			trade, 0, want{citecheck.AnchorOrphaned, "", 0}},
 		{"white space changed inside the quote",
 			vienna, strings.Replace(vienna, "the Syrian government", "the Syrian  government", 1),
-			ministers, 0, want{AnchorFuzzy, "Ministers agreed that the Syrian  government and the opposition should start political talks.", 0}},
+			ministers, 0, want{citecheck.AnchorFuzzy, "Ministers agreed that the Syrian  government and the opposition should start political talks.", 0}},
 		{"white space changed before the quote",
 			vienna, strings.Replace(vienna, "[30] The second", "[30]\nThe second", 1),
-			"The second round, in mid-November", 0, want{AnchorMoved, "The second round, in mid-November", 0}},
+			"The second round, in mid-November", 0, want{citecheck.AnchorMoved, "The second round, in mid-November", 0}},
 		{"punctuation changed inside the quote",
 			vienna, strings.Replace(vienna, "The second round, in mid-November,", "The second round (in mid-November)", 1),
 			"The second round, in mid-November, set a deadline", 0,
-			want{AnchorFuzzy, "The second round (in mid-November) set a deadline", 0}},
+			want{citecheck.AnchorFuzzy, "The second round (in mid-November) set a deadline", 0}},
 		{"the quote deleted entirely",
-			vienna, strings.Replace(vienna, trade+" ", "", 1), trade, 0, want{AnchorOrphaned, "", 0}},
+			vienna, strings.Replace(vienna, trade+" ", "", 1), trade, 0, want{citecheck.AnchorOrphaned, "", 0}},
 		{"the quote reworded beyond recognition",
 			vienna, strings.Replace(vienna, trade, "Commerce across the border stopped once the uprising started.", 1),
-			trade, 0, want{AnchorOrphaned, "", 0}},
+			trade, 0, want{citecheck.AnchorOrphaned, "", 0}},
 		{"short quote moved with its context",
-			vienna, "Preface. " + vienna, "Daraa", 1, want{AnchorMoved, "Daraa", 1}},
+			vienna, "Preface. " + vienna, "Daraa", 1, want{citecheck.AnchorMoved, "Daraa", 1}},
 		{"short quote reworded does not match fuzzily",
-			vienna, strings.Replace(vienna, "in Daraa were", "in Darra were", 1), "Daraa", 1, want{AnchorOrphaned, "", 0}},
+			vienna, strings.Replace(vienna, "in Daraa were", "in Darra were", 1), "Daraa", 1, want{citecheck.AnchorOrphaned, "", 0}},
 		{"emoji before the claim shift offsets",
-			vienna, "👨\u200d👩\u200d👧 🇸🇾 " + vienna, trade, 0, want{AnchorMoved, trade, 0}},
+			vienna, "👨\u200d👩\u200d👧 🇸🇾 " + vienna, trade, 0, want{citecheck.AnchorMoved, trade, 0}},
 		{"Arabic with an insertion before",
 			"قال المتحدث إن المفاوضات مستمرة [12] وأضاف أن الاتفاق هش.[13–15]",
 			"بيان جديد. قال المتحدث إن المفاوضات مستمرة [12] وأضاف أن الاتفاق هش.[13–15]",
-			"وأضاف أن الاتفاق هش", 0, want{AnchorMoved, "وأضاف أن الاتفاق هش", 0}},
+			"وأضاف أن الاتفاق هش", 0, want{citecheck.AnchorMoved, "وأضاف أن الاتفاق هش", 0}},
 		{"Arabic reworded inside the quote",
 			"قال المتحدث إن المفاوضات مستمرة [12] وأضاف أن الاتفاق هش.[13–15]",
 			"قال المتحدث إن المحادثات مستمرة [12] وأضاف أن الاتفاق هش.[13–15]",
-			"قال المتحدث إن المفاوضات مستمرة", 0, want{AnchorFuzzy, "قال المتحدث إن المحادثات مستمرة", 0}},
+			"قال المتحدث إن المفاوضات مستمرة", 0, want{citecheck.AnchorFuzzy, "قال المتحدث إن المحادثات مستمرة", 0}},
 		{"combining marks before the claim",
 			"The café in Réunion served q̇ and ñ [8]. Zalgo: Z͑͒a̐l̢go[9, 10]",
 			"The café in Réunion served q̇ and ñ and ṩ̈ [8]. Zalgo: Z͑͒a̐l̢go[9, 10]",
-			"Zalgo: Z͑͒a̐l̢go", 0, want{AnchorMoved, "Zalgo: Z͑͒a̐l̢go", 0}},
+			"Zalgo: Z͑͒a̐l̢go", 0, want{citecheck.AnchorMoved, "Zalgo: Z͑͒a̐l̢go", 0}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s, e := nthSpan(t, tt.old, tt.quote, tt.nth)
-			got := Reanchor(tt.old, tt.new, []AnchorInput{claimOn(tt.old, s, e)})[0]
+			got := Reanchor(tt.old, tt.new, []citecheck.Claim{claimOn(tt.old, s, e)})[0]
 			wantStart, wantEnd := 0, 0
 			if tt.want.sub != "" {
 				wantStart, wantEnd = nthSpan(t, tt.new, tt.want.sub, tt.want.nth)
 			}
 			if got.Kind != tt.want.kind || got.Start != wantStart || got.End != wantEnd {
 				t.Fatalf("got %s %d..%d %q (score %.3f), want %s %d..%d %q", got.Kind, got.Start, got.End,
-					NewText(tt.new).Slice(got.Start, got.End), got.Score, tt.want.kind, wantStart, wantEnd, tt.want.sub)
+					citecheck.NewText(tt.new).Slice(got.Start, got.End), got.Score, tt.want.kind, wantStart, wantEnd, tt.want.sub)
 			}
-			if got.Score < 0 || got.Score > 1 || got.Kind == AnchorExact && got.Score != 1 {
+			if got.Score < 0 || got.Score > 1 || got.Kind == citecheck.AnchorExact && got.Score != 1 {
 				t.Fatalf("score %v out of range for %s", got.Score, got.Kind)
 			}
 		})
@@ -152,9 +154,9 @@ func TestReanchorKeepsOrderAndHandlesEmptyInput(t *testing.T) {
 	}
 	ts, te := nthSpan(t, vienna, trade, 0)
 	ms, me := nthSpan(t, vienna, ministers, 0)
-	claims := []AnchorInput{claimOn(vienna, ts, te), {Quote: ""}, claimOn(vienna, ms, me)}
+	claims := []citecheck.Claim{claimOn(vienna, ts, te), {Quote: ""}, claimOn(vienna, ms, me)}
 	got := Reanchor(vienna, "X "+vienna, claims)
-	if got[0].Kind != AnchorMoved || got[1].Kind != AnchorOrphaned || got[2].Kind != AnchorMoved || got[2].Start >= got[0].Start {
+	if got[0].Kind != citecheck.AnchorMoved || got[1].Kind != citecheck.AnchorOrphaned || got[2].Kind != citecheck.AnchorMoved || got[2].Start >= got[0].Start {
 		t.Fatalf("got %+v", got)
 	}
 }
@@ -222,27 +224,27 @@ func FuzzReanchor(f *testing.F) {
 	f.Add("\xff[1]\x80[2]", "[2]\xff[1]", 0, 3)
 	f.Add("\xd1\xda0", "\x80\xbd0", -87, 56)
 	f.Fuzz(func(t *testing.T, old, new string, start, end int) {
-		ot := NewText(old)
+		ot := citecheck.NewText(old)
 		start = min(max(start, 0), ot.Len())
 		end = min(max(end, start), ot.Len())
-		claims := []AnchorInput{claimOn(old, start, end),
+		claims := []citecheck.Claim{claimOn(old, start, end),
 			{Start: start, End: end, Quote: ot.Slice(start, end), Prefix: "x", Suffix: new}}
-		nt := NewText(new)
+		nt := citecheck.NewText(new)
 		for i, a := range Reanchor(old, new, claims) {
 			switch a.Kind {
-			case AnchorOrphaned:
+			case citecheck.AnchorOrphaned:
 				if a.Start != 0 || a.End != 0 {
 					t.Fatalf("claim %d: orphan with span %d..%d", i, a.Start, a.End)
 				}
 				continue
-			case AnchorExact, AnchorMoved, AnchorFuzzy:
+			case citecheck.AnchorExact, citecheck.AnchorMoved, citecheck.AnchorFuzzy:
 			default:
 				t.Fatalf("claim %d: unknown kind %q", i, a.Kind)
 			}
 			if a.Start < 0 || a.End <= a.Start || a.End > nt.Len() || a.Score < 0 || a.Score > 1 {
 				t.Fatalf("claim %d: %+v out of range (new text %d code points)", i, a, nt.Len())
 			}
-			if a.Kind != AnchorFuzzy && nt.Slice(a.Start, a.End) != claims[i].Quote {
+			if a.Kind != citecheck.AnchorFuzzy && nt.Slice(a.Start, a.End) != claims[i].Quote {
 				t.Fatalf("claim %d: %s span holds %q, quote %q", i, a.Kind, nt.Slice(a.Start, a.End), claims[i].Quote)
 			}
 		}

@@ -1,48 +1,14 @@
-package citecheck
+package anchor
 
 import (
+	"github.com/citecheck/citecheck"
+
 	"index/suffixarray"
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
-
-// AnchorKind says how a claim of an old revision was found again in the new text.
-type AnchorKind string
-
-// The anchor kinds, from most to least certain.
-const (
-	// AnchorExact: the same offsets hold the same quote with the same context around it.
-	AnchorExact AnchorKind = "exact"
-	// AnchorMoved: the quote occurs unchanged elsewhere, and context or position singles it out.
-	AnchorMoved AnchorKind = "moved"
-	// AnchorFuzzy: the quote was changed a little; the new span holds text close to the old quote.
-	AnchorFuzzy AnchorKind = "fuzzy"
-	// AnchorOrphaned: no place is good enough, or two are equally good; the claim keeps its old
-	// quote and context for someone to place by hand.
-	AnchorOrphaned AnchorKind = "orphaned"
-)
-
-// Anchor is where a claim of the old revision lands in the new text. Start and End count code
-// points of the new text, end exclusive; both are 0 for an orphan. Score is 1 for an exact
-// anchor and between 0 and 1 otherwise: how well the quote and its context agree.
-type Anchor struct {
-	Kind  AnchorKind `json:"anchor"`
-	Start int        `json:"start"`
-	End   int        `json:"end"`
-	Score float64    `json:"score"`
-}
-
-// AnchorInput is what re-anchoring needs of a claim: its old span and its quote and context.
-type AnchorInput struct {
-	Start, End            int
-	Quote, Prefix, Suffix string
-}
-
-// AnchorInputOf returns what re-anchoring needs of c.
-func AnchorInputOf(c Claim) AnchorInput {
-	return AnchorInput{Start: c.Start, End: c.End, Quote: c.Quote, Prefix: c.Prefix, Suffix: c.Suffix}
-}
 
 // Tuning of re-anchoring. A wrong anchor is worse than an orphan, so each threshold errs on the
 // side of orphaning; the accuracy test in reanchor_bench_test.go measures the trade-off.
@@ -58,9 +24,14 @@ const (
 	// globalFuzzyBudget bounds, per call, the work (code points times 64-code-point pattern
 	// blocks) spent searching the whole text when the window found nothing.
 	globalFuzzyBudget = 1 << 25
-	// maxOccurrences is how many exact occurrences of a quote are worth weighing; past that the
-	// search keeps to the window around the expected position.
+	// maxOccurrences is how many exact occurrences of a quote around the expected position are
+	// worth weighing; so many places so near each other are a tie anyway.
 	maxOccurrences = 2048
+	// maxTextOccurrences is how many exact occurrences of a quote in the whole text are worth
+	// weighing; past that the search keeps to the window around the expected position. It keeps
+	// re-anchoring linear in the text when sentences repeat: a quote repeated in every copy of a
+	// passage would otherwise be weighed at every copy, for every claim.
+	maxTextOccurrences = 64
 	// suffixArrayMin is the text size in bytes from which an index beats repeated scans.
 	suffixArrayMin = 1 << 16
 	// fuzzyAccept is the least combined score of a fuzzy anchor.
@@ -78,24 +49,29 @@ const (
 // quotes of minFuzzyLen code points or more) near the expected position, or anywhere while a
 // work budget lasts, scored by quote similarity, context similarity and distance: fuzzy, if it
 // clears fuzzyAccept and no other candidate comes close; otherwise orphaned.
-func Reanchor(oldText, newText string, claims []AnchorInput) []Anchor {
-	out := make([]Anchor, len(claims))
+func Reanchor(oldText, newText string, claims []citecheck.Claim) []citecheck.Anchor {
+	out := make([]citecheck.Anchor, len(claims))
 	if len(claims) == 0 {
 		return out
 	}
-	ra := &reanchorer{oldText: oldText, newText: newText, newT: NewText(newText),
-		new: []rune(newText), budget: globalFuzzyBudget}
-	ra.newSide = textSide{s: newText, t: ra.newT, runes: ra.new}
-	for i, c := range claims {
-		out[i] = ra.anchor(c)
+	ra := newReanchorer(oldText, newText)
+	for i := range claims {
+		out[i] = ra.anchor(&claims[i])
 	}
 	return out
+}
+
+func newReanchorer(oldText, newText string) *reanchorer {
+	ra := &reanchorer{oldText: oldText, newText: newText, newT: citecheck.NewText(newText),
+		new: []rune(newText), budget: globalFuzzyBudget}
+	ra.newSide = textSide{s: newText, t: ra.newT, runes: ra.new}
+	return ra
 }
 
 // reanchorer holds what one Reanchor call computes once for all its claims.
 type reanchorer struct {
 	oldText, newText string
-	newT             *Text
+	newT             *citecheck.Text
 	new              []rune
 	pm               *posMap // built on first need
 	newSide, oldSide textSide
@@ -112,38 +88,24 @@ const (
 	ambiguous                // two places are equally good: orphan the claim
 )
 
-var orphan = Anchor{Kind: AnchorOrphaned}
+var orphan = citecheck.Anchor{Kind: citecheck.AnchorOrphaned}
 
-func (ra *reanchorer) anchor(c AnchorInput) Anchor {
-	ct := &claimText{q: []rune(c.Quote), oldStart: c.Start, oldEnd: c.End}
+func (ra *reanchorer) anchor(c *citecheck.Claim) citecheck.Anchor {
+	ct := claimTextOf(c)
 	if len(ct.q) == 0 {
 		return orphan
 	}
-	// Context beyond ContextLen code points is cut (the store never keeps more): a longer one
-	// would only make the context comparisons quadratic in its length.
-	pre, suf := []rune(c.Prefix), []rune(c.Suffix)
-	if len(pre) > ContextLen {
-		pre = pre[len(pre)-ContextLen:]
-	}
-	if len(suf) > ContextLen {
-		suf = suf[:ContextLen]
-	}
-	ct.pre, ct.suf = withEdge(pre, true), withEdge(suf, false)
 	same := ra.sameOffsets(c, ct)
 	if same && ra.oldText == ra.newText {
-		return Anchor{Kind: AnchorExact, Start: c.Start, End: c.End, Score: 1}
+		return citecheck.Anchor{Kind: citecheck.AnchorExact, Start: c.Start, End: c.End, Score: 1}
 	}
-	if ra.pm == nil {
-		ra.oldSide.runes = []rune(ra.oldText)
-		ra.pm = newPosMap(ra.oldSide.runes, ra.new)
-	}
-	exp := ra.pm.Map(c.Start)
+	exp := ra.posMap().Map(c.Start)
 	// Even when the old offsets still fit, the same quote in the same context may now occur
 	// next to them too (a duplicated sentence): that is a guess, not an exact anchor.
 	a, v := ra.moved(c.Quote, ct, exp)
 	switch {
 	case v == found && same && a.Start == c.Start:
-		return Anchor{Kind: AnchorExact, Start: c.Start, End: c.End, Score: 1}
+		return citecheck.Anchor{Kind: citecheck.AnchorExact, Start: c.Start, End: c.End, Score: 1}
 	case v == found:
 		return a
 	case v == ambiguous:
@@ -157,8 +119,27 @@ func (ra *reanchorer) anchor(c AnchorInput) Anchor {
 	return orphan
 }
 
+// claimTextOf returns c's quote and context as code points, the context with its edges. The
+// store never keeps more context than ContextLen code points; cutContext cuts a longer one.
+func claimTextOf(c *citecheck.Claim) *claimText {
+	ct := &claimText{q: []rune(c.Quote), oldStart: c.Start, oldEnd: c.End}
+	pre, suf := cutContext([]rune(c.Prefix), []rune(c.Suffix))
+	ct.pre, ct.suf = withEdge(pre, true), withEdge(suf, false)
+	return ct
+}
+
+// posMap returns the diff of the old text against the new one, made on first need: a claim
+// whose offsets still hold it in an unchanged text never needs it.
+func (ra *reanchorer) posMap() *posMap {
+	if ra.pm == nil {
+		ra.oldSide.runes = []rune(ra.oldText)
+		ra.pm = newPosMap(ra.oldSide.runes, ra.new)
+	}
+	return ra.pm
+}
+
 // sameOffsets reports whether the claim's old offsets hold its quote within its context.
-func (ra *reanchorer) sameOffsets(c AnchorInput, ct *claimText) bool {
+func (ra *reanchorer) sameOffsets(c *citecheck.Claim, ct *claimText) bool {
 	s, e := c.Start, c.End
 	if s < 0 || e != s+len(ct.q) || e > len(ra.new) {
 		return false
@@ -172,7 +153,7 @@ func (ra *reanchorer) sameOffsets(c AnchorInput, ct *claimText) bool {
 type occurrence struct{ start, ctx, dist int }
 
 // moved looks for the quote unchanged in the new text.
-func (ra *reanchorer) moved(quote string, ct *claimText, exp int) (Anchor, verdict) {
+func (ra *reanchorer) moved(quote string, ct *claimText, exp int) (citecheck.Anchor, verdict) {
 	m, total := len(ct.q), len(ct.pre)+len(ct.suf)
 	radius := 4*m + fuzzyRadius
 	// The window around the expected position settles it when it holds an occurrence with
@@ -183,13 +164,24 @@ func (ra *reanchorer) moved(quote string, ct *claimText, exp int) (Anchor, verdi
 		settled = settled || o.ctx == total && 2*o.dist+m+128 <= radius
 	}
 	if !settled {
-		occs, best = ra.scoreOccurrences(ra.occurrences(quote, ct.q, exp, radius), ct, exp)
+		starts, all := ra.newSide.find(quote, ct.q)
+		if all {
+			occs, best = ra.scoreOccurrences(starts, ct, exp)
+		} else {
+			// Past maxTextOccurrences only the window is weighed; outside it stands a rival
+			// with all its context just beyond the window, the best any place there could be.
+			occs = append(occs, occurrence{start: -1, ctx: total, dist: radius + 1})
+			best = total
+		}
 	}
 	if len(occs) == 0 {
 		return orphan, notFound
 	}
 	r := occurrenceRules{m: m, total: total, margin: max(4, total/8)}
 	o, v := r.pick(occs, best)
+	if v == found && o.start < 0 {
+		v = ambiguous // the rival outside the window
+	}
 	if v != found {
 		return orphan, v
 	}
@@ -201,7 +193,7 @@ func (ra *reanchorer) moved(quote string, ct *claimText, exp int) (Anchor, verdi
 	if o.dist > radius && ra.repeatedInOld(quote, ct, o.ctx-r.margin) {
 		return orphan, ambiguous
 	}
-	return Anchor{Kind: AnchorMoved, Start: o.start, End: o.start + m, Score: round3(0.5 + 0.5*r.frac(o))}, found
+	return citecheck.Anchor{Kind: citecheck.AnchorMoved, Start: o.start, End: o.start + m, Score: round3(0.5 + 0.5*r.frac(o))}, found
 }
 
 // scoreOccurrences measures the context and distance of each start, leaving out those the diff
@@ -271,56 +263,57 @@ func (r occurrenceRules) pick(occs []occurrence, best int) (occurrence, verdict)
 	return o, found
 }
 
-// occurrences returns the code point offsets, ascending, where quote (q as code points) occurs
-// in the new text: anywhere, unless it occurs so often that only the window around exp is worth
-// searching.
-func (ra *reanchorer) occurrences(quote string, q []rune, exp, radius int) []int {
-	out, all := ra.newSide.find(quote, q)
-	if !all {
-		return ra.occurrencesNear(q, exp, radius)
-	}
-	return out
-}
-
 // textSide is one of the two texts, indexed for finding quotes.
 type textSide struct {
 	s     string
-	t     *Text
-	runes []rune
+	t     *citecheck.Text
+	runes []rune             // the text as code points, where the caller needs them
 	sa    *suffixarray.Index // built on first need, for large texts
+	noSA  bool               // search by scanning even a large text (one search only)
 }
 
 // find returns the code point offsets, ascending, where quote (q as code points) occurs, and
-// false if it occurs maxOccurrences times or more.
+// false if it occurs maxTextOccurrences times or more.
 func (ts *textSide) find(quote string, q []rune) ([]int, bool) {
 	var bytes []int
-	if len(ts.s) < suffixArrayMin {
-		for off := 0; len(bytes) < maxOccurrences; {
+	if len(ts.s) < suffixArrayMin || ts.noSA {
+		for off := 0; len(bytes) < maxTextOccurrences; {
 			i := strings.Index(ts.s[off:], quote)
 			if i < 0 {
 				break
 			}
 			bytes = append(bytes, off+i)
-			off += i + runeWidth(ts.s, off+i)
+			_, w := utf8.DecodeRuneInString(ts.s[off+i:])
+			off += i + w
 		}
 	} else {
 		if ts.sa == nil {
 			ts.sa = suffixarray.New([]byte(ts.s))
 		}
-		bytes = ts.sa.Lookup([]byte(quote), maxOccurrences)
+		bytes = ts.sa.Lookup([]byte(quote), maxTextOccurrences)
 		slices.Sort(bytes)
 	}
-	if len(bytes) >= maxOccurrences {
+	if len(bytes) >= maxTextOccurrences {
 		return nil, false
 	}
 	var out []int
 	for _, b := range bytes {
 		s := ts.t.CodePointOffset(b)
-		if ts.t.ByteOffset(s) == b && s+len(q) <= len(ts.runes) && slices.Equal(ts.runes[s:s+len(q)], q) {
+		if ts.t.ByteOffset(s) == b && s+len(q) <= ts.t.Len() && ts.holds(s, b, q, quote) {
 			out = append(out, s)
 		}
 	}
 	return out, true
+}
+
+// holds reports whether the quote found at byte b (code point s) is the same code points there:
+// compared as code points where the side has them, else by both ends lying on code point
+// boundaries as many code points apart as the quote has.
+func (ts *textSide) holds(s, b int, q []rune, quote string) bool {
+	if ts.runes != nil {
+		return slices.Equal(ts.runes[s:s+len(q)], q)
+	}
+	return ts.t.ByteOffset(s+len(q)) == b+len(quote)
 }
 
 // repeatedInOld reports whether the old text holds the quote elsewhere than the claim's own
@@ -329,7 +322,7 @@ func (ts *textSide) find(quote string, q []rune) ([]int, bool) {
 // passage went as well as where the claim went.
 func (ra *reanchorer) repeatedInOld(quote string, ct *claimText, ctx int) bool {
 	if ra.oldSide.t == nil {
-		ra.oldSide.s, ra.oldSide.t = ra.oldText, NewText(ra.oldText)
+		ra.oldSide.s, ra.oldSide.t = ra.oldText, citecheck.NewText(ra.oldText)
 	}
 	starts, all := ra.oldSide.find(quote, ct.q)
 	if !all {

@@ -1,6 +1,8 @@
-package citecheck
+package anchor
 
 import (
+	"github.com/citecheck/citecheck"
+
 	"math"
 	"slices"
 	"unicode"
@@ -11,7 +13,7 @@ import (
 const edge rune = -1
 
 // edgeCost is what it costs to align an edge with anything but an edge.
-const edgeCost = ContextLen / 4
+const edgeCost = citecheck.ContextLen / 4
 
 func unitCost(r rune) int {
 	if r == edge {
@@ -24,7 +26,7 @@ func unitCost(r rune) int {
 // shorter than ContextLen reached the start or end of the old text.
 func withEdge(ctx []rune, before bool) []rune {
 	switch {
-	case len(ctx) >= ContextLen:
+	case len(ctx) >= citecheck.ContextLen:
 		return ctx
 	case before:
 		return append([]rune{edge}, ctx...)
@@ -132,7 +134,7 @@ type claimText struct {
 
 // fuzzy looks for an approximate match of the quote around exp, then, while the call's budget
 // lasts, in the whole text.
-func (ra *reanchorer) fuzzy(ct *claimText, exp int) (Anchor, verdict) {
+func (ra *reanchorer) fuzzy(ct *claimText, exp int) (citecheck.Anchor, verdict) {
 	ct.rq, ct.rpre = reversed(ct.q), reversed(ct.pre)
 	pat := newPattern(ct.q)
 	radius := 4*len(ct.q) + fuzzyRadius
@@ -148,7 +150,7 @@ func (ra *reanchorer) fuzzy(ct *claimText, exp int) (Anchor, verdict) {
 	if c.dist > radius && ra.repeatedInOld(string(ct.q), ct, contextWeight(ct.pre)+contextWeight(ct.suf)-max(4, len(ct.pre)+len(ct.suf))/8) {
 		return orphan, ambiguous
 	}
-	return Anchor{Kind: AnchorFuzzy, Start: c.start, End: c.end, Score: round3(c.score)}, found
+	return citecheck.Anchor{Kind: citecheck.AnchorFuzzy, Start: c.start, End: c.end, Score: round3(c.score)}, found
 }
 
 // fuzzyIn searches new[lo:hi]. Each run of end positions within half again the error bound is

@@ -1,6 +1,8 @@
-package citecheck
+package anchor
 
 import (
+	"github.com/citecheck/citecheck"
+
 	"fmt"
 	"math/rand"
 	"os"
@@ -358,8 +360,8 @@ func groundTruth(cells []revCell, s, e int, quote []rune, view truthView) truth 
 
 // verbatim reports whether anchor a holds exactly the claim's code points, in order, each the
 // original or a copy made by duplicating a sentence (the original being deleted or moved away).
-func verbatim(cells []revCell, a Anchor, cl AnchorInput) bool {
-	if a.Kind == AnchorOrphaned || a.End-a.Start != cl.End-cl.Start || a.End > len(cells) {
+func verbatim(cells []revCell, a citecheck.Anchor, cl citecheck.Claim) bool {
+	if a.Kind == citecheck.AnchorOrphaned || a.End-a.Start != cl.End-cl.Start || a.End > len(cells) {
 		return false
 	}
 	for i, c := range cells[a.Start:a.End] {
@@ -374,22 +376,22 @@ func verbatim(cells []revCell, a Anchor, cl AnchorInput) bool {
 type accuracy struct {
 	claims, shouldAnchor, anchored, right, found int
 	onCopies                                     int // right because on a copy of the claim's sentence
-	kinds                                        map[AnchorKind]int
-	wrongByKind                                  map[AnchorKind]int
-	examples                                     map[AnchorKind][]string
+	kinds                                        map[citecheck.AnchorKind]int
+	wrongByKind                                  map[citecheck.AnchorKind]int
+	examples                                     map[citecheck.AnchorKind][]string
 }
 
-func (a *accuracy) add(tr, onCopy truth, verbatim bool, got Anchor, describe func() string) {
+func (a *accuracy) add(tr, onCopy truth, verbatim bool, got citecheck.Anchor, describe func() string) {
 	if a.kinds == nil {
-		a.kinds, a.wrongByKind = map[AnchorKind]int{}, map[AnchorKind]int{}
-		a.examples = map[AnchorKind][]string{}
+		a.kinds, a.wrongByKind = map[citecheck.AnchorKind]int{}, map[citecheck.AnchorKind]int{}
+		a.examples = map[citecheck.AnchorKind][]string{}
 	}
 	a.claims++
 	a.kinds[got.Kind]++
 	if !tr.gone || !onCopy.gone {
 		a.shouldAnchor++
 	}
-	if got.Kind == AnchorOrphaned {
+	if got.Kind == citecheck.AnchorOrphaned {
 		return
 	}
 	a.anchored++
@@ -417,7 +419,7 @@ func (a *accuracy) recall() float64    { return float64(a.found) / float64(max(1
 type revisedCase struct {
 	old, new string
 	cells    []revCell
-	claims   []AnchorInput
+	claims   []citecheck.Claim
 	truths   []truth
 	copies   []truth // where else the claim may land when its sentence was duplicated
 	edits    []string
@@ -425,7 +427,7 @@ type revisedCase struct {
 
 // reviseChunk adds to c a revision of chunk (whose code points start at base in the old text)
 // with nEdits random edits and nClaims claims, some of the edits rewording inside a claim.
-func reviseChunk(rng *rand.Rand, oldT *Text, chunk []rune, base, nEdits, nClaims int, c *revisedCase) []revCell {
+func reviseChunk(rng *rand.Rand, oldT *citecheck.Text, chunk []rune, base, nEdits, nClaims int, c *revisedCase) []revCell {
 	orig := cellsOf(chunk, base)
 	var spans [][2]int
 	for len(spans) < nClaims {
@@ -434,9 +436,9 @@ func reviseChunk(rng *rand.Rand, oldT *Text, chunk []rune, base, nEdits, nClaims
 			break
 		}
 		spans = append(spans, sp)
-		cl := Claim{Start: base + sp[0], End: base + sp[1]}
-		FillQuote(oldT, &cl)
-		c.claims = append(c.claims, AnchorInputOf(cl))
+		cl := citecheck.Claim{Start: base + sp[0], End: base + sp[1]}
+		citecheck.FillQuote(oldT, &cl)
+		c.claims = append(c.claims, cl)
 	}
 	rv := &reviser{rng: rng, cells: slices.Clone(orig)}
 	for range nEdits {
@@ -470,7 +472,7 @@ func (c *revisedCase) finish(cells []revCell) {
 
 // addTruths appends the ground truth of claims, which are on the code points of cells; those
 // cells start at offset base of the new text.
-func (c *revisedCase) addTruths(cells []revCell, base int, claims []AnchorInput) {
+func (c *revisedCase) addTruths(cells []revCell, base int, claims []citecheck.Claim) {
 	shift := func(t truth) truth {
 		if !t.gone {
 			t.start, t.end = t.start+base, t.end+base
@@ -484,9 +486,9 @@ func (c *revisedCase) addTruths(cells []revCell, base int, claims []AnchorInput)
 	}
 }
 
-// fixtureCases generates trials revisions of every fixture in testdata/*.txt.
+// fixtureCases generates trials revisions of every fixture in the root's testdata/*.txt.
 func fixtureCases(t testing.TB, trials int) []revisedCase {
-	files, err := filepath.Glob("testdata/*.txt")
+	files, err := filepath.Glob("../testdata/*.txt")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no fixtures: %v", err)
 	}
@@ -498,7 +500,7 @@ func fixtureCases(t testing.TB, trials int) []revisedCase {
 			t.Fatal(err)
 		}
 		old := string(raw)
-		oldT, rs := NewText(old), []rune(old)
+		oldT, rs := citecheck.NewText(old), []rune(old)
 		for range trials {
 			c := revisedCase{old: old}
 			cells := reviseChunk(rng, oldT, rs, 0, 1+rng.Intn(3), 1+rng.Intn(6), &c)
@@ -516,7 +518,7 @@ func measure(cases []revisedCase) *accuracy {
 		for i, a := range got {
 			tr, cl := c.truths[i], c.claims[i]
 			acc.add(tr, c.copies[i], verbatim(c.cells, a, cl), a, func() string {
-				nt := NewText(c.new)
+				nt := citecheck.NewText(c.new)
 				want := "gone"
 				if !tr.gone {
 					want = fmt.Sprintf("%d..%d %q", tr.start, tr.end, nt.Slice(tr.start, tr.end))
@@ -531,7 +533,7 @@ func measure(cases []revisedCase) *accuracy {
 
 // TestReanchorAccuracy prints precision and recall of re-anchoring on generated revisions of
 // the fixtures and fails when precision is below 99.5%: a wrong anchor is worse than an orphan.
-// Run it with: go test -run TestReanchorAccuracy -v .
+// Run it with: go test -run TestReanchorAccuracy -v ./anchor/
 func TestReanchorAccuracy(t *testing.T) {
 	start := time.Now()
 	acc := measure(fixtureCases(t, 400))
@@ -539,7 +541,7 @@ func TestReanchorAccuracy(t *testing.T) {
 		acc.anchored, acc.right, time.Since(start).Round(time.Millisecond))
 	t.Logf("precision %.4f  recall %.4f  (right on the copy of a duplicated sentence: %d)",
 		acc.precision(), acc.recall(), acc.onCopies)
-	kinds := []AnchorKind{AnchorExact, AnchorMoved, AnchorFuzzy, AnchorOrphaned}
+	kinds := []citecheck.AnchorKind{citecheck.AnchorExact, citecheck.AnchorMoved, citecheck.AnchorFuzzy, citecheck.AnchorOrphaned}
 	for _, k := range kinds {
 		t.Logf("  %-8s %5d (wrong %d)", k, acc.kinds[k], acc.wrongByKind[k])
 	}
@@ -559,7 +561,7 @@ func TestReanchorAccuracy(t *testing.T) {
 // verbatim copies of one text leave the diff nothing to align and every claim 260 equally good
 // places.
 func megabyteCase(t testing.TB) revisedCase {
-	raw, err := os.ReadFile("testdata/user-sample.txt")
+	raw, err := os.ReadFile("../testdata/user-sample.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -573,7 +575,7 @@ func megabyteCase(t testing.TB) revisedCase {
 		old.WriteString(head + body)
 	}
 	c := revisedCase{old: old.String()}
-	oldT := NewText(c.old)
+	oldT := citecheck.NewText(c.old)
 	const claims = 5000
 	var cells []revCell
 	base := 0

@@ -1,4 +1,4 @@
-package citecheck
+package anchor
 
 // pattern is a quote prepared for Myers' bit-parallel approximate search (Myers 1999, in
 // Hyyrö's block form), over code points rather than bytes, so a quote of any length works and

@@ -1,0 +1,57 @@
+package anchor
+
+import (
+	"fmt"
+	"math/rand"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/citecheck/citecheck"
+)
+
+// repeatedCase builds about size bytes of text from verbatim copies of testdata/user-sample.txt
+// (no heading tells them apart, so every sentence repeats), with claimsPerMB claims per MB and a
+// few edits in every copy, the way megabyteCase does for headed copies.
+func repeatedCase(t testing.TB, size, claimsPerMB int) revisedCase {
+	raw, err := os.ReadFile("../testdata/user-sample.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(2))
+	body := strings.TrimSpace(string(raw)) + "\n\n"
+	copies := max(1, size/len(body))
+	old := strings.Repeat(body, copies)
+	c := revisedCase{old: old}
+	oldT := citecheck.NewText(old)
+	claims := claimsPerMB * len(old) >> 20
+	rs := []rune(body)
+	var cells []revCell
+	for i := range copies {
+		n := claims*(i+1)/copies - claims*i/copies
+		first := len(c.claims)
+		revised := reviseChunk(rng, oldT, rs, i*len(rs), 1+rng.Intn(4), n, &c)
+		c.addTruths(revised, len(cells), c.claims[first:])
+		cells = append(cells, revised...)
+	}
+	c.new, c.cells = cellText(cells), cells
+	return c
+}
+
+// BenchmarkReanchorRepeatedText re-anchors 5,000 claims per MB on 1 MB and 4 MB of repeated
+// text and reports the time of each and their ratio: re-anchoring must stay linear in the text
+// (at most 5x from 1 MB to 4 MB) even when every sentence repeats.
+func BenchmarkReanchorRepeatedText(b *testing.B) {
+	var took [2]time.Duration
+	for k, mb := range []int{1, 4} {
+		c := repeatedCase(b, mb<<20, 5000)
+		start := time.Now()
+		got := Reanchor(c.old, c.new, c.claims)
+		took[k] = time.Since(start)
+		acc := measure([]revisedCase{c})
+		b.Logf("%d MB: %d claims in %v (%d anchored), precision %.4f recall %.4f", mb, len(got), took[k].Round(time.Millisecond), acc.anchored, acc.precision(), acc.recall())
+	}
+	b.ReportMetric(float64(took[1])/float64(took[0]), "4MB/1MB")
+	fmt.Fprintf(os.Stderr, "repeated text: 1 MB %v, 4 MB %v, ratio %.1f\n", took[0].Round(time.Millisecond), took[1].Round(time.Millisecond), float64(took[1])/float64(took[0]))
+}

@@ -77,8 +77,6 @@ var (
 		`|\b` + months + `\s+(?:\p{Nd}{1,2}(?:st|nd|rd|th)?|\p{Nd}{4})\b` +
 		`|\b\p{Nd}{4}-\p{Nd}{2}-\p{Nd}{2}\b|\b\p{Nd}{1,2}/\p{Nd}{1,2}/\p{Nd}{2,4}\b` +
 		`|(?:^|[^\pL\pN])(?:1[5-9]\pN\pN|20\pN\pN)s?(?:[^\pL\pN]|$)`)
-	// numberPattern is a run of digits that a letter, or a letter and a hyphen, does not open.
-	numberPattern  = regexp.MustCompile(`(?:^|[^\pL\pN.,-]|[^\pL]-)\pN+(?:[.,]\pN+)*`)
 	percentPattern = regexp.MustCompile(`(?i)%|\bper ?cent\b`)
 	quotePattern   = regexp.MustCompile(`“([^“”]+)”|"([^"]+)"|«([^«»]+)»|„([^„“”]+)[“”]`)
 	speechPattern  = regexp.MustCompile(`(?i)\b(?:said|says|say|told|tells|stated|states|wrote|writes|declared|asked|added|announced|according to)\b`)
@@ -86,35 +84,137 @@ var (
 )
 
 // uncitedReason names what in sentence s would need a source, the earliest in the sentence
-// first, or "" when nothing does.
+// first, or "" when nothing does. The patterns run only on sentences that hold what they look
+// for (a digit, a quotation mark, "cent"), so the plain sentences of a large text cost a scan.
 func uncitedReason(s string) string {
-	s = listNumber.ReplaceAllString(strings.TrimSpace(s), "")
-	s = urlPattern.ReplaceAllStringFunc(s, func(u string) string { return strings.Repeat(" ", len(u)) })
+	s = strings.TrimSpace(s)
+	if s != "" && (s[0] == '(' || strings.IndexByte("ivxlc", s[0]) >= 0 || unicode.IsDigit(rune(s[0]))) {
+		s = listNumber.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "://") {
+		s = urlPattern.ReplaceAllStringFunc(s, func(u string) string { return strings.Repeat(" ", len(u)) })
+	}
 	best, reason := len(s)+1, ""
 	consider := func(at int, r string) {
 		if at >= 0 && at < best {
 			best, reason = at, r
 		}
 	}
-	consider(quotationAt(s), UncitedQuotation)
-	dates := datePattern.FindAllStringIndex(s, -1)
-	if len(dates) > 0 {
-		consider(dates[0][0], UncitedDate)
+	if strings.ContainsAny(s, "\"“«„") {
+		consider(quotationAt(s), UncitedQuotation)
 	}
-	// Digits that are part of a date are the date's, not a figure of their own.
-	blanked := []byte(s)
-	for _, d := range dates {
-		for i := d[0]; i < d[1]; i++ {
-			blanked[i] = ' '
+	if strings.IndexFunc(s, unicode.IsDigit) >= 0 {
+		dates := findDates(s)
+		if len(dates) > 0 {
+			consider(dates[0][0], UncitedDate)
+		}
+		consider(firstFigure(s, dates), UncitedNumber)
+	}
+	if strings.Contains(s, "%") || strings.Contains(strings.ToLower(s), "cent") {
+		if loc := percentPattern.FindStringIndex(s); loc != nil {
+			consider(loc[0], UncitedNumber)
 		}
 	}
-	if loc := numberPattern.FindIndex(blanked); loc != nil {
-		consider(loc[0], UncitedNumber)
-	}
-	if loc := percentPattern.FindStringIndex(s); loc != nil {
-		consider(loc[0], UncitedNumber)
-	}
 	return reason
+}
+
+// dateWindow is how many bytes around a run of digits can belong to a date with it: a month
+// name, a full stop, "of" and the spaces between.
+const dateWindow = 24
+
+// findDates returns the byte spans of the dates in s, ascending. The date pattern runs only on
+// a short window around each run of digits, since every date holds one; on a long sentence a
+// pattern of many alternatives tried at every position costs far more than the sentence split.
+func findDates(s string) [][]int {
+	var spans [][]int
+	for a := 0; a < len(s); {
+		r, w := utf8.DecodeRuneInString(s[a:])
+		if !unicode.IsDigit(r) || inSpans(a, spans) {
+			a += w
+			continue
+		}
+		b := a
+		for b < len(s) {
+			r, w := utf8.DecodeRuneInString(s[b:])
+			if !unicode.IsDigit(r) {
+				break
+			}
+			b += w
+		}
+		from, to := wordBoundaryBefore(s, max(a-dateWindow, 0), a), wordBoundaryAfter(s, min(b+dateWindow, len(s)), b)
+		for _, m := range datePattern.FindAllStringIndex(s[from:to], -1) {
+			if sp := []int{from + m[0], from + m[1]}; len(spans) == 0 || sp[0] >= spans[len(spans)-1][1] {
+				spans = append(spans, sp)
+			}
+		}
+		a = b
+	}
+	return spans
+}
+
+// wordBoundaryBefore moves i forward, not past limit, to a rune boundary that does not cut a
+// word, so that a pattern's start of text and \b mean what they mean in the whole sentence.
+func wordBoundaryBefore(s string, i, limit int) int {
+	for i < limit && !utf8.RuneStart(s[i]) {
+		i++
+	}
+	for i > 0 && i < limit {
+		r, _ := utf8.DecodeLastRuneInString(s[:i])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			break
+		}
+		_, w := utf8.DecodeRuneInString(s[i:])
+		i += w
+	}
+	return i
+}
+
+// wordBoundaryAfter moves i back, not before limit, to a rune boundary that does not cut a word.
+func wordBoundaryAfter(s string, i, limit int) int {
+	for i > limit && i < len(s) && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	for i < len(s) && i > limit {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			break
+		}
+		_, w := utf8.DecodeLastRuneInString(s[:i])
+		i -= w
+	}
+	return i
+}
+
+// firstFigure returns the byte offset of the first run of digits in s that is not part of a
+// date (the spans in dates) nor glued to a name, as in "G20", "F-16" or "COVID-19", or -1.
+func firstFigure(s string, dates [][]int) int {
+	var prev, prev2 rune
+	inRun := false
+	for i, r := range s {
+		if !unicode.IsDigit(r) {
+			prev2, prev, inRun = prev, r, false
+			continue
+		}
+		if !inRun {
+			inRun = true
+			glued := unicode.IsLetter(prev) || prev == '-' && unicode.IsLetter(prev2)
+			if !glued && !inSpans(i, dates) && prev != '.' && prev != ',' {
+				return i
+			}
+		}
+		prev2, prev = prev, r
+	}
+	return -1
+}
+
+// inSpans reports whether byte offset i lies in one of spans.
+func inSpans(i int, spans [][]int) bool {
+	for _, sp := range spans {
+		if sp[0] <= i && i < sp[1] {
+			return true
+		}
+	}
+	return false
 }
 
 // quotationAt returns the byte offset of the first direct quotation in s, or -1: quoted words

@@ -141,3 +141,15 @@ func TestFindUncitedIsNeverNil(t *testing.T) {
 		t.Error("nil for a text without uncited sentences")
 	}
 }
+
+// BenchmarkFindUncited runs over 5 MB of the user sample, whose sentences nearly all hold a
+// figure or a date: the worst case of the document page and GET .../check.
+func BenchmarkFindUncited(b *testing.B) {
+	sample := readFixture(b, "user-sample.txt")
+	text := strings.Repeat(sample+"\n\n", 5<<20/len(sample))
+	t, s := NewText(text), NewSources(text)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		FindUncited(t, s)
+	}
+}

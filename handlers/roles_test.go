@@ -21,6 +21,8 @@ type matrixFixture struct {
 	claim  int64
 	ralph  int64
 	unique string
+	// A source of the document, and evidence of ralph's on a second claim of his.
+	source, evidence int64
 }
 
 type matrixCase struct {
@@ -170,6 +172,23 @@ var matrix = []matrixCase{
 		return map[string]any{"decision": "approved", "version": 1}
 	}, byRole(401, 403, 200, 200)},
 	{"GET", "/api/v1/claims/:id/history", claimPath("/api/v1/claims/%d/history"), nil, nil, signedIn(401, 200)},
+
+	// Sources and evidence.
+	{"POST", "/documents/:id/sources", docPath("/documents/%d/sources"), func(matrixFixture) url.Values {
+		return url.Values{"number": {"1"}, "text": {"Reuters: talks began."}}
+	}, nil, signedIn(303, 303)},
+	{"POST", "/documents/:id/uncited/claim", docPath("/documents/%d/uncited/claim"), func(matrixFixture) url.Values {
+		return url.Values{"start": {"0"}, "end": {"14"}, "quote": {"Ralph's claim."}} // cited: TestUncitedStatementBecomesACitationNeededClaim
+	}, nil, signedIn(303, 422)},
+	{"GET", "/api/v1/documents/:id/sources", docPath("/api/v1/documents/%d/sources"), nil, nil, signedIn(401, 200)},
+	{"POST", "/api/v1/documents/:id/references/:number/sources", docPath("/api/v1/documents/%d/references/1/sources"), nil, func(matrixFixture) any {
+		return map[string]any{"text": "Reuters: talks began."}
+	}, signedIn(401, 201)},
+	{"GET", "/api/v1/sources/:id", func(f matrixFixture) string { return fmt.Sprintf("/api/v1/sources/%d", f.source) }, nil, nil, signedIn(401, 200)},
+	{"POST", "/api/v1/claims/:id/evidence", claimPath("/api/v1/claims/%d/evidence"), nil, func(f matrixFixture) any {
+		return map[string]any{"source_id": f.source, "start": 0, "end": 7, "stance": "supports"}
+	}, signedIn(401, 201)},
+	{"DELETE", "/api/v1/evidence/:id", func(f matrixFixture) string { return fmt.Sprintf("/api/v1/evidence/%d", f.evidence) }, nil, nil, byRole(401, 403, 204, 204)},
 }
 
 // TestRoleMatrix walks every route with every role (none, reviewer, editor, admin, disabled)
@@ -209,6 +228,7 @@ func TestRoleMatrix(t *testing.T) {
 			var cl citecheck.Claim
 			h.do("POST", fmt.Sprintf("/api/v1/documents/%d/claims", doc.ID), "ralph", map[string]any{"start": 0, "end": 14, "refs": []int{1}}).json(t, &cl)
 			f := matrixFixture{doc: doc.ID, claim: cl.ID, ralph: ralph.ID, unique: fmt.Sprint(n)}
+			f.source, f.evidence = matrixEvidence(t, h, doc.ID, ralph.ID)
 			path := mc.path(f)
 			var r response
 			switch {

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/fetch"
 	"github.com/citecheck/citecheck/store"
 )
 
@@ -33,6 +34,10 @@ type Config struct {
 	PublicURL string
 	// RequestTimeout bounds the work of one request (default 30 s).
 	RequestTimeout time.Duration
+
+	// Fetch says whether and how the server fetches sources from their URLs; the zero value
+	// never fetches.
+	Fetch fetch.Config
 }
 
 // defaultRequestTimeout bounds the work of one request.
@@ -46,6 +51,7 @@ type Server struct {
 	docs     *documentCache
 	throttle *loginThrottle
 	log      *slog.Logger
+	fetcher  *fetch.Fetcher
 }
 
 // maxBodyBytes bounds a request body: room for a text at the limit, JSON-escaped, plus the
@@ -75,6 +81,7 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 		docs:     newDocumentCache(32),
 		throttle: newLoginThrottle(time.Now),
 		log:      cfg.Logger,
+		fetcher:  fetch.New(cfg.Fetch),
 	}
 	e := echo.New()
 	e.HideBanner = true
@@ -127,6 +134,9 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/documents/:id/suggestions/dismiss", s.dismissSuggestionsPage)
 	pages.POST("/documents/:id/revisions", s.createRevisionPage)
 	pages.GET("/documents/:id/revisions/:n", s.revisionPage)
+	// Sources and evidence.
+	pages.POST("/documents/:id/sources", s.createSourcePage)
+	pages.POST("/documents/:id/uncited/claim", s.claimUncitedPage)
 	pages.GET("/claims/:id", s.claimPage)
 	pages.POST("/claims/:id", s.updateClaimPage)
 	pages.POST("/claims/:id/delete", s.deleteClaimPage)
@@ -169,6 +179,12 @@ func (s *Server) routes(e *echo.Echo) {
 	api.DELETE("/claims/:id", s.deleteClaim)
 	api.POST("/claims/:id/review", s.reviewClaim)
 	api.GET("/claims/:id/history", s.claimHistory)
+	// Sources and evidence.
+	api.GET("/documents/:id/sources", s.listSources)
+	api.POST("/documents/:id/references/:number/sources", s.createSource)
+	api.GET("/sources/:id", s.getSource)
+	api.POST("/claims/:id/evidence", s.addEvidence)
+	api.DELETE("/evidence/:id", s.removeEvidence)
 }
 
 // logRequests writes one line per request with its id, status and duration.

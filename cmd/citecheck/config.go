@@ -19,6 +19,8 @@ type Config struct {
 	AdminPassword string // CITECHECK_ADMIN_PASSWORD; used only when the database has no users
 	Organization  string // CITECHECK_ORG: the publisher named in ClaimReview exports
 	PublicURL     string // CITECHECK_PUBLIC_URL: the base URL readers reach, for ClaimReview links
+
+	Fetch FetchConfig // CITECHECK_FETCH*: fetching sources from their URLs
 }
 
 func envOr(name, def string) string {
@@ -49,6 +51,9 @@ func loadServeConfig(args []string, stderr io.Writer) (Config, error) {
 		"organisation named as the author of ClaimReview exports (CITECHECK_ORG; default: the request's host)")
 	fs.StringVar(&cfg.PublicURL, "public-url", os.Getenv("CITECHECK_PUBLIC_URL"),
 		"base URL readers reach the server at, for ClaimReview links (CITECHECK_PUBLIC_URL; default: the request's)")
+	if err := addFetchFlags(fs, &cfg.Fetch); err != nil {
+		return cfg, err
+	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

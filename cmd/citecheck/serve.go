@@ -26,6 +26,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logger.Info("config", "db", cfg.DB, "addr", cfg.Addr, "max_text_bytes", cfg.MaxTextBytes,
 		"session_key", mask(cfg.SessionKey), "admin_password", mask(cfg.AdminPassword),
 		"org", cfg.Organization, "public_url", cfg.PublicURL)
+	logger.Info("config", "fetch", cfg.Fetch.Enabled, "fetch_allow", cfg.Fetch.Allow,
+		"fetch_max_bytes", cfg.Fetch.MaxBytes, "fetch_timeout", cfg.Fetch.Timeout.String())
+	fetchCfg, err := cfg.Fetch.handlerConfig()
+	if err != nil {
+		return err
+	}
 	st, err := store.Open(cfg.DB)
 	if err != nil {
 		return err
@@ -43,7 +49,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("CITECHECK_SESSION_KEY must be at least 32 bytes")
 	}
 	e, err := handlers.New(st, handlers.Config{MaxTextBytes: cfg.MaxTextBytes, SessionKey: key, Logger: logger,
-		Organization: cfg.Organization, PublicURL: cfg.PublicURL})
+		Organization: cfg.Organization, PublicURL: cfg.PublicURL, Fetch: fetchCfg})
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package fetch
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"net/url"
 	"path"
@@ -144,9 +143,4 @@ func paragraphs(text string) string {
 		out = append(out, line)
 	}
 	return strings.Join(out, "\n")
-}
-
-// String describes a page for logs.
-func (p *Page) String() string {
-	return fmt.Sprintf("%s (%d, %s, %d bytes)", p.FinalURL, p.Status, p.ContentType, len(p.Body))
 }

@@ -350,3 +350,26 @@ func TestSourcesPanelArchivesAPastedSource(t *testing.T) {
 		t.Errorf("sources %+v", list.Sources)
 	}
 }
+
+func TestUncitedFollowsANewRevision(t *testing.T) {
+	h := newHarness(t, Config{})
+	doc := h.createDocument("rita", "t", "Turnout fell to 41% last year. [1]")
+	uncited := func() string {
+		t.Helper()
+		var check struct {
+			Uncited []citecheck.UncitedSentence `json:"uncited"`
+		}
+		h.do("GET", fmt.Sprintf("/api/v1/documents/%d/check", doc.ID), "rita", nil).json(t, &check)
+		return fmt.Sprint(check.Uncited)
+	}
+	if got := uncited(); got != "[]" {
+		t.Fatalf("revision 1: %s", got)
+	}
+	if r := h.do("POST", fmt.Sprintf("/api/v1/documents/%d/revisions", doc.ID), "rita",
+		map[string]any{"text": "Turnout fell to 41% last year. [1] Some 300 families left."}); r.status != 201 {
+		t.Fatalf("revise: %d %s", r.status, r.body)
+	}
+	if got := uncited(); got != "[{35 58 number}]" {
+		t.Errorf("revision 2: %s", got)
+	}
+}

@@ -95,7 +95,7 @@ func (s *Server) renderDocumentWith(c echo.Context, status int, errMsg, revision
 		claims[i].Checks = check.Claims[i].Checks
 	}
 	v.Sources = sourcesView(d, check, claims)
-	if err := s.addArchive(c, d, &v.Sources); err != nil {
+	if err := s.addEvidencePanel(c, d, claims, &v.Sources); err != nil {
 		return err
 	}
 	u := currentUser(c)

@@ -33,7 +33,6 @@ func sourcesView(d *loadedDocument, check citecheck.SourcesCheck, claims []citec
 		v.Uncovered = append(v.Uncovered, views.UncoveredMarker{Start: m.Start,
 			Marker: d.text.Slice(m.Start, m.End), Before: textBefore(d.text, m.Start, 40)})
 	}
-	v.Uncited, v.UncitedMore = uncitedItems(d, check.Uncited, claims)
 	for i := range claims {
 		if len(claims[i].Checks) == 0 {
 			continue
@@ -68,9 +67,11 @@ func uncitedItems(d *loadedDocument, uncited []citecheck.UncitedSentence, claims
 	return items, 0
 }
 
-// addArchive puts the document's archived sources into the panel, each under its entry of the
-// reference list or, for a number the list lacks, among the others.
-func (s *Server) addArchive(c echo.Context, d *loadedDocument, v *views.SourcesView) error {
+// addEvidencePanel puts into the panel the uncited statements of the text, each with the claim
+// that covers it, and the document's archived sources, each under its entry of the reference
+// list or, for a number the list lacks, among the others.
+func (s *Server) addEvidencePanel(c echo.Context, d *loadedDocument, claims []citecheck.Claim, v *views.SourcesView) error {
+	v.Uncited, v.UncitedMore = uncitedItems(d, s.uncitedOf(d), claims)
 	caps, err := s.store.Captures(c.Request().Context(), d.doc.ID)
 	if err != nil {
 		return err
@@ -128,7 +129,7 @@ func (s *Server) claimUncitedPage(c echo.Context) error {
 	start, err1 := strconv.Atoi(c.FormValue("start"))
 	end, err2 := strconv.Atoi(c.FormValue("end"))
 	open := false
-	for _, u := range citecheck.FindUncited(d.text, d.src) {
+	for _, u := range s.uncitedOf(d) {
 		open = open || err1 == nil && err2 == nil && u.Start == start && u.End == end
 	}
 	if !open {

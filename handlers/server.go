@@ -52,6 +52,7 @@ type Server struct {
 	throttle *loginThrottle
 	log      *slog.Logger
 	fetcher  *fetch.Fetcher
+	uncited  *uncitedCache
 }
 
 // maxBodyBytes bounds a request body: room for a text at the limit, JSON-escaped, plus the
@@ -82,6 +83,7 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 		throttle: newLoginThrottle(time.Now),
 		log:      cfg.Logger,
 		fetcher:  fetch.New(cfg.Fetch),
+		uncited:  newUncitedCache(),
 	}
 	e := echo.New()
 	e.HideBanner = true

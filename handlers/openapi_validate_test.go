@@ -283,7 +283,7 @@ func (h *harness) skipAPIChecks() { h.apiChecksOff.Store(true) }
 func validClaimJSON(t *testing.T) map[string]any {
 	t.Helper()
 	b, err := json.Marshal(citecheck.Claim{ID: 7, DocumentID: 1, Start: 0, End: 5, Quote: "Talks", Refs: []int{30},
-		Status: citecheck.StatusSupported, Review: citecheck.ReviewPending, Version: 1, Checks: []citecheck.Check{},
+		Status: citecheck.StatusSupported, Review: citecheck.ReviewPending, Version: 1, Checks: []citecheck.Check{}, Evidence: []citecheck.Evidence{},
 		Revision: 1, Anchor: "exact", AnchorScore: 1})
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,7 @@ const chromiumPath = "/usr/bin/chromium"
 
 // startBrowser starts one headless Chromium for a whole test and answers a context bound to it.
 // Tabs made with newTab share this browser but not its cookies.
-func startBrowser(t *testing.T) context.Context {
+func startBrowser(t testing.TB) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("browser tests need Chromium at %s (apt-get install -y chromium): %v", chromiumPath, err)
@@ -64,7 +64,7 @@ func startBrowser(t *testing.T) context.Context {
 
 // tab is one browser tab in its own browser context (own cookies), with a deadline.
 type tab struct {
-	t    *testing.T
+	t    testing.TB
 	ctx  context.Context
 	base string // the test server's URL
 
@@ -72,7 +72,7 @@ type tab struct {
 	exceptions []string
 }
 
-func newTab(t *testing.T, browserCtx context.Context, base string, timeout time.Duration) *tab {
+func newTab(t testing.TB, browserCtx context.Context, base string, timeout time.Duration) *tab {
 	t.Helper()
 	tabCtx, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancelTab)

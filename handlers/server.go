@@ -85,6 +85,7 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 	e.Use(middleware.RequestID())
 	e.Use(s.logRequests)
 	e.Use(middleware.Recover())
+	e.Use(compression())
 	// A request that takes too long is cancelled, not left queued: its context ends, and every
 	// store call made with it gives up.
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}))

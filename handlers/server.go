@@ -117,6 +117,7 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/documents", s.createDocumentPage)
 	pages.POST("/import", s.importPage)
 	pages.GET("/documents/:id", s.documentPage)
+	pages.GET("/documents/:id/panel", s.panelFragment)
 	pages.POST("/documents/:id/delete", s.deleteDocumentPage)
 	pages.POST("/documents/:id/claims", s.createClaimPage)
 	pages.POST("/documents/:id/markers/claim", s.claimSentenceBeforePage)

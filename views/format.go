@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -49,6 +50,37 @@ func extraAnchors(r Run) []int64 {
 	}
 	return nil
 }
+
+// panelURL is the document page showing page n of its claims under the status filter.
+func panelURL(docID int64, status string, n int) string {
+	q := url.Values{}
+	if status != "" {
+		q.Set("status", status)
+	}
+	if n > 1 {
+		q.Set("panel", strconv.Itoa(n))
+	}
+	if len(q) == 0 {
+		return docURL(docID)
+	}
+	return docURL(docID) + "?" + q.Encode()
+}
+
+// panelRange says which claims the panel shows: "5,000 claims · 101–200".
+func panelRange(pv PanelView, status string) string {
+	what := plural(pv.Total, "claim", "claims")
+	if status != "" {
+		what = plural(pv.Total, status+" claim", status+" claims")
+	}
+	if pv.Pages <= 1 {
+		return what
+	}
+	last := min(pv.First+pv.PageSize, pv.Total)
+	return fmt.Sprintf("%s · %d–%d", what, pv.First+1, last)
+}
+
+// blockID is the id of the block of the text with index i.
+func blockID(i int) string { return "b-" + strconv.Itoa(i) }
 
 // markerID is the id of the run that opens the marker starting at code point start.
 func markerID(start int) string { return "m-" + strconv.Itoa(start) }

@@ -12,7 +12,7 @@ import (
 
 func TestBlockCutsFallAfterParagraphsWhenTheyCan(t *testing.T) {
 	para := strings.Repeat("word ", blockTarget/5) // blockTarget code points, spaces inside
-	emoji := strings.Repeat("😀", blockTarget)       // code points that are not bytes
+	emoji := strings.Repeat("😀", blockTarget)      // code points that are not bytes
 	tests := []struct {
 		name string
 		text string

@@ -125,7 +125,7 @@ type QueueEntry struct {
 // QueueView is the review queue page: the filter, its choices and the claims it lets through.
 type QueueView struct {
 	Entries   []QueueEntry
-	Total     int // pending claims that match the filter, on every page
+	Total     int    // pending claims that match the filter, on every page
 	Later     bool   // this page starts after the oldest claims
 	First     string // the first page with this filter
 	Next      string // the next page, "" on the last

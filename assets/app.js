@@ -221,6 +221,20 @@ function replaceBlock(now, next) {
   now.replaceChildren(...next.childNodes);
 }
 
+// mergeReferences keeps the reference list of the Sources panel now shown, with the entries
+// that the fresh panel next carries (a fragment sends only those a change touched) swapped in,
+// and puts it into next.
+function mergeReferences(now, next) {
+  const keep = now.querySelector('ol.references');
+  const sent = next.querySelector('ol.references');
+  if (!keep || !sent) return;
+  for (const li of [...sent.children]) {
+    const old = li.id && keep.querySelector(`#${CSS.escape(li.id)}`);
+    if (old) old.replaceWith(li);
+  }
+  sent.replaceWith(keep);
+}
+
 // applyFragment swaps the parts of an answer into the page by id. A <template data-remove>
 // removes the element it names; a panel entry the page lacks goes in at its place in text order.
 // It answers the parts that have no place in the page, by id.
@@ -237,6 +251,10 @@ function applyFragment(html) {
     const now = el.id && $(el.id);
     if (el.classList.contains('blk') && now) {
       replaceBlock(now, el);
+    } else if (el.id === 'sources-panel' && now) {
+      mergeReferences(now, el);
+      el.open = now.open;
+      now.replaceWith(el);
     } else if (now) {
       if (now.tagName === 'DETAILS') el.open = now.open;
       if (now.classList.contains('current')) el.classList.add('current');

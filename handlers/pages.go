@@ -221,7 +221,7 @@ func (s *Server) createClaimPage(c echo.Context) error {
 		return s.formError(c, d.doc.ID, err)
 	}
 	if wantsFragment(c) == "document" {
-		return s.documentFragment(c, http.StatusCreated, d, cl.ID, claimSpan(cl))
+		return s.documentFragment(c, http.StatusCreated, d, nil, cl)
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d#c-%d", d.doc.ID, cl.ID))
 }
@@ -261,7 +261,7 @@ func (s *Server) deleteClaimPage(c echo.Context) error {
 		return s.formError(c, cl.DocumentID, err)
 	}
 	if wantsFragment(c) == "document" {
-		return s.documentFragment(c, http.StatusOK, d, cl.ID, claimSpan(cl))
+		return s.documentFragment(c, http.StatusOK, d, cl, nil)
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d", cl.DocumentID))
 }

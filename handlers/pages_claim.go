@@ -209,7 +209,7 @@ func (s *Server) reviewClaimPage(c echo.Context) error {
 	}
 	switch wantsFragment(c) {
 	case "document":
-		return s.documentFragment(c, http.StatusOK, doc, cl.ID, claimSpan(cl))
+		return s.documentFragment(c, http.StatusOK, doc, cl, cl)
 	case "queue":
 		return s.queueFragment(c, cl.ID, d.review)
 	}

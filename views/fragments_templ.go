@@ -38,7 +38,8 @@ func PanelFragment(p Page, v DocumentView) templ.Component {
 
 // DocumentFragment is what a change to one claim changes on the document page, each part with
 // the id of the element it replaces: the summary, the text blocks the claim touches, its panel
-// entry (or a template that says to remove it), the panel's count and pager, and the Sources.
+// entry (or a template that says to remove it), the panel's count and pager, and the Sources
+// panel, or only its touched reference entries when the rest is as it was.
 func DocumentFragment(p Page, f DocumentFragmentView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -79,7 +80,7 @@ func DocumentFragment(p Page, f DocumentFragmentView) templ.Component {
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression("claim-" + i64(f.ClaimID)).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/fragments.templ`, Line: 20, Col: 51}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/fragments.templ`, Line: 21, Col: 51}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var3)
 			if templ_7745c5c3_Err != nil {
@@ -98,9 +99,18 @@ func DocumentFragment(p Page, f DocumentFragmentView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = sourcesPanel(p, f.View).Render(ctx, templ_7745c5c3_Buffer)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
+		if f.SourcesChanged {
+			templ_7745c5c3_Err = sourcesPanel(p, f.View).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		} else {
+			for _, e := range f.View.Sources.References {
+				templ_7745c5c3_Err = referenceItem(p, f.View.Doc.ID, e).Render(ctx, templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
 		}
 		return nil
 	})

@@ -89,6 +89,9 @@ type DocumentView struct {
 type DocumentFragmentView struct {
 	View    DocumentView
 	ClaimID int64
+	// SourcesChanged says the change altered the Sources panel's coverage or lists, so the
+	// whole panel goes; else only the entries of View.Sources.References do.
+	SourcesChanged bool
 }
 
 // NewDocumentForm holds what the user typed into the new document form, to show it again on error.

@@ -52,30 +52,35 @@ func blockCuts(t *citecheck.Text) []int {
 // the first piece keeps the run's ids.
 func buildBlocks(runs []views.Run, cuts []int, textLen int) []views.Block {
 	blocks := make([]views.Block, len(cuts))
-	for i, c := range cuts {
-		blocks[i] = views.Block{Index: i, Start: c}
-	}
+	// One array holds the runs of every block, each block a slice of it: a cut splits at most
+	// one run in two.
+	all := make([]views.Run, 0, len(runs)+len(cuts))
+	first := make([]int, len(cuts)+1)
 	bi := 0
 	for _, r := range runs {
 		for {
 			for bi+1 < len(cuts) && cuts[bi+1] <= r.Start {
 				bi++
+				first[bi] = len(all)
 			}
 			end := textLen
 			if bi+1 < len(cuts) {
 				end = cuts[bi+1]
 			}
-			n := utf8.RuneCountInString(r.Text)
-			if r.Start+n <= end {
-				blocks[bi].Runs = append(blocks[bi].Runs, r)
+			if r.Start+utf8.RuneCountInString(r.Text) <= end {
+				all = append(all, r)
 				break
 			}
 			head, tail := splitRun(r, end-r.Start)
-			blocks[bi].Runs = append(blocks[bi].Runs, head)
+			all = append(all, head)
 			r = tail
 		}
 	}
-	for i := range blocks {
+	for bi++; bi <= len(cuts); bi++ {
+		first[bi] = len(all)
+	}
+	for i, c := range cuts {
+		blocks[i] = views.Block{Index: i, Start: c, Runs: all[first[i]:first[i+1]:first[i+1]]}
 		blocks[i].Lines = estimateLines(blocks[i].Runs)
 	}
 	return blocks

@@ -53,6 +53,7 @@ func testBrowserBigDocument(t *testing.T, browserCtx context.Context) {
 	if len(got) != 2 || got[0] != start || got[1] != start+len([]rune(needle)) {
 		t.Fatalf("form offsets %v, want [%d %d]", got, start, start+len([]rune(needle)))
 	}
+	tb.windowScreenshot("big-document-middle-selected")
 	// The page lays out blocks, not one 1 MB paragraph, and the panel lists a page of claims.
 	if n := evalJS[int](tb, "blocks", `document.querySelectorAll('#doc-text > .blk').length`); n < 100 {
 		t.Errorf("%d blocks in the text, want the text cut in blocks of a few KB", n)
@@ -87,6 +88,7 @@ func testBrowserBigDocument(t *testing.T, browserCtx context.Context) {
 	if !evalJS[bool](tb, "no reload", `window.__marker === 1`) {
 		t.Error("saving reloaded the page")
 	}
+	tb.windowScreenshot("big-document-middle-saved")
 	tb.checkNoExceptions()
 	t.Logf("1 MB, 5,000 claims: page loaded in %v, selection to open form in %v", loaded.Round(time.Millisecond), opened.Round(time.Millisecond))
 }

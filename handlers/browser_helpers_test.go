@@ -186,7 +186,19 @@ func insertText(text string) chromedp.Action[chromedp.Void] {
 // screenshot writes a full-page PNG into $CITECHECK_SCREENSHOTS, if set; it always takes it.
 func (tb *tab) screenshot(name string) {
 	tb.t.Helper()
-	buf, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	tb.saveScreenshot(name, chromedp.FullScreenshot(100))
+}
+
+// windowScreenshot is screenshot of what the window shows: a big document's full page would be
+// hundreds of thousands of pixels high.
+func (tb *tab) windowScreenshot(name string) {
+	tb.t.Helper()
+	tb.saveScreenshot(name, chromedp.CaptureScreenshot())
+}
+
+func (tb *tab) saveScreenshot(name string, shot chromedp.Action[[]byte]) {
+	tb.t.Helper()
+	buf, err := chromedp.Run(tb.ctx, shot)
 	if err != nil {
 		tb.t.Fatalf("screenshot %s: %v", name, err)
 	}

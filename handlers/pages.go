@@ -135,6 +135,11 @@ func (st *docState) view(filter string) views.DocumentView {
 func buildRuns(d *loadedDocument, claims []citecheck.Claim) []views.Run {
 	segs := citecheck.Segments(d.text, d.doc.Citations, claims)
 	runs := make([]views.Run, len(segs))
+	n := 0
+	for _, sg := range segs {
+		n += len(sg.Claims)
+	}
+	refs := make([]views.ClaimRef, 0, n) // one array for the claims over every run
 	for i, sg := range segs {
 		r := views.Run{Start: sg.Start, Text: sg.Text}
 		if sg.Marker >= 0 {
@@ -142,9 +147,13 @@ func buildRuns(d *loadedDocument, claims []citecheck.Claim) []views.Run {
 			r.MarkerRefs = joinInts(m.Refs, " ")
 			r.MarkerHead = sg.Start == m.Start
 		}
+		at := len(refs)
 		for _, ci := range sg.Claims {
 			cl := &claims[ci]
-			r.Claims = append(r.Claims, views.ClaimRef{ID: cl.ID, Status: cl.Status, Review: cl.Review})
+			refs = append(refs, views.ClaimRef{ID: cl.ID, Status: cl.Status, Review: cl.Review})
+		}
+		if len(refs) > at {
+			r.Claims = refs[at:len(refs):len(refs)]
 		}
 		for _, ci := range sg.First {
 			r.Anchors = append(r.Anchors, claims[ci].ID)

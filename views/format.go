@@ -11,34 +11,6 @@ import (
 	"github.com/citecheck/citecheck"
 )
 
-// runClass gives a run its classes: marker runs look like badges, covered runs are coloured
-// by the status of the last claim over them and darker where claims overlap.
-func runClass(r Run) string {
-	var cls []string
-	if r.MarkerRefs != "" {
-		cls = append(cls, "mk")
-	}
-	if n := len(r.Claims); n > 0 {
-		cls = append(cls, "hl", "st-"+string(r.Claims[n-1].Status))
-		switch {
-		case n == 2:
-			cls = append(cls, "ov2")
-		case n >= 3:
-			cls = append(cls, "ov3")
-		}
-	}
-	return strings.Join(cls, " ")
-}
-
-// runClaimIDs lists the ids of the claims over a run, space-separated, for data-claims.
-func runClaimIDs(r Run) string {
-	ids := make([]string, len(r.Claims))
-	for i, c := range r.Claims {
-		ids[i] = strconv.FormatInt(c.ID, 10)
-	}
-	return strings.Join(ids, " ")
-}
-
 // extraAnchors are the claims starting at a run that need an empty anchor span of their own:
 // all but the first, whose id the run itself carries, or all when the run carries a marker's id.
 func extraAnchors(r Run) []int64 {

@@ -115,6 +115,7 @@ function hideForm() {
   const form = claimForm();
   if (!form) return;
   form.hidden = true;
+  form.removeAttribute('aria-busy');
   form.reset();
   form.querySelector('.form-error').textContent = '';
   form.querySelector('.quote-preview').textContent = '';
@@ -145,6 +146,9 @@ async function suggest(docId, { start, end }) {
   }
 }
 
+// onSelect opens the claim form beside a new selection at once, with its offsets and the text
+// as selected, marked aria-busy; the server's suggestion (the quote as stored, the refs of the
+// markers in or after it) fills in when it comes, unless the reader has typed refs meanwhile.
 async function onSelect(clickedText) {
   const form = claimForm();
   const found = selectionInText();
@@ -159,27 +163,39 @@ async function onSelect(clickedText) {
   const { root, range, offsets } = found;
   const rect = range.getBoundingClientRect();
   const ticket = ++pending;
-  const hint = await suggest(root.dataset.docId, offsets);
-  if (ticket !== pending) return;
-
-  current = { ...offsets, quote: typeof hint.quote === 'string' ? hint.quote : null };
+  current = { ...offsets, quote: null };
   form.elements.start.value = offsets.start;
   form.elements.end.value = offsets.end;
-  form.elements.refs.value = Array.isArray(hint.refs) ? hint.refs.join(', ') : '';
-  form.querySelector('.quote-preview').textContent = current.quote ?? range.toString();
+  form.elements.refs.value = '';
+  form.querySelector('.quote-preview').textContent = range.toString();
   form.querySelector('.form-error').textContent = '';
-  // No marker in or after the selection, nor in its sentence: say so, and offer the verdict.
-  form.querySelector('.no-citation').hidden = !(Array.isArray(hint.refs) && hint.refs.length === 0 && hint.sentence_cited === false);
+  form.querySelector('.no-citation').hidden = true;
   // Placing an orphan (?reanchor=ID): the selection is its new span; refs, status and note stay.
   form.classList.toggle('reanchoring', !!root.dataset.reanchor);
+  form.setAttribute('aria-busy', 'true');
   form.hidden = false;
+  placeForm(form, rect);
 
+  const hint = await suggest(root.dataset.docId, offsets);
+  if (ticket !== pending) return;
+  form.removeAttribute('aria-busy');
+  if (typeof hint.quote === 'string') {
+    current.quote = hint.quote;
+    form.querySelector('.quote-preview').textContent = hint.quote;
+  }
+  if (Array.isArray(hint.refs) && form.elements.refs.value === '') form.elements.refs.value = hint.refs.join(', ');
+  // No marker in or after the selection, nor in its sentence: say so, and offer the verdict.
+  form.querySelector('.no-citation').hidden = !(Array.isArray(hint.refs) && hint.refs.length === 0 && hint.sentence_cited === false);
+  placeForm(form, rect);
+}
+
+// placeForm puts the claim form beside the selection's rectangle: below it when the form fits
+// in the window there, else above it when it fits there. A form hanging below the window makes
+// the page longer, and the page jumps back when it closes.
+function placeForm(form, rect) {
   const width = form.offsetWidth;
   const height = form.offsetHeight;
   const left = Math.max(8, Math.min(rect.left, document.documentElement.clientWidth - width - 8));
-  // Below the selection when the form fits in the window there, else above it when it fits
-  // there: a form hanging below the window makes the page longer, and the page jumps back when
-  // it closes.
   let top = rect.bottom + 8;
   if (top + height > document.documentElement.clientHeight && rect.top - 8 - height >= 0) {
     top = rect.top - 8 - height;

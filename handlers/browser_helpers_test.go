@@ -156,6 +156,14 @@ func (tb *tab) checkNoExceptions() {
 	}
 }
 
+// waitClaimForm waits until the claim form is open beside a selection and the server's
+// suggestion (quote, refs) is in it: the form opens at once, marked aria-busy until then.
+func (tb *tab) waitClaimForm(what string) {
+	tb.t.Helper()
+	tb.do(what, chromedp.WaitVisible(chromedp.ID("claim-form")))
+	tb.waitJS(what+": the suggestion", `!document.getElementById('claim-form').hasAttribute('aria-busy')`)
+}
+
 // login signs in through the real /login form.
 func (tb *tab) login(name string) {
 	tb.t.Helper()

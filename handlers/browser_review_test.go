@@ -27,8 +27,8 @@ func testBrowserReview(t *testing.T, browserCtx context.Context) {
 	rita.do("document page", chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("doc-text")))
 	const needle = "with a deadline of 1 January 2016"
 	evalJS[selectionResult](rita, "select", selectTextJS+"("+jsArgs(needle, 0)+")")
+	rita.waitClaimForm("the claim form")
 	rita.do("save the claim",
-		chromedp.WaitVisible(chromedp.ID("claim-form")),
 		chromedp.SetValue(chromedp.CSS(`#claim-form select[name=status]`), "supported"),
 		chromedp.Click(chromedp.CSS(`#claim-form button[type=submit]`)),
 	)

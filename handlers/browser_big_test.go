@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +53,42 @@ func testBrowserBigDocument(t *testing.T, browserCtx context.Context) {
 	if len(got) != 2 || got[0] != start || got[1] != start+len([]rune(needle)) {
 		t.Fatalf("form offsets %v, want [%d %d]", got, start, start+len([]rune(needle)))
 	}
+	tb.windowScreenshot("big-document-middle-selected")
+	// The page lays out blocks, not one 1 MB paragraph, and the panel lists a page of claims.
+	if n := evalJS[int](tb, "blocks", `document.querySelectorAll('#doc-text > .blk').length`); n < 100 {
+		t.Errorf("%d blocks in the text, want the text cut in blocks of a few KB", n)
+	}
+	if n := evalJS[int](tb, "panel entries", `document.querySelectorAll('#claims-ol > li').length`); n != panelPageSize {
+		t.Errorf("the panel lists %d claims, want a page of %d", n, panelPageSize)
+	}
+	// The panel follows the reading position to the claims near the selection.
+	tb.waitJS("the panel on the claims where the reader is", fmt.Sprintf(`(() => {
+		const items = document.querySelectorAll('#claims-ol > li');
+		return items.length > 0 && +items[0].dataset.start <= %d && +items[items.length - 1].dataset.start >= %d;
+	})()`, start, start-25000))
+	// A highlight's label names its claims, also those the panel does not list.
+	label := evalJS[string](tb, "hover label", `(async () => {
+		const span = [...document.querySelectorAll('#doc-text [data-claims]')].find((s) => s.getBoundingClientRect().top > 100 && s.getBoundingClientRect().top < 700);
+		span.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
+		for (let i = 0; i < 100; i++) {
+			const tip = document.getElementById('hl-label');
+			if (tip && !tip.hidden && tip.textContent) return tip.textContent;
+			await new Promise((r) => setTimeout(r, 20));
+		}
+		return '';
+	})()`)
+	if !regexp.MustCompile(`^#\d+ [a-z-]+ · [a-z]+`).MatchString(label) {
+		t.Errorf("hover label %q, want '#ID status · review'", label)
+	}
+	// Saving updates the text in place.
+	evalJS[bool](tb, "mark the window", `window.__marker = 1, true`)
+	tb.do("save", chromedp.Click(chromedp.CSS(`#claim-form button[type=submit]`)))
+	tb.waitJS("the saved claim highlighted", `document.getElementById('claim-form').hidden &&
+		[...document.querySelectorAll('#doc-text [data-claims]')].some((s) => s.dataset.claims.split(' ').some((id) => +id > 5000))`)
+	if !evalJS[bool](tb, "no reload", `window.__marker === 1`) {
+		t.Error("saving reloaded the page")
+	}
+	tb.windowScreenshot("big-document-middle-saved")
 	tb.checkNoExceptions()
 	t.Logf("1 MB, 5,000 claims: page loaded in %v, selection to open form in %v", loaded.Round(time.Millisecond), opened.Round(time.Millisecond))
 }

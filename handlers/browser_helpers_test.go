@@ -20,7 +20,7 @@ const chromiumPath = "/usr/bin/chromium"
 
 // startBrowser starts one headless Chromium for a whole test and answers a context bound to it.
 // Tabs made with newTab share this browser but not its cookies.
-func startBrowser(t *testing.T) context.Context {
+func startBrowser(t testing.TB) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("browser tests need Chromium at %s (apt-get install -y chromium): %v", chromiumPath, err)
@@ -64,7 +64,7 @@ func startBrowser(t *testing.T) context.Context {
 
 // tab is one browser tab in its own browser context (own cookies), with a deadline.
 type tab struct {
-	t    *testing.T
+	t    testing.TB
 	ctx  context.Context
 	base string // the test server's URL
 
@@ -72,7 +72,7 @@ type tab struct {
 	exceptions []string
 }
 
-func newTab(t *testing.T, browserCtx context.Context, base string, timeout time.Duration) *tab {
+func newTab(t testing.TB, browserCtx context.Context, base string, timeout time.Duration) *tab {
 	t.Helper()
 	tabCtx, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancelTab)
@@ -156,6 +156,14 @@ func (tb *tab) checkNoExceptions() {
 	}
 }
 
+// waitClaimForm waits until the claim form is open beside a selection and the server's
+// suggestion (quote, refs) is in it: the form opens at once, marked aria-busy until then.
+func (tb *tab) waitClaimForm(what string) {
+	tb.t.Helper()
+	tb.do(what, chromedp.WaitVisible(chromedp.ID("claim-form")))
+	tb.waitJS(what+": the suggestion", `!document.getElementById('claim-form').hasAttribute('aria-busy')`)
+}
+
 // login signs in through the real /login form.
 func (tb *tab) login(name string) {
 	tb.t.Helper()
@@ -186,7 +194,19 @@ func insertText(text string) chromedp.Action[chromedp.Void] {
 // screenshot writes a full-page PNG into $CITECHECK_SCREENSHOTS, if set; it always takes it.
 func (tb *tab) screenshot(name string) {
 	tb.t.Helper()
-	buf, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	tb.saveScreenshot(name, chromedp.FullScreenshot(100))
+}
+
+// windowScreenshot is screenshot of what the window shows: a big document's full page would be
+// hundreds of thousands of pixels high.
+func (tb *tab) windowScreenshot(name string) {
+	tb.t.Helper()
+	tb.saveScreenshot(name, chromedp.CaptureScreenshot())
+}
+
+func (tb *tab) saveScreenshot(name string, shot chromedp.Action[[]byte]) {
+	tb.t.Helper()
+	buf, err := chromedp.Run(tb.ctx, shot)
 	if err != nil {
 		tb.t.Fatalf("screenshot %s: %v", name, err)
 	}

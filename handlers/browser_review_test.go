@@ -27,8 +27,8 @@ func testBrowserReview(t *testing.T, browserCtx context.Context) {
 	rita.do("document page", chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("doc-text")))
 	const needle = "with a deadline of 1 January 2016"
 	evalJS[selectionResult](rita, "select", selectTextJS+"("+jsArgs(needle, 0)+")")
+	rita.waitClaimForm("the claim form")
 	rita.do("save the claim",
-		chromedp.WaitVisible(chromedp.ID("claim-form")),
 		chromedp.SetValue(chromedp.CSS(`#claim-form select[name=status]`), "unsupported"),
 		chromedp.Click(chromedp.CSS(`#claim-form button[type=submit]`)),
 	)
@@ -62,10 +62,21 @@ func testBrowserReview(t *testing.T, browserCtx context.Context) {
 	const comment = "The source [32] says the deadline was agreed, not that talks start."
 	ed.do("type the comment", chromedp.KeyEvent(comment))
 	ed.screenshot("review-queue")
+	evalJS[bool](ed, "mark the window", `window.__marker = 1, true`)
 	ed.do("send with Ctrl+Enter", chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
-	waitAcrossNavigation(ed, "the claim leaves the queue", fmt.Sprintf(`!document.getElementById(%q) && !!document.querySelector('.banner.flash')`, item))
+	// Decided in place: the row says so where it was, the page is not reloaded, the cursor stays.
+	ed.waitJS("the claim's row decided", fmt.Sprintf(`!!document.querySelector('#%s.decided') && !!document.querySelector('.banner.flash')`, item))
 	if msg := evalJS[string](ed, "flash", `document.querySelector('.banner.flash').textContent`); !strings.Contains(msg, "rejected") {
 		t.Errorf("after rejecting, the queue says %q", msg)
+	}
+	if !evalJS[bool](ed, "no reload", `window.__marker === 1`) {
+		t.Error("rejecting reloaded the queue")
+	}
+	if got := evalJS[string](ed, "cursor", `(document.querySelector('.queue-item.current') || {}).id || ''`); got != item {
+		t.Errorf("after rejecting, the keyboard cursor is on %q, want %q", got, item)
+	}
+	if got := evalJS[string](ed, "queue total", `document.getElementById('queue-total').textContent`); got != "0 claims are" {
+		t.Errorf("after rejecting, the queue says %q waiting", got)
 	}
 	var cl claimReviewJSON
 	h.do("GET", fmt.Sprintf("/api/v1/claims/%d", id), "rita", nil).json(t, &cl)
@@ -96,7 +107,7 @@ func testBrowserReview(t *testing.T, browserCtx context.Context) {
 	// Ed approves it with a.
 	ed.do("review queue again", chromedp.Navigate(h.srv.URL+"/review"), chromedp.WaitVisible(chromedp.ID(item)))
 	ed.do("j a", chromedp.KeyEvent("j"), chromedp.KeyEvent("a"))
-	waitAcrossNavigation(ed, "the claim leaves the queue", fmt.Sprintf(`!document.getElementById(%q) && !!document.querySelector('.banner.flash')`, item))
+	ed.waitJS("the claim's row decided", fmt.Sprintf(`!!document.querySelector('#%s.decided') && /approved/.test(document.querySelector('.banner.flash').textContent)`, item))
 	h.do("GET", fmt.Sprintf("/api/v1/claims/%d", id), "rita", nil).json(t, &cl)
 	if cl.Review != "approved" || cl.ReviewedBy == nil || *cl.ReviewedBy != "ed" {
 		t.Fatalf("after approving with a: %+v", cl)

@@ -41,8 +41,8 @@ func testBrowserRevisions(t *testing.T, browserCtx context.Context) {
 	tb.do("re-anchor the orphan", chromedp.Click(chromedp.CSS(`#orphans a.reanchor`)))
 	waitAcrossNavigation(tb, "the re-anchor banner", `!!document.getElementById('reanchor-banner') && !!document.querySelector('#doc-text[data-reanchor]')`)
 	evalJS[selectionResult](tb, "select the new text", selectTextJS+"("+jsArgs("Closing.", 0)+")")
+	tb.waitClaimForm("the claim form")
 	tb.do("save the new span",
-		chromedp.WaitVisible(chromedp.ID("claim-form")),
 		chromedp.Click(chromedp.CSS(`#claim-form button[type=submit]`)),
 	)
 	waitAcrossNavigation(tb, "the tray to empty",

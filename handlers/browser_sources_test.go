@@ -66,7 +66,7 @@ func testBrowserSourcesPanel(t *testing.T, browserCtx context.Context) {
 	// A sentence with no citation: the plain notice, then citation-needed in one click.
 	const needle = "Before the war, many in Daraa relied on transport and trade services between Syria and Jordan to support themselves."
 	evalJS[selectionResult](tb, "select", selectTextJS+"("+jsArgs(needle, 0)+")")
-	tb.do("the claim form", chromedp.WaitVisible(chromedp.ID("claim-form")))
+	tb.waitClaimForm("the claim form")
 	tb.waitJS("the notice", `!document.querySelector('#claim-form .no-citation').hidden`)
 	if got := evalJS[string](tb, "notice", `document.querySelector('#claim-form .no-citation').textContent`); !strings.Contains(got, "No citation in this sentence.") {
 		t.Errorf("notice %q", got)
@@ -85,7 +85,7 @@ func testBrowserSourcesPanel(t *testing.T, browserCtx context.Context) {
 
 	// A selection whose sentence is cited keeps the refs and shows no notice.
 	evalJS[selectionResult](tb, "select cited", selectTextJS+"("+jsArgs("with a deadline of 1 January 2016", 0)+")")
-	tb.do("the claim form", chromedp.WaitVisible(chromedp.ID("claim-form")))
+	tb.waitClaimForm("the claim form")
 	tb.waitJS("the refs", `document.querySelector('#claim-form input[name=refs]').value === '32'`)
 	if !evalJS[bool](tb, "notice hidden", `document.querySelector('#claim-form .no-citation').hidden`) {
 		t.Error("the no-citation notice shows for a cited sentence")

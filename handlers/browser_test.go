@@ -127,7 +127,7 @@ func testBrowserSelectSave(t *testing.T, browserCtx context.Context) {
 		if sel.Text != c.needle || sel.RangeText != c.needle {
 			t.Errorf("%s: the browser selected %q (range %q), want %q", c.name, sel.Text, sel.RangeText, c.needle)
 		}
-		tb.do(c.name+": wait for the claim form", chromedp.WaitVisible(chromedp.ID("claim-form")))
+		tb.waitClaimForm(c.name + ": wait for the claim form")
 		refs := evalJS[string](tb, "refs", `document.querySelector('#claim-form input[name=refs]').value`)
 		switch {
 		case c.wantRefs == "-":
@@ -360,7 +360,7 @@ func testBrowserScreenshots(t *testing.T, browserCtx context.Context) {
 
 	// The popup after a selection, and the tooltip of a highlight.
 	evalJS[selectionResult](tb, "select", selectTextJS+"("+jsArgs("Women`s Advisory Committee", 0)+")")
-	tb.do("popup", chromedp.WaitVisible(chromedp.ID("claim-form")))
+	tb.waitClaimForm("popup")
 	tb.screenshot("document-popup")
 
 	tb.do("narrow", chromedp.EmulateViewport(420, 900),

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -77,6 +78,16 @@ func isJSONMedia(contentType string) bool {
 // whose body is not checked (not JSON, or still streaming). A request that matches no described
 // path or method must be answered with the Error schema.
 func (d *apiDescription) checkResponse(req *http.Request, status int, header http.Header, body []byte) error {
+	if body != nil && header.Get("Content-Encoding") == "gzip" {
+		// The description is of the JSON itself: check what the client gets once it inflates it.
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return fmt.Errorf("%s %s: gzipped answer: %w", req.Method, req.URL.Path, err)
+		}
+		if body, err = io.ReadAll(zr); err != nil {
+			return fmt.Errorf("%s %s: gzipped answer: %w", req.Method, req.URL.Path, err)
+		}
+	}
 	route, params, err := d.router.FindRoute(req)
 	if errors.Is(err, routers.ErrPathNotFound) || errors.Is(err, routers.ErrMethodNotAllowed) {
 		return d.checkUndescribed(req, status, header, body)

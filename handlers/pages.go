@@ -76,34 +76,23 @@ func (s *Server) renderDocumentWith(c echo.Context, status int, errMsg, revision
 	if err != nil {
 		return err
 	}
-	all, err := s.store.Claims(c.Request().Context(), d.doc.ID, citecheck.ClaimFilter{})
+	st, err := s.docState(c, d)
 	if err != nil {
 		return err
 	}
-	claims, orphans := anchored(d, all)
-	filter := c.QueryParam("status")
-	v := views.DocumentView{Doc: d.doc, StatusFilter: filter, Summary: citecheck.CountClaims(all),
-		Orphans: orphans, RevisionText: revisionText}
+	v := st.view(c.QueryParam("status"))
+	v.RevisionText = revisionText
 	if v.Revisions, err = s.store.Revisions(c.Request().Context(), d.doc.ID); err != nil {
 		return err
 	}
-	v.Reanchor = reanchorTarget(c, orphans)
-	check := citecheck.CheckSources(d.text, d.src, claims)
-	v.Markers, v.Covered, v.UncoveredCount = check.Markers, check.Covered, len(check.Uncovered)
-	v.Runs = buildRuns(d, claims)
-	for i := range claims { // the check holds each claim's checks, in the same order
-		claims[i].Checks = check.Claims[i].Checks
-	}
-	v.Sources = sourcesView(d, check, claims)
-	if err := s.addEvidencePanel(c, d, claims, &v.Sources); err != nil {
+	v.Reanchor = reanchorTarget(c, st.orphans)
+	v.Sources = sourcesView(d, st.check, st.claims)
+	if err := s.addEvidencePanel(c, d, st.claims, &v.Sources); err != nil {
 		return err
 	}
-	u := currentUser(c)
-	for i := range claims {
-		if filter != "" && string(claims[i].Status) != filter {
-			continue
-		}
-		v.Claims = append(v.Claims, views.ClaimItem{Claim: claims[i], CanDecide: mayDecide(u, &claims[i])})
+	v.Blocks = buildBlocks(buildRuns(d, st.claims), blockCuts(d.text), d.text.Len())
+	if err := fillPanel(c, &v, st.claims); err != nil {
+		return err
 	}
 	p := s.page(c, d.doc.Title)
 	if errMsg != "" {
@@ -112,10 +101,48 @@ func (s *Server) renderDocumentWith(c echo.Context, status int, errMsg, revision
 	return s.render(c, status, views.DocumentPage(p, v))
 }
 
+// docState is what every view of a document page starts from: all its claims, those anchored
+// in the current text (in text order, with their checks) and its orphans, and the citation
+// check of the whole text.
+type docState struct {
+	d       *loadedDocument
+	all     []citecheck.Claim
+	claims  []citecheck.Claim
+	orphans []citecheck.Claim
+	check   citecheck.SourcesCheck
+}
+
+func (s *Server) docState(c echo.Context, d *loadedDocument) (*docState, error) {
+	all, err := s.store.Claims(c.Request().Context(), d.doc.ID, citecheck.ClaimFilter{})
+	if err != nil {
+		return nil, err
+	}
+	st := &docState{d: d, all: all}
+	st.claims, st.orphans = anchored(d, all)
+	st.check = citecheck.CheckSources(d.text, d.src, st.claims)
+	for i := range st.claims { // the check holds each claim's checks, in the same order
+		st.claims[i].Checks = st.check.Claims[i].Checks
+	}
+	return st, nil
+}
+
+// view is the part of the document page every view of it shares: the document, the counts
+// and the filter.
+func (st *docState) view(filter string) views.DocumentView {
+	return views.DocumentView{Doc: st.d.doc, StatusFilter: filter, Summary: citecheck.CountClaims(st.all),
+		Orphans: st.orphans, Markers: st.check.Markers, Covered: st.check.Covered,
+		UncoveredCount: len(st.check.Uncovered)}
+}
+
 // buildRuns shapes the domain's text segments into the runs the view renders, one span each.
 func buildRuns(d *loadedDocument, claims []citecheck.Claim) []views.Run {
 	segs := citecheck.Segments(d.text, d.doc.Citations, claims)
 	runs := make([]views.Run, len(segs))
+	n := 0
+	for _, sg := range segs {
+		n += len(sg.Claims)
+	}
+	refs := make([]views.ClaimRef, 0, n) // one array for the claims over every run
 	for i, sg := range segs {
 		r := views.Run{Start: sg.Start, Text: sg.Text}
 		if sg.Marker >= 0 {
@@ -123,9 +150,13 @@ func buildRuns(d *loadedDocument, claims []citecheck.Claim) []views.Run {
 			r.MarkerRefs = joinInts(m.Refs, " ")
 			r.MarkerHead = sg.Start == m.Start
 		}
+		at := len(refs)
 		for _, ci := range sg.Claims {
 			cl := &claims[ci]
-			r.Claims = append(r.Claims, views.ClaimRef{ID: cl.ID, Status: cl.Status, Review: cl.Review})
+			refs = append(refs, views.ClaimRef{ID: cl.ID, Status: cl.Status, Review: cl.Review})
+		}
+		if len(refs) > at {
+			r.Claims = refs[at:len(refs):len(refs)]
 		}
 		for _, ci := range sg.First {
 			r.Anchors = append(r.Anchors, claims[ci].ID)
@@ -163,6 +194,9 @@ func (s *Server) formError(c echo.Context, docID int64, err error) error {
 	if citecheck.ErrorCode(err) == "internal" {
 		return err
 	}
+	if wantsFragment(c) != "" {
+		return s.fragmentError(c, err)
+	}
 	status, detail := s.toDetail(c, err)
 	c.SetParamNames("id")
 	c.SetParamValues(strconv.FormatInt(docID, 10))
@@ -188,12 +222,18 @@ func (s *Server) createClaimPage(c echo.Context) error {
 	if in.refs, err = parseRefsField(c.FormValue("refs")); err != nil {
 		return s.formError(c, d.doc.ID, err)
 	}
+	if q := c.FormValue("quote"); q != "" { // the popup sends what the reader saw; a span is never empty
+		in.quote = &q
+	}
 	cl, err := buildClaim(d, in, currentUser(c).ID)
 	if err == nil {
 		cl, err = s.store.CreateClaim(c.Request().Context(), cl)
 	}
 	if err != nil {
 		return s.formError(c, d.doc.ID, err)
+	}
+	if wantsFragment(c) == "document" {
+		return s.documentFragment(c, http.StatusCreated, d, nil, cl)
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d#c-%d", d.doc.ID, cl.ID))
 }
@@ -225,12 +265,15 @@ func (s *Server) updateClaimPage(c echo.Context) error {
 }
 
 func (s *Server) deleteClaimPage(c echo.Context) error {
-	cl, _, err := s.claimFromPath(c)
+	cl, d, err := s.claimFromPath(c)
 	if err != nil {
 		return err
 	}
 	if err := s.removeClaim(c); err != nil {
 		return s.formError(c, cl.DocumentID, err)
+	}
+	if wantsFragment(c) == "document" {
+		return s.documentFragment(c, http.StatusOK, d, cl, nil)
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d", cl.DocumentID))
 }

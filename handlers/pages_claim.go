@@ -169,7 +169,7 @@ func historyValue(v any) string {
 // reviewClaimPage takes an editor's approve or reject form from the queue, the document page
 // or the claim page, and returns to the page named by back with what happened.
 func (s *Server) reviewClaimPage(c echo.Context) error {
-	cl, _, err := s.claimFromPath(c)
+	cl, doc, err := s.claimFromPath(c)
 	if err != nil {
 		return err
 	}
@@ -190,6 +190,9 @@ func (s *Server) reviewClaimPage(c echo.Context) error {
 	if err == nil {
 		_, err = s.applyReview(c, cl, d)
 	}
+	if err != nil && wantsFragment(c) != "" {
+		return s.fragmentError(c, err)
+	}
 	if err != nil {
 		if citecheck.ErrorCode(err) == "internal" {
 			return err
@@ -203,6 +206,12 @@ func (s *Server) reviewClaimPage(c echo.Context) error {
 			msg = fmt.Sprintf("Claim #%d was changed since you loaded the page; look at it again before deciding.", cl.ID)
 		}
 		return redirectWithFlash(c, back, msg, true)
+	}
+	switch wantsFragment(c) {
+	case "document":
+		return s.documentFragment(c, http.StatusOK, doc, cl, cl)
+	case "queue":
+		return s.queueFragment(c, cl.ID, d.review)
 	}
 	return redirectWithFlash(c, back, fmt.Sprintf("Claim #%d %s.", cl.ID, d.review), false)
 }

@@ -1,20 +1,23 @@
 package handlers
 
 import (
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/store"
 	"github.com/citecheck/citecheck/views"
 )
 
-// maxQueueEntries bounds the review queue page: an editor works from the oldest claims, and a
-// page with thousands of forms helps nobody. The page says when it is cut.
-const maxQueueEntries = 500
+// queuePageSize is how many claims a page of the review queue shows: an editor works from the
+// oldest, and a page with thousands of forms helps nobody. The pager goes through the rest.
+const queuePageSize = 100
 
 // reviewPage is the editors' queue of pending claims across documents, oldest first,
 // filtered by the query's doc, status and author.
@@ -24,23 +27,15 @@ func (s *Server) reviewPage(c echo.Context) error {
 		return citecheck.Errorf(citecheck.ECodeForbidden, "the review queue is for editors and admins")
 	}
 	ctx := c.Request().Context()
-	v := views.QueueView{Status: c.QueryParam("status"), Author: c.QueryParam("author")}
-	f := citecheck.QueueFilter{Author: v.Author}
-	if raw := strings.TrimSpace(c.QueryParam("doc")); raw != "" {
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil || id <= 0 {
-			return citecheck.FieldErrorf(citecheck.ECodeInvalid, "doc", "doc must be a document id, not %q", raw)
-		}
-		v.Doc, f.DocumentID = id, id
+	v, f, err := queueFilter(c)
+	if err != nil {
+		return err
 	}
-	if v.Status != "" {
-		st, err := citecheck.ParseStatus(v.Status)
-		if err != nil {
-			return err
-		}
-		f.Status = st
+	after, err := parseQueueCursor(c.QueryParam("after"))
+	if err != nil {
+		return err
 	}
-	items, err := s.store.ReviewQueue(ctx, f)
+	items, total, err := s.store.ReviewQueuePage(ctx, f, after, queuePageSize)
 	if err != nil {
 		return err
 	}
@@ -54,15 +49,40 @@ func (s *Server) reviewPage(c echo.Context) error {
 	for _, usr := range users {
 		v.Authors = append(v.Authors, usr.Name)
 	}
-	v.Back = queueURL(v)
-	v.Total = len(items)
-	if len(items) > maxQueueEntries {
-		items = items[:maxQueueEntries]
+	v.Back, v.First = queueURL(v), queueURL(v)
+	v.Total, v.Later = total, after.ID != 0
+	if len(items) == queuePageSize {
+		last := items[len(items)-1].Claim
+		v.Next = queuePageURL(v, store.QueueAfter{UpdatedAt: last.UpdatedAt, ID: last.ID})
+	}
+	if v.Later {
+		v.Back = queuePageURL(v, after)
 	}
 	if v.Entries, err = s.queueEntries(c, u, items); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, views.ReviewPage(s.page(c, "Review"), v))
+}
+
+// queueFilter reads the queue's filter from the query: doc, status and author.
+func queueFilter(c echo.Context) (views.QueueView, citecheck.QueueFilter, error) {
+	v := views.QueueView{Status: c.QueryParam("status"), Author: c.QueryParam("author")}
+	f := citecheck.QueueFilter{Author: v.Author}
+	if raw := strings.TrimSpace(c.QueryParam("doc")); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id <= 0 {
+			return v, f, citecheck.FieldErrorf(citecheck.ECodeInvalid, "doc", "doc must be a document id, not %q", raw)
+		}
+		v.Doc, f.DocumentID = id, id
+	}
+	if v.Status != "" {
+		st, err := citecheck.ParseStatus(v.Status)
+		if err != nil {
+			return v, f, err
+		}
+		f.Status = st
+	}
+	return v, f, nil
 }
 
 // queueURL is the queue page with its filter, for the forms to come back to.
@@ -81,6 +101,59 @@ func queueURL(v views.QueueView) string {
 		return "/review"
 	}
 	return "/review?" + q.Encode()
+}
+
+// queuePageURL is the queue with its filter from the page that starts after a position.
+func queuePageURL(v views.QueueView, after store.QueueAfter) string {
+	base := queueURL(v)
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return base + sep + "after=" + url.QueryEscape(queueCursor(after))
+}
+
+// queueCursor writes a position in the queue as the opaque after= of its pager links.
+func queueCursor(a store.QueueAfter) string {
+	raw := a.UpdatedAt.UTC().Format(time.RFC3339Nano) + "|" + strconv.FormatInt(a.ID, 10)
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// parseQueueCursor reads after=; "" is the start of the queue.
+func parseQueueCursor(v string) (store.QueueAfter, error) {
+	if v == "" {
+		return store.QueueAfter{}, nil
+	}
+	bad := citecheck.FieldErrorf(citecheck.ECodeInvalid, "after", "after=%q is not a position this server gave; start from the first page", v)
+	raw, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil {
+		return store.QueueAfter{}, bad
+	}
+	at, id, ok := strings.Cut(string(raw), "|")
+	t, err1 := time.Parse(time.RFC3339Nano, at)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || n <= 0 {
+		return store.QueueAfter{}, bad
+	}
+	return store.QueueAfter{UpdatedAt: t, ID: n}, nil
+}
+
+// queueFragment answers an editor's decision made in place in the queue: the claim's row, now
+// saying what was decided, the count of what still waits, and the message.
+func (s *Server) queueFragment(c echo.Context, id int64, decided citecheck.Review) error {
+	_, f, err := queueFilter(c)
+	if err != nil {
+		return err
+	}
+	_, waiting, err := s.store.ReviewQueuePage(c.Request().Context(), f, store.QueueAfter{}, 0)
+	if err != nil {
+		return err
+	}
+	pending, err := s.store.CountPending(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, views.QueueDecided(id, decided, waiting, pending))
 }
 
 // queueEntries fills in each claim's checks and marker texts, loading each document once.

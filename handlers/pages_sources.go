@@ -18,6 +18,10 @@ import (
 // stay light, and the panel says how many more there are.
 const maxPanelItems = 50
 
+// maxUncitedItems bounds the uncited statements the panel lists: each carries a claim form, and
+// the whole panel travels in a save's answer when its lists change, which must stay small.
+const maxUncitedItems = 10
+
 // sourcesView shapes a document's check for the Sources panel; claims carry their checks.
 func sourcesView(d *loadedDocument, check citecheck.SourcesCheck, claims []citecheck.Claim) views.SourcesView {
 	v := views.SourcesView{Markers: check.Markers, Covered: check.Covered, Problems: check.Problems,
@@ -52,7 +56,7 @@ func sourcesView(d *loadedDocument, check citecheck.SourcesCheck, claims []citec
 func uncitedItems(d *loadedDocument, uncited []citecheck.UncitedSentence, claims []citecheck.Claim) ([]views.UncitedItem, int) {
 	var items []views.UncitedItem
 	for i, u := range uncited {
-		if i == maxPanelItems {
+		if i == maxUncitedItems {
 			return items, len(uncited) - i
 		}
 		it := views.UncitedItem{Start: u.Start, End: u.End, Quote: d.text.Slice(u.Start, u.End), Reason: u.Reason}

@@ -70,6 +70,7 @@ var matrix = []matrixCase{
 	}, nil, signedIn(303, 303)},
 	{"POST", "/import", fixed("/import"), func(matrixFixture) url.Values { return url.Values{} }, nil, signedIn(303, 422)}, // no file: TestImportPageOpensTheNewDocumentOrShowsTheError uploads one
 	{"GET", "/documents/:id", docPath("/documents/%d"), nil, nil, signedIn(303, 200)},
+	{"GET", "/documents/:id/panel", docPath("/documents/%d/panel?panel=1"), nil, nil, signedIn(303, 200)},
 	{"POST", "/documents/:id/delete", docPath("/documents/%d/delete"), func(matrixFixture) url.Values { return url.Values{} }, nil, byRole(303, 403, 303, 303)},
 	{"POST", "/documents/:id/claims", docPath("/documents/%d/claims"), func(matrixFixture) url.Values {
 		return url.Values{"start": {"0"}, "end": {"5"}, "refs": {"1"}}

@@ -105,6 +105,7 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 	e.Use(middleware.RequestID())
 	e.Use(s.logRequests)
 	e.Use(middleware.Recover())
+	e.Use(compression())
 	// A request that takes too long is cancelled, not left queued: its context ends, and every
 	// store call made with it gives up.
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}))
@@ -136,6 +137,7 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/documents", s.createDocumentPage)
 	pages.POST("/import", s.importPage)
 	pages.GET("/documents/:id", s.documentPage)
+	pages.GET("/documents/:id/panel", s.panelFragment)
 	pages.POST("/documents/:id/delete", s.deleteDocumentPage)
 	pages.POST("/documents/:id/claims", s.createClaimPage)
 	pages.POST("/documents/:id/markers/claim", s.claimSentenceBeforePage)

@@ -82,3 +82,68 @@ func TestCountPending(t *testing.T) {
 		t.Errorf("CountPending = %d, %v; want 2", n, err)
 	}
 }
+
+// TestReviewQueuePagePagesThroughEveryPendingClaim: pages of the queue, each starting after the
+// last claim of the one before, hold every pending claim once in the queue's order, with the
+// filtered total on each; a claim decided between two pages shifts nothing.
+func TestReviewQueuePagePagesThroughEveryPendingClaim(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	ed := mustUser(t, s, "ed", citecheck.RoleEditor)
+	d := mustDocument(t, s, ana, "First")
+	var ids []int64
+	for i := range 8 {
+		st := citecheck.StatusSupported
+		if i%2 == 1 {
+			st = citecheck.StatusUnverified
+		}
+		ids = append(ids, mustClaim(t, s, ana, d.ID, i, i+1, nil, st).ID)
+	}
+	tests := []struct {
+		name      string
+		filter    citecheck.QueueFilter
+		limit     int
+		decide    int64 // approved after the first page
+		want      []int64
+		wantTotal []int // the total each page reports
+	}{
+		{"all in pages of 3", citecheck.QueueFilter{}, 3, 0, ids, []int{8, 8, 8}},
+		{"one page holds all", citecheck.QueueFilter{}, 100, 0, ids, []int{8}},
+		{"filtered", citecheck.QueueFilter{Status: citecheck.StatusUnverified}, 3, 0,
+			[]int64{ids[1], ids[3], ids[5], ids[7]}, []int{4, 4}},
+		{"a claim of the next page decided meanwhile", citecheck.QueueFilter{}, 3, ids[4],
+			[]int64{ids[0], ids[1], ids[2], ids[3], ids[5], ids[6], ids[7]}, []int{8, 7, 7}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []int64
+			var totals []int
+			var after QueueAfter
+			for page := 0; ; page++ {
+				items, total, err := s.ReviewQueuePage(ctx, tt.filter, after, tt.limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				totals = append(totals, total)
+				for _, it := range items {
+					got = append(got, it.Claim.ID)
+				}
+				if page == 0 && tt.decide != 0 {
+					approve(t, s, ed, tt.decide)
+				}
+				if len(items) < tt.limit {
+					break
+				}
+				last := items[len(items)-1].Claim
+				after = QueueAfter{UpdatedAt: last.UpdatedAt, ID: last.ID}
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("pages hold %v, want %v", got, tt.want)
+			}
+			if !reflect.DeepEqual(totals, tt.wantTotal) {
+				t.Errorf("totals %v, want %v", totals, tt.wantTotal)
+			}
+		})
+	}
+}

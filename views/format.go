@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -9,34 +10,6 @@ import (
 
 	"github.com/citecheck/citecheck"
 )
-
-// runClass gives a run its classes: marker runs look like badges, covered runs are coloured
-// by the status of the last claim over them and darker where claims overlap.
-func runClass(r Run) string {
-	var cls []string
-	if r.MarkerRefs != "" {
-		cls = append(cls, "mk")
-	}
-	if n := len(r.Claims); n > 0 {
-		cls = append(cls, "hl", "st-"+string(r.Claims[n-1].Status))
-		switch {
-		case n == 2:
-			cls = append(cls, "ov2")
-		case n >= 3:
-			cls = append(cls, "ov3")
-		}
-	}
-	return strings.Join(cls, " ")
-}
-
-// runClaimIDs lists the ids of the claims over a run, space-separated, for data-claims.
-func runClaimIDs(r Run) string {
-	ids := make([]string, len(r.Claims))
-	for i, c := range r.Claims {
-		ids[i] = strconv.FormatInt(c.ID, 10)
-	}
-	return strings.Join(ids, " ")
-}
 
 // extraAnchors are the claims starting at a run that need an empty anchor span of their own:
 // all but the first, whose id the run itself carries, or all when the run carries a marker's id.
@@ -49,6 +22,37 @@ func extraAnchors(r Run) []int64 {
 	}
 	return nil
 }
+
+// panelURL is the document page showing page n of its claims under the status filter.
+func panelURL(docID int64, status string, n int) string {
+	q := url.Values{}
+	if status != "" {
+		q.Set("status", status)
+	}
+	if n > 1 {
+		q.Set("panel", strconv.Itoa(n))
+	}
+	if len(q) == 0 {
+		return docURL(docID)
+	}
+	return docURL(docID) + "?" + q.Encode()
+}
+
+// panelRange says which claims the panel shows: "5,000 claims · 101–200".
+func panelRange(pv PanelView, status string) string {
+	what := plural(pv.Total, "claim", "claims")
+	if status != "" {
+		what = plural(pv.Total, status+" claim", status+" claims")
+	}
+	if pv.Pages <= 1 {
+		return what
+	}
+	last := min(pv.First+pv.PageSize, pv.Total)
+	return fmt.Sprintf("%s · %d–%d", what, pv.First+1, last)
+}
+
+// blockID is the id of the block of the text with index i.
+func blockID(i int) string { return "b-" + strconv.Itoa(i) }
 
 // markerID is the id of the run that opens the marker starting at code point start.
 func markerID(start int) string { return "m-" + strconv.Itoa(start) }

@@ -28,6 +28,16 @@ type Run struct {
 	MarkerHead bool    // the run opens a marker, so Start is the marker's start: its span gets id m-{Start}
 }
 
+// Block is a stretch of the text of a few KB, cut after a paragraph, that the browser lays
+// out only while it is near the screen. It carries the code point offset of its first
+// character, and a guess of its height in lines for while it is not laid out.
+type Block struct {
+	Index int
+	Start int
+	Lines int
+	Runs  []Run
+}
+
 // ClaimRef is what a highlighted run needs to know about a claim that covers it.
 type ClaimRef struct {
 	ID     int64
@@ -41,12 +51,23 @@ type ClaimItem struct {
 	CanDecide bool            // the viewer may approve or reject it here
 }
 
+// PanelView is which page of the claims the side panel shows: a document may carry thousands,
+// so it shows PageSize at a time, in text order, and the script follows the reading position.
+type PanelView struct {
+	Page     int // from 1
+	Pages    int // at least 1
+	First    int // index of the first claim shown in the filtered list, from 0
+	Total    int // claims that match the filter
+	PageSize int
+}
+
 // DocumentView is everything the document page shows.
 type DocumentView struct {
-	Doc            *citecheck.Document // the text itself is not needed: Runs carry it
-	Runs           []Run
-	Claims         []ClaimItem // side panel, in text order, already filtered by StatusFilter
-	StatusFilter   string      // "" means all
+	Doc            *citecheck.Document // the text itself is not needed: Blocks carry it
+	Blocks         []Block
+	Claims         []ClaimItem // side panel: one page of the claims, in text order, filtered by StatusFilter
+	Panel          PanelView
+	StatusFilter   string // "" means all
 	Summary        citecheck.Counts
 	Markers        int // citation markers in the text
 	Covered        int // markers covered by claims
@@ -60,6 +81,17 @@ type DocumentView struct {
 	Reanchor  *citecheck.Claim
 	// RevisionText is what the user typed into the new revision form, to show it again on error.
 	RevisionText string
+}
+
+// DocumentFragmentView is the answer to a change of one claim made on the document page: View
+// holds only the blocks the claim touches and, in Claims, its panel entry when the page of the
+// panel that the script shows holds it.
+type DocumentFragmentView struct {
+	View    DocumentView
+	ClaimID int64
+	// SourcesChanged says the change altered the Sources panel's coverage or lists, so the
+	// whole panel goes; else only the entries of View.Sources.References do.
+	SourcesChanged bool
 }
 
 // NewDocumentForm holds what the user typed into the new document form, to show it again on error.
@@ -96,13 +128,16 @@ type QueueEntry struct {
 // QueueView is the review queue page: the filter, its choices and the claims it lets through.
 type QueueView struct {
 	Entries   []QueueEntry
-	Total     int // pending claims that match the filter; more than len(Entries) when cut
+	Total     int    // pending claims that match the filter, on every page
+	Later     bool   // this page starts after the oldest claims
+	First     string // the first page with this filter
+	Next      string // the next page, "" on the last
 	Documents []citecheck.DocumentSummary
 	Authors   []string
 	Doc       int64 // the filter: 0, "" mean all
 	Status    string
 	Author    string
-	Back      string // this page with its filter, where the review forms return to
+	Back      string // this page with its filter and position, where the review forms return to
 }
 
 // ClaimView is the page of one claim: where it sits, its verdict and review, the forms that

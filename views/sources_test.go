@@ -12,12 +12,12 @@ import (
 
 func TestMarkerRunsCarryTheirIDBesideClaimAnchors(t *testing.T) {
 	v := sampleView()
-	v.Runs[3] = Run{Start: 49, Text: "[46]", MarkerRefs: "46", MarkerHead: true, Anchors: []int64{9},
+	v.Blocks[1].Runs[0] = Run{Start: 49, Text: "[46]", MarkerRefs: "46", MarkerHead: true, Anchors: []int64{9},
 		Claims: []ClaimRef{{ID: 9, Status: citecheck.StatusUnverified}}}
 	dt := parseDocText(t, renderDocument(t, v))
 	allowed := map[string]bool{"data-o": true, "class": true, "data-refs": true, "data-claims": true, "id": true, "tabindex": true}
 	var marker *html.Node
-	for c := dt.FirstChild; c != nil; c = c.NextSibling {
+	for _, c := range runNodes(t, dt) {
 		for _, a := range c.Attr {
 			if !allowed[a.Key] {
 				t.Errorf("a run carries the attribute %q", a.Key)

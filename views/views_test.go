@@ -33,9 +33,11 @@ func sampleView() DocumentView {
 		length += len([]rune(r.Text))
 	}
 	return DocumentView{
-		Doc:    &citecheck.Document{ID: 1, Title: "A <title>", Length: length, CreatedBy: "alice", CreatedAt: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)},
-		Runs:   runs,
+		Doc: &citecheck.Document{ID: 1, Title: "A <title>", Length: length, CreatedBy: "alice", CreatedAt: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)},
+		// Two blocks, the second from the marker on, so the tests see the text cut in blocks.
+		Blocks: []Block{{Index: 0, Start: 0, Lines: 1, Runs: runs[:3]}, {Index: 1, Start: 49, Lines: 3, Runs: runs[3:]}},
 		Claims: []ClaimItem{{Claim: claim}},
+		Panel:  PanelView{Page: 1, Pages: 1, Total: 1, PageSize: 100},
 		Summary: citecheck.Counts{Claims: 2, ByStatus: map[citecheck.Status]int{
 			citecheck.StatusSupported: 1, citecheck.StatusContradicted: 1}},
 		Markers: 1, Covered: 1,
@@ -102,15 +104,48 @@ func TestDocumentPageEscapesUserText(t *testing.T) {
 	}
 }
 
-func TestDocumentTextHoldsOnlyRunSpans(t *testing.T) {
+// runNodes lists the children of the blocks of #doc-text in order, after checking that
+// #doc-text holds blocks and nothing else.
+func runNodes(t *testing.T, dt *html.Node) []*html.Node {
+	t.Helper()
+	var out []*html.Node
+	for b := dt.FirstChild; b != nil; b = b.NextSibling {
+		if cls, _ := attr(b, "class"); b.Type != html.ElementNode || b.Data != "div" || cls != "blk" {
+			t.Fatalf("#doc-text holds a stray %v node %q (%v)", b.Type, b.Data, b.Attr)
+		}
+		for c := b.FirstChild; c != nil; c = c.NextSibling {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func TestDocumentTextHoldsBlocksOfRunSpans(t *testing.T) {
 	v := sampleView()
 	dt := parseDocText(t, renderDocument(t, v))
+	for i, b := 0, dt.FirstChild; b != nil; i, b = i+1, b.NextSibling {
+		want := v.Blocks[i]
+		if id, _ := attr(b, "id"); id != "b-"+itoa(i) {
+			t.Errorf("block %d has id %q", i, id)
+		}
+		if o, _ := attr(b, "data-b"); o != itoa(want.Start) {
+			t.Errorf("block %d: data-b = %s, want %d", i, o, want.Start)
+		}
+		if first, _ := attr(b.FirstChild, "data-o"); first != itoa(want.Start) {
+			t.Errorf("block %d starts with the run at %s, want %d", i, first, want.Start)
+		}
+		if n, _ := attr(b, "data-lines"); n != itoa(want.Lines) {
+			t.Errorf("block %d: data-lines = %s, want %d", i, n, want.Lines)
+		}
+	}
 	var want, got strings.Builder
-	for _, r := range v.Runs {
-		want.WriteString(r.Text)
+	for _, b := range v.Blocks {
+		for _, r := range b.Runs {
+			want.WriteString(r.Text)
+		}
 	}
 	offset := 0
-	for c := dt.FirstChild; c != nil; c = c.NextSibling {
+	for _, c := range runNodes(t, dt) {
 		if c.Type != html.ElementNode || c.Data != "span" {
 			t.Fatalf("#doc-text holds a stray %v node %q", c.Type, c.Data)
 		}
@@ -138,7 +173,7 @@ func TestDocumentTextHoldsOnlyRunSpans(t *testing.T) {
 func TestDocumentTextMarksOverlapsMarkersAndAnchors(t *testing.T) {
 	dt := parseDocText(t, renderDocument(t, sampleView()))
 	var kurds, marker, the *html.Node
-	for c := dt.FirstChild; c != nil; c = c.NextSibling {
+	for _, c := range runNodes(t, dt) {
 		switch o, _ := attr(c, "data-o"); o {
 		case "40":
 			the = c

@@ -1,0 +1,157 @@
+package handlers
+
+import (
+	"cmp"
+	"reflect"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/views"
+)
+
+// fragmentHeader is how app.js asks a page form for a fragment to apply in place instead of a
+// redirect: "document" for the parts of the document page that a claim's change touches,
+// "queue" for the review queue's row. A form posted without it is answered as before.
+const fragmentHeader = "X-Citecheck-Fragment"
+
+// wantsFragment names the fragment the request asks for, "" for none.
+func wantsFragment(c echo.Context) string {
+	return c.Request().Header.Get(fragmentHeader)
+}
+
+// fragmentPage is the frame a fragment needs: who asks and the CSRF token for its forms. It
+// leaves the session's one-shot messages for the next full page.
+func (s *Server) fragmentPage(c echo.Context) views.Page {
+	return views.Page{User: currentUser(c), CSRF: csrfToken(c)}
+}
+
+// fragmentError answers a refused change made in place as the API does: JSON with the code, so
+// the script can say what went wrong where the user is; internal errors go on as they are.
+func (s *Server) fragmentError(c echo.Context, err error) error {
+	if citecheck.ErrorCode(err) == "internal" {
+		return err
+	}
+	status, detail := s.toDetail(c, err)
+	return c.JSON(status, errorBody{Error: detail})
+}
+
+// touched is where a change of claims shows on the document page: the spans whose blocks are
+// sent again and the refs whose reference list entries are.
+type touched struct {
+	spans [][2]int
+	refs  map[int]bool
+}
+
+// touchedBy is what the claims (as they were and are) touch.
+func touchedBy(cls ...*citecheck.Claim) touched {
+	t := touched{refs: map[int]bool{}}
+	for _, cl := range cls {
+		if cl == nil {
+			continue
+		}
+		t.spans = append(t.spans, [2]int{cl.Start, cl.End})
+		for _, r := range cl.Refs {
+			t.refs[r] = true
+		}
+	}
+	return t
+}
+
+// sameForChecks tells whether two states of a claim give the same citation checks and
+// coverage: a review decision changes neither.
+func sameForChecks(a, b *citecheck.Claim) bool {
+	return a != nil && b != nil && a.Start == b.Start && a.End == b.End && a.Status == b.Status &&
+		a.Revision == b.Revision && slices.Equal(a.Refs, b.Refs)
+}
+
+// documentFragment answers what a change to one claim, from before to after (nil when it did
+// not or no longer exists), changed on the document page, for the script to swap in by id: the
+// summary, the blocks over both spans, the claim's panel entry when the panel page the script
+// shows (its panel and status query) holds it, else its removal, the panel's count and pager,
+// and of the Sources panel the reference list entries of the claim's refs, with the rest of the
+// panel only when the change altered its lists.
+func (s *Server) documentFragment(c echo.Context, status int, d *loadedDocument, before, after *citecheck.Claim) error {
+	st, err := s.docState(c, d)
+	if err != nil {
+		return err
+	}
+	id := claimID(before, after)
+	t := touchedBy(before, after)
+	v := st.view(c.QueryParam("status"))
+	v.Sources = sourcesView(d, st.check, st.claims)
+	if err := s.addEvidencePanel(c, d, st.claims, &v.Sources); err != nil {
+		return err
+	}
+	refs := v.Sources.References[:0:0]
+	for _, e := range v.Sources.References {
+		if t.refs[e.Number] {
+			refs = append(refs, e)
+		}
+	}
+	v.Sources.References = refs
+	if err := fillPanel(c, &v, st.claims); err != nil {
+		return err
+	}
+	var item []views.ClaimItem
+	for _, it := range v.Claims {
+		if it.Claim.ID == id {
+			item = append(item, it)
+		}
+	}
+	v.Claims = item
+	v.Blocks = touchedBlocks(d, st.claims, t)
+	f := views.DocumentFragmentView{View: v, ClaimID: id,
+		SourcesChanged: !sameForChecks(before, after) && sourcesDiffer(d, st, v.Sources, id, before)}
+	return s.render(c, status, views.DocumentFragment(s.fragmentPage(c), f))
+}
+
+func claimID(before, after *citecheck.Claim) int64 {
+	if after != nil {
+		return after.ID
+	}
+	return before.ID
+}
+
+// touchedBlocks renders the blocks of the text over the touched spans, each once.
+func touchedBlocks(d *loadedDocument, claims []citecheck.Claim, t touched) []views.Block {
+	cuts := blockCuts(d.text)
+	all := buildBlocks(buildRuns(d, claims), cuts, d.text.Len())
+	var out []views.Block
+	seen := map[int]bool{}
+	for _, sp := range t.spans {
+		lo, hi := blocksOver(cuts, sp[0], sp[1])
+		for i := lo; i <= hi; i++ {
+			if !seen[i] {
+				seen[i] = true
+				out = append(out, all[i])
+			}
+		}
+	}
+	return out
+}
+
+// sourcesDiffer tells whether the Sources panel's coverage and lists (all but the reference
+// list) now differ from what they were with claim id as before (nil: without it).
+func sourcesDiffer(d *loadedDocument, st *docState, now views.SourcesView, id int64, before *citecheck.Claim) bool {
+	was := make([]citecheck.Claim, 0, len(st.claims)+1)
+	for _, cl := range st.claims {
+		if cl.ID != id {
+			was = append(was, cl)
+		}
+	}
+	if before != nil && before.Revision == d.doc.Revision {
+		was = append(was, *before)
+		slices.SortStableFunc(was, func(a, b citecheck.Claim) int {
+			return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End), cmp.Compare(a.ID, b.ID))
+		})
+	}
+	check := citecheck.CheckSources(d.text, d.src, was)
+	for i := range was {
+		was[i].Checks = check.Claims[i].Checks
+	}
+	old := sourcesView(d, check, was)
+	old.References, now.References = nil, nil
+	return !reflect.DeepEqual(old, now)
+}

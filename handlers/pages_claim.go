@@ -15,10 +15,10 @@ import (
 
 func claimURL(id int64) string { return fmt.Sprintf("/claims/%d", id) }
 
-// mayDecide tells whether u may approve or reject cl: an editor or admin who neither created
-// nor last changed it. The store checks the same rule again when the decision is recorded.
+// mayDecide tells whether u may approve or reject cl, by the rules the decision is recorded
+// under (citecheck.MayReview).
 func mayDecide(u *citecheck.User, cl *citecheck.Claim) bool {
-	return u != nil && u.Role.CanReview() && cl.CreatedByID != u.ID && cl.UpdatedByID != u.ID
+	return citecheck.MayReview(u, cl)
 }
 
 func (s *Server) claimPage(c echo.Context) error {
@@ -169,12 +169,12 @@ func historyValue(v any) string {
 // reviewClaimPage takes an editor's approve or reject form from the queue, the document page
 // or the claim page, and returns to the page named by back with what happened.
 func (s *Server) reviewClaimPage(c echo.Context) error {
-	cl, _, err := s.claimFromPath(c)
+	cl, doc, err := s.claimFromPath(c)
 	if err != nil {
 		return err
 	}
-	if !currentUser(c).Role.CanReview() {
-		return citecheck.Errorf(citecheck.ECodeForbidden, "only editors and admins approve or reject claims")
+	if err := citecheck.RequireReviewer(*currentUser(c)); err != nil {
+		return err
 	}
 	back := localBack(c.FormValue("back"), "/review")
 	req := reviewRequest{Decision: c.FormValue("decision"), Comment: c.FormValue("comment"),
@@ -186,9 +186,9 @@ func (s *Server) reviewClaimPage(c echo.Context) error {
 		}
 		req.Version = &n
 	}
-	d, err := parseReview(req)
+	d, err := citecheck.ParseDecision(req.Decision, req.Comment, req.Override)
 	if err == nil {
-		_, err = s.applyReview(c, cl, d)
+		_, err = s.decide(c, doc, cl, d, req.Version)
 	}
 	if err != nil {
 		if citecheck.ErrorCode(err) == "internal" {
@@ -204,7 +204,7 @@ func (s *Server) reviewClaimPage(c echo.Context) error {
 		}
 		return redirectWithFlash(c, back, msg, true)
 	}
-	return redirectWithFlash(c, back, fmt.Sprintf("Claim #%d %s.", cl.ID, d.review), false)
+	return redirectWithFlash(c, back, fmt.Sprintf("Claim #%d %s.", cl.ID, d.Review), false)
 }
 
 // localBack keeps a form's return address on this site; anything else gives fallback.

@@ -109,6 +109,15 @@ func settleReview(cur, next Claim, placed bool) Claim {
 	return next
 }
 
+// CheckClaimDeletion refuses (ECodeForbidden) u's deletion of c unless u is an editor or admin,
+// who look after the whole desk, or c's creator, who may take back their own work.
+func CheckClaimDeletion(u User, c *Claim) error {
+	if !u.Role.CanReview() && c.CreatedByID != u.ID {
+		return Errorf(ECodeForbidden, "only editors, admins and its creator may delete a claim")
+	}
+	return nil
+}
+
 // OrphanedBy returns the claims that revision rev orphaned and that are orphans still: of claims
 // as they now stand, those with no place in rev that were last anchored in rev-1. The revision
 // page of the current revision lists them in its tray, over the text they lost.

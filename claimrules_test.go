@@ -188,3 +188,28 @@ func TestCheckFreeText(t *testing.T) {
 		wantError(t, err, tt.code, "note")
 	}
 }
+
+func TestCheckClaimDeletion(t *testing.T) {
+	c := &Claim{ID: 7, CreatedByID: 1, UpdatedByID: 2}
+	tests := []struct {
+		name string
+		u    User
+		ok   bool
+	}{
+		{"its creator", User{ID: 1, Role: RoleReviewer}, true},
+		{"an editor", User{ID: 3, Role: RoleEditor}, true},
+		{"an admin", User{ID: 4, Role: RoleAdmin}, true},
+		{"another reviewer", User{ID: 5, Role: RoleReviewer}, false},
+		{"its last changer, a reviewer", User{ID: 2, Role: RoleReviewer}, false},
+	}
+	for _, tt := range tests {
+		err := CheckClaimDeletion(tt.u, c)
+		if tt.ok {
+			if err != nil {
+				t.Errorf("%s: %v", tt.name, err)
+			}
+			continue
+		}
+		wantError(t, err, ECodeForbidden, "")
+	}
+}

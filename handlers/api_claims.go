@@ -269,8 +269,8 @@ func (s *Server) removeClaim(c echo.Context) error {
 		return err
 	}
 	u := currentUser(c)
-	if !u.Role.CanReview() && cl.CreatedByID != u.ID {
-		return citecheck.Errorf(citecheck.ECodeForbidden, "only editors, admins and its creator may delete a claim")
+	if err := citecheck.CheckClaimDeletion(*u, cl); err != nil {
+		return err
 	}
 	return s.store.DeleteClaim(c.Request().Context(), cl.ID, u.ID)
 }

@@ -2,6 +2,47 @@ package citecheck
 
 import "slices"
 
+// ClaimDraft is a new claim as a fact-checker asks for it, from the API or the page form.
+// Quote, when given, must be the text of the span.
+type ClaimDraft struct {
+	Start, End int
+	Quote      *string
+	Refs       []int
+	Status     Status
+	Note       string
+}
+
+// NewClaim returns the claim that draft asks for on document documentID, whose current revision
+// is revision with the text t, created by the user by; or a coded error. The span must be one a
+// claim may cover (ValidateSpan) and match the quote when one is sent (CheckQuote); the refs are
+// normalised, the status parsed (empty is unverified), the note bounded and printable. Quote,
+// prefix and suffix come from t. The store sets the rest.
+func NewClaim(t *Text, documentID int64, revision int, draft ClaimDraft, by int64) (Claim, error) {
+	if err := ValidateSpan(t, draft.Start, draft.End); err != nil {
+		return Claim{}, err
+	}
+	if draft.Quote != nil {
+		if err := CheckQuote(t, draft.Start, draft.End, *draft.Quote); err != nil {
+			return Claim{}, err
+		}
+	}
+	refs, err := NormalizeRefs(draft.Refs)
+	if err != nil {
+		return Claim{}, err
+	}
+	status, err := ParseStatus(string(draft.Status))
+	if err != nil {
+		return Claim{}, err
+	}
+	if err := ValidateNote(draft.Note); err != nil {
+		return Claim{}, err
+	}
+	c := Claim{DocumentID: documentID, Start: draft.Start, End: draft.End, Refs: refs,
+		Status: status, Note: draft.Note, CreatedByID: by, Revision: revision}
+	FillQuote(t, &c)
+	return c, nil
+}
+
 // ClaimChange is an edit of a claim as a fact-checker asks for it, from the API or a page form;
 // a nil field stays as it is. ApplyChange decides what it means.
 type ClaimChange struct {

@@ -213,3 +213,42 @@ func TestCheckClaimDeletion(t *testing.T) {
 		wantError(t, err, ECodeForbidden, "")
 	}
 }
+
+func TestNewClaim(t *testing.T) {
+	tests := []struct {
+		name        string
+		draft       ClaimDraft
+		code, field string // "" for accepted
+		want        Claim
+	}{
+		{name: "plain", draft: ClaimDraft{Start: 9, End: 13, Refs: []int{46, 1}, Note: "p. 4"},
+			want: Claim{Start: 9, End: 13, Refs: []int{1, 46}, Status: StatusUnverified, Note: "p. 4"}},
+		{name: "with its quote and a status", draft: ClaimDraft{Start: 9, End: 13, Quote: ptr("fled"), Status: StatusSupported},
+			want: Claim{Start: 9, End: 13, Refs: []int{}, Status: StatusSupported}},
+		{name: "quote mismatch", draft: ClaimDraft{Start: 9, End: 13, Quote: ptr("flew")}, code: ECodeQuoteMismatch, field: "quote"},
+		{name: "span out of range", draft: ClaimDraft{Start: 20, End: 28}, code: ECodeOffsetOutOfRange, field: "end"},
+		{name: "span checked before the quote", draft: ClaimDraft{Start: -1, End: 2, Quote: ptr("x")}, code: ECodeOffsetOutOfRange, field: "start"},
+		{name: "white space only", draft: ClaimDraft{Start: 13, End: 14}, code: ECodeEmptySpan, field: "start"},
+		{name: "bad refs", draft: ClaimDraft{Start: 9, End: 13, Refs: []int{-1}}, code: ECodeInvalidRefs, field: "refs"},
+		{name: "bad status", draft: ClaimDraft{Start: 9, End: 13, Status: "approved"}, code: ECodeInvalidStatus, field: "status"},
+		{name: "note with a control character", draft: ClaimDraft{Start: 9, End: 13, Note: "\x1b"}, code: ECodeControlChar, field: "note"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := NewClaim(ruleText, 3, 2, tt.draft, 8)
+			if tt.code != "" {
+				wantError(t, err, tt.code, tt.field)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tt.want
+			want.DocumentID, want.Revision, want.CreatedByID = 3, 2, 8
+			FillQuote(ruleText, &want)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("NewClaim =\n%+v\nwant\n%+v", got, want)
+			}
+		})
+	}
+}

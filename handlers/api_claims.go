@@ -96,31 +96,14 @@ type claimInput struct {
 	note       string
 }
 
-// buildClaim validates a new claim against its document and fills quote, prefix and suffix.
+// buildClaim makes the claim that in asks for on d, by the domain's rules (citecheck.NewClaim).
 func buildClaim(d *loadedDocument, in claimInput, by int64) (*citecheck.Claim, error) {
-	if err := citecheck.ValidateSpan(d.text, in.start, in.end); err != nil {
-		return nil, err
-	}
-	if in.quote != nil {
-		if err := citecheck.CheckQuote(d.text, in.start, in.end, *in.quote); err != nil {
-			return nil, err
-		}
-	}
-	refs, err := citecheck.NormalizeRefs(in.refs)
+	cl, err := citecheck.NewClaim(d.text, d.doc.ID, d.doc.Revision, citecheck.ClaimDraft{Start: in.start, End: in.end,
+		Quote: in.quote, Refs: in.refs, Status: citecheck.Status(in.status), Note: in.note}, by)
 	if err != nil {
 		return nil, err
 	}
-	status, err := citecheck.ParseStatus(in.status)
-	if err != nil {
-		return nil, err
-	}
-	if err := citecheck.ValidateNote(in.note); err != nil {
-		return nil, err
-	}
-	cl := &citecheck.Claim{DocumentID: d.doc.ID, Start: in.start, End: in.end, Refs: refs,
-		Status: status, Note: in.note, CreatedByID: by, Revision: d.doc.Revision}
-	citecheck.FillQuote(d.text, cl)
-	return cl, nil
+	return &cl, nil
 }
 
 func (s *Server) createClaim(c echo.Context) error {

@@ -83,19 +83,21 @@ func checkReviewer(editor User, c *Claim) error {
 }
 
 // ApplyDecision returns cur reviewed by editor at now with decision d, or a coded error and no
-// change. checks are cur's open citation checks in its document's current text. The rules, in the
-// order they are checked:
+// change. checks are cur's open citation checks in revision, the revision of its document's text
+// that the caller read. The rules, in the order they are checked:
 //
 //   - the decision is one ParseDecision accepts (ECodeInvalid);
 //   - only an editor or admin reviews (ECodeForbidden), and never a claim they created or last
 //     changed (ECodeOwnClaim);
+//   - a claim anchored in a later revision is a conflict: the document was revised meanwhile, and
+//     checks are not of its text;
 //   - an orphan cannot be approved: its text is not in the current revision (ECodeInvalid);
 //   - approving over open checks needs d.Override (ECodeUnresolvedChecks, about "override"), and
 //     the outcome then says the override was used.
 //
 // The store calls it inside its write transaction, against the claim as it is then, so that an
 // edit racing the review cannot slip past the two-person rule.
-func ApplyDecision(cur Claim, editor User, d Decision, checks []Check, now time.Time) (Claim, ReviewOutcome, error) {
+func ApplyDecision(cur Claim, editor User, d Decision, revision int, checks []Check, now time.Time) (Claim, ReviewOutcome, error) {
 	var out ReviewOutcome
 	if err := d.validate(); err != nil {
 		return cur, out, err
@@ -103,8 +105,11 @@ func ApplyDecision(cur Claim, editor User, d Decision, checks []Check, now time.
 	if err := checkReviewer(editor, &cur); err != nil {
 		return cur, out, err
 	}
+	if cur.Revision > revision {
+		return cur, out, Errorf(ECodeConflict, "document %d was revised meanwhile: reload it", cur.DocumentID)
+	}
 	if d.Review == ReviewApproved {
-		if cur.Anchor == string(AnchorOrphaned) {
+		if cur.IsOrphan(revision) {
 			return cur, out, Errorf(ECodeInvalid, "claim %d is orphaned: its text is not in the current revision; re-anchor it before approving", cur.ID)
 		}
 		if len(checks) > 0 {

@@ -70,6 +70,10 @@ func TestApplyDecision(t *testing.T) {
 		{name: "not the last changer", cur: pending(), editor: User{ID: 2, Name: "lu", Role: RoleAdmin}, d: reject, code: ECodeOwnClaim},
 		{name: "an orphan is not approved", cur: orphanClaim(), editor: editor, d: override, code: ECodeInvalid},
 		{name: "an orphan may be rejected", cur: orphanClaim(), editor: editor, d: reject},
+		{name: "an orphan of an earlier revision is not approved", editor: editor, d: override, code: ECodeInvalid,
+			cur: func() Claim { c := pending(); c.Revision = 1; return c }()},
+		{name: "revised meanwhile", editor: editor, d: approve, code: ECodeConflict,
+			cur: func() Claim { c := pending(); c.Revision = 3; return c }()},
 		{name: "open checks need override", cur: pending(), editor: editor, d: approve, checks: problems,
 			code: ECodeUnresolvedChecks, field: "override"},
 		{name: "override used", cur: pending(), editor: editor, d: override, checks: problems, overrode: true},
@@ -83,7 +87,7 @@ func TestApplyDecision(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := copyOf(tt.cur)
-			got, out, err := ApplyDecision(tt.cur, tt.editor, tt.d, tt.checks, now)
+			got, out, err := ApplyDecision(tt.cur, tt.editor, tt.d, 2, tt.checks, now)
 			if !reflect.DeepEqual(tt.cur, before) {
 				t.Fatalf("ApplyDecision changed its argument: %+v", tt.cur)
 			}
@@ -120,7 +124,7 @@ func TestMayReviewFollowsApplyDecision(t *testing.T) {
 		{ID: 1, Role: RoleEditor}, {ID: 2, Role: RoleAdmin}, {ID: 3, Role: RoleReviewer},
 		{ID: 4, Role: RoleEditor}, {ID: 5, Role: RoleAdmin},
 	} {
-		_, _, err := ApplyDecision(c, u, Decision{Review: ReviewApproved}, nil, time.Time{})
+		_, _, err := ApplyDecision(c, u, Decision{Review: ReviewApproved}, 2, nil, time.Time{})
 		if got := MayReview(&u, &c); got != (err == nil) {
 			t.Errorf("user %d (%s): MayReview = %v, ApplyDecision err = %v", u.ID, u.Role, got, err)
 		}

@@ -28,7 +28,7 @@ func (s *Server) decide(c echo.Context, d *loadedDocument, cl *citecheck.Claim, 
 	now := s.store.Now()
 	return s.store.ReviewClaim(c.Request().Context(), cl.ID, v, u.ID, func(cur citecheck.Claim) (citecheck.Claim, citecheck.ReviewOutcome, error) {
 		withChecks(d, &cur)
-		return citecheck.ApplyDecision(cur, *u, dec, cur.Checks, now)
+		return citecheck.ApplyDecision(cur, *u, dec, d.doc.Revision, cur.Checks, now)
 	})
 }
 

@@ -293,7 +293,7 @@ func TestReviewClaimRecordsTheDomainDecision(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, err := s.ReviewClaim(ctx, c.ID, c.Version, ed.ID, func(cur citecheck.Claim) (citecheck.Claim, citecheck.ReviewOutcome, error) {
-				return citecheck.ApplyDecision(cur, *ed, tt.decision, tt.checks, t0)
+				return citecheck.ApplyDecision(cur, *ed, tt.decision, 1, tt.checks, t0)
 			})
 			events, herr := s.ClaimHistory(ctx, c.ID)
 			if herr != nil {

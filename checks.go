@@ -63,7 +63,7 @@ func claimChecks(t *Text, cits []Citation, known map[int]bool, c *Claim) []Check
 		checks = append(checks, Check{Code: CheckNoRefs,
 			Message: fmt.Sprintf("the claim is marked %s but has no refs", c.Status)})
 	}
-	return checks
+	return append(checks, evidenceChecks(c)...)
 }
 
 // refsPhrase renders "ref 9 is" or "refs 9, 10 are" for messages.

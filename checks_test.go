@@ -29,24 +29,24 @@ func TestClaimChecks(t *testing.T) {
 		status Status
 		want   map[string][]int // code -> refs of the check
 	}{
-		{"all attached refs listed", "Talks began.", []int{30, 31}, StatusSupported, map[string][]int{}},
-		{"unknown ref", "Talks began.", []int{30, 31, 99}, StatusSupported,
+		{"all attached refs listed", "Talks began.", []int{30, 31}, StatusUnsupported, map[string][]int{}},
+		{"unknown ref", "Talks began.", []int{30, 31, 99}, StatusUnsupported,
 			map[string][]int{CheckUnknownRef: {99}}},
-		{"several unknown refs in one check", "Second round.", []int{32, 98, 99}, StatusSupported,
+		{"several unknown refs in one check", "Second round.", []int{32, 98, 99}, StatusUnsupported,
 			map[string][]int{CheckUnknownRef: {98, 99}}},
-		{"marker after the claim not attached", "Talks began.", []int{30}, StatusSupported,
+		{"marker after the claim not attached", "Talks began.", []int{30}, StatusUnsupported,
 			map[string][]int{CheckMarkerNotAttached: {31}}},
 		{"marker inside the claim not attached", "Kurds[46] and", []int{32}, StatusUnsupported,
 			map[string][]int{CheckMarkerNotAttached: {46}}},
 		{"paragraph-opening marker not attached", "and others.", nil, StatusUnverified,
 			map[string][]int{CheckMarkerNotAttached: {47}}},
-		{"no refs on a verdict", "Two members.", nil, StatusSupported, map[string][]int{CheckNoRefs: nil}},
+		{"no refs on a verdict", "Two members.", nil, StatusUnsupported, map[string][]int{CheckNoRefs: nil}},
 		{"no refs while unverified is fine", "Two members.", nil, StatusUnverified, map[string][]int{}},
 		{"no refs while citation needed is fine", "Two members.", nil, StatusCitationNeeded, map[string][]int{}},
 		{"no refs without status counts as unverified", "Two members.", nil, "", map[string][]int{}},
-		{"all three at once", "Second round.", []int{99}, StatusContradicted,
+		{"all three at once", "Second round.", []int{99}, StatusUnsupported,
 			map[string][]int{CheckUnknownRef: {99}, CheckMarkerNotAttached: {32}}},
-		{"unknown ref and no refs cannot meet", "Two members.", []int{}, StatusContradicted,
+		{"unknown ref and no refs cannot meet", "Two members.", []int{}, StatusUnsupported,
 			map[string][]int{CheckNoRefs: nil}},
 	}
 	for _, tt := range tests {
@@ -88,8 +88,8 @@ func TestCheckDocumentCoveredAndUncovered(t *testing.T) {
 	txt := NewText(text)
 	cits := ParseCitations(text)
 	claims := []Claim{
-		{ID: 1, Start: 0, End: 1, Refs: []int{30}, Status: StatusSupported, Review: ReviewApproved},
-		{ID: 2, Start: 7, End: 8, Refs: []int{31, 30, 99}, Status: StatusSupported},
+		{ID: 1, Start: 0, End: 1, Refs: []int{30}, Status: StatusUnsupported, Review: ReviewApproved},
+		{ID: 2, Start: 7, End: 8, Refs: []int{31, 30, 99}, Status: StatusUnsupported},
 		{ID: 3, Start: 18, End: 19, Refs: []int{32, 33}, Status: StatusUnsupported, Review: ReviewRejected},
 		{ID: 4, Start: 28, End: 29, Refs: []int{46}},
 	}
@@ -108,7 +108,7 @@ func TestCheckDocumentCoveredAndUncovered(t *testing.T) {
 	if dc.Claims[2].Checks[0].Code != CheckMarkerNotAttached || !reflect.DeepEqual(dc.Claims[2].Checks[0].Refs, []int{34}) {
 		t.Errorf("claim 3 checks = %+v", dc.Claims[2].Checks)
 	}
-	wantStatus := map[Status]int{StatusSupported: 2, StatusUnsupported: 1, StatusUnverified: 1}
+	wantStatus := map[Status]int{StatusUnsupported: 3, StatusUnverified: 1}
 	wantReview := map[Review]int{ReviewApproved: 1, ReviewRejected: 1, ReviewPending: 2}
 	if !reflect.DeepEqual(dc.ByStatus, wantStatus) || !reflect.DeepEqual(dc.ByReview, wantReview) {
 		t.Errorf("by status %v, by review %v", dc.ByStatus, dc.ByReview)
@@ -189,8 +189,8 @@ func TestFillChecksMatchesClaimChecks(t *testing.T) {
 	tx := NewText(text)
 	cits := ParseCitations(text)
 	claims := []Claim{
-		{Start: 0, End: 12, Refs: []int{1, 9}, Status: StatusSupported},
-		{Start: 22, End: 28, Refs: []int{}, Status: StatusContradicted},
+		{Start: 0, End: 12, Refs: []int{1, 9}, Status: StatusUnsupported},
+		{Start: 22, End: 28, Refs: []int{}, Status: StatusUnsupported},
 		{Start: 33, End: 43, Refs: []int{4, 5, 6}, Status: StatusUnverified},
 	}
 	FillChecks(tx, cits, claims)

@@ -142,7 +142,7 @@ func TestCitedSentencesOfTheUserSample(t *testing.T) {
 		if txt.Slice(g.Start, g.End) != g.Quote {
 			t.Errorf("sentence %d quote does not match its span", i)
 		}
-		c := Claim{Start: g.Start, End: g.End, Refs: g.Refs, Status: StatusSupported}
+		c := Claim{Start: g.Start, End: g.End, Refs: g.Refs, Status: StatusUnsupported}
 		if checks := ClaimChecks(txt, ParseCitations(text), &c); len(checks) != 0 {
 			t.Errorf("a claim made from sentence %d has checks %+v", i, checks)
 		}

@@ -177,12 +177,16 @@ type ReferenceUse struct {
 
 // SourcesCheck is the citation check of a whole document with its reference list: everything
 // DocumentCheck holds, at the top level of its JSON, plus the document-level problems
-// (ref-not-in-list, entry-never-cited) and each entry with the claims and markers that use it.
-// Without a list, Problems and References are empty.
+// (ref-not-in-list, entry-never-cited), each entry with the claims and markers that use it, and
+// room for the uncited sentences of the body. Without a list, Problems and References are empty.
 type SourcesCheck struct {
 	DocumentCheck
 	Problems   []Check        `json:"problems"`
 	References []ReferenceUse `json:"references"`
+	// Uncited is the body sentences without a marker that state a number, a date or a
+	// quotation. CheckSources leaves it empty for the caller to fill from FindUncited, which
+	// depends on the text alone: a server computes it once per revision, not once per check.
+	Uncited []UncitedSentence `json:"uncited"`
 }
 
 // CheckSources checks every body marker and claim of a document against its markers and its
@@ -190,7 +194,8 @@ type SourcesCheck struct {
 // ClaimChecksIn checks them.
 func CheckSources(t *Text, s Sources, claims []Claim) SourcesCheck {
 	ix := newSourcesIndex(s)
-	sc := SourcesCheck{DocumentCheck: coverage(s.Citations, claims), Problems: []Check{}, References: []ReferenceUse{}}
+	sc := SourcesCheck{DocumentCheck: coverage(s.Citations, claims), Problems: []Check{}, References: []ReferenceUse{},
+		Uncited: []UncitedSentence{}}
 	sc.Claims = make([]ClaimCheck, 0, len(claims))
 	for i := range claims {
 		sc.Claims = append(sc.Claims, ClaimCheck{ID: claims[i].ID, Checks: claimChecksIn(t, s, ix, &claims[i])})

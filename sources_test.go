@@ -60,23 +60,23 @@ func TestClaimChecksIn(t *testing.T) {
 		want    map[string][]int
 		message string // part of the unknown-ref message
 	}{
-		{"a range fully claimed", "Talks began.", []int{30, 31, 32}, StatusSupported, map[string][]int{}, ""},
-		{"a range partly claimed", "Talks began.", []int{30, 31}, StatusSupported,
+		{"a range fully claimed", "Talks began.", []int{30, 31, 32}, StatusUnsupported, map[string][]int{}, ""},
+		{"a range partly claimed", "Talks began.", []int{30, 31}, StatusUnsupported,
 			map[string][]int{CheckMarkerNotAttached: {32}}, ""},
-		{"adjacent markers glued to a word", "Kurds", []int{46}, StatusSupported,
+		{"adjacent markers glued to a word", "Kurds", []int{46}, StatusUnsupported,
 			map[string][]int{CheckMarkerNotAttached: {47}}, ""},
 		{"a marker opening the next paragraph is attached", "and others.", nil, StatusUnverified,
 			map[string][]int{CheckMarkerNotAttached: {48}}, ""},
-		{"a body number with no entry is unknown", "and others.", []int{48}, StatusSupported,
+		{"a body number with no entry is unknown", "and others.", []int{48}, StatusUnsupported,
 			map[string][]int{CheckUnknownRef: {48}}, "ref 48 is not in the reference list"},
-		{"an entry the body never cites is unknown", "Two members.", []int{49}, StatusSupported,
+		{"an entry the body never cites is unknown", "Two members.", []int{49}, StatusUnsupported,
 			map[string][]int{CheckUnknownRef: {49}}, "ref 49 is not cited in the text"},
-		{"a number neither cited nor listed", "Two members.", []int{99}, StatusSupported,
+		{"a number neither cited nor listed", "Two members.", []int{99}, StatusUnsupported,
 			map[string][]int{CheckUnknownRef: {99}}, "ref 99 is not cited in the text and not in the reference list"},
-		{"all three kinds of unknown in one check", "Two members.", []int{48, 49, 98, 99}, StatusSupported,
+		{"all three kinds of unknown in one check", "Two members.", []int{48, 49, 98, 99}, StatusUnsupported,
 			map[string][]int{CheckUnknownRef: {48, 49, 98, 99}},
 			"refs 98, 99 are not cited in the text and not in the reference list; ref 49 is not cited in the text; ref 48 is not in the reference list"},
-		{"a glued marker before a full stop", "More [50].", []int{}, StatusSupported,
+		{"a glued marker before a full stop", "More [50].", []int{}, StatusUnsupported,
 			map[string][]int{CheckMarkerNotAttached: {50}, CheckNoRefs: nil}, ""},
 		{"no refs while citation needed", "Two members.", nil, StatusCitationNeeded, map[string][]int{}, ""},
 	}
@@ -137,8 +137,8 @@ func TestCheckSourcesWithAList(t *testing.T) {
 		return Claim{ID: id, Start: start, End: end, Refs: refs, Status: status}
 	}
 	claims := []Claim{
-		claim(1, "foreign ministers met in Vienna.", StatusSupported, 1),
-		claim(2, "They agreed", StatusSupported, 2, 3),
+		claim(1, "foreign ministers met in Vienna.", StatusUnsupported, 1),
+		claim(2, "They agreed", StatusUnsupported, 2, 3),
 		claim(3, "Observers doubted it would hold.", StatusUnsupported, 5, 6),
 		claim(4, "On 30 October", StatusUnverified, 1),
 	}
@@ -178,7 +178,7 @@ func TestCheckSourcesWithAList(t *testing.T) {
 			t.Errorf("entry %d: claims %v cited by %d, want %v and %d", u.Number, u.Claims, u.CitedBy, w.claims, w.citedBy)
 		}
 	}
-	if sc.ByStatus[StatusSupported] != 2 || sc.ByReview[ReviewPending] != 4 {
+	if sc.ByStatus[StatusUnsupported] != 3 || sc.ByReview[ReviewPending] != 4 {
 		t.Errorf("by status %v by review %v", sc.ByStatus, sc.ByReview)
 	}
 }
@@ -211,12 +211,12 @@ func TestSourcesCheckJSONIsADocumentCheckPlusTwoFields(t *testing.T) {
 		if err := json.Unmarshal(b, &got); err != nil {
 			t.Fatal(err)
 		}
-		for _, k := range []string{"markers", "covered", "uncovered", "claims", "by_status", "by_review", "problems", "references"} {
+		for _, k := range []string{"markers", "covered", "uncovered", "claims", "by_status", "by_review", "problems", "references", "uncited"} {
 			if v, ok := got[k]; !ok || string(v) == "null" {
 				t.Errorf("%s: key %q is %s in %s", text[:10], k, v, b)
 			}
 		}
-		if len(got) != 8 {
+		if len(got) != 9 {
 			t.Errorf("keys %v", got)
 		}
 	}

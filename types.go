@@ -185,6 +185,9 @@ type Claim struct {
 	UpdatedAt     time.Time  `json:"updated_at"`
 	Version       int        `json:"version"`
 	Checks        []Check    `json:"checks"`
+	// Evidence is the passages of sources the verdict rests on, oldest first; never nil in a
+	// claim read from the store.
+	Evidence []Evidence `json:"evidence"`
 	// Revision is the revision of the document's text the claim was last anchored in: the
 	// current one, or an earlier one for an orphan, whose Start, End, Quote, Prefix and Suffix
 	// are those of that revision. Anchor says how it was last anchored (exact, moved, fuzzy,

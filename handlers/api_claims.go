@@ -296,5 +296,7 @@ func (s *Server) checkDocument(c echo.Context) error {
 		return err
 	}
 	claims, _ := anchored(d, all)
-	return c.JSON(http.StatusOK, citecheck.CheckSources(d.text, d.src, claims))
+	check := citecheck.CheckSources(d.text, d.src, claims)
+	check.Uncited = s.uncitedOf(d)
+	return c.JSON(http.StatusOK, check)
 }

@@ -29,7 +29,7 @@ func testBrowserReview(t *testing.T, browserCtx context.Context) {
 	evalJS[selectionResult](rita, "select", selectTextJS+"("+jsArgs(needle, 0)+")")
 	rita.do("save the claim",
 		chromedp.WaitVisible(chromedp.ID("claim-form")),
-		chromedp.SetValue(chromedp.CSS(`#claim-form select[name=status]`), "supported"),
+		chromedp.SetValue(chromedp.CSS(`#claim-form select[name=status]`), "unsupported"),
 		chromedp.Click(chromedp.CSS(`#claim-form button[type=submit]`)),
 	)
 	rita.waitJS("the claim in the panel", `document.querySelectorAll('#claims-panel li.claim').length === 1`)
@@ -83,13 +83,13 @@ func testBrowserReview(t *testing.T, browserCtx context.Context) {
 	rita.do("open the claim page",
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#claim-%d .byline a[href="/claims/%d"]`, id, id))),
 		chromedp.WaitVisible(chromedp.ID("history")),
-		chromedp.SetValue(chromedp.CSS(`.claim-edit select[name=status]`), "partly-supported"),
+		chromedp.SetValue(chromedp.CSS(`.claim-edit select[name=status]`), "citation-needed"),
 		chromedp.Click(chromedp.CSS(`.claim-edit button.primary`)),
 	)
 	waitAcrossNavigation(rita, "saved", `!!document.querySelector('.banner.flash') && document.querySelectorAll('#history .event').length === 3`)
 	rita.screenshot("claim-page")
 	h.do("GET", fmt.Sprintf("/api/v1/claims/%d", id), "rita", nil).json(t, &cl)
-	if cl.Status != "partly-supported" || cl.Review != "pending" {
+	if cl.Status != "citation-needed" || cl.Review != "pending" {
 		t.Fatalf("after rita's fix: %+v", cl)
 	}
 

@@ -73,7 +73,7 @@ var failingComponent = templ.ComponentFunc(func(ctx context.Context, w io.Writer
 // is sent, and the reader gets the 500 error page instead.
 func TestRenderErrorBecomesA500Page(t *testing.T) {
 	h := newHarness(t, Config{})
-	e := h.srv.Config.Handler.(*echo.Echo)
+	e := h.echo
 	e.GET("/test/broken-view", func(c echo.Context) error { return renderHTML(c, http.StatusOK, failingComponent) })
 	r := h.send(http.DefaultClient, mustRequest(t, "GET", h.srv.URL+"/test/broken-view"))
 	if r.status != http.StatusInternalServerError {

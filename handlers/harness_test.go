@@ -12,7 +12,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/citecheck/citecheck"
 	"github.com/citecheck/citecheck/store"
@@ -22,10 +25,13 @@ import (
 type harness struct {
 	t      testing.TB
 	st     *store.Store
-	srv    *httptest.Server
+	srv    *httptest.Server // serves echo behind the openapi.json check
+	echo   *echo.Echo
 	tokens map[string]string // user name -> API token
 	dbPath string
 	routes []string // "METHOD /path" of every registered route
+
+	apiChecksOff atomic.Bool // set by skipAPIChecks
 }
 
 const testPassword = "correct horse battery"
@@ -48,7 +54,9 @@ func newHarness(t testing.TB, cfg Config) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, st: st, srv: httptest.NewServer(e), tokens: map[string]string{}, dbPath: dbPath}
+	// Every API answer the tests see is checked against openapi.json (openapi_validate_test.go).
+	h := &harness{t: t, st: st, echo: e, tokens: map[string]string{}, dbPath: dbPath}
+	h.srv = httptest.NewServer(validatingHandler(t, e, &h.apiChecksOff))
 	for _, rt := range e.Routes() {
 		if !strings.HasPrefix(rt.Name, "github.com/labstack/echo") { // Echo's own not-found handlers
 			h.routes = append(h.routes, rt.Method+" "+rt.Path)

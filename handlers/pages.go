@@ -95,6 +95,9 @@ func (s *Server) renderDocumentWith(c echo.Context, status int, errMsg, revision
 		claims[i].Checks = check.Claims[i].Checks
 	}
 	v.Sources = sourcesView(d, check, claims)
+	if err := s.addEvidencePanel(c, d, claims, &v.Sources); err != nil {
+		return err
+	}
 	u := currentUser(c)
 	for i := range claims {
 		if filter != "" && string(claims[i].Status) != filter {

@@ -200,8 +200,8 @@ func TestReviewQueueRefusesOwnClaimsAndReviewers(t *testing.T) {
 func TestDocumentPageShowsReviewStateAndEditorForms(t *testing.T) {
 	h := newHarness(t, Config{})
 	doc := h.createDocument("rita", "d", reviewText)
-	mine := h.claimAt("ed", doc.ID, reviewText, "Ministers agreed to start talks.", []int{30, 31}, "supported")
-	theirs := h.claimAt("rita", doc.ID, reviewText, "The deadline was 1 January 2016.", []int{32}, "supported")
+	mine := h.claimAt("ed", doc.ID, reviewText, "Ministers agreed to start talks.", []int{30, 31}, "unsupported")
+	theirs := h.claimAt("rita", doc.ID, reviewText, "The deadline was 1 January 2016.", []int{32}, "unsupported")
 	ed := h.newBrowser()
 	ed.login("ed")
 	page := string(ed.get(fmt.Sprintf("/documents/%d", doc.ID)).body)
@@ -211,7 +211,7 @@ func TestDocumentPageShowsReviewStateAndEditorForms(t *testing.T) {
 	if !strings.Contains(page, fmt.Sprintf(`name="back" value="/documents/%d#claim-%d"`, doc.ID, theirs.ID)) {
 		t.Errorf("the panel's review form does not come back to the document")
 	}
-	if !strings.Contains(page, "2 claims · 2 supported · review: 2 pending") || strings.Contains(page, "all claims approved") {
+	if !strings.Contains(page, "2 claims · 2 unsupported · review: 2 pending") || strings.Contains(page, "all claims approved") {
 		t.Errorf("summary: %s", page[strings.Index(page, `id="doc-summary"`):][:200])
 	}
 	r := ed.postForm(fmt.Sprintf("/claims/%d/review", theirs.ID), url.Values{"decision": {"rejected"}, "comment": {"2015, not 2016"},

@@ -47,6 +47,117 @@ func sourcesView(d *loadedDocument, check citecheck.SourcesCheck, claims []citec
 	return v
 }
 
+// uncitedItems shapes the first maxPanelItems uncited sentences for the panel, each with the
+// claim that covers it, if any, and says how many more there are.
+func uncitedItems(d *loadedDocument, uncited []citecheck.UncitedSentence, claims []citecheck.Claim) ([]views.UncitedItem, int) {
+	var items []views.UncitedItem
+	for i, u := range uncited {
+		if i == maxPanelItems {
+			return items, len(uncited) - i
+		}
+		it := views.UncitedItem{Start: u.Start, End: u.End, Quote: d.text.Slice(u.Start, u.End), Reason: u.Reason}
+		for k := range claims {
+			if claims[k].Start <= u.Start && u.End <= claims[k].End {
+				it.ClaimID = claims[k].ID
+				break
+			}
+		}
+		items = append(items, it)
+	}
+	return items, 0
+}
+
+// addEvidencePanel puts into the panel the uncited statements of the text, each with the claim
+// that covers it, and the document's archived sources, each under its entry of the reference
+// list or, for a number the list lacks, among the others.
+func (s *Server) addEvidencePanel(c echo.Context, d *loadedDocument, claims []citecheck.Claim, v *views.SourcesView) error {
+	v.Uncited, v.UncitedMore = uncitedItems(d, s.uncitedOf(d), claims)
+	caps, err := s.store.Captures(c.Request().Context(), d.doc.ID)
+	if err != nil {
+		return err
+	}
+	v.Archive = views.SourceArchive{ByRef: map[int][]citecheck.Capture{}, CanFetch: s.fetcher.Enabled()}
+	for _, cp := range caps {
+		if _, listed := d.src.List.Entry(cp.Ref); listed {
+			v.Archive.ByRef[cp.Ref] = append(v.Archive.ByRef[cp.Ref], cp)
+		} else {
+			v.Archive.Unlisted = append(v.Archive.Unlisted, cp)
+		}
+	}
+	return nil
+}
+
+// createSourcePage takes the archive form of the Sources panel: an uploaded file, else pasted
+// text, else the URL for the server to fetch; then returns to the panel.
+func (s *Server) createSourcePage(c echo.Context) error {
+	d, err := s.documentFromPath(c)
+	if err != nil {
+		return err
+	}
+	ref, err := strconv.Atoi(strings.TrimSpace(c.FormValue("number")))
+	if err != nil || ref <= 0 {
+		return s.formError(c, d.doc.ID, citecheck.FieldErrorf(citecheck.ECodeInvalid, "number", "the reference number must be a positive whole number"))
+	}
+	in := captureInput{title: c.FormValue("title"), url: c.FormValue("url")}
+	if fh, ferr := c.FormFile("file"); ferr == nil && fh.Size > 0 {
+		if in, err = s.captureRequestInput(c); err != nil {
+			return s.formError(c, d.doc.ID, err)
+		}
+	} else if text := c.FormValue("text"); strings.TrimSpace(text) != "" {
+		in.text = &text
+	}
+	cp, err := s.captureSource(c, d, ref, in)
+	if err != nil {
+		if citecheck.ErrorCode(err) == citecheck.ECodeNotFound { // the entry, not the document
+			status, detail := s.toDetail(c, err)
+			return s.renderDocument(c, status, detail.Message)
+		}
+		return s.formError(c, d.doc.ID, err)
+	}
+	msg := fmt.Sprintf("Source #%d archived for [%d]: %s.", cp.ID, cp.Ref, cp.Title)
+	return redirectWithFlash(c, docURL(d.doc.ID)+"#source-"+strconv.FormatInt(cp.ID, 10), msg, false)
+}
+
+// claimUncitedPage takes the button of an uncited statement: it makes the sentence a
+// citation-needed claim, if it is still an uncited sentence of the text with the same quote and
+// no claim covers it yet (a second click, another tab).
+func (s *Server) claimUncitedPage(c echo.Context) error {
+	d, err := s.documentFromPath(c)
+	if err != nil {
+		return err
+	}
+	start, err1 := strconv.Atoi(c.FormValue("start"))
+	end, err2 := strconv.Atoi(c.FormValue("end"))
+	open := false
+	for _, u := range s.uncitedOf(d) {
+		open = open || err1 == nil && err2 == nil && u.Start == start && u.End == end
+	}
+	if !open {
+		return s.formError(c, d.doc.ID, citecheck.FieldErrorf(citecheck.ECodeInvalid, "start",
+			"that sentence is no longer an uncited statement of the text; reload the page"))
+	}
+	claims, err := s.store.Claims(c.Request().Context(), d.doc.ID, citecheck.ClaimFilter{})
+	if err != nil {
+		return err
+	}
+	anchoredClaims, _ := anchored(d, claims)
+	if items, _ := uncitedItems(d, []citecheck.UncitedSentence{{Start: start, End: end}}, anchoredClaims); items[0].ClaimID != 0 {
+		return redirectWithFlash(c, fmt.Sprintf("/documents/%d#c-%d", d.doc.ID, items[0].ClaimID),
+			fmt.Sprintf("Nothing created: claim #%d already covers that sentence.", items[0].ClaimID), true)
+	}
+	quote := strings.ReplaceAll(c.FormValue("quote"), "\r\n", "\n")
+	cl, err := buildClaim(d, claimInput{start: start, end: end, quote: &quote, refs: []int{},
+		status: string(citecheck.StatusCitationNeeded)}, currentUser(c).ID)
+	if err == nil {
+		cl, err = s.store.CreateClaim(c.Request().Context(), cl)
+	}
+	if err != nil {
+		return s.formError(c, d.doc.ID, err)
+	}
+	return redirectWithFlash(c, fmt.Sprintf("/documents/%d#c-%d", d.doc.ID, cl.ID),
+		fmt.Sprintf("Claim #%d created: citation needed.", cl.ID), false)
+}
+
 // textBefore is up to n code points of the text before cp, within its line, starting at a
 // word and marked with "…" where it was cut.
 func textBefore(t *citecheck.Text, cp, n int) string {

@@ -251,8 +251,8 @@ func TestSuggestionsPageAcceptsAndDismissesOneOrAll(t *testing.T) {
 func TestApprovingAClaimWithProblemsTakesTheOverrideBox(t *testing.T) {
 	h := newHarness(t, Config{})
 	doc := h.createDocument("rita", "review", reviewText)
-	cl := h.claimAt("ralph", doc.ID, reviewText, "Ministers agreed to start talks.", []int{30, 31, 99}, "supported")
-	clean := h.claimAt("ralph", doc.ID, reviewText, "The deadline was 1 January 2016.", []int{32}, "supported")
+	cl := h.claimAt("ralph", doc.ID, reviewText, "Ministers agreed to start talks.", []int{30, 31, 99}, "unsupported")
+	clean := h.claimAt("ralph", doc.ID, reviewText, "The deadline was 1 January 2016.", []int{32}, "unsupported")
 	ed := h.newBrowser()
 	ed.login("ed")
 	box := `<input type="checkbox" name="override" value="true"> Approve despite 1 citation problem (unknown-ref)`

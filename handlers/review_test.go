@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -13,7 +14,7 @@ import (
 func (h *harness) newClaim(user string, docID int64) citecheck.Claim {
 	h.t.Helper()
 	r := h.do("POST", fmt.Sprintf("/api/v1/documents/%d/claims", docID), user,
-		map[string]any{"start": 0, "end": 10, "refs": []int{1}, "status": "supported"})
+		map[string]any{"start": 0, "end": 10, "refs": []int{1}, "status": "unsupported"})
 	if r.status != http.StatusCreated {
 		h.t.Fatalf("create claim: %d %s", r.status, r.body)
 	}
@@ -61,7 +62,7 @@ func TestReviewFollowsTheTwoPersonRule(t *testing.T) {
 		t.Fatalf("note change reset review: %+v", after)
 	}
 	// The editor changes the verdict: back to pending, and now the editor last changed it.
-	h.do("PATCH", fmt.Sprintf("/api/v1/claims/%d", cl.ID), "ed", map[string]any{"version": after.Version, "status": "partly-supported"}).json(t, &after)
+	h.do("PATCH", fmt.Sprintf("/api/v1/claims/%d", cl.ID), "ed", map[string]any{"version": after.Version, "status": "citation-needed"}).json(t, &after)
 	if after.Review != "pending" || after.ReviewedBy != nil || after.UpdatedBy != "ed" {
 		t.Fatalf("status change did not reset review: %+v", after)
 	}
@@ -98,9 +99,9 @@ func TestApproveRacingAnEditLosesWithConflict(t *testing.T) {
 	// Both at once, many times: exactly one wins each round, and nothing is half-applied.
 	for round := 0; round < 10; round++ {
 		h.do("GET", fmt.Sprintf("/api/v1/claims/%d", cl.ID), "ed", nil).json(t, &cur)
-		next := citecheck.StatusContradicted
+		next := citecheck.StatusCitationNeeded
 		if cur.Status == next {
-			next = citecheck.StatusSupported
+			next = citecheck.StatusUnsupported
 		}
 		var wg sync.WaitGroup
 		var edit, approve response
@@ -138,7 +139,7 @@ func TestHistoryRecordsEveryChange(t *testing.T) {
 	path := fmt.Sprintf("/api/v1/claims/%d", cl.ID)
 	h.do("PATCH", path, "rita", map[string]any{"version": 1, "refs": []int{1, 2}})
 	h.review("ed", cl.ID, map[string]any{"decision": "rejected", "comment": "wrong year"})
-	h.do("PATCH", path, "rita", map[string]any{"version": 3, "status": "partly-supported", "note": "fixed"})
+	h.do("PATCH", path, "rita", map[string]any{"version": 3, "status": "citation-needed", "note": "fixed"})
 	h.review("ed", cl.ID, map[string]any{"decision": "approved"})
 	h.do("PATCH", path, "ralph", map[string]any{"version": 999, "note": "stale"}) // refused: no event
 	if r := h.do("DELETE", path, "ed", nil); r.status != 204 {
@@ -218,4 +219,13 @@ func TestApprovingAClaimWithChecksNeedsOverride(t *testing.T) {
 	if last.Action != "reviewed" || last.Changes["override"].To != true {
 		t.Fatalf("history does not record the override: %+v", last)
 	}
+}
+
+// checkCodes lists the codes of checks, comma-separated, for tests to compare.
+func checkCodes(checks []citecheck.Check) string {
+	codes := make([]string, len(checks))
+	for i, ch := range checks {
+		codes[i] = ch.Code
+	}
+	return strings.Join(codes, ", ")
 }

@@ -23,6 +23,8 @@ type matrixFixture struct {
 	ralph        int64
 	ralphSession int64
 	unique       string
+	// A source of the document, and evidence of ralph's on a second claim of his.
+	source, evidence int64
 }
 
 type matrixCase struct {
@@ -181,6 +183,23 @@ var matrix = []matrixCase{
 	{"GET", "/api/v1/claims/:id/history", claimPath("/api/v1/claims/%d/history"), nil, nil, signedIn(401, 200)},
 	{"GET", "/api/v1/sessions", fixed("/api/v1/sessions"), nil, nil, signedIn(401, 200)},
 	{"DELETE", "/api/v1/sessions/:id", ralphSessionPath("/api/v1/sessions/%d"), nil, nil, signedIn(401, 404)},
+
+	// Sources and evidence.
+	{"POST", "/documents/:id/sources", docPath("/documents/%d/sources"), func(matrixFixture) url.Values {
+		return url.Values{"number": {"1"}, "text": {"Reuters: talks began."}}
+	}, nil, signedIn(303, 303)},
+	{"POST", "/documents/:id/uncited/claim", docPath("/documents/%d/uncited/claim"), func(matrixFixture) url.Values {
+		return url.Values{"start": {"0"}, "end": {"14"}, "quote": {"Ralph's claim."}} // cited: TestUncitedStatementBecomesACitationNeededClaim
+	}, nil, signedIn(303, 422)},
+	{"GET", "/api/v1/documents/:id/sources", docPath("/api/v1/documents/%d/sources"), nil, nil, signedIn(401, 200)},
+	{"POST", "/api/v1/documents/:id/references/:number/sources", docPath("/api/v1/documents/%d/references/1/sources"), nil, func(matrixFixture) any {
+		return map[string]any{"text": "Reuters: talks began."}
+	}, signedIn(401, 201)},
+	{"GET", "/api/v1/sources/:id", func(f matrixFixture) string { return fmt.Sprintf("/api/v1/sources/%d", f.source) }, nil, nil, signedIn(401, 200)},
+	{"POST", "/api/v1/claims/:id/evidence", claimPath("/api/v1/claims/%d/evidence"), nil, func(f matrixFixture) any {
+		return map[string]any{"source_id": f.source, "start": 0, "end": 7, "stance": "supports"}
+	}, signedIn(401, 201)},
+	{"DELETE", "/api/v1/evidence/:id", func(f matrixFixture) string { return fmt.Sprintf("/api/v1/evidence/%d", f.evidence) }, nil, nil, byRole(401, 403, 204, 204)},
 }
 
 // TestRoleMatrix walks every route with every role (none, reviewer, editor, admin, disabled)
@@ -225,6 +244,7 @@ func TestRoleMatrix(t *testing.T) {
 				t.Fatal(err)
 			}
 			f := matrixFixture{doc: doc.ID, claim: cl.ID, ralph: ralph.ID, ralphSession: rs.ID, unique: fmt.Sprint(n)}
+			f.source, f.evidence = matrixEvidence(t, h, doc.ID, ralph.ID)
 			path := mc.path(f)
 			var r response
 			switch {

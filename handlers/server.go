@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/fetch"
 	"github.com/citecheck/citecheck/store"
 )
 
@@ -36,6 +37,10 @@ type Config struct {
 	PublicURL string
 	// RequestTimeout bounds the work of one request (default 30 s).
 	RequestTimeout time.Duration
+
+	// Fetch says whether and how the server fetches sources from their URLs; the zero value
+	// never fetches.
+	Fetch fetch.Config
 }
 
 // defaultRequestTimeout bounds the work of one request.
@@ -49,6 +54,8 @@ type Server struct {
 	docs     *documentCache
 	throttle *loginThrottle
 	log      *slog.Logger
+	fetcher  *fetch.Fetcher
+	uncited  *uncitedCache
 }
 
 // maxBodyBytes bounds a request body: room for a text at the limit, JSON-escaped, plus the
@@ -87,6 +94,8 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 		docs:     newDocumentCache(32),
 		throttle: newLoginThrottle(time.Now),
 		log:      cfg.Logger,
+		fetcher:  fetch.New(cfg.Fetch),
+		uncited:  newUncitedCache(),
 	}
 	e := echo.New()
 	e.HideBanner = true
@@ -138,6 +147,9 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/documents/:id/suggestions/dismiss", s.dismissSuggestionsPage)
 	pages.POST("/documents/:id/revisions", s.createRevisionPage)
 	pages.GET("/documents/:id/revisions/:n", s.revisionPage)
+	// Sources and evidence.
+	pages.POST("/documents/:id/sources", s.createSourcePage)
+	pages.POST("/documents/:id/uncited/claim", s.claimUncitedPage)
 	pages.GET("/claims/:id", s.claimPage)
 	pages.POST("/claims/:id", s.updateClaimPage)
 	pages.POST("/claims/:id/delete", s.deleteClaimPage)
@@ -184,6 +196,12 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/claims/:id/history", s.claimHistory)
 	api.GET("/sessions", s.listSessions)
 	api.DELETE("/sessions/:id", s.deleteSession)
+	// Sources and evidence.
+	api.GET("/documents/:id/sources", s.listSources)
+	api.POST("/documents/:id/references/:number/sources", s.createSource)
+	api.GET("/sources/:id", s.getSource)
+	api.POST("/claims/:id/evidence", s.addEvidence)
+	api.DELETE("/evidence/:id", s.removeEvidence)
 }
 
 // logRequests writes one line per request with its id, status and duration.

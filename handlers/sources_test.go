@@ -19,7 +19,7 @@ func TestDocumentWithAReferenceListChecksAgainstIt(t *testing.T) {
 	}
 	var cl citecheck.Claim
 	h.do("POST", fmt.Sprintf("/api/v1/documents/%d/claims", doc.ID), "rita",
-		map[string]any{"start": 27, "end": 41, "refs": []int{2}, "status": "supported"}).json(t, &cl)
+		map[string]any{"start": 27, "end": 41, "refs": []int{2}, "status": "unsupported"}).json(t, &cl)
 	if len(cl.Checks) != 1 || cl.Checks[0].Code != "unknown-ref" {
 		t.Fatalf("ref 2 has no entry: checks %+v", cl.Checks)
 	}

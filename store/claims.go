@@ -134,7 +134,19 @@ func filteredClaims(ctx context.Context, q queryer, documentID int64, f citechec
 		}
 		claims = append(claims, *c)
 	}
-	return claims, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return claims, loadEvidence(ctx, q, claimPointers(claims)...)
+}
+
+// claimPointers points at each claim of a list, for functions that fill them in place.
+func claimPointers(claims []citecheck.Claim) []*citecheck.Claim {
+	ptrs := make([]*citecheck.Claim, len(claims))
+	for i := range claims {
+		ptrs[i] = &claims[i]
+	}
+	return ptrs
 }
 
 // UpdateClaim changes a claim in one write transaction. The claim must be at version, else the
@@ -346,6 +358,9 @@ func claimByID(ctx context.Context, q queryer, id int64) (*citecheck.Claim, erro
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: claim %d: %w", id, err)
+	}
+	if err := loadEvidence(ctx, q, c); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

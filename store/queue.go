@@ -41,7 +41,11 @@ func (s *Store) ReviewQueue(ctx context.Context, f citecheck.QueueFilter) ([]cit
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: review queue: %w", err)
 	}
-	return items, nil
+	claims := make([]*citecheck.Claim, len(items))
+	for i := range items {
+		claims[i] = &items[i].Claim
+	}
+	return items, loadEvidence(ctx, s.reader, claims...)
 }
 
 // CountPending returns how many claims wait for an editor, for the count in every page's header.

@@ -159,6 +159,10 @@ type SourcesView struct {
 	HasList       bool
 	Heading       string // the list's heading as written; "" for a bare run or a list made by hand
 	References    []citecheck.ReferenceUse
+	// Sources and evidence: the uncited sentences of the body and the archived sources.
+	Uncited     []UncitedItem
+	UncitedMore int // uncited sentences not listed
+	Archive     SourceArchive
 }
 
 // UncoveredMarker is a body marker that no claim covers, with the text just before it.

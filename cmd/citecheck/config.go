@@ -24,6 +24,8 @@ type Config struct {
 	PublicURL     string        // CITECHECK_PUBLIC_URL: the base URL readers reach, for ClaimReview links
 	SessionIdle   time.Duration // CITECHECK_SESSION_IDLE: a session unused this long ends
 	SessionMax    time.Duration // CITECHECK_SESSION_MAX: a session ends this long after sign-in
+
+	Fetch FetchConfig // CITECHECK_FETCH*: fetching sources from their URLs
 }
 
 const (
@@ -65,6 +67,9 @@ func loadServeConfig(args []string, stderr io.Writer) (Config, error) {
 	}
 	if err := durationFlag(fs, &cfg.SessionMax, "session-max", "CITECHECK_SESSION_MAX", defaultSessionMax,
 		"a session ends this long after sign-in however busy, such as 336h"); err != nil {
+		return cfg, err
+	}
+	if err := addFetchFlags(fs, &cfg.Fetch); err != nil {
 		return cfg, err
 	}
 	if err := fs.Parse(args); err != nil {

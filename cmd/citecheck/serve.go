@@ -27,6 +27,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"session_key", mask(cfg.SessionKey), "admin_password", mask(cfg.AdminPassword),
 		"org", cfg.Organization, "public_url", cfg.PublicURL,
 		"session_idle", cfg.SessionIdle.String(), "session_max", cfg.SessionMax.String())
+	logger.Info("config", "fetch", cfg.Fetch.Enabled, "fetch_allow", cfg.Fetch.Allow,
+		"fetch_max_bytes", cfg.Fetch.MaxBytes, "fetch_timeout", cfg.Fetch.Timeout.String())
+	fetchCfg, err := cfg.Fetch.handlerConfig()
+	if err != nil {
+		return err
+	}
 	st, err := store.Open(cfg.DB)
 	if err != nil {
 		return err
@@ -45,7 +51,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	e, err := handlers.New(st, handlers.Config{MaxTextBytes: cfg.MaxTextBytes, SessionKey: key, Logger: logger,
 		Organization: cfg.Organization, PublicURL: cfg.PublicURL,
-		SessionIdle: cfg.SessionIdle, SessionMaxAge: cfg.SessionMax})
+		SessionIdle: cfg.SessionIdle, SessionMaxAge: cfg.SessionMax, Fetch: fetchCfg})
 	if err != nil {
 		return err
 	}

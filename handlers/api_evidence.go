@@ -1,0 +1,84 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/citecheck/citecheck"
+)
+
+type evidenceRequest struct {
+	SourceID *int64  `json:"source_id"`
+	Start    *int    `json:"start"`
+	End      *int    `json:"end"`
+	Quote    *string `json:"quote"`
+	Stance   string  `json:"stance"`
+	Note     string  `json:"note"`
+}
+
+// addEvidenceTo checks a passage of a source against the claim and stores it; the claim goes
+// back to pending if it was reviewed. Every door that adds evidence comes here.
+func (s *Server) addEvidenceTo(c echo.Context, cl *citecheck.Claim, sourceID int64, in citecheck.EvidenceInput) (*citecheck.Evidence, error) {
+	src, err := s.store.Capture(c.Request().Context(), sourceID)
+	if citecheck.ErrorCode(err) == citecheck.ECodeNotFound {
+		return nil, citecheck.FieldErrorf(citecheck.ECodeInvalid, "source_id", "source %d not found", sourceID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := citecheck.ValidateNote(in.Note); err != nil {
+		return nil, err
+	}
+	e, err := citecheck.NewEvidence(cl, src, citecheck.NewText(src.Text), in, currentUser(c).ID)
+	if err != nil {
+		return nil, err
+	}
+	e, _, err = s.store.AddEvidence(c.Request().Context(), e)
+	return e, err
+}
+
+func (s *Server) addEvidence(c echo.Context) error {
+	cl, _, err := s.claimFromPath(c)
+	if err != nil {
+		return err
+	}
+	var req evidenceRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	switch {
+	case req.SourceID == nil:
+		return citecheck.FieldErrorf(citecheck.ECodeInvalid, "source_id", "source_id is required")
+	case req.Start == nil:
+		return citecheck.FieldErrorf(citecheck.ECodeOffsetOutOfRange, "start", "start is required")
+	case req.End == nil:
+		return citecheck.FieldErrorf(citecheck.ECodeOffsetOutOfRange, "end", "end is required")
+	}
+	e, err := s.addEvidenceTo(c, cl, *req.SourceID, citecheck.EvidenceInput{Start: *req.Start, End: *req.End,
+		Quote: req.Quote, Stance: req.Stance, Note: req.Note})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, e)
+}
+
+// removeEvidence deletes the evidence of the path: its creator, editors and admins may, as the
+// store checks against the evidence inside its transaction.
+func (s *Server) removeEvidence(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	_, err = s.store.RemoveEvidence(c.Request().Context(), id, u.ID, func(e *citecheck.Evidence) error {
+		if !u.Role.CanReview() && e.CreatedByID != u.ID {
+			return citecheck.Errorf(citecheck.ECodeForbidden, "only editors, admins and its creator may remove evidence")
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

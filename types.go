@@ -203,9 +203,6 @@ type Claim struct {
 
 	CreatedByID int64 `json:"-"`
 	UpdatedByID int64 `json:"-"`
-	// Override is set by a review that approves a claim despite its citation checks; it is
-	// recorded in the claim's history, not stored on the claim.
-	Override bool `json:"-"`
 }
 
 // QueueFilter narrows the review queue; zero fields match everything.

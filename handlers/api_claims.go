@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -21,12 +20,12 @@ type createClaimRequest struct {
 }
 
 type updateClaimRequest struct {
-	Version *int    `json:"version"`
-	Start   *int    `json:"start"`
-	End     *int    `json:"end"`
-	Refs    *[]int  `json:"refs"`
-	Status  *string `json:"status"`
-	Note    *string `json:"note"`
+	Version *int              `json:"version"`
+	Start   *int              `json:"start"`
+	End     *int              `json:"end"`
+	Refs    *[]int            `json:"refs"`
+	Status  *citecheck.Status `json:"status"`
+	Note    *string           `json:"note"`
 }
 
 // withChecks fills the citation checks of claims against their document.
@@ -97,31 +96,14 @@ type claimInput struct {
 	note       string
 }
 
-// buildClaim validates a new claim against its document and fills quote, prefix and suffix.
+// buildClaim makes the claim that in asks for on d, by the domain's rules (citecheck.NewClaim).
 func buildClaim(d *loadedDocument, in claimInput, by int64) (*citecheck.Claim, error) {
-	if err := citecheck.ValidateSpan(d.text, in.start, in.end); err != nil {
-		return nil, err
-	}
-	if in.quote != nil {
-		if err := citecheck.CheckQuote(d.text, in.start, in.end, *in.quote); err != nil {
-			return nil, err
-		}
-	}
-	refs, err := citecheck.NormalizeRefs(in.refs)
+	cl, err := citecheck.NewClaim(d.text, d.doc.ID, d.doc.Revision, citecheck.ClaimDraft{Start: in.start, End: in.end,
+		Quote: in.quote, Refs: in.refs, Status: citecheck.Status(in.status), Note: in.note}, by)
 	if err != nil {
 		return nil, err
 	}
-	status, err := citecheck.ParseStatus(in.status)
-	if err != nil {
-		return nil, err
-	}
-	if err := validateNote(in.note); err != nil {
-		return nil, err
-	}
-	cl := &citecheck.Claim{DocumentID: d.doc.ID, Start: in.start, End: in.end, Refs: refs,
-		Status: status, Note: in.note, CreatedByID: by, Revision: d.doc.Revision}
-	citecheck.FillQuote(d.text, cl)
-	return cl, nil
+	return &cl, nil
 }
 
 func (s *Server) createClaim(c echo.Context) error {
@@ -203,93 +185,18 @@ func versionFrom(c echo.Context, body *int) (*int, error) {
 	return &n, nil
 }
 
-// claimChange is an edit as asked for; nil fields stay as they are.
-type claimChange struct {
-	start, end *int
-	refs       *[]int
-	status     *string
-	note       *string
-}
-
-// applyClaimChange validates and applies a change inside the store's transaction. A change of
-// span, refs or status sends a reviewed claim back to pending; a change of note alone does not.
-//
-// An orphan (a claim anchored in an earlier revision) keeps its old span unless a new start
-// and end are given: then they are checked against the current text, and the claim is
-// anchored there by hand (revision current, anchor exact) and goes back to pending.
-func applyClaimChange(d *loadedDocument, ch claimChange) func(*citecheck.Claim) error {
-	return func(cl *citecheck.Claim) error {
-		if cl.Revision > d.doc.Revision {
-			return citecheck.Errorf(citecheck.ECodeConflict, "document %d was revised meanwhile: reload it", d.doc.ID)
-		}
-		orphan := isOrphan(d, cl)
-		if orphan && ch.start == nil && ch.end == nil {
-			return applyOrphanChange(cl, ch)
-		}
-		if orphan && (ch.start == nil || ch.end == nil) {
-			field := "start"
-			if ch.end == nil {
-				field = "end"
-			}
-			return citecheck.FieldErrorf(citecheck.ECodeOffsetOutOfRange, field,
-				"claim %d is an orphan of revision %d: give both start and end in the current text to anchor it", cl.ID, cl.Revision)
-		}
-		start, end := cl.Start, cl.End
-		before := struct{ start, end int }{cl.Start, cl.End}
-		if ch.start != nil {
-			start = *ch.start
-		}
-		if ch.end != nil {
-			end = *ch.end
-		}
-		if err := citecheck.ValidateSpan(d.text, start, end); err != nil {
-			return err
-		}
-		refs, status, err := contentChange(cl, ch)
+// changeClaim applies a fact-checker's change to claim id at version, by the rules of
+// citecheck.ApplyChange against the claim as it is inside the store's transaction. The API and
+// the claim page's form both come through here.
+func (s *Server) changeClaim(c echo.Context, d *loadedDocument, id int64, version int, ch citecheck.ClaimChange) (*citecheck.Claim, error) {
+	return s.store.UpdateClaim(c.Request().Context(), id, version, currentUser(c).ID, func(cur *citecheck.Claim) error {
+		next, err := citecheck.ApplyChange(*cur, d.text, d.doc.Revision, ch)
 		if err != nil {
 			return err
 		}
-		substantive := orphan || start != cl.Start || end != cl.End || status != cl.Status || !slices.Equal(refs, cl.Refs)
-		cl.Start, cl.End, cl.Refs, cl.Status = start, end, refs, status
-		citecheck.FillQuote(d.text, cl)
-		if orphan || start != before.start || end != before.end {
-			// Placed by hand: as certain as an exact anchor.
-			cl.Revision, cl.Anchor, cl.AnchorScore, cl.OldQuote = d.doc.Revision, string(citecheck.AnchorExact), 1, ""
-		}
-		if substantive {
-			backToPending(cl)
-		}
+		*cur = next
 		return nil
-	}
-}
-
-// contentChange validates the refs, status and note of a change, sets the note, and returns
-// the refs and status the claim will have.
-func contentChange(cl *citecheck.Claim, ch claimChange) ([]int, citecheck.Status, error) {
-	refs, status := cl.Refs, cl.Status
-	var err error
-	if ch.refs != nil {
-		if refs, err = citecheck.NormalizeRefs(*ch.refs); err != nil {
-			return nil, "", err
-		}
-	}
-	if ch.status != nil {
-		if status, err = citecheck.ParseStatus(*ch.status); err != nil {
-			return nil, "", err
-		}
-	}
-	if ch.note != nil {
-		if err := validateNote(*ch.note); err != nil {
-			return nil, "", err
-		}
-		cl.Note = *ch.note
-	}
-	return refs, status, nil
-}
-
-// backToPending undoes a review: the claim the editor decided on is not the claim now there.
-func backToPending(cl *citecheck.Claim) {
-	citecheck.ResetReview(cl)
+	})
 }
 
 func (s *Server) updateClaim(c echo.Context) error {
@@ -307,8 +214,8 @@ func (s *Server) updateClaim(c echo.Context) error {
 	if req.Version == nil {
 		return citecheck.FieldErrorf(citecheck.ECodeInvalid, "version", "version is required: send the version you last read (or its ETag in If-Match)")
 	}
-	ch := claimChange{start: req.Start, end: req.End, refs: req.Refs, status: req.Status, note: req.Note}
-	updated, err := s.store.UpdateClaim(c.Request().Context(), cl.ID, *req.Version, currentUser(c).ID, applyClaimChange(d, ch))
+	ch := citecheck.ClaimChange{Start: req.Start, End: req.End, Refs: req.Refs, Status: req.Status, Note: req.Note}
+	updated, err := s.changeClaim(c, d, cl.ID, *req.Version, ch)
 	if err != nil {
 		if citecheck.ErrorCode(err) == citecheck.ECodeConflict {
 			return s.conflict(c, d, cl.ID, err)
@@ -345,8 +252,8 @@ func (s *Server) removeClaim(c echo.Context) error {
 		return err
 	}
 	u := currentUser(c)
-	if !u.Role.CanReview() && cl.CreatedByID != u.ID {
-		return citecheck.Errorf(citecheck.ECodeForbidden, "only editors, admins and its creator may delete a claim")
+	if err := citecheck.CheckClaimDeletion(*u, cl); err != nil {
+		return err
 	}
 	return s.store.DeleteClaim(c.Request().Context(), cl.ID, u.ID)
 }
@@ -392,20 +299,4 @@ func (s *Server) checkDocument(c echo.Context) error {
 	check := citecheck.CheckSources(d.text, d.src, claims)
 	check.Uncited = s.uncitedOf(d)
 	return c.JSON(http.StatusOK, check)
-}
-
-// applyOrphanChange changes what an orphan's change without a span may change: refs, status
-// and note; its old span, quote and context stay. A change of refs or status sends it back to
-// pending review.
-func applyOrphanChange(cl *citecheck.Claim, ch claimChange) error {
-	refs, status, err := contentChange(cl, ch)
-	if err != nil {
-		return err
-	}
-	substantive := status != cl.Status || !slices.Equal(refs, cl.Refs)
-	cl.Refs, cl.Status = refs, status
-	if substantive {
-		backToPending(cl)
-	}
-	return nil
 }

@@ -27,7 +27,7 @@ func (s *Server) addEvidenceTo(c echo.Context, cl *citecheck.Claim, sourceID int
 	if err != nil {
 		return nil, err
 	}
-	if err := validateNote(in.Note); err != nil {
+	if err := citecheck.ValidateNote(in.Note); err != nil {
 		return nil, err
 	}
 	e, err := citecheck.NewEvidence(cl, src, citecheck.NewText(src.Text), in, currentUser(c).ID)

@@ -52,30 +52,10 @@ func queryInt(c echo.Context, name string) (int, error) {
 	return n, nil
 }
 
-// validateNote keeps a claim's note bounded (the domain's CheckNote) and printable.
-func validateNote(note string) error {
-	if err := citecheck.CheckNote(note); err != nil {
-		return err
-	}
-	return refuseControls("note", note)
-}
-
-// validateComment keeps a review comment bounded (the domain's CheckComment) and printable.
-func validateComment(comment string) error {
-	if err := citecheck.CheckComment(comment); err != nil {
-		return err
-	}
-	return refuseControls("comment", comment)
-}
-
-// refuseControls refuses a control character other than TAB, LF and CR in free text.
+// refuseControls refuses a control character other than TAB, LF and CR in free text, by the
+// domain's rule (citecheck.CheckFreeText).
 func refuseControls(field, s string) error {
-	for i, r := range s {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' {
-			return citecheck.FieldErrorf(citecheck.ECodeControlChar, field, "%s holds control character U+%04X at byte %d", field, r, i)
-		}
-	}
-	return nil
+	return citecheck.CheckFreeText(field, s)
 }
 
 // titleFor trims a title, or takes the text's first line when none is given.

@@ -253,9 +253,9 @@ func (s *Server) updateClaimPage(c echo.Context) error {
 	if err != nil {
 		return s.claimFormError(c, err)
 	}
-	status, note := c.FormValue("status"), c.FormValue("note")
-	ch := claimChange{refs: &refs, status: &status, note: &note}
-	if _, err := s.store.UpdateClaim(c.Request().Context(), cl.ID, version, currentUser(c).ID, applyClaimChange(d, ch)); err != nil {
+	status, note := citecheck.Status(c.FormValue("status")), c.FormValue("note")
+	ch := citecheck.ClaimChange{Refs: &refs, Status: &status, Note: &note}
+	if _, err := s.changeClaim(c, d, cl.ID, version, ch); err != nil {
 		if citecheck.ErrorCode(err) == citecheck.ECodeConflict {
 			err = citecheck.Errorf(citecheck.ECodeConflict, "claim %d was changed by someone else meanwhile; its current state is shown, please apply your change again", cl.ID)
 		}

@@ -15,10 +15,10 @@ import (
 
 func claimURL(id int64) string { return fmt.Sprintf("/claims/%d", id) }
 
-// mayDecide tells whether u may approve or reject cl: an editor or admin who neither created
-// nor last changed it. The store checks the same rule again when the decision is recorded.
+// mayDecide tells whether u may approve or reject cl, by the rules the decision is recorded
+// under (citecheck.MayReview).
 func mayDecide(u *citecheck.User, cl *citecheck.Claim) bool {
-	return u != nil && u.Role.CanReview() && cl.CreatedByID != u.ID && cl.UpdatedByID != u.ID
+	return citecheck.MayReview(u, cl)
 }
 
 func (s *Server) claimPage(c echo.Context) error {
@@ -173,8 +173,8 @@ func (s *Server) reviewClaimPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !currentUser(c).Role.CanReview() {
-		return citecheck.Errorf(citecheck.ECodeForbidden, "only editors and admins approve or reject claims")
+	if err := citecheck.RequireReviewer(*currentUser(c)); err != nil {
+		return err
 	}
 	back := localBack(c.FormValue("back"), "/review")
 	req := reviewRequest{Decision: c.FormValue("decision"), Comment: c.FormValue("comment"),
@@ -186,9 +186,9 @@ func (s *Server) reviewClaimPage(c echo.Context) error {
 		}
 		req.Version = &n
 	}
-	d, err := parseReview(req)
+	d, err := citecheck.ParseDecision(req.Decision, req.Comment, req.Override)
 	if err == nil {
-		_, err = s.applyReview(c, cl, d)
+		_, err = s.decide(c, doc, cl, d, req.Version)
 	}
 	if err != nil && wantsFragment(c) != "" {
 		return s.fragmentError(c, err)
@@ -211,9 +211,9 @@ func (s *Server) reviewClaimPage(c echo.Context) error {
 	case "document":
 		return s.documentFragment(c, http.StatusOK, doc, cl, cl)
 	case "queue":
-		return s.queueFragment(c, cl.ID, d.review)
+		return s.queueFragment(c, cl.ID, d.Review)
 	}
-	return redirectWithFlash(c, back, fmt.Sprintf("Claim #%d %s.", cl.ID, d.review), false)
+	return redirectWithFlash(c, back, fmt.Sprintf("Claim #%d %s.", cl.ID, d.Review), false)
 }
 
 // localBack keeps a form's return address on this site; anything else gives fallback.

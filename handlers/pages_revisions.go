@@ -98,26 +98,13 @@ func (s *Server) revisionPage(c echo.Context) error {
 			return err
 		}
 		_, v.Orphans = anchored(d, all)
-		for _, o := range v.Orphans {
-			if o.Revision == ans.Number-1 {
-				orphansOfPrev = append(orphansOfPrev, o)
-			}
-		}
+		orphansOfPrev = citecheck.OrphanedBy(ans.Number, v.Orphans)
 	} else if ans.Number > 1 {
 		prev, err := s.store.RevisionClaims(ctx, d.doc.ID, ans.Number-1)
 		if err != nil {
 			return err
 		}
-		in := map[int64]bool{}
-		for _, cl := range ans.Claims {
-			in[cl.ID] = true
-		}
-		for _, cl := range prev {
-			if !in[cl.ID] {
-				cl.OldQuote = cl.Quote
-				orphansOfPrev = append(orphansOfPrev, cl)
-			}
-		}
+		orphansOfPrev = citecheck.OrphansOf(prev, ans.Claims)
 	}
 	oldText := ""
 	if ans.Number > 1 {

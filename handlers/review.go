@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,69 +15,20 @@ type reviewRequest struct {
 	Override bool   `json:"override"`
 }
 
-// reviewDecision is a review as asked for, checked before the store is touched.
-type reviewDecision struct {
-	review   citecheck.Review
-	comment  string
-	version  *int
-	override bool
-}
-
-func parseReview(req reviewRequest) (reviewDecision, error) {
-	d := reviewDecision{comment: strings.TrimSpace(req.Comment), version: req.Version, override: req.Override}
-	switch req.Decision {
-	case "approved", "approve":
-		d.review = citecheck.ReviewApproved
-	case "rejected", "reject":
-		d.review = citecheck.ReviewRejected
-	default:
-		return d, citecheck.FieldErrorf(citecheck.ECodeInvalid, "decision", "decision must be \"approved\" or \"rejected\", not %q", req.Decision)
-	}
-	if d.review == citecheck.ReviewRejected && d.comment == "" {
-		return d, citecheck.FieldErrorf(citecheck.ECodeInvalid, "comment", "a rejection needs a comment that says what to fix")
-	}
-	if err := validateComment(d.comment); err != nil {
-		return d, err
-	}
-	return d, nil
-}
-
-// applyReview records an editor's decision. The two-person rule is checked inside the store's
-// transaction, against the claim as it is then, so a racing edit cannot slip past it.
-func (s *Server) applyReview(c echo.Context, cl *citecheck.Claim, d reviewDecision) (*citecheck.Claim, error) {
+// decide records an editor's decision on cl, at version when given (else the version loaded),
+// by the rules of citecheck.ApplyDecision. They are checked inside the store's transaction,
+// against the claim as it is then and its checks in d's text, so a racing edit cannot slip past
+// the two-person rule. The API and the review forms both come through here.
+func (s *Server) decide(c echo.Context, d *loadedDocument, cl *citecheck.Claim, dec citecheck.Decision, version *int) (*citecheck.Claim, error) {
 	u := currentUser(c)
-	if !u.Role.CanReview() {
-		return nil, citecheck.Errorf(citecheck.ECodeForbidden, "only editors and admins approve or reject claims")
-	}
-	version := cl.Version
-	if d.version != nil {
-		version = *d.version
-	}
-	doc, err := s.loadDocument(c.Request().Context(), cl.DocumentID)
-	if err != nil {
-		return nil, err
+	v := cl.Version
+	if version != nil {
+		v = *version
 	}
 	now := s.store.Now()
-	return s.store.UpdateClaim(c.Request().Context(), cl.ID, version, u.ID, func(cur *citecheck.Claim) error {
-		if cur.CreatedByID == u.ID || cur.UpdatedByID == u.ID {
-			return citecheck.Errorf(citecheck.ECodeOwnClaim, "you created or last changed claim %d; another editor must review it", cur.ID)
-		}
-		if d.review == citecheck.ReviewApproved && cur.Anchor == string(citecheck.AnchorOrphaned) {
-			return citecheck.Errorf(citecheck.ECodeInvalid, "claim %d is orphaned: its text is not in the current revision; re-anchor it before approving", cur.ID)
-		}
-		if d.review == citecheck.ReviewApproved {
-			if checks := citecheck.ClaimChecksIn(doc.text, doc.src, cur); len(checks) > 0 {
-				if !d.override {
-					return citecheck.FieldErrorf(citecheck.ECodeUnresolvedChecks, "override",
-						"claim %d has citation problems (%s); confirm with \"override\": true to approve it anyway", cur.ID, checkCodes(checks))
-				}
-				cur.Override = true
-			}
-		}
-		name := u.Name
-		cur.Review, cur.ReviewComment = d.review, d.comment
-		cur.ReviewedBy, cur.ReviewedAt = &name, &now
-		return nil
+	return s.store.ReviewClaim(c.Request().Context(), cl.ID, v, u.ID, func(cur citecheck.Claim) (citecheck.Claim, citecheck.ReviewOutcome, error) {
+		withChecks(d, &cur)
+		return citecheck.ApplyDecision(cur, *u, dec, d.doc.Revision, cur.Checks, now)
 	})
 }
 
@@ -91,17 +41,17 @@ func (s *Server) reviewClaim(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if !currentUser(c).Role.CanReview() {
-		return citecheck.Errorf(citecheck.ECodeForbidden, "only editors and admins approve or reject claims")
+	if err := citecheck.RequireReviewer(*currentUser(c)); err != nil {
+		return err
 	}
 	if req.Version, err = versionFrom(c, req.Version); err != nil {
 		return err
 	}
-	d, err := parseReview(req)
+	dec, err := citecheck.ParseDecision(req.Decision, req.Comment, req.Override)
 	if err != nil {
 		return err
 	}
-	updated, err := s.applyReview(c, cl, d)
+	updated, err := s.decide(c, doc, cl, dec, req.Version)
 	if err != nil {
 		if citecheck.ErrorCode(err) == citecheck.ECodeConflict {
 			return s.conflict(c, doc, cl.ID, err)
@@ -127,12 +77,4 @@ func (s *Server) claimHistory(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, listAnswer("events", events[p.lo:p.hi], p))
-}
-
-func checkCodes(checks []citecheck.Check) string {
-	codes := make([]string, len(checks))
-	for i, ch := range checks {
-		codes[i] = ch.Code
-	}
-	return strings.Join(codes, ", ")
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -218,4 +219,13 @@ func TestApprovingAClaimWithChecksNeedsOverride(t *testing.T) {
 	if last.Action != "reviewed" || last.Changes["override"].To != true {
 		t.Fatalf("history does not record the override: %+v", last)
 	}
+}
+
+// checkCodes lists the codes of checks, comma-separated, for tests to compare.
+func checkCodes(checks []citecheck.Check) string {
+	codes := make([]string, len(checks))
+	for i, ch := range checks {
+		codes[i] = ch.Code
+	}
+	return strings.Join(codes, ", ")
 }

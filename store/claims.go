@@ -150,17 +150,46 @@ func claimPointers(claims []citecheck.Claim) []*citecheck.Claim {
 }
 
 // UpdateClaim changes a claim in one write transaction. The claim must be at version, else the
-// answer is a conflict and nothing changes. mutate then edits the loaded claim; its error aborts
-// the transaction and is returned as is. Every mutable column is written back (span, quote,
-// context, refs, status, note, review, review comment, reviewer and review time), with by as the
-// last editor and the version one higher. ReviewedBy is a user name, resolved to its id here.
-// The claim is returned as stored.
+// answer is a conflict and nothing changes. mutate then edits the loaded claim (handlers pass a
+// domain rule such as citecheck.ApplyChange); its error aborts the transaction and is returned as
+// is. Every mutable column is written back (span, quote, context, refs, status, note, review,
+// review comment, reviewer and review time), with by as the last editor and the version one
+// higher. ReviewedBy is a user name, resolved to its id here. The claim is returned as stored.
 //
 // The same transaction appends a history event: "reviewed" when only the review fields changed
 // (or only the reviewer and review time, as when a second editor approves again), else
 // "updated", with the fields that changed from what to what. A mutate that changes nothing
 // writes nothing: no new version, no new last editor, no event; the claim is returned as it was.
 func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by int64, mutate func(c *citecheck.Claim) error) (*citecheck.Claim, error) {
+	return s.updateClaim(ctx, id, version, by, func(c *citecheck.Claim) (map[string]citecheck.FieldChange, error) {
+		return nil, mutate(c)
+	})
+}
+
+// ReviewClaim records an editor's decision on a claim in one write transaction, as UpdateClaim
+// does, by the user by. decide gets the claim as it is inside the transaction and returns it
+// reviewed (handlers pass citecheck.ApplyDecision), so a racing edit cannot slip past the
+// two-person rule. An approval over open checks (outcome.Overrode) is recorded in the history
+// event as the change "override": true; it is not a column of the claim.
+func (s *Store) ReviewClaim(ctx context.Context, id int64, version int, by int64,
+	decide func(cur citecheck.Claim) (citecheck.Claim, citecheck.ReviewOutcome, error)) (*citecheck.Claim, error) {
+	return s.updateClaim(ctx, id, version, by, func(c *citecheck.Claim) (map[string]citecheck.FieldChange, error) {
+		next, outcome, err := decide(*copyClaim(c))
+		if err != nil {
+			return nil, err
+		}
+		*c = next
+		if outcome.Overrode {
+			return map[string]citecheck.FieldChange{"override": {From: nil, To: true}}, nil
+		}
+		return nil, nil
+	})
+}
+
+// updateClaim is UpdateClaim with mutate also returning changes to record in the history event
+// beside those of the claim's fields.
+func (s *Store) updateClaim(ctx context.Context, id int64, version int, by int64,
+	mutate func(c *citecheck.Claim) (map[string]citecheck.FieldChange, error)) (*citecheck.Claim, error) {
 	var out *citecheck.Claim
 	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		c, err := claimByID(ctx, tx, id)
@@ -171,7 +200,8 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by int64
 			return citecheck.Errorf(citecheck.ECodeConflict, "claim %d is at version %d, not %d", id, c.Version, version)
 		}
 		before := copyClaim(c)
-		if err := mutate(c); err != nil {
+		extra, err := mutate(c)
+		if err != nil {
 			return err
 		}
 		if err := citecheck.CheckClaim(c); err != nil {
@@ -179,8 +209,8 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by int64
 		}
 		changes := citecheck.DiffClaims(before, c)
 		addAnchorChanges(changes, before, c)
-		if c.Override {
-			changes["override"] = citecheck.FieldChange{From: nil, To: true}
+		for k, v := range extra {
+			changes[k] = v
 		}
 		reviewerChanged := !sameReviewer(before, c)
 		if len(changes) == 0 && !reviewerChanged && sameContext(before, c) {

@@ -254,3 +254,70 @@ func TestDeleteClaim(t *testing.T) {
 	_, err := s.Claim(ctx, c.ID)
 	wantCode(t, err, citecheck.ECodeNotFound)
 }
+
+func TestReviewClaimRecordsTheDomainDecision(t *testing.T) {
+	problems := []citecheck.Check{{Code: citecheck.CheckUnknownRef, Refs: []int{46}}}
+	tests := []struct {
+		name     string
+		decision citecheck.Decision
+		checks   []citecheck.Check
+		editedBy string // who changes the note between loading and deciding, if anyone
+		code     string // "" for accepted
+		override bool   // whether the history event records an override
+	}{
+		{name: "approval", decision: citecheck.Decision{Review: citecheck.ReviewApproved}},
+		{name: "rejection", decision: citecheck.Decision{Review: citecheck.ReviewRejected, Comment: "fix it"}},
+		{name: "override recorded", decision: citecheck.Decision{Review: citecheck.ReviewApproved, Override: true},
+			checks: problems, override: true},
+		{name: "override not used is not recorded", decision: citecheck.Decision{Review: citecheck.ReviewApproved, Override: true}},
+		{name: "open checks refused", decision: citecheck.Decision{Review: citecheck.ReviewApproved},
+			checks: problems, code: citecheck.ECodeUnresolvedChecks},
+		{name: "two-person rule on the claim as stored", decision: citecheck.Decision{Review: citecheck.ReviewApproved},
+			editedBy: "ed", code: citecheck.ECodeOwnClaim},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := mustOpen(t)
+			ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+			ed := mustUser(t, s, "ed", citecheck.RoleEditor)
+			c := mustClaim(t, s, ana, mustDocument(t, s, ana, "d").ID, 0, 5, []int{46}, "")
+			if tt.editedBy == "ed" {
+				var err error
+				if c, err = s.UpdateClaim(ctx, c.ID, c.Version, ed.ID, func(c *citecheck.Claim) error { c.Note = "mine now"; return nil }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before, err := s.ClaimHistory(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.ReviewClaim(ctx, c.ID, c.Version, ed.ID, func(cur citecheck.Claim) (citecheck.Claim, citecheck.ReviewOutcome, error) {
+				return citecheck.ApplyDecision(cur, *ed, tt.decision, 1, tt.checks, t0)
+			})
+			events, herr := s.ClaimHistory(ctx, c.ID)
+			if herr != nil {
+				t.Fatal(herr)
+			}
+			if tt.code != "" {
+				wantCode(t, err, tt.code)
+				if now, _ := s.Claim(ctx, c.ID); !reflect.DeepEqual(now, c) || len(events) != len(before) {
+					t.Fatalf("refused review changed the claim or its history: %+v, %d events", now, len(events))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Review != tt.decision.Review || got.ReviewComment != tt.decision.Comment || *got.ReviewedBy != "ed" ||
+				!got.ReviewedAt.Equal(t0) || got.Version != c.Version+1 || got.UpdatedByID != ana.ID {
+				t.Fatalf("reviewed claim = %+v", got)
+			}
+			last := events[len(events)-1]
+			_, overrode := last.Changes["override"]
+			if last.Action != citecheck.ActionReviewed || overrode != tt.override {
+				t.Fatalf("last event %+v, want reviewed with override %v", last, tt.override)
+			}
+		})
+	}
+}

@@ -303,9 +303,9 @@ func TestOverrideIsRecordedInHistory(t *testing.T) {
 	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
 	ed := mustUser(t, s, "ed", citecheck.RoleEditor)
 	c := mustClaim(t, s, ana, mustDocument(t, s, ana, "d").ID, 0, 5, []int{}, "")
-	if _, err := s.UpdateClaim(ctx, c.ID, 1, ed.ID, func(c *citecheck.Claim) error {
-		c.Review, c.ReviewedBy, c.Override = citecheck.ReviewApproved, &ed.Name, true
-		return nil
+	if _, err := s.ReviewClaim(ctx, c.ID, 1, ed.ID, func(c citecheck.Claim) (citecheck.Claim, citecheck.ReviewOutcome, error) {
+		c.Review, c.ReviewedBy = citecheck.ReviewApproved, &ed.Name
+		return c, citecheck.ReviewOutcome{Overrode: true}, nil
 	}); err != nil {
 		t.Fatal(err)
 	}

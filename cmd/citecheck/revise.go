@@ -9,7 +9,7 @@ import (
 	"strconv"
 
 	"github.com/citecheck/citecheck"
-	"github.com/citecheck/citecheck/handlers"
+	"github.com/citecheck/citecheck/desk"
 	"github.com/citecheck/citecheck/store"
 )
 
@@ -58,11 +58,11 @@ func revise(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return err
 	}
 	defer st.Close()
-	by, err := importer(ctx, st, *name)
+	by, err := desk.OperatorAs(ctx, st, *name)
 	if err != nil {
 		return err
 	}
-	res, err := handlers.ReviseDocument(ctx, st, *doc, string(data), cfg.MaxTextBytes, by.ID)
+	res, err := desk.Revise(ctx, st, by, *doc, string(data), cfg.MaxTextBytes)
 	if err != nil {
 		return err
 	}

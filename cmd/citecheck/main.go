@@ -21,7 +21,7 @@ commands:
   user disable --name NAME [--enable]                    disable (or re-enable) a user
   user enable --name NAME                                re-enable a disabled user
   user passwd --name NAME --password-stdin               set a user's password
-  token create --user NAME                               print a new API token
+  token create --user NAME [--name TOKEN-NAME]          print a new API token
   export --doc ID [--format native|w3c]                  print a document's export
   import [--user NAME] [--restore-reviews] FILE          import a native export (- for stdin); print the new id
   revise --doc ID [--user NAME] FILE                     make FILE (- for stdin) a document's new revision

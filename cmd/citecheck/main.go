@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return user(ctx, rest, stdin, stdout, stderr)
 	case "token":
 		if len(rest) == 0 || rest[0] != "create" {
-			return errors.New("usage: citecheck token create --user NAME")
+			return errors.New("usage: citecheck token create --user NAME [--name TOKEN-NAME]")
 		}
 		return tokenCreate(ctx, rest[1:], stdout, stderr)
 	case "export":

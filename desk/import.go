@@ -68,7 +68,9 @@ type AnnotationsResult struct {
 
 // ImportAnnotations anchors Web Annotations (W3C JSON-LD) on the current text of document id
 // and stores those that anchor as new claims of the actor's user, pending, in one transaction;
-// the others are listed as failures with their reason. Nothing is stored when none anchors.
+// the others are listed as failures with their reason. Nothing is stored when none anchors, and
+// nothing when the document was revised meanwhile (a conflict: the annotations were anchored in
+// a text that is gone).
 func ImportAnnotations(ctx context.Context, st *store.Store, by Actor, id int64, data []byte) (*AnnotationsResult, error) {
 	author, err := by.author()
 	if err != nil {
@@ -88,7 +90,8 @@ func ImportAnnotations(ctx context.Context, st *store.Store, by Actor, id int64,
 		return res, nil
 	}
 	for i := range claims {
-		claims[i].DocumentID = doc.ID
+		// The store refuses them if a revision came between reading the text and storing them.
+		claims[i].DocumentID, claims[i].Revision = doc.ID, doc.Revision
 	}
 	stored, err := st.CreateClaims(ctx, doc.ID, claims, author)
 	if err != nil {

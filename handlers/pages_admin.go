@@ -14,7 +14,8 @@ import (
 
 const usersURL = "/admin/users"
 
-// requireAdmin refuses anyone but an admin with 403.
+// requireAdmin refuses anyone but an admin with 403, before the users page shows the list of
+// users or an id in the path is looked up; the workflows in desk check the actor's role again.
 func requireAdmin(c echo.Context) error {
 	if !currentUser(c).Role.CanManageUsers() {
 		return citecheck.Errorf(citecheck.ECodeForbidden, "only admins manage users")

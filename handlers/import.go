@@ -9,7 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/citecheck/citecheck"
-	"github.com/citecheck/citecheck/anchor"
+	"github.com/citecheck/citecheck/desk"
 	"github.com/citecheck/citecheck/views"
 )
 
@@ -18,34 +18,25 @@ type importAnswer struct {
 	DocumentID int64 `json:"document_id"`
 }
 
-// w3cImportAnswer says how many annotations became claims, which, and why the others did not.
-type w3cImportAnswer struct {
-	Anchored   int                    `json:"anchored"`
-	Unanchored int                    `json:"unanchored"`
-	Claims     []int64                `json:"claims"`
-	Failures   []citecheck.W3CFailure `json:"failures"`
-}
-
-// importDocument takes a native export and stores it as a new document with its claims.
+// importDocument takes a native export and stores it as a new document with its claims,
+// imported by the signed-in user (desk.Import, as the command line does).
 func (s *Server) importDocument(c echo.Context) error {
-	var ex citecheck.Export
-	if err := decodeJSON(c, &ex); err != nil {
+	data, err := readBody(c)
+	if err != nil {
 		return err
 	}
-	doc, err := s.importExport(c, &ex)
+	doc, err := s.importExport(c, data)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, importAnswer{DocumentID: doc.ID})
 }
 
-// importExport checks an export and stores it, imported by the signed-in user.
-func (s *Server) importExport(c echo.Context, ex *citecheck.Export) (*citecheck.Document, error) {
-	doc, claims, err := citecheck.PrepareImport(ex, s.cfg.MaxTextBytes)
-	if err != nil {
-		return nil, err
-	}
-	return s.store.ImportDocument(c.Request().Context(), doc, claims, currentUser(c).ID)
+// importExport imports the native export data as the signed-in user; through the server an
+// import never restores reviews.
+func (s *Server) importExport(c echo.Context, data []byte) (*citecheck.Document, error) {
+	return desk.Import(c.Request().Context(), s.store, desk.AsUser(currentUser(c)), data,
+		desk.ImportOptions{MaxTextBytes: s.cfg.MaxTextBytes})
 }
 
 // importPage takes the "Import JSON" form of the documents page: an uploaded native export
@@ -63,15 +54,12 @@ func (s *Server) importPage(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d", doc.ID))
 }
 
-// importUpload reads the uploaded file of the import form and imports it.
+// importUpload reads the uploaded file of the import form and imports it. The request body is
+// bounded already, so the file is read whole; the workflow refuses one past its limit.
 func (s *Server) importUpload(c echo.Context) (*citecheck.Document, error) {
 	fh, err := c.FormFile("file")
 	if err != nil || fh.Size == 0 {
 		return nil, citecheck.FieldErrorf(citecheck.ECodeInvalid, "file", "choose a citecheck JSON export to import")
-	}
-	if fh.Size > s.cfg.maxBodyBytes() {
-		return nil, citecheck.FieldErrorf(citecheck.ECodeTooLarge, "file",
-			"the file is larger than the limit of %d bytes", s.cfg.maxBodyBytes())
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -82,17 +70,13 @@ func (s *Server) importUpload(c echo.Context) (*citecheck.Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("import: read upload: %w", err)
 	}
-	ex, err := citecheck.DecodeExport(data)
-	if err != nil {
-		return nil, err
-	}
-	return s.importExport(c, ex)
+	return s.importExport(c, data)
 }
 
 // importAnnotations anchors Web Annotations (format=w3c) on the document of the path and stores
-// those that anchor as new claims of the signed-in user, in one transaction.
+// those that anchor as new claims of the signed-in user, in one transaction (desk.ImportAnnotations).
 func (s *Server) importAnnotations(c echo.Context) error {
-	d, err := s.documentFromPath(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -103,28 +87,15 @@ func (s *Server) importAnnotations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	anns, err := citecheck.ParseW3C(data)
+	res, err := desk.ImportAnnotations(c.Request().Context(), s.store, desk.AsUser(currentUser(c)), id, data)
 	if err != nil {
 		return err
 	}
-	claims, failures := citecheck.AnchorW3C(d.text, anns, anchor.Locate)
-	for i := range claims {
-		claims[i].DocumentID = d.doc.ID
-	}
-	ans := w3cImportAnswer{Claims: []int64{}, Failures: failures, Unanchored: len(failures)}
 	status := http.StatusOK
-	if len(claims) > 0 {
-		stored, err := s.store.CreateClaims(c.Request().Context(), d.doc.ID, claims, currentUser(c).ID)
-		if err != nil {
-			return err
-		}
-		for _, cl := range stored {
-			ans.Claims = append(ans.Claims, cl.ID)
-		}
-		ans.Anchored = len(stored)
+	if res.Anchored > 0 {
 		status = http.StatusCreated
 	}
-	return c.JSON(status, ans)
+	return c.JSON(status, res)
 }
 
 // readBody reads a whole request body, reporting the body limit as too-large.

@@ -17,6 +17,7 @@ import (
 	"unicode"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/desk"
 )
 
 // annotate adds claims to a document between its markers (up to five, each ending before a
@@ -306,7 +307,7 @@ func TestW3CImportRoundTripAndAnchoring(t *testing.T) {
 
 	dst := h.createDocument("ed", "Copy", unicodeText)
 	r := h.do("POST", fmt.Sprintf("/api/v1/documents/%d/import?format=w3c", dst.ID), "ed", w3c)
-	var ans w3cImportAnswer
+	var ans desk.AnnotationsResult
 	r.json(t, &ans)
 	if r.status != http.StatusCreated || ans.Anchored != len(orig) || ans.Unanchored != 0 || len(ans.Claims) != len(orig) {
 		t.Fatalf("import: %d %s", r.status, r.body)

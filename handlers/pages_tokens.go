@@ -4,17 +4,13 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/desk"
 	"github.com/citecheck/citecheck/views"
 )
-
-// maxTokenName bounds the name of an API token, in code points.
-const maxTokenName = 100
 
 // renderAccount shows the account page with the signed-in user's sessions and API tokens.
 func (s *Server) renderAccount(c echo.Context, status int, p views.Page, v views.AccountView) error {
@@ -31,17 +27,6 @@ func (s *Server) renderAccount(c echo.Context, status int, p views.Page, v views
 	return s.render(c, status, views.AccountPage(p, v))
 }
 
-// validTokenName refuses an empty or overlong token name, or one with control characters.
-func validTokenName(name string) error {
-	if name == "" || utf8.RuneCountInString(name) > maxTokenName {
-		return citecheck.FieldErrorf(citecheck.ECodeInvalid, "name", "a token name has 1 to %d characters", maxTokenName)
-	}
-	if strings.IndexFunc(name, unicode.IsControl) >= 0 {
-		return citecheck.FieldErrorf(citecheck.ECodeInvalid, "name", "a token name has no control characters")
-	}
-	return nil
-}
-
 // createTokenPage makes a new API token for the signed-in user. Only its hash is stored; the
 // secret is shown on the page this request answers (201, not cached) and nowhere else, so it
 // never passes through a redirect URL or a cookie.
@@ -55,14 +40,7 @@ func (s *Server) createTokenPage(c echo.Context) error {
 		status, detail := s.toDetail(c, err)
 		return s.renderAccount(c, status, s.page(c, "Account"), views.AccountView{TokenName: name, TokenError: detail.Message})
 	}
-	if err := validTokenName(name); err != nil {
-		return refuse(err)
-	}
-	secret, err := citecheck.NewToken()
-	if err != nil {
-		return err
-	}
-	tok, err := s.store.CreateNamedToken(c.Request().Context(), u.ID, name, citecheck.HashToken(secret))
+	tok, secret, err := desk.CreateToken(c.Request().Context(), s.store, desk.AsUser(u), u.Name, name)
 	if err != nil {
 		return refuse(err)
 	}

@@ -1,92 +1,29 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/citecheck/citecheck"
-	"github.com/citecheck/citecheck/anchor"
-	"github.com/citecheck/citecheck/store"
+	"github.com/citecheck/citecheck/desk"
 )
 
 type reviseRequest struct {
 	Text *string `json:"text"`
 }
 
-// RevisionResult is the answer to a new revision: its number and how the claims of the one
-// before came into it.
-type RevisionResult struct {
-	Revision int                    `json:"revision"`
-	Counts   citecheck.AnchorCounts `json:"counts"`
-}
-
-// ReviseDocument makes raw the new current revision of document id, by the user by: the text is
-// normalised and refused like a new document's (and refused when it is the current text), its
-// markers and reference list are parsed, and every claim anchored in the current revision is
-// re-anchored into it (claims orphaned earlier stay as they are); then the store commits it all
-// in one transaction. A claim changed meanwhile makes the store refuse with a conflict: the
-// work is then done once more from the fresh state. The command line uses it too.
-func ReviseDocument(ctx context.Context, st *store.Store, id int64, raw string, maxBytes int, by int64) (*RevisionResult, error) {
-	text, err := citecheck.NormalizeText(raw, maxBytes)
-	if err != nil {
-		return nil, err
-	}
-	t := citecheck.NewText(text)
-	src := citecheck.NewSources(text)
-	next := &citecheck.Document{Text: text, TextSHA256: citecheck.TextSHA256(text), Length: t.Len(),
-		Citations: src.Citations, References: src.List}
-	for attempt := 0; ; attempt++ {
-		res, err := reviseOnce(ctx, st, id, next, t, by)
-		if citecheck.ErrorCode(err) == citecheck.ECodeConflict && attempt < 2 {
-			continue
-		}
-		return res, err
-	}
-}
-
-func reviseOnce(ctx context.Context, st *store.Store, id int64, next *citecheck.Document, t *citecheck.Text, by int64) (*RevisionResult, error) {
-	doc, err := st.Document(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if doc.TextSHA256 == next.TextSHA256 && doc.Text == next.Text {
-		return nil, citecheck.FieldErrorf(citecheck.ECodeSameText, "text",
-			"the text is the same as revision %d's; nothing to revise", doc.Revision)
-	}
-	all, err := st.Claims(ctx, id, citecheck.ClaimFilter{})
-	if err != nil {
-		return nil, err
-	}
-	before, _ := citecheck.AnchoredIn(doc.Revision, all)
-	anchors := anchor.Reanchor(doc.Text, next.Text, before)
-	after := citecheck.ReviseClaims(t, doc.Revision+1, before, anchors)
-	var counts citecheck.AnchorCounts
-	for _, a := range anchors {
-		counts.Add(a.Kind)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	out, err := st.ReviseDocument(ctx, &store.Revise{DocumentID: id, Base: doc.Revision, Doc: next,
-		Before: before, After: after, Counts: counts, By: by})
-	if err != nil {
-		return nil, err
-	}
-	return &RevisionResult{Revision: out.Revision, Counts: counts}, nil
-}
-
-// revise makes a new revision of the document of the path and refreshes the cache.
-func (s *Server) revise(c echo.Context, raw string) (*RevisionResult, error) {
+// revise makes raw the new revision of the document of the path, by the signed-in user, with
+// the one workflow the command line uses too (desk.Revise). The cache would see the new row's
+// stamp by itself; dropping the entry at once frees the old text's index.
+func (s *Server) revise(c echo.Context, raw string) (*desk.RevisionResult, error) {
 	id, err := pathID(c)
 	if err != nil {
 		return nil, err
 	}
-	// The next request loads the new revision: its row's stamp is only known by reading it.
 	defer s.docs.forget(id)
-	return ReviseDocument(c.Request().Context(), s.store, id, raw, s.cfg.MaxTextBytes, currentUser(c).ID)
+	return desk.Revise(c.Request().Context(), s.store, desk.AsUser(currentUser(c)), id, raw, s.cfg.MaxTextBytes)
 }
 
 func (s *Server) createRevision(c echo.Context) error {

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/desk"
 	"github.com/citecheck/citecheck/fetch"
 	"github.com/citecheck/citecheck/store"
 )
@@ -59,9 +60,10 @@ type Server struct {
 }
 
 // maxBodyBytes bounds a request body: room for a text at the limit, JSON-escaped, plus the
-// rest of the request.
+// rest of the request; the largest native export (desk.MaxImportBytes), so that a file the
+// command line imports can be posted too.
 func (cfg Config) maxBodyBytes() int64 {
-	return int64(cfg.MaxTextBytes)*2 + 1<<20
+	return desk.MaxImportBytes(cfg.MaxTextBytes)
 }
 
 // New builds the router with every route and middleware wired.

@@ -71,19 +71,23 @@ func (s *Store) importDocument(ctx context.Context, d *citecheck.Document, claim
 
 // CreateClaims stores new claims of a document in one transaction, each created by by at the
 // store's time and pending review, with a "created" history event each (and an "imported"
-// event for a claim with provenance): how annotations imported from another tool arrive. It
-// returns the claims as stored, in the order given.
+// event for a claim with provenance): how annotations imported from another tool arrive. A
+// claim whose Revision is set (the revision whose text it was anchored in) makes a revision
+// made meanwhile a conflict, as for CreateClaim. It returns the claims as stored, in the order
+// given.
 func (s *Store) CreateClaims(ctx context.Context, documentID int64, claims []citecheck.Claim, by int64) ([]citecheck.Claim, error) {
 	var out []citecheck.Claim
 	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, selectDocumentExists, documentID).Scan(&n); err != nil {
-			return fmt.Errorf("store: create claims: %w", err)
+		rev, err := documentRevision(ctx, tx, documentID, 0)
+		if err != nil {
+			return err
 		}
-		if n == 0 {
-			return notFound("document %d not found", documentID)
+		for i := range claims {
+			if want := claims[i].Revision; want != 0 && want != rev {
+				_, err := documentRevision(ctx, tx, documentID, want) // the conflict, with its message
+				return err
+			}
 		}
-		var err error
 		out, err = s.insertClaims(ctx, tx, documentID, claims, by)
 		return err
 	})

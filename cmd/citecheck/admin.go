@@ -3,18 +3,28 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/desk"
 	"github.com/citecheck/citecheck/store"
 )
 
+// dbOnly is the settings of a command that only opens the database.
+var dbOnly = []string{sDB}
+
+// tokenCreate prints a new API token of a user, and only that, on stdout. The operator may
+// make one for anyone (desk.CreateToken); its name tells it apart on the user's account page.
 func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg Config
-	fs := newFlagSet("token create", stderr, &cfg)
-	name := fs.String("user", "", "user name")
-	if err := fs.Parse(args); err != nil {
+	var user, name *string
+	cfg, _, err := loadConfig(command{name: "token create", uses: dbOnly,
+		usage: "usage: citecheck token create --user NAME [--name TOKEN-NAME]"}, args, stderr, func(fs *flag.FlagSet) {
+		user = fs.String("user", "", "user name")
+		name = fs.String("name", "command line", "name of the token, shown on the user's account page")
+	})
+	if err != nil {
 		return err
 	}
 	st, err := store.Open(cfg.DB)
@@ -22,27 +32,23 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer st.Close()
-	u, _, err := st.UserByName(ctx, *name)
+	_, secret, err := desk.CreateToken(ctx, st, desk.Operator, *user, *name)
 	if err != nil {
 		return err
 	}
-	tok, err := citecheck.NewToken()
-	if err != nil {
-		return err
-	}
-	if err := st.CreateToken(ctx, u.ID, citecheck.HashToken(tok)); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, tok)
+	fmt.Fprintln(stdout, secret)
 	return nil
 }
 
 func export(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg Config
-	fs := newFlagSet("export", stderr, &cfg)
-	id := fs.Int64("doc", 0, "document id")
-	format := fs.String("format", "native", "native or w3c")
-	if err := fs.Parse(args); err != nil {
+	var id *int64
+	var format *string
+	cfg, _, err := loadConfig(command{name: "export", uses: dbOnly,
+		usage: "usage: citecheck export --doc ID [--format native|w3c]"}, args, stderr, func(fs *flag.FlagSet) {
+		id = fs.Int64("doc", 0, "document id")
+		format = fs.String("format", "native", "native or w3c")
+	})
+	if err != nil {
 		return err
 	}
 	if *format != "native" && *format != "w3c" {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 
@@ -13,14 +14,16 @@ import (
 // so it works beside a running server on the same file: in WAL mode the copy reads one snapshot
 // while the server keeps writing.
 func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg Config
-	fs := newFlagSet("backup", stderr, &cfg)
-	out := fs.String("out", "", "file to write the copy to; it must not exist")
-	if err := fs.Parse(args); err != nil {
+	const usage = "usage: citecheck backup --out FILE"
+	var out *string
+	cfg, _, err := loadConfig(command{name: "backup", uses: dbOnly, usage: usage}, args, stderr, func(fs *flag.FlagSet) {
+		out = fs.String("out", "", "file to write the copy to; it must not exist")
+	})
+	if err != nil {
 		return err
 	}
 	if *out == "" {
-		return errors.New("usage: citecheck backup --out FILE")
+		return errors.New(usage)
 	}
 	st, err := store.Open(cfg.DB)
 	if err != nil {

@@ -5,95 +5,243 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/citecheck/citecheck"
 )
 
-// Config is every setting of citecheck, filled from flags and CITECHECK_* environment
-// variables (flags win).
+// Config is every setting of citecheck, filled by loadConfig from flags and CITECHECK_*
+// environment variables for every subcommand alike: a flag beats its variable, which beats the
+// default.
 type Config struct {
-	DB            string
-	Addr          string
-	MaxTextBytes  int
+	DB            string        // --db, CITECHECK_DB: the SQLite file
+	Addr          string        // --addr, CITECHECK_ADDR: where serve listens
+	MaxTextBytes  int           // --max-text-bytes, CITECHECK_MAX_TEXT_BYTES: the largest document text
+	Organization  string        // --org, CITECHECK_ORG: the publisher named in ClaimReview exports
+	PublicURL     string        // --public-url, CITECHECK_PUBLIC_URL: the base URL readers reach, for ClaimReview links
+	SessionIdle   time.Duration // --session-idle, CITECHECK_SESSION_IDLE: a session unused this long ends
+	SessionMax    time.Duration // --session-max, CITECHECK_SESSION_MAX: a session ends this long after sign-in
 	SessionKey    string        // CITECHECK_SESSION_KEY; else generated once and kept in the database
 	AdminPassword string        // CITECHECK_ADMIN_PASSWORD; used only when the database has no users
-	Organization  string        // CITECHECK_ORG: the publisher named in ClaimReview exports
-	PublicURL     string        // CITECHECK_PUBLIC_URL: the base URL readers reach, for ClaimReview links
-	SessionIdle   time.Duration // CITECHECK_SESSION_IDLE: a session unused this long ends
-	SessionMax    time.Duration // CITECHECK_SESSION_MAX: a session ends this long after sign-in
 
-	Fetch FetchConfig // CITECHECK_FETCH*: fetching sources from their URLs
+	Fetch FetchConfig // --fetch*, CITECHECK_FETCH*: fetching sources from their URLs
 }
 
+// setting is one field of Config: its flag (none for a secret, which would show in the process
+// list), its environment variable, its default, and how a value is checked and stored.
+type setting struct {
+	flag, env, def, usage string
+	secret                bool
+	boolean               bool // a switch: --fetch alone means true
+	set                   func(cfg *Config, v string) error
+	show                  func(cfg *Config) string
+}
+
+// The names of the settings, as commands list the ones they use.
 const (
-	defaultSessionIdle = 12 * time.Hour
-	defaultSessionMax  = 14 * 24 * time.Hour
+	sDB            = "db"
+	sAddr          = "addr"
+	sMaxTextBytes  = "max-text-bytes"
+	sOrg           = "org"
+	sPublicURL     = "public-url"
+	sSessionIdle   = "session-idle"
+	sSessionMax    = "session-max"
+	sSessionKey    = "session-key"
+	sAdminPassword = "admin-password"
+	sFetch         = "fetch"
+	sFetchAllow    = "fetch-allow"
+	sFetchMaxBytes = "fetch-max-bytes"
+	sFetchTimeout  = "fetch-timeout"
 )
 
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
+// settings are every setting of citecheck, by name, in the order they are printed.
+var settings = map[string]setting{
+	sDB: {flag: "db", env: "CITECHECK_DB", def: "data/citecheck.db", usage: "SQLite database file",
+		set:  func(c *Config, v string) error { c.DB = v; return nonEmpty(v) },
+		show: func(c *Config) string { return c.DB }},
+	sAddr: {flag: "addr", env: "CITECHECK_ADDR", def: "127.0.0.1:8080", usage: "listen address",
+		set:  func(c *Config, v string) error { c.Addr = v; return nonEmpty(v) },
+		show: func(c *Config) string { return c.Addr }},
+	sMaxTextBytes: {flag: "max-text-bytes", env: "CITECHECK_MAX_TEXT_BYTES", def: strconv.Itoa(citecheck.DefaultMaxTextBytes),
+		usage: "largest document text in bytes", set: setMaxTextBytes,
+		show: func(c *Config) string { return strconv.Itoa(c.MaxTextBytes) }},
+	sOrg: {flag: "org", env: "CITECHECK_ORG",
+		usage: "organisation named as the author of ClaimReview exports (default: the request's host)",
+		set:   func(c *Config, v string) error { c.Organization = v; return nil },
+		show:  func(c *Config) string { return c.Organization }},
+	sPublicURL: {flag: "public-url", env: "CITECHECK_PUBLIC_URL",
+		usage: "base URL readers reach the server at, for ClaimReview links (default: the request's)",
+		set:   setPublicURL, show: func(c *Config) string { return c.PublicURL }},
+	sSessionIdle: {flag: "session-idle", env: "CITECHECK_SESSION_IDLE", def: "12h",
+		usage: "a session unused this long ends, such as 12h or 30m",
+		set:   func(c *Config, v string) error { return setDuration(&c.SessionIdle, v) },
+		show:  func(c *Config) string { return c.SessionIdle.String() }},
+	sSessionMax: {flag: "session-max", env: "CITECHECK_SESSION_MAX", def: "336h",
+		usage: "a session ends this long after sign-in however busy, such as 336h",
+		set:   func(c *Config, v string) error { return setDuration(&c.SessionMax, v) },
+		show:  func(c *Config) string { return c.SessionMax.String() }},
+	sSessionKey: {env: "CITECHECK_SESSION_KEY", secret: true, set: setSessionKey,
+		show: func(c *Config) string { return c.SessionKey }},
+	sAdminPassword: {env: "CITECHECK_ADMIN_PASSWORD", secret: true,
+		set:  func(c *Config, v string) error { c.AdminPassword = v; return nil },
+		show: func(c *Config) string { return c.AdminPassword }},
 }
 
-// newFlagSet makes a flag set for a subcommand with the --db flag every command takes.
-func newFlagSet(name string, stderr io.Writer, cfg *Config) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+// printOrder is the order of the settings in the line serve prints at start.
+var printOrder = []string{sDB, sAddr, sMaxTextBytes, sOrg, sPublicURL, sSessionIdle, sSessionMax, sSessionKey, sAdminPassword,
+	sFetch, sFetchAllow, sFetchMaxBytes, sFetchTimeout}
+
+func init() {
+	// The fetch settings live beside FetchConfig (config_fetch.go).
+	for name, s := range fetchSettings {
+		settings[name] = s
+	}
+}
+
+// command is what loadConfig needs to know of a subcommand: its name, the settings it uses, how
+// many positional arguments it takes (FILE), and the usage line a wrong number of them answers.
+type command struct {
+	name  string
+	uses  []string
+	args  int
+	usage string
+}
+
+// loadConfig reads the settings cmd uses from args and the environment, with the command's own
+// flags added by define (nil for none). Flags may also follow the positional arguments
+// (citecheck import FILE --db PATH). A value that does not parse is refused with one line
+// naming the flag or variable it came from; nothing is opened before.
+func loadConfig(cmd command, args []string, stderr io.Writer, define func(fs *flag.FlagSet)) (Config, []string, error) {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.DB, "db", envOr("CITECHECK_DB", "data/citecheck.db"), "SQLite database file (CITECHECK_DB)")
-	return fs
-}
-
-func loadServeConfig(args []string, stderr io.Writer) (Config, error) {
-	var cfg Config
-	fs := newFlagSet("serve", stderr, &cfg)
-	fs.StringVar(&cfg.Addr, "addr", envOr("CITECHECK_ADDR", "127.0.0.1:8080"), "listen address (CITECHECK_ADDR)")
-	maxText, err := strconv.Atoi(envOr("CITECHECK_MAX_TEXT_BYTES", strconv.Itoa(citecheck.DefaultMaxTextBytes)))
-	if err != nil {
-		return cfg, err
-	}
-	fs.IntVar(&cfg.MaxTextBytes, "max-text-bytes", maxText, "largest document text in bytes (CITECHECK_MAX_TEXT_BYTES)")
-	fs.StringVar(&cfg.Organization, "org", os.Getenv("CITECHECK_ORG"),
-		"organisation named as the author of ClaimReview exports (CITECHECK_ORG; default: the request's host)")
-	fs.StringVar(&cfg.PublicURL, "public-url", os.Getenv("CITECHECK_PUBLIC_URL"),
-		"base URL readers reach the server at, for ClaimReview links (CITECHECK_PUBLIC_URL; default: the request's)")
-	if err := durationFlag(fs, &cfg.SessionIdle, "session-idle", "CITECHECK_SESSION_IDLE", defaultSessionIdle,
-		"a session unused this long ends, such as 12h or 30m"); err != nil {
-		return cfg, err
-	}
-	if err := durationFlag(fs, &cfg.SessionMax, "session-max", "CITECHECK_SESSION_MAX", defaultSessionMax,
-		"a session ends this long after sign-in however busy, such as 336h"); err != nil {
-		return cfg, err
-	}
-	if err := addFetchFlags(fs, &cfg.Fetch); err != nil {
-		return cfg, err
-	}
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
-	}
-	if cfg.SessionIdle <= 0 || cfg.SessionMax <= 0 {
-		return cfg, errors.New("--session-idle and --session-max must be positive durations")
-	}
-	cfg.SessionKey = os.Getenv("CITECHECK_SESSION_KEY")
-	cfg.AdminPassword = os.Getenv("CITECHECK_ADMIN_PASSWORD")
-	return cfg, nil
-}
-
-// durationFlag defines a duration flag whose default comes from the environment variable env,
-// or def when it is unset; an environment value that is not a duration is an error.
-func durationFlag(fs *flag.FlagSet, p *time.Duration, name, env string, def time.Duration, usage string) error {
-	if v := os.Getenv(env); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			return fmt.Errorf("%s: %w", env, err)
+	raw := map[string]*string{}
+	for _, name := range cmd.uses {
+		if s := settings[name]; s.flag != "" {
+			v := &switchValue{s: s.def, boolean: s.boolean}
+			fs.Var(v, s.flag, s.usage+" ("+s.env+")")
+			raw[name] = &v.s
 		}
-		def = d
 	}
-	fs.DurationVar(p, name, def, usage+" ("+env+")")
+	if define != nil {
+		define(fs)
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return Config{}, nil, err
+	}
+	if len(pos) != cmd.args {
+		return Config{}, nil, errors.New(cmd.usage)
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var cfg Config
+	for _, name := range cmd.uses {
+		s := settings[name]
+		v, from := s.def, "the default of "+s.env
+		if e := os.Getenv(s.env); e != "" {
+			v, from = e, s.env
+		}
+		if s.flag != "" && given[s.flag] {
+			v, from = *raw[name], "--"+s.flag
+		}
+		if err := s.set(&cfg, v); err != nil {
+			return Config{}, nil, fmt.Errorf("%s: %w", from, err)
+		}
+	}
+	return cfg, pos, nil
+}
+
+// parseInterspersed parses the flags of args wherever they are and returns the other
+// arguments, in order; everything after "--" is an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if used := args[:len(args)-len(rest)]; len(used) > 0 && used[len(used)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
+// logAttrs are the settings the command uses, as key and value pairs for slog, secrets masked.
+func (cfg *Config) logAttrs(uses []string) []any {
+	used := map[string]bool{}
+	for _, name := range uses {
+		used[name] = true
+	}
+	var attrs []any
+	for _, name := range printOrder {
+		if !used[name] {
+			continue
+		}
+		s := settings[name]
+		v := s.show(cfg)
+		if s.secret {
+			v = mask(v)
+		}
+		attrs = append(attrs, strings.ReplaceAll(name, "-", "_"), v)
+	}
+	return attrs
+}
+
+func nonEmpty(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("must not be empty")
+	}
+	return nil
+}
+
+func setMaxTextBytes(c *Config, v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("%q is not a positive number of bytes", v)
+	}
+	c.MaxTextBytes = n
+	return nil
+}
+
+// setDuration reads a positive Go duration (12h, 30m; a day is not a unit).
+func setDuration(p *time.Duration, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration such as 12h or 30m", v)
+	}
+	if d <= 0 {
+		return fmt.Errorf("must be positive, not %s", v)
+	}
+	*p = d
+	return nil
+}
+
+// setPublicURL takes an absolute http or https URL, or nothing for the request's own.
+func setPublicURL(c *Config, v string) error {
+	if v != "" {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%q is not an absolute http or https URL", v)
+		}
+	}
+	c.PublicURL = v
+	return nil
+}
+
+// setSessionKey takes a key of at least 32 bytes, or nothing for the one kept in the database.
+func setSessionKey(c *Config, v string) error {
+	if v != "" && len(v) < 32 {
+		return errors.New("must be at least 32 bytes")
+	}
+	c.SessionKey = v
 	return nil
 }
 
@@ -103,3 +251,14 @@ func mask(s string) string {
 	}
 	return "(set)"
 }
+
+// switchValue is a setting's flag: a string, or for a switch one that may stand alone
+// (--fetch means --fetch=true), as flag.Bool allows.
+type switchValue struct {
+	s       string
+	boolean bool
+}
+
+func (v *switchValue) String() string     { return v.s }
+func (v *switchValue) Set(s string) error { v.s = s; return nil }
+func (v *switchValue) IsBoolFlag() bool   { return v.boolean }

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/citecheck/citecheck/fetch"
@@ -19,23 +18,49 @@ type FetchConfig struct {
 	Timeout  time.Duration // --fetch-timeout or CITECHECK_FETCH_TIMEOUT
 }
 
-// addFetchFlags registers the fetch settings of serve, with their environment defaults.
-func addFetchFlags(fs *flag.FlagSet, cfg *FetchConfig) error {
-	on := os.Getenv("CITECHECK_FETCH")
-	maxBytes, err := strconv.ParseInt(envOr("CITECHECK_FETCH_MAX_BYTES", strconv.Itoa(fetch.DefaultMaxBytes)), 10, 64)
-	if err != nil {
-		return fmt.Errorf("CITECHECK_FETCH_MAX_BYTES: %w", err)
+// fetchSettings are the fetch rows of the one settings table.
+var fetchSettings = map[string]setting{
+	sFetch: {flag: "fetch", env: "CITECHECK_FETCH", def: "off", boolean: true,
+		usage: "fetch sources from their URLs (on or off); only public addresses unless --fetch-allow names others",
+		set:   setFetchEnabled, show: func(c *Config) string { return strconv.FormatBool(c.Fetch.Enabled) }},
+	sFetchAllow: {flag: "fetch-allow", env: "CITECHECK_FETCH_ALLOW",
+		usage: "comma-separated CIDRs, addresses or host names that fetching may reach although they are private or loopback",
+		set: func(c *Config, v string) error {
+			if _, err := fetch.ParseAllowList(v); err != nil {
+				return err
+			}
+			c.Fetch.Allow = v
+			return nil
+		},
+		show: func(c *Config) string { return c.Fetch.Allow }},
+	sFetchMaxBytes: {flag: "fetch-max-bytes", env: "CITECHECK_FETCH_MAX_BYTES", def: strconv.Itoa(fetch.DefaultMaxBytes),
+		usage: "largest page fetched or file uploaded as a source, in bytes",
+		set: func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				return fmt.Errorf("%q is not a positive number of bytes", v)
+			}
+			c.Fetch.MaxBytes = n
+			return nil
+		},
+		show: func(c *Config) string { return strconv.FormatInt(c.Fetch.MaxBytes, 10) }},
+	sFetchTimeout: {flag: "fetch-timeout", env: "CITECHECK_FETCH_TIMEOUT", def: fetch.DefaultTimeout.String(),
+		usage: "time limit of one fetch, redirects included",
+		set:   func(c *Config, v string) error { return setDuration(&c.Fetch.Timeout, v) },
+		show:  func(c *Config) string { return c.Fetch.Timeout.String() }},
+}
+
+// setFetchEnabled reads the fetch switch: on, true or 1 turn fetching on; off, false, 0 or
+// nothing leave it off.
+func setFetchEnabled(c *Config, v string) error {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "on", "true", "1":
+		c.Fetch.Enabled = true
+	case "off", "false", "0", "":
+		c.Fetch.Enabled = false
+	default:
+		return fmt.Errorf("%q is neither on nor off", v)
 	}
-	timeout, err := time.ParseDuration(envOr("CITECHECK_FETCH_TIMEOUT", fetch.DefaultTimeout.String()))
-	if err != nil {
-		return fmt.Errorf("CITECHECK_FETCH_TIMEOUT: %w", err)
-	}
-	fs.BoolVar(&cfg.Enabled, "fetch", on == "on" || on == "1" || on == "true",
-		"fetch sources from their URLs (CITECHECK_FETCH=on); only public addresses unless --fetch-allow names others")
-	fs.StringVar(&cfg.Allow, "fetch-allow", os.Getenv("CITECHECK_FETCH_ALLOW"),
-		"comma-separated CIDRs, addresses or host names that fetching may reach although they are private or loopback (CITECHECK_FETCH_ALLOW)")
-	fs.Int64Var(&cfg.MaxBytes, "fetch-max-bytes", maxBytes, "largest page fetched or file uploaded as a source, in bytes (CITECHECK_FETCH_MAX_BYTES)")
-	fs.DurationVar(&cfg.Timeout, "fetch-timeout", timeout, "time limit of one fetch, redirects included (CITECHECK_FETCH_TIMEOUT)")
 	return nil
 }
 

@@ -29,7 +29,7 @@ func TestFetchSettingsFromFlagsAndEnvironment(t *testing.T) {
 			for _, k := range []string{"CITECHECK_FETCH", "CITECHECK_FETCH_ALLOW", "CITECHECK_FETCH_MAX_BYTES", "CITECHECK_FETCH_TIMEOUT"} {
 				t.Setenv(k, tt.env[k])
 			}
-			cfg, err := loadServeConfig(tt.args, io.Discard)
+			cfg, _, err := loadConfig(serveCommand, tt.args, io.Discard, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,15 +47,14 @@ func TestFetchSettingsFromFlagsAndEnvironment(t *testing.T) {
 
 func TestFetchSettingsRefuseWhatTheyCannotRead(t *testing.T) {
 	t.Setenv("CITECHECK_FETCH_TIMEOUT", "soon")
-	if _, err := loadServeConfig(nil, io.Discard); err == nil {
+	if _, _, err := loadConfig(serveCommand, nil, io.Discard, nil); err == nil {
 		t.Error("a timeout that is not a duration was accepted")
 	}
 	t.Setenv("CITECHECK_FETCH_TIMEOUT", "")
-	cfg, err := loadServeConfig([]string{"--fetch-allow", "10.0.0.0/99"}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cfg.Fetch.handlerConfig(); err == nil {
+	if _, _, err := loadConfig(serveCommand, []string{"--fetch-allow", "10.0.0.0/99"}, io.Discard, nil); err == nil {
 		t.Error("an allow list that is not one was accepted")
+	}
+	if _, _, err := loadConfig(serveCommand, []string{"--fetch=maybe"}, io.Discard, nil); err == nil {
+		t.Error("a fetch switch that is neither on nor off was accepted")
 	}
 }

@@ -21,7 +21,7 @@ commands:
   user disable --name NAME [--enable]                    disable (or re-enable) a user
   user enable --name NAME                                re-enable a disabled user
   user passwd --name NAME --password-stdin               set a user's password
-  token create --user NAME                               print a new API token
+  token create --user NAME [--name TOKEN-NAME]          print a new API token
   export --doc ID [--format native|w3c]                  print a document's export
   import [--user NAME] [--restore-reviews] FILE          import a native export (- for stdin); print the new id
   revise --doc ID [--user NAME] FILE                     make FILE (- for stdin) a document's new revision
@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return user(ctx, rest, stdin, stdout, stderr)
 	case "token":
 		if len(rest) == 0 || rest[0] != "create" {
-			return errors.New("usage: citecheck token create --user NAME")
+			return errors.New("usage: citecheck token create --user NAME [--name TOKEN-NAME]")
 		}
 		return tokenCreate(ctx, rest[1:], stdout, stderr)
 	case "export":

@@ -3,66 +3,48 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
 
-	"github.com/citecheck/citecheck"
-	"github.com/citecheck/citecheck/handlers"
+	"github.com/citecheck/citecheck/desk"
 	"github.com/citecheck/citecheck/store"
 )
 
-// revise makes a file (or stdin for "-") the new revision of a document, re-anchoring its
-// claims as the server does, and prints the new revision's number and the counts per anchor
-// kind. The reviser is --user, or else the first enabled admin.
+// revise makes a file (or stdin for "-") the new revision of a document through desk.Revise,
+// re-anchoring its claims as the server does, and prints the new revision's number and the
+// counts per anchor kind. The reviser is --user, or else the first enabled admin.
 func revise(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	var cfg Config
-	fs := newFlagSet("revise", stderr, &cfg)
-	name := fs.String("user", "", "user recorded as the reviser (default: the first enabled admin)")
-	doc := fs.Int64("doc", 0, "id of the document to revise")
-	maxText, err := strconv.Atoi(envOr("CITECHECK_MAX_TEXT_BYTES", strconv.Itoa(citecheck.DefaultMaxTextBytes)))
+	const usage = "usage: citecheck revise --doc ID [--user NAME] FILE (- for stdin)"
+	var user *string
+	var doc *int64
+	cfg, pos, err := loadConfig(command{name: "revise", uses: withTextLimit, args: 1, usage: usage}, args, stderr,
+		func(fs *flag.FlagSet) {
+			user = fs.String("user", "", "user recorded as the reviser (default: the first enabled admin)")
+			doc = fs.Int64("doc", 0, "id of the document to revise")
+		})
 	if err != nil {
-		return fmt.Errorf("CITECHECK_MAX_TEXT_BYTES: %w", err)
-	}
-	fs.IntVar(&cfg.MaxTextBytes, "max-text-bytes", maxText, "largest document text in bytes (CITECHECK_MAX_TEXT_BYTES)")
-	const use = "usage: citecheck revise --doc ID [--user NAME] FILE (- for stdin)"
-	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	file := ""
-	if fs.NArg() >= 1 { // flags may also follow the file name
-		file = fs.Arg(0)
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
-			return err
-		}
+	if *doc <= 0 {
+		return errors.New(usage)
 	}
-	if file == "" || fs.NArg() != 0 || *doc <= 0 {
-		return errors.New(use)
-	}
-	var r io.Reader = stdin
-	if file != "-" {
-		f, err := os.Open(file)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		r = f
-	}
-	data, err := io.ReadAll(io.LimitReader(r, int64(cfg.MaxTextBytes)+4))
+	// A BOM, dropped by normalisation, and one byte more, so that a text past the limit is
+	// refused as too large rather than cut.
+	data, err := readInput(pos[0], stdin, int64(cfg.MaxTextBytes)+4)
 	if err != nil {
-		return fmt.Errorf("read %s: %w", file, err)
+		return err
 	}
 	st, err := store.Open(cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	by, err := importer(ctx, st, *name)
+	by, err := desk.OperatorAs(ctx, st, *user)
 	if err != nil {
 		return err
 	}
-	res, err := handlers.ReviseDocument(ctx, st, *doc, string(data), cfg.MaxTextBytes, by.ID)
+	res, err := desk.Revise(ctx, st, by, *doc, string(data), cfg.MaxTextBytes)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,22 +12,21 @@ import (
 	"time"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/desk"
 	"github.com/citecheck/citecheck/handlers"
 	"github.com/citecheck/citecheck/store"
 )
 
+// serveCommand uses every setting.
+var serveCommand = command{name: "serve", uses: printOrder, usage: "usage: citecheck serve [--addr 127.0.0.1:8080] [flags]"}
+
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := loadServeConfig(args, stderr)
+	cfg, _, err := loadConfig(serveCommand, args, stderr, nil)
 	if err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	logger.Info("config", "db", cfg.DB, "addr", cfg.Addr, "max_text_bytes", cfg.MaxTextBytes,
-		"session_key", mask(cfg.SessionKey), "admin_password", mask(cfg.AdminPassword),
-		"org", cfg.Organization, "public_url", cfg.PublicURL,
-		"session_idle", cfg.SessionIdle.String(), "session_max", cfg.SessionMax.String())
-	logger.Info("config", "fetch", cfg.Fetch.Enabled, "fetch_allow", cfg.Fetch.Allow,
-		"fetch_max_bytes", cfg.Fetch.MaxBytes, "fetch_timeout", cfg.Fetch.Timeout.String())
+	logger.Info("config", cfg.logAttrs(serveCommand.uses)...)
 	fetchCfg, err := cfg.Fetch.handlerConfig()
 	if err != nil {
 		return err
@@ -46,8 +44,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if key, err = st.SessionKey(ctx); err != nil {
 			return err
 		}
-	} else if len(key) < 32 {
-		return errors.New("CITECHECK_SESSION_KEY must be at least 32 bytes")
 	}
 	e, err := handlers.New(st, handlers.Config{MaxTextBytes: cfg.MaxTextBytes, SessionKey: key, Logger: logger,
 		Organization: cfg.Organization, PublicURL: cfg.PublicURL,
@@ -94,11 +90,8 @@ func ensureAdmin(ctx context.Context, st *store.Store, password string, stdout i
 		}
 		password = tok[3:23]
 	}
-	hash, err := citecheck.HashPassword(password)
-	if err != nil {
-		return err
-	}
-	if _, err := st.CreateUser(ctx, "admin", citecheck.RoleAdmin, hash); err != nil {
+	if _, err := desk.AddUser(ctx, st, desk.Operator, desk.NewUser{Name: "admin", Role: string(citecheck.RoleAdmin),
+		Password: password}); err != nil {
 		return err
 	}
 	if generated {

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/formats"
 )
 
 // skippedHeader lists the approved claims a ClaimReview export leaves out, and why:
@@ -72,12 +73,12 @@ func (s *Server) exportBody(c echo.Context, d *loadedDocument, claims []citechec
 	case "csv":
 		fillChecks(d, claims)
 		var buf bytes.Buffer
-		if err := citecheck.WriteClaimsCSV(&buf, claims); err != nil {
+		if err := formats.WriteClaimsCSV(&buf, claims); err != nil {
 			return exportBytes{}, "", "", err
 		}
 		return exportBytes{buf.Bytes(), buf.Bytes()}, "text/csv; charset=utf-8", ".csv", nil
 	case "claimreview":
-		feed := citecheck.BuildClaimReview(d.doc, claims, s.organization(c), s.publicURL(c))
+		feed := formats.BuildClaimReview(d.doc, claims, s.organization(c), s.publicURL(c))
 		if skipped := feed.SkippedList(); skipped != "" {
 			// Said beside the feed, not in it: the feed is pasted into a published page as is.
 			c.Response().Header().Set(skippedHeader, skipped)
@@ -85,9 +86,9 @@ func (s *Server) exportBody(c echo.Context, d *loadedDocument, claims []citechec
 		b, err := prettyJSON(feed)
 		return exportBytes{b, b}, "application/ld+json; charset=utf-8", ".claimreview.jsonld", err
 	}
-	ex := citecheck.BuildExport(d.doc, claims, now)
+	ex := formats.BuildExport(d.doc, claims, now)
 	if format == "w3c" { // the collection carries no export time: it is stable as it is
-		b, err := prettyJSON(citecheck.BuildW3C(ex))
+		b, err := prettyJSON(formats.BuildW3C(ex))
 		return exportBytes{b, b}, "application/ld+json; charset=utf-8", ".w3c.jsonld", err
 	}
 	full, err := prettyJSON(ex)

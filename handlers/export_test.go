@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/formats"
 )
 
 func TestExportNativeAndW3C(t *testing.T) {
@@ -18,7 +19,7 @@ func TestExportNativeAndW3C(t *testing.T) {
 	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("export: %d %v", r.status, r.header)
 	}
-	var ex citecheck.Export
+	var ex formats.Export
 	r.json(t, &ex)
 	if ex.Format != "citecheck/v1" || ex.OffsetUnit != "codepoint" || ex.Document.Text != doc.Text ||
 		ex.Document.TextSHA256 != citecheck.TextSHA256(doc.Text) || ex.Document.Length != doc.Length {
@@ -34,7 +35,7 @@ func TestExportNativeAndW3C(t *testing.T) {
 		t.Fatalf("offsets do not slice the quote: %q", got)
 	}
 	r = h.do("GET", fmt.Sprintf("/api/v1/documents/%d/export?format=w3c", doc.ID), "ed", nil)
-	var w citecheck.W3CCollection
+	var w formats.W3CCollection
 	r.json(t, &w)
 	if w.Type != "AnnotationCollection" || len(w.First.Items) != 1 {
 		t.Fatalf("w3c: %s", r.body)

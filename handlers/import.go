@@ -9,7 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/citecheck/citecheck"
-	"github.com/citecheck/citecheck/anchor"
+	"github.com/citecheck/citecheck/formats"
 	"github.com/citecheck/citecheck/views"
 )
 
@@ -20,15 +20,15 @@ type importAnswer struct {
 
 // w3cImportAnswer says how many annotations became claims, which, and why the others did not.
 type w3cImportAnswer struct {
-	Anchored   int                    `json:"anchored"`
-	Unanchored int                    `json:"unanchored"`
-	Claims     []int64                `json:"claims"`
-	Failures   []citecheck.W3CFailure `json:"failures"`
+	Anchored   int                  `json:"anchored"`
+	Unanchored int                  `json:"unanchored"`
+	Claims     []int64              `json:"claims"`
+	Failures   []formats.W3CFailure `json:"failures"`
 }
 
 // importDocument takes a native export and stores it as a new document with its claims.
 func (s *Server) importDocument(c echo.Context) error {
-	var ex citecheck.Export
+	var ex formats.Export
 	if err := decodeJSON(c, &ex); err != nil {
 		return err
 	}
@@ -40,8 +40,8 @@ func (s *Server) importDocument(c echo.Context) error {
 }
 
 // importExport checks an export and stores it, imported by the signed-in user.
-func (s *Server) importExport(c echo.Context, ex *citecheck.Export) (*citecheck.Document, error) {
-	doc, claims, err := citecheck.PrepareImport(ex, s.cfg.MaxTextBytes)
+func (s *Server) importExport(c echo.Context, ex *formats.Export) (*citecheck.Document, error) {
+	doc, claims, err := formats.PrepareImport(ex, s.cfg.MaxTextBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (s *Server) importUpload(c echo.Context) (*citecheck.Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("import: read upload: %w", err)
 	}
-	ex, err := citecheck.DecodeExport(data)
+	ex, err := formats.DecodeExport(data)
 	if err != nil {
 		return nil, err
 	}
@@ -103,11 +103,11 @@ func (s *Server) importAnnotations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	anns, err := citecheck.ParseW3C(data)
+	anns, err := formats.ParseW3C(data)
 	if err != nil {
 		return err
 	}
-	claims, failures := citecheck.AnchorW3C(d.text, anns, anchor.Locate)
+	claims, failures := formats.AnchorW3C(d.text, anns)
 	for i := range claims {
 		claims[i].DocumentID = d.doc.ID
 	}

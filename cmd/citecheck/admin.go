@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/formats"
 	"github.com/citecheck/citecheck/store"
 )
 
@@ -61,11 +62,11 @@ func export(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	ex := citecheck.BuildExport(doc, claims, st.Now())
+	ex := formats.BuildExport(doc, claims, st.Now())
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	if *format == "w3c" {
-		return enc.Encode(citecheck.BuildW3C(ex))
+		return enc.Encode(formats.BuildW3C(ex))
 	}
 	return enc.Encode(ex)
 }

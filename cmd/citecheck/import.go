@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/formats"
 	"github.com/citecheck/citecheck/store"
 )
 
@@ -74,11 +75,11 @@ func importPath(ctx context.Context, cfg Config, opts importOptions, file string
 	if int64(len(data)) > limit {
 		return fmt.Errorf("%s is larger than the limit of %d bytes", file, limit)
 	}
-	ex, err := citecheck.DecodeExport(data)
+	ex, err := formats.DecodeExport(data)
 	if err != nil {
 		return err
 	}
-	doc, claims, err := citecheck.PrepareImport(ex, cfg.MaxTextBytes)
+	doc, claims, err := formats.PrepareImport(ex, cfg.MaxTextBytes)
 	if err != nil {
 		return err
 	}

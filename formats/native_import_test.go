@@ -191,6 +191,16 @@ func TestPrepareImportRefusals(t *testing.T) {
 		{"control in comment", citecheck.ECodeControlChar, "claims[0].review_comment", "", func(ex *Export) { ex.Claims[0].ReviewComment = "a\x1bb" }},
 		{"control in reviewer", citecheck.ECodeControlChar, "claims[1].reviewed_by", "", func(ex *Export) { s := "e\x00d"; ex.Claims[1].ReviewedBy = &s }},
 		{"control in title", citecheck.ECodeControlChar, "document.title", "", func(ex *Export) { ex.Document.Title = "a\nb" }},
+		// Past a bound, a file answers too-long as every other door does (limits.go).
+		{"long note", citecheck.ECodeTooLong, "claims[0].note", "claim 12", func(ex *Export) { ex.Claims[0].Note = strings.Repeat("ü", citecheck.MaxNoteLen+1) }},
+		{"long comment", citecheck.ECodeTooLong, "claims[0].review_comment", "claim 12", func(ex *Export) {
+			ex.Claims[0].ReviewComment = strings.Repeat("ü", citecheck.MaxCommentLen+1)
+		}},
+		{"long title", citecheck.ECodeTooLong, "document.title", "", func(ex *Export) { ex.Document.Title = strings.Repeat("ü", citecheck.MaxTitleLen+1) }},
+		{"long reviewer", citecheck.ECodeTooLong, "claims[1].reviewed_by", "", func(ex *Export) {
+			s := strings.Repeat("e", citecheck.MaxImportedName+1)
+			ex.Claims[1].ReviewedBy = &s
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

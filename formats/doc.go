@@ -8,7 +8,9 @@
 //   - native.go: the native export ("citecheck/v1"), built once with its checks.
 //   - native_import.go: DecodeExport and PrepareImport, which trust nothing in a file and hold
 //     it to the bounds of every other door (limits.go at the root).
-//   - w3c.go: the W3C Web Annotation AnnotationCollection (JSON-LD) of a native export.
+//   - w3c.go: the W3C Web Annotation AnnotationCollection (JSON-LD) of a native export; every
+//     key is a term of the official anno.jsonld context or of the citecheck: prefix that the
+//     export declares (W3CVocab), and its embedded page has an id.
 //   - w3c_import.go: ParseW3C and AnchorW3C, which place each annotation's quote with
 //     anchor.Locate, by the same rules as re-anchoring.
 //   - claimreview.go: the schema.org ClaimReview feed of the approved claims.

@@ -8,6 +8,22 @@ import (
 	"github.com/citecheck/citecheck"
 )
 
+// The JSON-LD contexts of the W3C export. AnnoContext is the Web Annotation context, whose
+// terms (id, type, body, target, ...) every key of an annotation uses. W3CVocab is the IRI of
+// citecheck's own vocabulary, declared in the export's @context as the prefix "citecheck", so
+// that the few keys the model has no term for (citecheck:source, citecheck:textSha256,
+// citecheck:length, citecheck:offsetUnit) expand to IRIs under it instead of to an undeclared
+// "citecheck:" scheme. It names the terms; it need not resolve.
+const (
+	AnnoContext = "http://www.w3.org/ns/anno.jsonld"
+	W3CVocab    = "https://citecheck.org/ns#"
+)
+
+// w3cLocalContext is the export's own context: the citecheck prefix.
+type w3cLocalContext struct {
+	Citecheck string `json:"citecheck"`
+}
+
 // W3CCollection is a W3C Web Annotation AnnotationCollection (JSON-LD) holding one page.
 type W3CCollection struct {
 	Context []any       `json:"@context"`
@@ -29,10 +45,15 @@ type W3CTextInfo struct {
 	OffsetUnit string `json:"citecheck:offsetUnit"`
 }
 
-// W3CPage is an AnnotationPage.
+// W3CPage is an AnnotationPage. Its id is the collection's id with the fragment "#page1" (the
+// model requires one of every page, embedded or not); PartOf names the collection and
+// StartIndex is the position of its first item in it, as the Web Annotation Protocol's pages do.
 type W3CPage struct {
-	Type  string          `json:"type"`
-	Items []W3CAnnotation `json:"items"`
+	ID         string          `json:"id"`
+	Type       string          `json:"type"`
+	PartOf     string          `json:"partOf"`
+	StartIndex int             `json:"startIndex"`
+	Items      []W3CAnnotation `json:"items"`
 }
 
 // W3CAnnotation is one claim as a Web Annotation.
@@ -105,13 +126,14 @@ func BuildW3C(ex *Export) *W3CCollection {
 			Target:     W3CTarget{Source: source, Selector: w3cSelectorsOf(&c, &start, &end)},
 		})
 	}
+	id := source + ":claims"
 	return &W3CCollection{
-		Context: []any{"http://www.w3.org/ns/anno.jsonld"},
-		ID:      source + ":claims",
+		Context: []any{AnnoContext, w3cLocalContext{Citecheck: W3CVocab}},
+		ID:      id,
 		Type:    "AnnotationCollection",
 		Label:   ex.Document.Title,
 		Total:   len(items),
-		First:   W3CPage{Type: "AnnotationPage", Items: items},
+		First:   W3CPage{ID: id + "#page1", Type: "AnnotationPage", PartOf: id, Items: items},
 		Source: W3CTextInfo{ID: source, Type: "Text", Format: "text/plain",
 			TextSHA256: ex.Document.TextSHA256, Length: ex.Document.Length, OffsetUnit: OffsetUnit},
 	}

@@ -2,6 +2,7 @@ package formats
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/citecheck/citecheck"
@@ -148,3 +149,6 @@ func BuildClaimReview(doc *citecheck.Document, claims []citecheck.Claim, org, pu
 	}
 	return feed
 }
+
+// WriteClaimReview streams a feed to w, indented as the exports are; Skipped is not in it.
+func WriteClaimReview(w io.Writer, feed *ClaimReviewFeed) error { return writeJSON(w, feed) }

@@ -5,7 +5,9 @@
 // (package citecheck); this package only encodes and decodes them, and the root never imports
 // it. One file per format:
 //
-//   - native.go: the native export ("citecheck/v1"), built once with its checks.
+//   - native.go: the native export ("citecheck/v1"), built with its checks computed once and
+//     streamed claim by claim (WriteExport), indented by the encoder as it writes.
+//   - etag.go: ExportETag, the entity tag of any export, from what its body is made from.
 //   - native_import.go: DecodeExport and PrepareImport, which trust nothing in a file and hold
 //     it to the bounds of every other door (limits.go at the root).
 //   - w3c.go: the W3C Web Annotation AnnotationCollection (JSON-LD) of a native export; every

@@ -2,6 +2,7 @@ package formats
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 
@@ -148,3 +149,6 @@ func w3cSelectorsOf(c *citecheck.Claim, start, end *int) []W3CSelector {
 	}
 	return append(sels, W3CSelector{Type: "TextPositionSelector", Start: start, End: end})
 }
+
+// WriteW3C streams a collection to w, indented as the exports are.
+func WriteW3C(w io.Writer, coll *W3CCollection) error { return writeJSON(w, coll) }

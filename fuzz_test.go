@@ -7,6 +7,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // fuzzSeeds are texts every fuzz target starts from.
@@ -163,6 +165,52 @@ func FuzzOffsets(f *testing.F) {
 			if again, err := NormalizeText(norm, 0); err != nil || again != norm {
 				t.Fatalf("NormalizeText is not idempotent: %q -> %q (%v)", norm, again, err)
 			}
+		}
+	})
+}
+
+// FuzzNormalizeText: NormalizeText never panics; what it answers is valid UTF-8 in NFC with LF
+// line ends, no BOM, within the limit, and normalising it again changes nothing.
+func FuzzNormalizeText(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s, 0)
+	}
+	f.Add("\uFEFFa\r\nb\rc\n", 0)
+	f.Add("e\u0301\u0323 \u212B \uFB01 \u0344", 0)
+	f.Add("  \t\n ", 0)
+	f.Add("a\x00b\x1b", 0)
+	f.Add("\u00e9\u00e9\u00e9\u00e9", 5)
+	f.Add("\u1100\u1161\u11a8 \u0f73", 0)
+	f.Fuzz(func(t *testing.T, raw string, limit int) {
+		if limit < 0 || limit > 1<<20 {
+			limit = 0
+		}
+		s, err := NormalizeText(raw, limit)
+		if err != nil {
+			if c := ErrorCode(err); c == "" || c == "internal" {
+				t.Fatalf("error without a code: %v", err)
+			}
+			return
+		}
+		max := limit
+		if max == 0 {
+			max = DefaultMaxTextBytes
+		}
+		if !utf8.ValidString(s) {
+			t.Fatalf("output is not valid UTF-8: %q", s)
+		}
+		if !norm.NFC.IsNormalString(s) {
+			t.Fatalf("output is not NFC: %q", s)
+		}
+		if strings.ContainsRune(s, '\r') || strings.HasPrefix(s, "\uFEFF") {
+			t.Fatalf("output keeps a CR or a leading BOM: %q", s)
+		}
+		if len(s) > max || strings.TrimSpace(s) == "" {
+			t.Fatalf("output of %d bytes (limit %d) or blank: %q", len(s), max, s)
+		}
+		again, err := NormalizeText(s, limit)
+		if err != nil || again != s {
+			t.Fatalf("not idempotent: %q -> %q (%v)", s, again, err)
 		}
 	})
 }

@@ -20,14 +20,16 @@ const ActionRestored = "restored"
 // rejection without a comment.
 const ECodeRestoreRefused = "restore-refused"
 
-// The formats a claim can be imported from, as Provenance.FromFormat names them.
+// The formats a claim can be imported from, as Provenance.FromFormat names them. FromNative is
+// the native export's format name (formats.ExportFormat), spelled here because the root never
+// imports its formats package.
 const (
-	FromNative = ExportFormat
+	FromNative = "citecheck/v1"
 	FromW3C    = "w3c"
 )
 
-// maxImportedName is the longest user name a file may name, in code points.
-const maxImportedName = 200
+// MaxImportedName is the longest user name a file may name, in code points.
+const MaxImportedName = 200
 
 // Provenance is what an import's file said about a claim, kept beside it and never used as its
 // live state: a file can claim any review by anyone, and only an editor of this server makes a
@@ -68,15 +70,34 @@ func NativeProvenance(in *Claim) (*Provenance, error) {
 	if in.ReviewedBy != nil {
 		p.ReviewedBy = *in.ReviewedBy
 	}
-	if err := validateImportedNote("review_comment", p.ReviewComment); err != nil {
+	if err := CheckComment(p.ReviewComment); err != nil { // too-long, as through every other door
+		return nil, &Error{Code: ECodeTooLong, Field: "review_comment", Message: err.(*Error).Message}
+	}
+	if err := CheckImportedText("review_comment", p.ReviewComment, MaxCommentLen); err != nil {
 		return nil, err
 	}
 	for _, f := range [][2]string{{"reviewed_by", p.ReviewedBy}, {"created_by", p.CreatedBy}, {"updated_by", p.UpdatedBy}} {
-		if err := validateImportedText(f[0], f[1], maxImportedName); err != nil {
+		if err := CheckImportedText(f[0], f[1], MaxImportedName); err != nil {
 			return nil, err
 		}
 	}
 	return p, nil
+}
+
+// CheckImportedText holds a text that a file carries (a note, a name, a quote, its context) to
+// max code points (ECodeTooLong) and refuses a control character other than TAB, LF and CR
+// (ECodeControlChar), both about field: a file is input like any request body, and what it
+// says is kept, so it is held to the same bounds.
+func CheckImportedText(field, s string, max int) error {
+	if err := checkLength(field, field, s, max); err != nil {
+		return err
+	}
+	for _, r := range s {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
+			return FieldErrorf(ECodeControlChar, field, "%s holds the control character U+%04X", field, r)
+		}
+	}
+	return nil
 }
 
 // timeOrNil is t in UTC, or nil for none or the zero time.

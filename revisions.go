@@ -36,13 +36,6 @@ type Anchor struct {
 	Score float64    `json:"score"`
 }
 
-// QuoteLocator finds a quote, with the prefix and suffix around it, in the text t, near the
-// code point offset near (negative when unknown), and returns an orphaned Anchor when no place
-// is good enough or two are equally good. anchor.Locate is the one implementation: the root
-// declares the type so that W3C import places quotes by the rules of re-anchoring, and its tie
-// break, without importing its own subpackage.
-type QuoteLocator func(t *Text, quote, prefix, suffix string, near int) Anchor
-
 // AnchorKinds lists the anchor kinds, most certain first.
 var AnchorKinds = []AnchorKind{AnchorExact, AnchorMoved, AnchorFuzzy, AnchorOrphaned}
 

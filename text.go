@@ -52,6 +52,10 @@ func TextSHA256(text string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// NormalizeQuote puts a quote or its context in the form of stored text (LF line ends, Unicode
+// NFC), so that a quote read from a file compares equal to the text it was taken from.
+func NormalizeQuote(s string) string { return norm.NFC.String(normalizeNewlines(s)) }
+
 // normalizeNewlines turns CRLF and lone CR into LF without copying text that has no CR.
 func normalizeNewlines(s string) string {
 	if strings.IndexByte(s, '\r') < 0 {

@@ -3,9 +3,8 @@
 //
 // It needs only the two texts, citecheck.ContextLen and each claim's span, quote and context;
 // the root's types feed it and it answers with citecheck.Anchor values, which the root's claim
-// rules (citecheck.ReviseClaims) apply. The root never imports this package: where a root
-// function needs to place a quote (W3C import), its caller passes Locate as a
-// citecheck.QuoteLocator.
+// rules (citecheck.ReviseClaims) apply. The root never imports this package; the formats
+// package's W3C import places quotes with Locate.
 //
 // Reanchor maps every claim of an old text onto the new one: exact when the same offsets still
 // hold the quote in its context, moved when the quote occurs unchanged elsewhere and context or

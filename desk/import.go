@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/citecheck/citecheck"
-	"github.com/citecheck/citecheck/anchor"
+	"github.com/citecheck/citecheck/formats"
 	"github.com/citecheck/citecheck/store"
 )
 
@@ -29,7 +29,7 @@ type ImportOptions struct {
 // Import reads a native export (citecheck/v1) strictly and stores it as a new document with its
 // claims, imported by the actor's user, in one transaction: nothing is stored when any of it is
 // refused. Every claim comes in pending and created by the importer; what the file says of its
-// review and authors is kept as provenance (citecheck.PrepareImport, store.ImportDocument).
+// review and authors is kept as provenance (formats.PrepareImport, store.ImportDocument).
 // A file larger than MaxImportBytes is refused with too-large before it is read.
 func Import(ctx context.Context, st *store.Store, by Actor, data []byte, opts ImportOptions) (*citecheck.Document, error) {
 	author, err := by.author()
@@ -43,11 +43,11 @@ func Import(ctx context.Context, st *store.Store, by Actor, data []byte, opts Im
 	if limit := MaxImportBytes(opts.MaxTextBytes); int64(len(data)) > limit {
 		return nil, citecheck.Errorf(citecheck.ECodeTooLarge, "the file is larger than the limit of %d bytes", limit)
 	}
-	ex, err := citecheck.DecodeExport(data)
+	ex, err := formats.DecodeExport(data)
 	if err != nil {
 		return nil, err
 	}
-	doc, claims, err := citecheck.PrepareImport(ex, opts.MaxTextBytes)
+	doc, claims, err := formats.PrepareImport(ex, opts.MaxTextBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -60,10 +60,10 @@ func Import(ctx context.Context, st *store.Store, by Actor, data []byte, opts Im
 // AnnotationsResult says how many Web Annotations became claims, which, and why the others did
 // not.
 type AnnotationsResult struct {
-	Anchored   int                    `json:"anchored"`
-	Unanchored int                    `json:"unanchored"`
-	Claims     []int64                `json:"claims"`
-	Failures   []citecheck.W3CFailure `json:"failures"`
+	Anchored   int                  `json:"anchored"`
+	Unanchored int                  `json:"unanchored"`
+	Claims     []int64              `json:"claims"`
+	Failures   []formats.W3CFailure `json:"failures"`
 }
 
 // ImportAnnotations anchors Web Annotations (W3C JSON-LD) on the current text of document id
@@ -80,11 +80,11 @@ func ImportAnnotations(ctx context.Context, st *store.Store, by Actor, id int64,
 	if err != nil {
 		return nil, err
 	}
-	anns, err := citecheck.ParseW3C(data)
+	anns, err := formats.ParseW3C(data)
 	if err != nil {
 		return nil, err
 	}
-	claims, failures := citecheck.AnchorW3C(citecheck.NewText(doc.Text), anns, anchor.Locate)
+	claims, failures := formats.AnchorW3C(citecheck.NewText(doc.Text), anns)
 	res := &AnnotationsResult{Claims: []int64{}, Failures: failures, Unanchored: len(failures)}
 	if len(claims) == 0 {
 		return res, nil

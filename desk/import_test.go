@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/formats"
 	"github.com/citecheck/citecheck/store"
 )
 
@@ -24,7 +25,7 @@ func exported(t *testing.T, st *store.Store) (data []byte, rita, ed *citecheck.U
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex := citecheck.BuildExport(d, claims, t0)
+	ex := formats.BuildExport(d, claims, t0)
 	name := ed.Name
 	ex.Claims[0].Review, ex.Claims[0].ReviewedBy = citecheck.ReviewApproved, &name
 	data, err = json.Marshal(ex)
@@ -58,7 +59,7 @@ func TestImportStoresANativeExportPending(t *testing.T) {
 		{"a text past the limit", AsUser(ed), data, ImportOptions{MaxTextBytes: 10}, citecheck.ECodeTextTooLarge, ""},
 		{"a malformed file", AsUser(ed), []byte(`{"format":`), opts, citecheck.ECodeMalformed, ""},
 		{"a wrong hash", AsUser(ed), []byte(strings.Replace(string(data), citecheck.TextSHA256(importText), strings.Repeat("0", 64), 1)),
-			opts, citecheck.ECodeHashMismatch, ""},
+			opts, formats.ECodeHashMismatch, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			before, err := st.Documents(ctx)
@@ -90,7 +91,7 @@ func TestImportAnnotationsAnchorsWhatItCan(t *testing.T) {
 	mustClaim(t, st, rita, src, 0, 11)
 	mustClaim(t, st, rita, src, 19, 34)
 	claims, _ := st.Claims(ctx, src.ID, citecheck.ClaimFilter{})
-	w3c, err := json.Marshal(citecheck.BuildW3C(citecheck.BuildExport(src, claims, t0)))
+	w3c, err := json.Marshal(formats.BuildW3C(formats.BuildExport(src, claims, t0)))
 	if err != nil {
 		t.Fatal(err)
 	}

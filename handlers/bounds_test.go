@@ -73,11 +73,11 @@ func TestEveryDoorRefusesInputPastItsBound(t *testing.T) {
 		{"long reference URL", "PUT", fmt.Sprintf("/api/v1/documents/%d/references/1", doc.ID), "rita", map[string]any{"text": "First", "url": "https://example.org/" + strings.Repeat("a", citecheck.MaxURLLen)}, citecheck.ECodeTooLong, "url"},
 		{"reference number past the bound", "POST", fmt.Sprintf("/api/v1/documents/%d/references", doc.ID), "rita", map[string]any{"number": citecheck.MaxRefNumber + 1, "text": "x"}, citecheck.ECodeRefOutOfRange, "number"},
 		{"import: a claim with 201 refs", "POST", native, "rita", withClaim("refs", manyRefs(citecheck.MaxRefsPerClaim+1)), citecheck.ECodeTooManyRefs, "claims[0].refs"},
-		// import.go (being rewritten elsewhere) still gives its own "invalid" for the two below.
-		{"import: a long note", "POST", native, "rita", withClaim("note", long(citecheck.MaxNoteLen+1)), "", "claims[0].note"},
+		{"import: a long note", "POST", native, "rita", withClaim("note", long(citecheck.MaxNoteLen+1)), citecheck.ECodeTooLong, "claims[0].note"},
+		{"import: a long review comment", "POST", native, "rita", withClaim("review_comment", long(citecheck.MaxCommentLen+1)), citecheck.ECodeTooLong, "claims[0].review_comment"},
 		{"import: a long title", "POST", native, "rita", editedExport(t, h, doc.ID, func(ex map[string]any) {
 			ex["document"].(map[string]any)["title"] = long(citecheck.MaxTitleLen + 1)
-		}), "", "document.title"},
+		}), citecheck.ECodeTooLong, "document.title"},
 		{"import: too many references", "POST", native, "rita", editedExport(t, h, doc.ID, func(ex map[string]any) {
 			ex["references"].(map[string]any)["entries"] = manyEntries
 		}), citecheck.ECodeTooManyReferences, "references"},

@@ -1,10 +1,6 @@
 package handlers
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/formats"
 )
 
 // skippedHeader lists the approved claims a ClaimReview export leaves out, and why:
@@ -25,8 +22,10 @@ var exportFormats = map[string]bool{"": true, "native": true, "w3c": true, "clai
 // Annotation collection, the schema.org ClaimReview feed of its approved claims, or a CSV of
 // its claims. Every format but ClaimReview carries every claim, orphans included (last, with no
 // position); ClaimReview publishes the approved claims anchored in the current text and names
-// the approved ones it leaves out in the Citecheck-Skipped header. The ETag hashes the content without the export time, so If-None-Match answers
-// 304 until the document or its claims change.
+// the approved ones it leaves out in the Citecheck-Skipped header. The ETag comes from what the
+// body is made from (formats.ExportETag: the document's revision and the claims' versions, not
+// the export time), so If-None-Match answers 304 before anything is encoded. The body is
+// streamed to the response as it is encoded.
 func (s *Server) exportDocument(c echo.Context) error {
 	d, err := s.documentFromPath(c)
 	if err != nil {
@@ -41,63 +40,57 @@ func (s *Server) exportDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in, orphans := anchored(d, claims) // every export carries every claim: the orphans last
-	claims = append(in, orphans...)
-	body, contentType, ext, err := s.exportBody(c, d, claims, format)
-	if err != nil {
-		return err
+	claims = formats.ExportOrder(d.doc, claims) // every export carries every claim: the orphans last
+	var extra []string
+	if format == "claimreview" {
+		extra = []string{s.organization(c), s.publicURL(c)}
 	}
-	sum := sha256.Sum256(body.stable)
-	etag := `"` + format + "-" + hex.EncodeToString(sum[:16]) + `"`
+	if format == "" {
+		format = "native"
+	}
+	etag := formats.ExportETag(format, d.doc, claims, extra...)
 	h := c.Response().Header()
 	h.Set("ETag", etag)
 	if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	h.Set(echo.HeaderContentDisposition,
-		fmt.Sprintf("attachment; filename=%q", fmt.Sprintf("citecheck-document-%d%s", d.doc.ID, ext)))
-	return c.Blob(http.StatusOK, contentType, body.full)
+	if err := s.writeExport(c, d, claims, format); err != nil {
+		// The status and part of the body may be sent already: this only logs.
+		return fmt.Errorf("export document %d as %q: %w", d.doc.ID, format, err)
+	}
+	return nil
 }
 
-// exportBytes is an export as sent (full) and as hashed for its ETag (stable: without the time
-// of the export).
-type exportBytes struct {
-	full, stable []byte
-}
-
-// exportBody renders one export format.
-func (s *Server) exportBody(c echo.Context, d *loadedDocument, claims []citecheck.Claim, format string) (exportBytes, string, string, error) {
-	now := s.store.Now()
+// writeExport sends the headers of one export format and streams its body.
+func (s *Server) writeExport(c echo.Context, d *loadedDocument, claims []citecheck.Claim, format string) error {
+	w := c.Response()
+	begin := func(contentType, ext string) {
+		w.Header().Set(echo.HeaderContentType, contentType)
+		w.Header().Set(echo.HeaderContentDisposition,
+			fmt.Sprintf("attachment; filename=%q", fmt.Sprintf("citecheck-document-%d%s", d.doc.ID, ext)))
+		w.WriteHeader(http.StatusOK)
+	}
 	switch format {
 	case "csv":
 		fillChecks(d, claims)
-		var buf bytes.Buffer
-		if err := citecheck.WriteClaimsCSV(&buf, claims); err != nil {
-			return exportBytes{}, "", "", err
-		}
-		return exportBytes{buf.Bytes(), buf.Bytes()}, "text/csv; charset=utf-8", ".csv", nil
+		begin("text/csv; charset=utf-8", ".csv")
+		return formats.WriteClaimsCSV(w, claims)
 	case "claimreview":
-		feed := citecheck.BuildClaimReview(d.doc, claims, s.organization(c), s.publicURL(c))
+		feed := formats.BuildClaimReview(d.doc, claims, s.organization(c), s.publicURL(c))
 		if skipped := feed.SkippedList(); skipped != "" {
 			// Said beside the feed, not in it: the feed is pasted into a published page as is.
-			c.Response().Header().Set(skippedHeader, skipped)
+			w.Header().Set(skippedHeader, skipped)
 		}
-		b, err := prettyJSON(feed)
-		return exportBytes{b, b}, "application/ld+json; charset=utf-8", ".claimreview.jsonld", err
+		begin("application/ld+json; charset=utf-8", ".claimreview.jsonld")
+		return formats.WriteClaimReview(w, feed)
 	}
-	ex := citecheck.BuildExport(d.doc, claims, now)
-	if format == "w3c" { // the collection carries no export time: it is stable as it is
-		b, err := prettyJSON(citecheck.BuildW3C(ex))
-		return exportBytes{b, b}, "application/ld+json; charset=utf-8", ".w3c.jsonld", err
+	ex := formats.BuildExportIn(d.text, d.doc, claims, s.store.Now())
+	if format == "w3c" {
+		begin("application/ld+json; charset=utf-8", ".w3c.jsonld")
+		return formats.WriteW3C(w, formats.BuildW3C(ex))
 	}
-	full, err := prettyJSON(ex)
-	if err != nil {
-		return exportBytes{}, "", "", err
-	}
-	// Encoded once; the ETag hashes the same bytes with the export time blanked out.
-	at, _ := json.Marshal(ex.ExportedAt)
-	stable := bytes.Replace(full, append([]byte(`"exported_at": `), at...), []byte(`"exported_at": ""`), 1)
-	return exportBytes{full, stable}, echo.MIMEApplicationJSONCharsetUTF8, ".json", nil
+	begin(echo.MIMEApplicationJSONCharsetUTF8, ".json")
+	return formats.WriteExport(w, ex)
 }
 
 // organization is the publisher named in ClaimReview exports.
@@ -116,20 +109,9 @@ func (s *Server) publicURL(c echo.Context) string {
 	return c.Scheme() + "://" + c.Request().Host
 }
 
-// prettyJSON encodes v indented, as the exports have always been, without escaping HTML.
-func prettyJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	return buf.Bytes(), nil
-}
-
 // etagMatches reports whether an If-None-Match header names etag (or is "*").
 func etagMatches(header, etag string) bool {
+	etag = strings.TrimPrefix(etag, "W/") // If-None-Match compares weakly (RFC 9110, 13.1.2)
 	for _, t := range strings.Split(header, ",") {
 		t = strings.TrimSpace(t)
 		if t == "*" || strings.TrimPrefix(t, "W/") == etag {

@@ -19,6 +19,7 @@ import (
 	"testing"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/formats"
 )
 
 // lockedBuffer collects log lines of the server under fuzzing, so a 5xx can show its cause.
@@ -286,11 +287,11 @@ func FuzzMultipartUpload(f *testing.F) {
 		// The import form, with the same bytes as the export file.
 		rec = send(t, "/import", "", content)
 		if rec.Code == http.StatusSeeOther {
-			ex, err := citecheck.DecodeExport(content)
+			ex, err := formats.DecodeExport(content)
 			if err != nil {
 				t.Fatalf("import accepted a file DecodeExport refuses: %v", err)
 			}
-			if _, _, err := citecheck.PrepareImport(ex, 0); err != nil {
+			if _, _, err := formats.PrepareImport(ex, 0); err != nil {
 				t.Fatalf("import accepted a file PrepareImport refuses: %v", err)
 			}
 			if d := storedText(t, rec); d.Text != ex.Document.Text {

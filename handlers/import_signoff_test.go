@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/formats"
 )
 
 // forgedExport is the native export of a document annotated by rita (see annotate), with every
@@ -223,7 +224,7 @@ func TestEveryExportCarriesOrphans(t *testing.T) {
 		}
 	}
 
-	var w3c citecheck.W3CCollection
+	var w3c formats.W3CCollection
 	export(doc.ID, "w3c").json(t, &w3c)
 	if len(w3c.First.Items) != 3 {
 		t.Fatalf("w3c export holds %d annotations", len(w3c.First.Items))

@@ -18,6 +18,7 @@ import (
 
 	"github.com/citecheck/citecheck"
 	"github.com/citecheck/citecheck/desk"
+	"github.com/citecheck/citecheck/formats"
 )
 
 // annotate adds claims to a document between its markers (up to five, each ending before a
@@ -109,7 +110,7 @@ func comparableExport(t *testing.T, body []byte) map[string]any {
 // file) as its provenance.
 func checkImportedSignOff(t *testing.T, first, second []byte, importer string) {
 	t.Helper()
-	var a, b citecheck.Export
+	var a, b formats.Export
 	if err := json.Unmarshal(first, &a); err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +219,7 @@ func TestNativeImportRefusalsChangeNothing(t *testing.T) {
 	}{
 		{"wrong hash", edit(func(ex map[string]any, _ []any) {
 			ex["document"].(map[string]any)["text_sha256"] = strings.Repeat("ab", 32)
-		}), 422, citecheck.ECodeHashMismatch, ""},
+		}), 422, formats.ECodeHashMismatch, ""},
 		{"quote does not match", edit(func(_ map[string]any, c []any) { claim(c, 1)["quote"] = "something else" }),
 			422, citecheck.ECodeQuoteMismatch, fmt.Sprintf("claim %d (number 2", ids[1])},
 		{"offsets out of range", edit(func(_ map[string]any, c []any) { claim(c, 0)["end"] = 100000 }),
@@ -226,9 +227,9 @@ func TestNativeImportRefusalsChangeNothing(t *testing.T) {
 		{"unknown status", edit(func(_ map[string]any, c []any) { claim(c, 0)["status"] = "mostly-true" }),
 			422, citecheck.ECodeInvalidStatus, ""},
 		{"duplicate claim ids", edit(func(_ map[string]any, c []any) { claim(c, 1)["id"] = claim(c, 0)["id"] }),
-			422, citecheck.ECodeDuplicateClaim, ""},
+			422, formats.ECodeDuplicateClaim, ""},
 		{"wrong format", edit(func(ex map[string]any, _ []any) { ex["format"] = "hypothesis/v1" }),
-			422, citecheck.ECodeUnsupportedFormat, ""},
+			422, formats.ECodeUnsupportedFormat, ""},
 		{"malformed JSON", good[:len(good)/2], 400, citecheck.ECodeMalformed, ""},
 		{"not an export", []byte(`{"type":"AnnotationCollection"}`), 400, citecheck.ECodeMalformed, ""},
 		{"20 MB body", bytes.Repeat([]byte(" "), 20<<20), 413, citecheck.ECodeTooLarge, ""},
@@ -377,7 +378,7 @@ func TestClaimReviewAndCSVExports(t *testing.T) {
 		!strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("claimreview: %d %v", r.status, r.header)
 	}
-	var feed citecheck.ClaimReviewFeed
+	var feed formats.ClaimReviewFeed
 	r.json(t, &feed)
 	if feed.Context != "https://schema.org" || len(feed.Graph) != 1 || len(feed.Skipped) != 0 {
 		t.Fatalf("feed: %s", r.body)
@@ -401,12 +402,12 @@ func TestClaimReviewAndCSVExports(t *testing.T) {
 		Claims []citecheck.Claim `json:"claims"`
 	}
 	h.do("GET", fmt.Sprintf("/api/v1/documents/%d/claims", doc.ID), "ed", nil).json(t, &list)
-	if len(rows) != len(list.Claims)+1 || !reflect.DeepEqual(rows[0], citecheck.CSVHeader) {
+	if len(rows) != len(list.Claims)+1 || !reflect.DeepEqual(rows[0], formats.CSVHeader) {
 		t.Fatalf("csv rows: %q", rows)
 	}
 	for i, c := range list.Claims {
 		row := rows[i+1]
-		if row[0] != fmt.Sprint(c.ID) || row[3] != citecheck.SpreadsheetSafe(c.Quote) || row[5] != string(c.Status) ||
+		if row[0] != fmt.Sprint(c.ID) || row[3] != formats.SpreadsheetSafe(c.Quote) || row[5] != string(c.Status) ||
 			row[6] != c.Note || row[7] != string(c.Review) || row[8] != c.ReviewComment || row[9] != "rita" {
 			t.Errorf("row %d = %q for %+v", i+1, row, c)
 		}
@@ -435,7 +436,7 @@ func TestClaimReviewDefaultsToTheRequestHost(t *testing.T) {
 	h := newHarness(t, Config{})
 	doc := h.createDocument("rita", "T", unicodeText)
 	annotate(t, h, doc)
-	var feed citecheck.ClaimReviewFeed
+	var feed formats.ClaimReviewFeed
 	h.do("GET", fmt.Sprintf("/api/v1/documents/%d/export?format=claimreview", doc.ID), "rita", nil).json(t, &feed)
 	host := strings.TrimPrefix(h.srv.URL, "http://")
 	if len(feed.Graph) != 1 || feed.Graph[0].Author.Name != host ||

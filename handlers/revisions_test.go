@@ -10,6 +10,7 @@ import (
 
 	"github.com/citecheck/citecheck"
 	"github.com/citecheck/citecheck/anchor"
+	"github.com/citecheck/citecheck/formats"
 )
 
 const (
@@ -133,7 +134,7 @@ func TestRevisionAPI(t *testing.T) {
 	if len(check.Claims) != 2 {
 		t.Errorf("check covers %d claims, want the 2 anchored", len(check.Claims))
 	}
-	var ex citecheck.Export
+	var ex formats.Export
 	h.do("GET", fmt.Sprintf("/api/v1/documents/%d/export", doc.ID), "rita", nil).json(t, &ex)
 	if len(ex.Claims) != 3 || ex.Claims[2].ID != orphan.ID || ex.Claims[2].Anchor != "orphaned" || ex.Claims[2].Start != 0 {
 		t.Errorf("export holds %+v, want the 2 anchored and the orphan last", ex.Claims)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/formats"
 	"github.com/citecheck/citecheck/store"
 )
 
@@ -154,7 +155,7 @@ var matrix = []matrixCase{
 	}, signedIn(401, 201)},
 	{"POST", "/api/v1/import", fixed("/api/v1/import"), nil, func(matrixFixture) any {
 		text := "An imported text. [1]"
-		return citecheck.BuildExport(&citecheck.Document{Title: "i", Text: text, TextSHA256: citecheck.TextSHA256(text),
+		return formats.BuildExport(&citecheck.Document{Title: "i", Text: text, TextSHA256: citecheck.TextSHA256(text),
 			Length: citecheck.NewText(text).Len(), Citations: citecheck.ParseCitations(text)}, nil, time.Now())
 	}, signedIn(401, 201)},
 	{"POST", "/api/v1/documents/:id/references", docPath("/api/v1/documents/%d/references"), nil, func(matrixFixture) any {

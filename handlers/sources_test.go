@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/formats"
 )
 
 const withList = "Talks began in Vienna. [1] Two sides met. [2]\n\nReferences\n[1] Reuters, https://example.org/vienna\n[3] AP, never cited"
@@ -71,7 +72,7 @@ func TestDocumentWithAReferenceListChecksAgainstIt(t *testing.T) {
 	if len(got.References.Entries) != 2 || got.References.Entries[0].Number != 2 || got.References.Entries[1].URL != "https://example.org/ap" {
 		t.Fatalf("list after edits: %+v", got.References)
 	}
-	var ex citecheck.Export
+	var ex formats.Export
 	h.do("GET", fmt.Sprintf("/api/v1/documents/%d/export", doc.ID), "rita", nil).json(t, &ex)
 	if ex.References == nil || len(ex.References.Entries) != 2 || ex.Summary.Problems == nil {
 		t.Fatalf("export lacks the list or problems: %+v %+v", ex.References, ex.Summary)

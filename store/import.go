@@ -30,7 +30,7 @@ WHERE id = ?`
 // the importer by. Each claim keeps its span, quote, context, refs, status, note and anchor (an
 // orphan stays an orphan); whatever it says of its review, reviewer, authors and times is not
 // used: it is pending, created and last changed by the importer, now, at version 1. Its
-// Imported (the file's word on those, as citecheck.PrepareImport keeps it) is stored with the
+// Imported (the file's word on those, as formats.PrepareImport keeps it) is stored with the
 // importer and the time, and the claim's history gets a "created" event and an "imported" event
 // with the file's values, both by the importer, in the same transaction. The claims are
 // inserted in the order given.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/citecheck/citecheck"
 	"github.com/citecheck/citecheck/desk"
+	"github.com/citecheck/citecheck/formats"
 	"github.com/citecheck/citecheck/store"
 )
 
@@ -67,11 +68,11 @@ func export(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	ex := citecheck.BuildExport(doc, claims, st.Now())
+	ex := formats.BuildExport(doc, claims, st.Now())
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	if *format == "w3c" {
-		return enc.Encode(citecheck.BuildW3C(ex))
+		return enc.Encode(formats.BuildW3C(ex))
 	}
 	return enc.Encode(ex)
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/formats"
 	"github.com/citecheck/citecheck/store"
 )
 
@@ -64,7 +65,7 @@ func TestUserAddTokenCreateAndExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ex citecheck.Export
+	var ex formats.Export
 	if err := json.Unmarshal([]byte(out), &ex); err != nil || ex.Format != "citecheck/v1" || ex.Document.Text != text {
 		t.Fatalf("export: %v %s", err, out)
 	}

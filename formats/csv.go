@@ -1,4 +1,4 @@
-package citecheck
+package formats
 
 import (
 	"encoding/csv"
@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/citecheck/citecheck"
 )
 
 // CSVHeader is the header row of the CSV export of claims: checker is the claim's creator,
@@ -24,7 +26,7 @@ var CSVHeader = []string{"id", "start", "end", "quote", "refs", "status", "note"
 // A free-text cell (quote, note, review comment, names) that starts with "=", "+", "-", "@", a
 // TAB or a CR gets a leading "'", so that a spreadsheet shows it as text instead of running it
 // as a formula: the texts come from documents and imports that anyone may have written.
-func WriteClaimsCSV(w io.Writer, claims []Claim) error {
+func WriteClaimsCSV(w io.Writer, claims []citecheck.Claim) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
 		return err
@@ -39,7 +41,7 @@ func WriteClaimsCSV(w io.Writer, claims []Claim) error {
 }
 
 // claimRow is one claim's CSV row, in the order of CSVHeader.
-func claimRow(c *Claim) []string {
+func claimRow(c *citecheck.Claim) []string {
 	refs := make([]string, len(c.Refs))
 	for i, r := range c.Refs {
 		refs[i] = strconv.Itoa(r)
@@ -57,9 +59,9 @@ func claimRow(c *Claim) []string {
 	}
 	start, end, anchor := strconv.Itoa(c.Start), strconv.Itoa(c.End), c.Anchor
 	if anchor == "" {
-		anchor = string(AnchorExact)
+		anchor = string(citecheck.AnchorExact)
 	}
-	if anchor == string(AnchorOrphaned) {
+	if anchor == string(citecheck.AnchorOrphaned) {
 		start, end = "", ""
 	}
 	return []string{

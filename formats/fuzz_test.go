@@ -1,4 +1,4 @@
-package citecheck
+package formats
 
 import (
 	"encoding/json"
@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/citecheck/citecheck"
 )
 
 // importSeedText is the text the import seeds are made on: markers, a reference list, emoji,
@@ -20,22 +20,22 @@ const importSeedText = "Talks began. [30] A “committee” formed [31] 🚀 and
 // seedExport builds a native export of text with a few claims the way the server writes it.
 func seedExport(tb testing.TB, text string) (*Export, []byte) {
 	tb.Helper()
-	norm, err := NormalizeText(text, 0)
+	norm, err := citecheck.NormalizeText(text, 0)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	src := NewSources(norm)
-	doc := &Document{ID: 7, Title: "Seed “doc” 🚀", Text: norm, TextSHA256: TextSHA256(norm),
+	src := citecheck.NewSources(norm)
+	doc := &citecheck.Document{ID: 7, Title: "Seed “doc” 🚀", Text: norm, TextSHA256: citecheck.TextSHA256(norm),
 		Length: utf8.RuneCountInString(norm), Citations: src.Citations, References: src.List}
-	t := NewText(norm)
-	var claims []Claim
+	t := citecheck.NewText(norm)
+	var claims []citecheck.Claim
 	for i, q := range []string{"Talks began.", "A “committee” formed", "«إن الهدنة صامدة»"} {
 		s, e := spanOf(tb, norm, q)
-		c := Claim{ID: int64(100 + i), DocumentID: 7, Start: s, End: e, Refs: []int{30 + i},
-			Status: Statuses[i%len(Statuses)], Review: ReviewPending, Note: "note <b>" + q + "</b>",
+		c := citecheck.Claim{ID: int64(100 + i), DocumentID: 7, Start: s, End: e, Refs: []int{30 + i},
+			Status: citecheck.Statuses[i%len(citecheck.Statuses)], Review: citecheck.ReviewPending, Note: "note <b>" + q + "</b>",
 			CreatedBy: "rita", CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Version: 1}
 		c.UpdatedBy, c.UpdatedAt = c.CreatedBy, c.CreatedAt
-		FillQuote(t, &c)
+		citecheck.FillQuote(t, &c)
 		claims = append(claims, c)
 	}
 	ex := BuildExport(doc, claims, time.Date(2026, 2, 3, 4, 5, 6, 0, time.UTC))
@@ -44,6 +44,16 @@ func seedExport(tb testing.TB, text string) (*Export, []byte) {
 		tb.Fatal(err)
 	}
 	return ex, b
+}
+
+// spanOf returns the code point span of the first occurrence of sub in text.
+func spanOf(t testing.TB, text, sub string) (int, int) {
+	t.Helper()
+	b := strings.Index(text, sub)
+	if b < 0 {
+		t.Fatalf("%q not in text", sub)
+	}
+	return citecheck.ByteToCodePoint(text, b), citecheck.ByteToCodePoint(text, b+len(sub))
 }
 
 // FuzzDecodeImport feeds arbitrary files to the native import: DecodeExport and PrepareImport
@@ -77,14 +87,14 @@ func FuzzDecodeImport(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ex, err := DecodeExport(data)
 		if err != nil {
-			if ErrorCode(err) == "" || ErrorCode(err) == "internal" {
+			if citecheck.ErrorCode(err) == "" || citecheck.ErrorCode(err) == "internal" {
 				t.Fatalf("DecodeExport error without a code: %v", err)
 			}
 			return
 		}
 		doc, claims, err := PrepareImport(ex, 0)
 		if err != nil {
-			if c := ErrorCode(err); c == "" || c == "internal" {
+			if c := citecheck.ErrorCode(err); c == "" || c == "internal" {
 				t.Fatalf("PrepareImport error without a code: %v", err)
 			}
 			return
@@ -92,16 +102,16 @@ func FuzzDecodeImport(f *testing.F) {
 		if doc.Text != ex.Document.Text {
 			t.Fatal("the accepted text differs from the file's")
 		}
-		if again, err := NormalizeText(doc.Text, 0); err != nil || again != doc.Text {
+		if again, err := citecheck.NormalizeText(doc.Text, 0); err != nil || again != doc.Text {
 			t.Fatalf("an accepted text is not in stored form (%v)", err)
 		}
-		if doc.TextSHA256 != TextSHA256(doc.Text) || doc.Length != utf8.RuneCountInString(doc.Text) {
+		if doc.TextSHA256 != citecheck.TextSHA256(doc.Text) || doc.Length != utf8.RuneCountInString(doc.Text) {
 			t.Fatal("hash or length of the accepted document is wrong")
 		}
 		if doc.Title == "" {
 			t.Fatal("empty title accepted")
 		}
-		txt := NewText(doc.Text)
+		txt := citecheck.NewText(doc.Text)
 		if len(claims) != len(ex.Claims) {
 			t.Fatalf("%d claims in the file, %d prepared", len(ex.Claims), len(claims))
 		}
@@ -112,13 +122,13 @@ func FuzzDecodeImport(f *testing.F) {
 			if c.Quote != txt.Slice(c.Start, c.End) || c.Quote != ex.Claims[i].Quote {
 				t.Fatalf("claim %d quote %q is not the text %q", i, c.Quote, txt.Slice(c.Start, c.End))
 			}
-			if c.Prefix+c.Quote+c.Suffix != txt.Slice(c.Start-ContextLen, c.End+ContextLen) {
+			if c.Prefix+c.Quote+c.Suffix != txt.Slice(c.Start-citecheck.ContextLen, c.End+citecheck.ContextLen) {
 				t.Fatalf("claim %d prefix, quote and suffix do not join up", i)
 			}
 			if !slices.IsSorted(c.Refs) {
 				t.Fatalf("claim %d refs %v not sorted", i, c.Refs)
 			}
-			if _, err := ParseStatus(string(c.Status)); err != nil {
+			if _, err := citecheck.ParseStatus(string(c.Status)); err != nil {
 				t.Fatalf("claim %d status %q accepted: %v", i, c.Status, err)
 			}
 		}
@@ -170,17 +180,17 @@ func FuzzParseW3C(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, raw string) {
 		anns, err := ParseW3C(data)
 		if err != nil {
-			if c := ErrorCode(err); c == "" || c == "internal" {
+			if c := citecheck.ErrorCode(err); c == "" || c == "internal" {
 				t.Fatalf("ParseW3C error without a code: %v", err)
 			}
 			return
 		}
-		text, err := NormalizeText(raw, 0)
+		text, err := citecheck.NormalizeText(raw, 0)
 		if err != nil {
 			text = importSeedText
 		}
-		txt := NewText(text)
-		claims, failures := AnchorW3C(txt, anns, locateQuote)
+		txt := citecheck.NewText(text)
+		claims, failures := AnchorW3C(txt, anns)
 		if len(claims)+len(failures) != len(anns) {
 			t.Fatalf("%d annotations became %d claims and %d failures", len(anns), len(claims), len(failures))
 		}
@@ -191,13 +201,13 @@ func FuzzParseW3C(f *testing.F) {
 			if c.Quote != txt.Slice(c.Start, c.End) {
 				t.Fatalf("claim %d quote %q is not the text %q", i, c.Quote, txt.Slice(c.Start, c.End))
 			}
-			if refs, err := NormalizeRefs(c.Refs); err != nil || !slices.Equal(refs, c.Refs) {
+			if refs, err := citecheck.NormalizeRefs(c.Refs); err != nil || !slices.Equal(refs, c.Refs) {
 				t.Fatalf("claim %d refs %v not normal (%v)", i, c.Refs, err)
 			}
-			if _, err := ParseStatus(string(c.Status)); err != nil {
+			if _, err := citecheck.ParseStatus(string(c.Status)); err != nil {
 				t.Fatalf("claim %d status %q: %v", i, c.Status, err)
 			}
-			if err := validateImportedNote("note", c.Note); err != nil {
+			if err := checkImportedNote(c.Note); err != nil {
 				t.Fatalf("claim %d note: %v", i, err)
 			}
 		}
@@ -205,52 +215,6 @@ func FuzzParseW3C(f *testing.F) {
 			if fl.Reason == "" || !utf8.ValidString(fl.Reason) {
 				t.Fatalf("failure %q without a readable reason", fl.ID)
 			}
-		}
-	})
-}
-
-// FuzzNormalizeText: NormalizeText never panics; what it answers is valid UTF-8 in NFC with LF
-// line ends, no BOM, within the limit, and normalising it again changes nothing.
-func FuzzNormalizeText(f *testing.F) {
-	for _, s := range fuzzSeeds {
-		f.Add(s, 0)
-	}
-	f.Add("\uFEFFa\r\nb\rc\n", 0)
-	f.Add("e\u0301\u0323 \u212B \uFB01 \u0344", 0)
-	f.Add("  \t\n ", 0)
-	f.Add("a\x00b\x1b", 0)
-	f.Add("\u00e9\u00e9\u00e9\u00e9", 5)
-	f.Add("\u1100\u1161\u11a8 \u0f73", 0)
-	f.Fuzz(func(t *testing.T, raw string, limit int) {
-		if limit < 0 || limit > 1<<20 {
-			limit = 0
-		}
-		s, err := NormalizeText(raw, limit)
-		if err != nil {
-			if c := ErrorCode(err); c == "" || c == "internal" {
-				t.Fatalf("error without a code: %v", err)
-			}
-			return
-		}
-		max := limit
-		if max == 0 {
-			max = DefaultMaxTextBytes
-		}
-		if !utf8.ValidString(s) {
-			t.Fatalf("output is not valid UTF-8: %q", s)
-		}
-		if !norm.NFC.IsNormalString(s) {
-			t.Fatalf("output is not NFC: %q", s)
-		}
-		if strings.ContainsRune(s, '\r') || strings.HasPrefix(s, "\uFEFF") {
-			t.Fatalf("output keeps a CR or a leading BOM: %q", s)
-		}
-		if len(s) > max || strings.TrimSpace(s) == "" {
-			t.Fatalf("output of %d bytes (limit %d) or blank: %q", len(s), max, s)
-		}
-		again, err := NormalizeText(s, limit)
-		if err != nil || again != s {
-			t.Fatalf("not idempotent: %q -> %q (%v)", s, again, err)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package citecheck
+package formats
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/citecheck/citecheck"
 )
 
 // The error codes of an import that is refused.
@@ -22,21 +24,21 @@ const (
 	ECodeDuplicateClaim = "duplicate-claim"
 )
 
-// maxImportedNote is the longest note or review comment an import accepts, in code points, as
-// the API accepts for a note.
-const maxImportedNote = 10000
+// maxImportedQuote is the longest quote an orphan, or the old quote of a fuzzy anchor, may carry
+// in code points; the quote of an anchored claim is checked against the text instead.
+const maxImportedQuote = 10_000
 
 // DecodeExport reads a native export strictly, with DecodeJSON: valid UTF-8, one JSON object,
 // no unknown fields, no member twice, no lone surrogate, nothing after it. Its errors are ECodeMalformed (ECodeInvalidUTF8 for bad bytes).
 func DecodeExport(data []byte) (*Export, error) {
 	if !utf8.Valid(data) {
-		return nil, Errorf(ECodeInvalidUTF8, "the file is not valid UTF-8")
+		return nil, citecheck.Errorf(citecheck.ECodeInvalidUTF8, "the file is not valid UTF-8")
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, Errorf(ECodeMalformed, "the file is empty; want a citecheck/v1 export")
+		return nil, citecheck.Errorf(citecheck.ECodeMalformed, "the file is empty; want a citecheck/v1 export")
 	}
 	var ex Export
-	if err := DecodeJSON(data, &ex); err != nil {
+	if err := citecheck.DecodeJSON(data, &ex); err != nil {
 		return nil, err
 	}
 	return &ex, nil
@@ -60,26 +62,26 @@ func DecodeExport(data []byte) (*Export, error) {
 // review, reviewer, authors and dates is moved into Imported, as a record. The claim's id in the
 // file is kept only in Imported and to name it in errors. Every refusal is an *Error with a
 // code; one about a claim names it by id and position, with a field such as "claims[2].quote".
-func PrepareImport(ex *Export, maxTextBytes int) (*Document, []Claim, error) {
+func PrepareImport(ex *Export, maxTextBytes int) (*citecheck.Document, []citecheck.Claim, error) {
 	if ex.Format != ExportFormat {
-		return nil, nil, FieldErrorf(ECodeUnsupportedFormat, "format",
+		return nil, nil, citecheck.FieldErrorf(ECodeUnsupportedFormat, "format",
 			"format is %q; only %q exports can be imported", ex.Format, ExportFormat)
 	}
 	if ex.OffsetUnit != OffsetUnit {
-		return nil, nil, FieldErrorf(ECodeUnsupportedFormat, "offset_unit",
+		return nil, nil, citecheck.FieldErrorf(ECodeUnsupportedFormat, "offset_unit",
 			"offset_unit is %q; only %q offsets can be imported", ex.OffsetUnit, OffsetUnit)
 	}
 	doc, t, err := importedDocument(ex, maxTextBytes)
 	if err != nil {
 		return nil, nil, err
 	}
-	claims := make([]Claim, 0, len(ex.Claims))
+	claims := make([]citecheck.Claim, 0, len(ex.Claims))
 	seen := make(map[int64]int, len(ex.Claims))
 	for i := range ex.Claims {
 		in := &ex.Claims[i]
 		if in.ID != 0 {
 			if j, dup := seen[in.ID]; dup {
-				return nil, nil, FieldErrorf(ECodeDuplicateClaim, fmt.Sprintf("claims[%d].id", i),
+				return nil, nil, citecheck.FieldErrorf(ECodeDuplicateClaim, fmt.Sprintf("claims[%d].id", i),
 					"claim %d is listed twice, at positions %d and %d", in.ID, j+1, i+1)
 			}
 			seen[in.ID] = i
@@ -94,58 +96,59 @@ func PrepareImport(ex *Export, maxTextBytes int) (*Document, []Claim, error) {
 }
 
 // importedDocument checks the document part of an export and parses its sources.
-func importedDocument(ex *Export, maxTextBytes int) (*Document, *Text, error) {
+func importedDocument(ex *Export, maxTextBytes int) (*citecheck.Document, *citecheck.Text, error) {
 	raw := ex.Document.Text
-	text, err := NormalizeText(raw, maxTextBytes)
+	text, err := citecheck.NormalizeText(raw, maxTextBytes)
 	if err != nil {
-		var e *Error
+		var e *citecheck.Error
 		if errors.As(err, &e) {
-			return nil, nil, &Error{Code: e.Code, Field: "document.text", Message: e.Message}
+			return nil, nil, &citecheck.Error{Code: e.Code, Field: "document.text", Message: e.Message}
 		}
 		return nil, nil, err
 	}
 	if text != raw {
-		return nil, nil, FieldErrorf(ECodeTextNotNormalized, "document.text",
+		return nil, nil, citecheck.FieldErrorf(ECodeTextNotNormalized, "document.text",
 			"the text is not in the stored form (no BOM, LF line ends, Unicode NFC); its offsets cannot be trusted")
 	}
-	if got := TextSHA256(text); !strings.EqualFold(ex.Document.TextSHA256, got) {
-		return nil, nil, FieldErrorf(ECodeHashMismatch, "document.text_sha256",
+	if got := citecheck.TextSHA256(text); !strings.EqualFold(ex.Document.TextSHA256, got) {
+		return nil, nil, citecheck.FieldErrorf(ECodeHashMismatch, "document.text_sha256",
 			"text_sha256 is %q but the text hashes to %q: the text is not the one the claims were made on",
 			clip(ex.Document.TextSHA256), got)
 	}
-	t := NewText(text)
+	t := citecheck.NewText(text)
 	if ex.Document.Length != 0 && ex.Document.Length != t.Len() {
-		return nil, nil, FieldErrorf(ECodeInvalid, "document.length",
+		return nil, nil, citecheck.FieldErrorf(citecheck.ECodeInvalid, "document.length",
 			"length is %d but the text has %d code points", ex.Document.Length, t.Len())
 	}
 	title, err := importedTitle(ex.Document.Title)
 	if err != nil {
 		return nil, nil, err
 	}
-	src := NewSources(text)
+	src := citecheck.NewSources(text)
 	if ex.References != nil {
 		if src, err = src.WithEntries(ex.References.Entries); err != nil {
-			var e *Error
+			var e *citecheck.Error
 			if errors.As(err, &e) {
-				return nil, nil, &Error{Code: e.Code, Field: "references", Message: e.Message}
+				return nil, nil, &citecheck.Error{Code: e.Code, Field: "references", Message: e.Message}
 			}
 			return nil, nil, err
 		}
 	}
-	return &Document{Title: title, Text: text, TextSHA256: TextSHA256(text), Length: t.Len(),
+	return &citecheck.Document{Title: title, Text: text, TextSHA256: citecheck.TextSHA256(text), Length: t.Len(),
 		Citations: src.Citations, References: src.List}, t, nil
 }
 
-// importedTitle trims a title and refuses one with control characters or over 300 characters;
-// an empty one becomes "Untitled".
+// importedTitle trims a title and refuses one over MaxTitleLen (CheckTitle: too-long, as through
+// every other door) or with control characters, both about "document.title"; an empty one
+// becomes "Untitled".
 func importedTitle(title string) (string, error) {
 	title = strings.TrimSpace(title)
-	if utf8.RuneCountInString(title) > 300 {
-		return "", FieldErrorf(ECodeInvalid, "document.title", "the title is longer than 300 characters")
+	if err := citecheck.CheckTitle(title); err != nil {
+		return "", &citecheck.Error{Code: citecheck.ErrorCode(err), Field: "document.title", Message: err.(*citecheck.Error).Message}
 	}
 	for _, r := range title {
 		if r < 0x20 || r == 0x7f {
-			return "", FieldErrorf(ECodeControlChar, "document.title", "the title holds the control character U+%04X", r)
+			return "", citecheck.FieldErrorf(citecheck.ECodeControlChar, "document.title", "the title holds the control character U+%04X", r)
 		}
 	}
 	if title == "" {
@@ -156,128 +159,119 @@ func importedTitle(title string) (string, error) {
 
 // importedClaim checks one claim of an export against the text and strips its sign-off into
 // its provenance.
-func importedClaim(t *Text, in *Claim) (Claim, error) {
+func importedClaim(t *citecheck.Text, in *citecheck.Claim) (citecheck.Claim, error) {
 	c, err := importedPlace(t, in)
 	if err != nil {
-		return Claim{}, err
+		return citecheck.Claim{}, err
 	}
-	if c.Refs, err = NormalizeRefs(in.Refs); err != nil {
-		return Claim{}, err
+	if c.Refs, err = citecheck.NormalizeRefs(in.Refs); err != nil {
+		return citecheck.Claim{}, err
 	}
-	if c.Status, err = ParseStatus(string(in.Status)); err != nil {
-		return Claim{}, err
+	if c.Status, err = citecheck.ParseStatus(string(in.Status)); err != nil {
+		return citecheck.Claim{}, err
 	}
-	if err := validateImportedNote("note", in.Note); err != nil {
-		return Claim{}, err
+	if err := checkImportedNote(in.Note); err != nil {
+		return citecheck.Claim{}, err
 	}
-	c.ID, c.Note, c.Version, c.Checks = in.ID, in.Note, 1, []Check{}
-	if c.Imported, err = NativeProvenance(in); err != nil {
-		return Claim{}, err
+	c.ID, c.Note, c.Version, c.Checks = in.ID, in.Note, 1, []citecheck.Check{}
+	if c.Imported, err = citecheck.NativeProvenance(in); err != nil {
+		return citecheck.Claim{}, err
 	}
-	c.Review = ReviewPending
+	c.Review = citecheck.ReviewPending
 	return c, nil
 }
 
 // importedPlace checks where an imported claim sits: an anchored claim's span and quote against
 // the text (its context is computed again), an orphan's quote and context as they are.
-func importedPlace(t *Text, in *Claim) (Claim, error) {
+func importedPlace(t *citecheck.Text, in *citecheck.Claim) (citecheck.Claim, error) {
 	anchor, err := importedAnchor(in)
 	if err != nil {
-		return Claim{}, err
+		return citecheck.Claim{}, err
 	}
-	if anchor == AnchorOrphaned {
+	if anchor == citecheck.AnchorOrphaned {
 		return importedOrphan(in)
 	}
-	if err := ValidateSpan(t, in.Start, in.End); err != nil {
-		return Claim{}, err
+	if err := citecheck.ValidateSpan(t, in.Start, in.End); err != nil {
+		return citecheck.Claim{}, err
 	}
 	if got := t.Slice(in.Start, in.End); in.Quote != got {
-		return Claim{}, FieldErrorf(ECodeQuoteMismatch, "quote",
+		return citecheck.Claim{}, citecheck.FieldErrorf(citecheck.ECodeQuoteMismatch, "quote",
 			"the quote %q does not match the text at %d..%d, which is %q", clip(in.Quote), in.Start, in.End, clip(got))
 	}
-	c := Claim{Start: in.Start, End: in.End, Anchor: string(anchor), AnchorScore: importedScore(in)}
-	if anchor == AnchorFuzzy { // the quote the re-anchoring replaced
-		if err := validateImportedText("old_quote", in.OldQuote, maxImportedNote); err != nil {
-			return Claim{}, err
+	c := citecheck.Claim{Start: in.Start, End: in.End, Anchor: string(anchor), AnchorScore: importedScore(in)}
+	if anchor == citecheck.AnchorFuzzy { // the quote the re-anchoring replaced
+		if err := citecheck.CheckImportedText("old_quote", in.OldQuote, maxImportedQuote); err != nil {
+			return citecheck.Claim{}, err
 		}
 		c.OldQuote = in.OldQuote
 	}
-	FillQuote(t, &c)
+	citecheck.FillQuote(t, &c)
 	return c, nil
 }
 
 // importedAnchor reads a claim's anchor kind: absent means exact.
-func importedAnchor(in *Claim) (AnchorKind, error) {
+func importedAnchor(in *citecheck.Claim) (citecheck.AnchorKind, error) {
 	if in.Anchor == "" {
-		return AnchorExact, nil
+		return citecheck.AnchorExact, nil
 	}
-	for _, k := range AnchorKinds {
+	for _, k := range citecheck.AnchorKinds {
 		if string(k) == in.Anchor {
 			if in.AnchorScore < 0 || in.AnchorScore > 1 {
-				return "", FieldErrorf(ECodeInvalid, "anchor_score", "anchor_score is %v; want 0 to 1", in.AnchorScore)
+				return "", citecheck.FieldErrorf(citecheck.ECodeInvalid, "anchor_score", "anchor_score is %v; want 0 to 1", in.AnchorScore)
 			}
 			return k, nil
 		}
 	}
-	return "", FieldErrorf(ECodeInvalid, "anchor", "unknown anchor %q: want exact, moved, fuzzy or orphaned", clip(in.Anchor))
+	return "", citecheck.FieldErrorf(citecheck.ECodeInvalid, "anchor", "unknown anchor %q: want exact, moved, fuzzy or orphaned", clip(in.Anchor))
 }
 
 // importedOrphan checks an orphan of an export: no position, a quote that is some text (and its
 // old_quote, when given), and a context no longer than ContextLen.
-func importedOrphan(in *Claim) (Claim, error) {
+func importedOrphan(in *citecheck.Claim) (citecheck.Claim, error) {
 	if in.Start != 0 || in.End != 0 {
-		return Claim{}, FieldErrorf(ECodeInvalid, "start",
+		return citecheck.Claim{}, citecheck.FieldErrorf(citecheck.ECodeInvalid, "start",
 			"an orphaned claim has no position in the text: start and end must be null, not %d..%d", in.Start, in.End)
 	}
 	if strings.TrimFunc(in.Quote, unicode.IsSpace) == "" {
-		return Claim{}, FieldErrorf(ECodeEmptySpan, "quote", "an orphaned claim needs the quote it had")
+		return citecheck.Claim{}, citecheck.FieldErrorf(citecheck.ECodeEmptySpan, "quote", "an orphaned claim needs the quote it had")
 	}
 	if in.OldQuote != "" && in.OldQuote != in.Quote {
-		return Claim{}, FieldErrorf(ECodeQuoteMismatch, "old_quote",
+		return citecheck.Claim{}, citecheck.FieldErrorf(citecheck.ECodeQuoteMismatch, "old_quote",
 			"the old_quote %q of an orphan must be its quote %q", clip(in.OldQuote), clip(in.Quote))
 	}
 	for _, f := range []struct {
 		name, value string
 		max         int
-	}{{"quote", in.Quote, maxImportedNote}, {"prefix", in.Prefix, ContextLen}, {"suffix", in.Suffix, ContextLen}} {
-		if err := validateImportedText(f.name, f.value, f.max); err != nil {
-			return Claim{}, err
+	}{{"quote", in.Quote, maxImportedQuote}, {"prefix", in.Prefix, citecheck.ContextLen}, {"suffix", in.Suffix, citecheck.ContextLen}} {
+		if err := citecheck.CheckImportedText(f.name, f.value, f.max); err != nil {
+			return citecheck.Claim{}, err
 		}
 	}
-	return Claim{Quote: in.Quote, Prefix: in.Prefix, Suffix: in.Suffix, OldQuote: in.Quote,
-		Anchor: string(AnchorOrphaned), AnchorScore: importedScore(in)}, nil
+	return citecheck.Claim{Quote: in.Quote, Prefix: in.Prefix, Suffix: in.Suffix, OldQuote: in.Quote,
+		Anchor: string(citecheck.AnchorOrphaned), AnchorScore: importedScore(in)}, nil
 }
 
 // importedScore is how sure the claim's last re-anchoring was: as the file says, or certain for
 // a file that does not say how the claim was anchored.
-func importedScore(in *Claim) float64 {
+func importedScore(in *citecheck.Claim) float64 {
 	if in.Anchor == "" {
 		return 1
 	}
 	return in.AnchorScore
 }
 
-// validateImportedNote keeps a note or comment printable and bounded, as the API does.
-func validateImportedNote(field, s string) error {
-	return validateImportedText(field, s, maxImportedNote)
-}
-
-// validateImportedText keeps a text of a file printable and at most max code points long.
-func validateImportedText(field, s string, max int) error {
-	if utf8.RuneCountInString(s) > max {
-		return FieldErrorf(ECodeInvalid, field, "%s is longer than %d characters", field, max)
+// checkImportedNote holds a claim's note to the bound every door holds it to (CheckNote:
+// too-long about "note") and keeps it printable.
+func checkImportedNote(note string) error {
+	if err := citecheck.CheckNote(note); err != nil {
+		return err
 	}
-	for _, r := range s {
-		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
-			return FieldErrorf(ECodeControlChar, field, "%s holds the control character U+%04X", field, r)
-		}
-	}
-	return nil
+	return citecheck.CheckImportedText("note", note, citecheck.MaxNoteLen)
 }
 
 // claimError names the claim at position i (from 0) of an export in err, keeping its code.
 func claimError(err error, i int, id int64) error {
-	var e *Error
+	var e *citecheck.Error
 	if !errors.As(err, &e) {
 		return err
 	}
@@ -285,6 +279,6 @@ func claimError(err error, i int, id int64) error {
 	if e.Field != "" {
 		field += "." + e.Field
 	}
-	return &Error{Code: e.Code, Field: field,
+	return &citecheck.Error{Code: e.Code, Field: field,
 		Message: fmt.Sprintf("claim %d (number %d in the file): %s", id, i+1, e.Message)}
 }

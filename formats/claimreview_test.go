@@ -1,18 +1,20 @@
-package citecheck
+package formats
 
 import (
 	"encoding/json"
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/citecheck/citecheck"
 )
 
 func TestClaimReviewRatingScale(t *testing.T) {
-	want := map[Status]Rating{
-		StatusSupported: {5, "True"}, StatusPartlySupported: {3, "Half true"},
-		StatusUnsupported: {2, "Unsupported"}, StatusContradicted: {1, "False"},
+	want := map[citecheck.Status]Rating{
+		citecheck.StatusSupported: {5, "True"}, citecheck.StatusPartlySupported: {3, "Half true"},
+		citecheck.StatusUnsupported: {2, "Unsupported"}, citecheck.StatusContradicted: {1, "False"},
 	}
-	for _, s := range Statuses {
+	for _, s := range citecheck.Statuses {
 		r, ok := ClaimReviewRating(s)
 		w, rated := want[s]
 		if ok != rated || r != w {
@@ -23,17 +25,17 @@ func TestClaimReviewRatingScale(t *testing.T) {
 
 func TestBuildClaimReviewPublishesApprovedRatedClaims(t *testing.T) {
 	at := time.Date(2026, 11, 24, 23, 30, 0, 0, time.FixedZone("x", -3600))
-	doc := &Document{ID: 4, Title: "Budget speech"}
-	claims := []Claim{
-		{ID: 10, Quote: "Taxes fell “a lot”", Status: StatusSupported, Review: ReviewApproved, ReviewedAt: &at},
-		{ID: 11, Quote: "pending", Status: StatusSupported, Review: ReviewPending},
-		{ID: 12, Quote: "rejected", Status: StatusContradicted, Review: ReviewRejected},
-		{ID: 13, Quote: "unrated", Status: StatusCitationNeeded, Review: ReviewApproved, ReviewedAt: &at},
-		{ID: 14, Quote: "Wrong", Status: StatusContradicted, Review: ReviewApproved, ReviewedAt: &at},
-		{ID: 15, Quote: "unverified", Status: StatusUnverified, Review: ReviewApproved},
-		{ID: 16, Quote: "gone", Status: StatusSupported, Review: ReviewApproved, ReviewedAt: &at, Anchor: "orphaned"},
-		{ID: 17, Quote: "old", Status: StatusSupported, Review: ReviewApproved, ReviewedAt: &at, Revision: 1},
-		{ID: 18, Quote: "pending orphan", Status: StatusSupported, Review: ReviewPending, Anchor: "orphaned"},
+	doc := &citecheck.Document{ID: 4, Title: "Budget speech"}
+	claims := []citecheck.Claim{
+		{ID: 10, Quote: "Taxes fell “a lot”", Status: citecheck.StatusSupported, Review: citecheck.ReviewApproved, ReviewedAt: &at},
+		{ID: 11, Quote: "pending", Status: citecheck.StatusSupported, Review: citecheck.ReviewPending},
+		{ID: 12, Quote: "rejected", Status: citecheck.StatusContradicted, Review: citecheck.ReviewRejected},
+		{ID: 13, Quote: "unrated", Status: citecheck.StatusCitationNeeded, Review: citecheck.ReviewApproved, ReviewedAt: &at},
+		{ID: 14, Quote: "Wrong", Status: citecheck.StatusContradicted, Review: citecheck.ReviewApproved, ReviewedAt: &at},
+		{ID: 15, Quote: "unverified", Status: citecheck.StatusUnverified, Review: citecheck.ReviewApproved},
+		{ID: 16, Quote: "gone", Status: citecheck.StatusSupported, Review: citecheck.ReviewApproved, ReviewedAt: &at, Anchor: "orphaned"},
+		{ID: 17, Quote: "old", Status: citecheck.StatusSupported, Review: citecheck.ReviewApproved, ReviewedAt: &at, Revision: 1},
+		{ID: 18, Quote: "pending orphan", Status: citecheck.StatusSupported, Review: citecheck.ReviewPending, Anchor: "orphaned"},
 	}
 	doc.Revision = 2
 	feed := BuildClaimReview(doc, claims, "Fact Desk", "https://fc.example.org/")

@@ -1,8 +1,11 @@
-package citecheck
+package formats
 
 import (
 	"fmt"
+	"io"
 	"strings"
+
+	"github.com/citecheck/citecheck"
 )
 
 // Rating is a verdict on the scale of schema.org's Rating, as ClaimReview publishes it.
@@ -21,15 +24,15 @@ type Rating struct {
 // unverified and citation-needed are not verdicts on the claim's truth, so they have no rating
 // (ok is false) and such claims are not published. "unsupported" sits above "False": the
 // sources do not back the claim, but do not refute it either.
-func ClaimReviewRating(s Status) (r Rating, ok bool) {
+func ClaimReviewRating(s citecheck.Status) (r Rating, ok bool) {
 	switch s {
-	case StatusSupported:
+	case citecheck.StatusSupported:
 		return Rating{5, "True"}, true
-	case StatusPartlySupported:
+	case citecheck.StatusPartlySupported:
 		return Rating{3, "Half true"}, true
-	case StatusUnsupported:
+	case citecheck.StatusUnsupported:
 		return Rating{2, "Unsupported"}, true
-	case StatusContradicted:
+	case citecheck.StatusContradicted:
 		return Rating{1, "False"}, true
 	}
 	return Rating{}, false
@@ -113,11 +116,11 @@ type Appearance struct {
 // of the server as readers reach it (a trailing slash is dropped), under which the document is
 // publicURL/documents/{id} and a claim is that URL with the fragment #c-{claim id}.
 // datePublished is the day the claim was approved, in UTC.
-func BuildClaimReview(doc *Document, claims []Claim, org, publicURL string) *ClaimReviewFeed {
+func BuildClaimReview(doc *citecheck.Document, claims []citecheck.Claim, org, publicURL string) *ClaimReviewFeed {
 	docURL := fmt.Sprintf("%s/documents/%d", strings.TrimRight(publicURL, "/"), doc.ID)
 	feed := &ClaimReviewFeed{Context: "https://schema.org", Graph: []ClaimReview{}, Skipped: []SkippedClaim{}}
 	for _, c := range claims {
-		if c.Review != ReviewApproved {
+		if c.Review != citecheck.ReviewApproved {
 			continue
 		}
 		if c.IsOrphan(doc.Revision) {
@@ -146,3 +149,6 @@ func BuildClaimReview(doc *Document, claims []Claim, org, publicURL string) *Cla
 	}
 	return feed
 }
+
+// WriteClaimReview streams a feed to w, indented as the exports are; Skipped is not in it.
+func WriteClaimReview(w io.Writer, feed *ClaimReviewFeed) error { return writeJSON(w, feed) }

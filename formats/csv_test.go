@@ -1,4 +1,4 @@
-package citecheck
+package formats
 
 import (
 	"bytes"
@@ -8,21 +8,23 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/citecheck/citecheck"
 )
 
 func TestWriteClaimsCSVParsesBackToTheClaims(t *testing.T) {
 	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 	ed := "ed"
-	claims := []Claim{
-		{ID: 1, Start: 0, End: 9, Quote: "a, b, “c”", Refs: []int{3, 30}, Status: StatusSupported, Note: "said \"so\"\nthen left",
-			Review: ReviewApproved, ReviewComment: "ok, fine", ReviewedBy: &ed, ReviewedAt: &at,
+	claims := []citecheck.Claim{
+		{ID: 1, Start: 0, End: 9, Quote: "a, b, “c”", Refs: []int{3, 30}, Status: citecheck.StatusSupported, Note: "said \"so\"\nthen left",
+			Review: citecheck.ReviewApproved, ReviewComment: "ok, fine", ReviewedBy: &ed, ReviewedAt: &at,
 			CreatedBy: "rita", CreatedAt: at, UpdatedBy: "rita", UpdatedAt: at.Add(time.Hour),
-			Checks: []Check{{Code: CheckUnknownRef}, {Code: CheckMarkerNotAttached}}},
-		{ID: 2, Start: 10, End: 14, Quote: "😀 مرحبا e\u0301\r\nx", Refs: []int{}, Status: StatusUnverified,
-			Review: ReviewPending, CreatedBy: "ralph", CreatedAt: at, UpdatedAt: at, Checks: []Check{}},
-		{ID: 3, Start: 20, End: 25, Quote: "=1+2", Note: "@cmd", Refs: []int{1}, Status: StatusContradicted,
-			Review: ReviewPending, CreatedBy: "-x", CreatedAt: at, UpdatedAt: at, Anchor: "moved"},
-		{ID: 4, Start: 3, End: 7, Quote: "gone", Refs: []int{2}, Status: StatusSupported, Review: ReviewPending,
+			Checks: []citecheck.Check{{Code: citecheck.CheckUnknownRef}, {Code: citecheck.CheckMarkerNotAttached}}},
+		{ID: 2, Start: 10, End: 14, Quote: "😀 مرحبا e\u0301\r\nx", Refs: []int{}, Status: citecheck.StatusUnverified,
+			Review: citecheck.ReviewPending, CreatedBy: "ralph", CreatedAt: at, UpdatedAt: at, Checks: []citecheck.Check{}},
+		{ID: 3, Start: 20, End: 25, Quote: "=1+2", Note: "@cmd", Refs: []int{1}, Status: citecheck.StatusContradicted,
+			Review: citecheck.ReviewPending, CreatedBy: "-x", CreatedAt: at, UpdatedAt: at, Anchor: "moved"},
+		{ID: 4, Start: 3, End: 7, Quote: "gone", Refs: []int{2}, Status: citecheck.StatusSupported, Review: citecheck.ReviewPending,
 			CreatedBy: "rita", CreatedAt: at, UpdatedAt: at, Anchor: "orphaned", OldQuote: "gone", Revision: 1},
 	}
 	var buf bytes.Buffer

@@ -1,4 +1,4 @@
-package citecheck
+package formats
 
 import (
 	"bytes"
@@ -10,7 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/anchor"
 )
 
 // W3CInput is one Web Annotation as read for import: its id, its bodies and the selectors of
@@ -45,11 +46,11 @@ type W3CFailure struct {
 // Only what anchoring needs is kept. An unreadable document is ECodeMalformed.
 func ParseW3C(data []byte) ([]W3CInput, error) {
 	if !utf8.Valid(data) {
-		return nil, Errorf(ECodeInvalidUTF8, "the annotations are not valid UTF-8")
+		return nil, citecheck.Errorf(citecheck.ECodeInvalidUTF8, "the annotations are not valid UTF-8")
 	}
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
-		return nil, Errorf(ECodeMalformed, "the body is empty; want an AnnotationCollection")
+		return nil, citecheck.Errorf(citecheck.ECodeMalformed, "the body is empty; want an AnnotationCollection")
 	}
 	raws, err := w3cItems(data)
 	if err != nil {
@@ -67,20 +68,20 @@ func ParseW3C(data []byte) ([]W3CInput, error) {
 			Modified  json.RawMessage `json:"modified"`
 		}
 		if err := json.Unmarshal(raw, &a); err != nil {
-			return nil, Errorf(ECodeMalformed, "annotation %d: %v", i+1, err)
+			return nil, citecheck.Errorf(citecheck.ECodeMalformed, "annotation %d: %v", i+1, err)
 		}
 		in := W3CInput{ID: a.ID, Creator: agentName(a.Creator), Created: w3cTime(a.Created), Modified: w3cTime(a.Modified)}
 		if in.ID == "" {
 			in.ID = "#" + strconv.Itoa(i+1)
 		}
 		if in.Bodies, err = w3cBodies(a.Body); err != nil {
-			return nil, Errorf(ECodeMalformed, "annotation %s: body: %v", in.ID, err)
+			return nil, citecheck.Errorf(citecheck.ECodeMalformed, "annotation %s: body: %v", in.ID, err)
 		}
 		if a.BodyValue != "" {
 			in.Bodies = append(in.Bodies, W3CInputBody{Type: "TextualBody", Value: a.BodyValue})
 		}
 		if in.Selectors, err = w3cSelectors(a.Target); err != nil {
-			return nil, Errorf(ECodeMalformed, "annotation %s: target: %v", in.ID, err)
+			return nil, citecheck.Errorf(citecheck.ECodeMalformed, "annotation %s: target: %v", in.ID, err)
 		}
 		out = append(out, in)
 	}
@@ -91,7 +92,7 @@ func ParseW3C(data []byte) ([]W3CInput, error) {
 func w3cItems(data []byte) ([]json.RawMessage, error) {
 	if data[0] == '[' {
 		var items []json.RawMessage
-		if err := DecodeOpenJSON(data, &items); err != nil {
+		if err := citecheck.DecodeOpenJSON(data, &items); err != nil {
 			return nil, err
 		}
 		return items, nil
@@ -102,7 +103,7 @@ func w3cItems(data []byte) ([]json.RawMessage, error) {
 		Items []json.RawMessage `json:"items"`
 	}
 	// This decode reads (and so checks) the whole document; the pieces decoded later are parts of it.
-	if err := DecodeOpenJSON(data, &top); err != nil {
+	if err := citecheck.DecodeOpenJSON(data, &top); err != nil {
 		return nil, err
 	}
 	types := jsonStrings(top.Type)
@@ -112,13 +113,13 @@ func w3cItems(data []byte) ([]json.RawMessage, error) {
 			if top.Items != nil {
 				return top.Items, nil
 			}
-			return nil, Errorf(ECodeMalformed, "the AnnotationCollection does not embed its first page")
+			return nil, citecheck.Errorf(citecheck.ECodeMalformed, "the AnnotationCollection does not embed its first page")
 		}
 		var page struct {
 			Items []json.RawMessage `json:"items"`
 		}
 		if err := json.Unmarshal(top.First, &page); err != nil {
-			return nil, Errorf(ECodeMalformed, "first page: %v", err)
+			return nil, citecheck.Errorf(citecheck.ECodeMalformed, "first page: %v", err)
 		}
 		return page.Items, nil
 	case containsString(types, "AnnotationPage"):
@@ -126,7 +127,7 @@ func w3cItems(data []byte) ([]json.RawMessage, error) {
 	case containsString(types, "Annotation"):
 		return []json.RawMessage{data}, nil
 	}
-	return nil, Errorf(ECodeMalformed, "want an AnnotationCollection, an AnnotationPage, an Annotation or an array of annotations")
+	return nil, citecheck.Errorf(citecheck.ECodeMalformed, "want an AnnotationCollection, an AnnotationPage, an Annotation or an array of annotations")
 }
 
 // w3cBodies reads a body that is absent, one object, an IRI or a list of them.
@@ -229,7 +230,11 @@ func w3cTime(raw json.RawMessage) *time.Time {
 	if err != nil {
 		return nil
 	}
-	return timeOrNil(&t)
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
 }
 
 // jsonList splits a JSON value that may be a list into its items; absent or null is none.
@@ -285,7 +290,7 @@ func containsString(list []string, s string) bool {
 
 // AnchorW3C turns annotations into claims on the text t. An annotation is anchored where its
 // TextPositionSelector points when the text there equals its TextQuoteSelector's exact (or it has
-// no quote); otherwise locate (anchor.Locate) places the quote by the rules of re-anchoring: the
+// no quote); otherwise anchor.Locate places the quote by the rules of re-anchoring: the
 // occurrence whose context agrees best with the selector's prefix and suffix, the nearest the
 // position among those about as good, and none (a failure) when two are about as good and as
 // near. Refs come from bodies with purpose "linking" ("[30]", "[30, 31]" or "30")
@@ -298,11 +303,11 @@ func containsString(list []string, s string) bool {
 // The claims carry Start, End, Quote, Prefix, Suffix, Refs, Status, Note and Imported; the
 // caller sets the document and the store the creator. Annotations that cannot be anchored or carry an invalid value are
 // failures, with the annotation's id and the reason.
-func AnchorW3C(t *Text, anns []W3CInput, locate QuoteLocator) ([]Claim, []W3CFailure) {
-	claims := []Claim{}
+func AnchorW3C(t *citecheck.Text, anns []W3CInput) ([]citecheck.Claim, []W3CFailure) {
+	claims := []citecheck.Claim{}
 	failures := []W3CFailure{}
 	for i := range anns {
-		c, err := anchorAnnotation(t, &anns[i], locate)
+		c, err := anchorAnnotation(t, &anns[i])
 		if err != nil {
 			failures = append(failures, W3CFailure{ID: anns[i].ID, Reason: err.Error()})
 			continue
@@ -313,7 +318,7 @@ func AnchorW3C(t *Text, anns []W3CInput, locate QuoteLocator) ([]Claim, []W3CFai
 }
 
 // anchorAnnotation makes one claim of one annotation.
-func anchorAnnotation(t *Text, a *W3CInput, locate QuoteLocator) (Claim, error) {
+func anchorAnnotation(t *citecheck.Text, a *W3CInput) (citecheck.Claim, error) {
 	var quote, pos *W3CSelector
 	for i := range a.Selectors {
 		s := &a.Selectors[i]
@@ -324,35 +329,35 @@ func anchorAnnotation(t *Text, a *W3CInput, locate QuoteLocator) (Claim, error) 
 			pos = s
 		}
 	}
-	start, end, err := anchorSpan(t, quote, pos, locate)
+	start, end, err := anchorSpan(t, quote, pos)
 	if err != nil {
-		return Claim{}, err
+		return citecheck.Claim{}, err
 	}
-	if err := ValidateSpan(t, start, end); err != nil {
-		return Claim{}, errors.New(messageOf(err))
+	if err := citecheck.ValidateSpan(t, start, end); err != nil {
+		return citecheck.Claim{}, errors.New(messageOf(err))
 	}
-	c := Claim{Start: start, End: end, Refs: []int{}, Status: StatusUnverified, Review: ReviewPending,
+	c := citecheck.Claim{Start: start, End: end, Refs: []int{}, Status: citecheck.StatusUnverified, Review: citecheck.ReviewPending,
 		Imported: w3cProvenance(a)}
 	if err := applyBodies(&c, a.Bodies); err != nil {
-		return Claim{}, err
+		return citecheck.Claim{}, err
 	}
-	FillQuote(t, &c)
+	citecheck.FillQuote(t, &c)
 	return c, nil
 }
 
 // w3cProvenance is what an annotation says of its making and review: its id, creator and times,
 // and the first "moderating" body that names a review state.
-func w3cProvenance(a *W3CInput) *Provenance {
-	p := &Provenance{FromFormat: FromW3C, SourceID: clip(strings.Map(printable, a.ID)), Review: ReviewPending,
+func w3cProvenance(a *W3CInput) *citecheck.Provenance {
+	p := &citecheck.Provenance{FromFormat: citecheck.FromW3C, SourceID: clip(strings.Map(printable, a.ID)), Review: citecheck.ReviewPending,
 		CreatedBy: a.Creator, CreatedAt: a.Created, UpdatedAt: a.Modified}
-	if validateImportedText("creator", p.CreatedBy, maxImportedName) != nil {
+	if citecheck.CheckImportedText("creator", p.CreatedBy, citecheck.MaxImportedName) != nil {
 		p.CreatedBy = clip(strings.Map(printable, p.CreatedBy))
 	}
 	for _, b := range a.Bodies {
 		if b.Purpose != "moderating" {
 			continue
 		}
-		if r, err := ParseReview(strings.TrimSpace(b.Value)); err == nil {
+		if r, err := citecheck.ParseReview(strings.TrimSpace(b.Value)); err == nil {
 			p.Review = r
 			break
 		}
@@ -369,12 +374,12 @@ func printable(r rune) rune {
 }
 
 // anchorSpan finds the span of an annotation from its quote and position selectors.
-func anchorSpan(t *Text, quote, pos *W3CSelector, locate QuoteLocator) (int, int, error) {
+func anchorSpan(t *citecheck.Text, quote, pos *W3CSelector) (int, int, error) {
 	n := t.Len()
 	hasPos := pos != nil && pos.Start != nil && pos.End != nil
 	var exact string
 	if quote != nil {
-		exact = norm.NFC.String(normalizeNewlines(quote.Exact))
+		exact = citecheck.NormalizeQuote(quote.Exact)
 	}
 	if hasPos {
 		s, e := *pos.Start, *pos.End
@@ -392,16 +397,15 @@ func anchorSpan(t *Text, quote, pos *W3CSelector, locate QuoteLocator) (int, int
 	if hasPos {
 		near = *pos.Start
 	}
-	a := locate(t, exact, norm.NFC.String(normalizeNewlines(quote.Prefix)),
-		norm.NFC.String(normalizeNewlines(quote.Suffix)), near)
-	if a.Kind == AnchorOrphaned {
+	a := anchor.Locate(t, exact, citecheck.NormalizeQuote(quote.Prefix), citecheck.NormalizeQuote(quote.Suffix), near)
+	if a.Kind == citecheck.AnchorOrphaned {
 		return 0, 0, fmt.Errorf("the quote %q is not in the text, or not in one place that its position and context single out", clip(exact))
 	}
 	return a.Start, a.End, nil
 }
 
 // applyBodies sets a claim's refs, status and note from an annotation's bodies.
-func applyBodies(c *Claim, bodies []W3CInputBody) error {
+func applyBodies(c *citecheck.Claim, bodies []W3CInputBody) error {
 	var refs []int
 	var notes []string
 	status := ""
@@ -428,16 +432,16 @@ func applyBodies(c *Claim, bodies []W3CInputBody) error {
 			notes = append(notes, b.Value)
 		}
 	}
-	refs, err := NormalizeRefs(dedupe(refs))
+	refs, err := citecheck.NormalizeRefs(dedupe(refs))
 	if err != nil {
 		return errors.New(messageOf(err))
 	}
-	st, err := ParseStatus(status)
+	st, err := citecheck.ParseStatus(status)
 	if err != nil {
 		return errors.New(messageOf(err))
 	}
 	note := strings.Join(notes, "\n\n")
-	if err := validateImportedNote("note", note); err != nil {
+	if err := checkImportedNote(note); err != nil {
 		return errors.New(messageOf(err))
 	}
 	c.Refs, c.Status, c.Note = refs, st, note
@@ -450,7 +454,7 @@ func refsFromValue(v string) ([]int, bool) {
 	if n, err := strconv.Atoi(v); err == nil && n > 0 {
 		return []int{n}, true
 	}
-	cits := ParseCitations(v)
+	cits := citecheck.ParseCitations(v)
 	if len(cits) != 1 || cits[0].Start != 0 || cits[0].End != utf8.RuneCountInString(v) {
 		return nil, false
 	}
@@ -478,13 +482,4 @@ func dedupe(refs []int) []int {
 		}
 	}
 	return out
-}
-
-// messageOf is the human part of an error: an *Error's message without its code.
-func messageOf(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Message
-	}
-	return err.Error()
 }

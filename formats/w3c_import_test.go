@@ -1,4 +1,4 @@
-package citecheck
+package formats
 
 import (
 	"encoding/json"
@@ -6,23 +6,25 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/citecheck/citecheck"
 )
 
 // w3cSample exports a document with three claims as a W3C collection.
-func w3cSample(t *testing.T) (*Text, *Export, *W3CCollection) {
+func w3cSample(t *testing.T) (*citecheck.Text, *Export, *W3CCollection) {
 	t.Helper()
 	text := "The cat sat. [1] The cat ran 😀 far. [2, 3] Émile said “yes”.[4] The cat sat."
-	doc := &Document{ID: 3, Title: "Cats", Text: text, TextSHA256: TextSHA256(text),
-		Length: NewText(text).Len(), Citations: ParseCitations(text)}
-	tx := NewText(text)
+	doc := &citecheck.Document{ID: 3, Title: "Cats", Text: text, TextSHA256: citecheck.TextSHA256(text),
+		Length: citecheck.NewText(text).Len(), Citations: citecheck.ParseCitations(text)}
+	tx := citecheck.NewText(text)
 	at := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
-	claims := []Claim{
-		{ID: 1, Start: 0, End: 12, Refs: []int{1}, Status: StatusSupported, Review: ReviewApproved, CreatedBy: "rita", CreatedAt: at, UpdatedAt: at},
-		{ID: 2, Start: 17, End: 35, Refs: []int{2, 3}, Status: StatusContradicted, Review: ReviewPending, Note: "see p. 2", CreatedBy: "rita", CreatedAt: at, UpdatedAt: at},
-		{ID: 3, Start: 44, End: 61, Refs: []int{}, Status: StatusCitationNeeded, Review: ReviewPending, CreatedBy: "rita", CreatedAt: at, UpdatedAt: at},
+	claims := []citecheck.Claim{
+		{ID: 1, Start: 0, End: 12, Refs: []int{1}, Status: citecheck.StatusSupported, Review: citecheck.ReviewApproved, CreatedBy: "rita", CreatedAt: at, UpdatedAt: at},
+		{ID: 2, Start: 17, End: 35, Refs: []int{2, 3}, Status: citecheck.StatusContradicted, Review: citecheck.ReviewPending, Note: "see p. 2", CreatedBy: "rita", CreatedAt: at, UpdatedAt: at},
+		{ID: 3, Start: 44, End: 61, Refs: []int{}, Status: citecheck.StatusCitationNeeded, Review: citecheck.ReviewPending, CreatedBy: "rita", CreatedAt: at, UpdatedAt: at},
 	}
 	for i := range claims {
-		FillQuote(tx, &claims[i])
+		citecheck.FillQuote(tx, &claims[i])
 	}
 	ex := BuildExport(doc, claims, at)
 	return tx, ex, BuildW3C(ex)
@@ -35,7 +37,7 @@ func TestW3CRoundTripAnchorsEveryClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	claims, failures := AnchorW3C(tx, anns, locateQuote)
+	claims, failures := AnchorW3C(tx, anns)
 	if len(failures) != 0 || len(claims) != len(ex.Claims) {
 		t.Fatalf("claims %d, failures %+v", len(claims), failures)
 	}
@@ -43,7 +45,7 @@ func TestW3CRoundTripAnchorsEveryClaim(t *testing.T) {
 		want := ex.Claims[i]
 		if c.Start != want.Start || c.End != want.End || c.Quote != want.Quote || c.Prefix != want.Prefix ||
 			c.Suffix != want.Suffix || !reflect.DeepEqual(c.Refs, want.Refs) || c.Status != want.Status ||
-			c.Note != want.Note || c.Review != ReviewPending {
+			c.Note != want.Note || c.Review != citecheck.ReviewPending {
 			t.Errorf("claim %d = %+v, want %+v", i, c, want)
 		}
 	}
@@ -81,7 +83,7 @@ func TestW3CAnchorsByQuoteWhenThePositionIsOff(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			claims, failures := AnchorW3C(tx, anns, locateQuote)
+			claims, failures := AnchorW3C(tx, anns)
 			if tc.want < 0 {
 				if len(claims) != 0 || len(failures) != 1 {
 					t.Fatalf("claims %+v failures %+v, want a failure", claims, failures)
@@ -113,7 +115,7 @@ func TestW3CReportsWhatDoesNotAnchor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	claims, failures := AnchorW3C(tx, anns, locateQuote)
+	claims, failures := AnchorW3C(tx, anns)
 	ids := []string{}
 	for _, f := range failures {
 		if f.Reason == "" {
@@ -241,18 +243,18 @@ func TestW3CImportKeepsTheReviewAsProvenanceOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	claims, failures := AnchorW3C(tx, anns, locateQuote)
+	claims, failures := AnchorW3C(tx, anns)
 	if len(failures) != 0 || len(claims) != 3 {
 		t.Fatalf("claims %+v, failures %+v", claims, failures)
 	}
 	at := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
-	want := Provenance{FromFormat: FromW3C, SourceID: "urn:citecheck:claim:1", Review: ReviewApproved,
+	want := citecheck.Provenance{FromFormat: citecheck.FromW3C, SourceID: "urn:citecheck:claim:1", Review: citecheck.ReviewApproved,
 		CreatedBy: "rita", CreatedAt: &at, UpdatedAt: &at}
 	c := claims[0]
-	if c.Review != ReviewPending || c.ReviewedBy != nil || c.CreatedBy != "" || c.Imported == nil || !reflect.DeepEqual(*c.Imported, want) {
+	if c.Review != citecheck.ReviewPending || c.ReviewedBy != nil || c.CreatedBy != "" || c.Imported == nil || !reflect.DeepEqual(*c.Imported, want) {
 		t.Fatalf("claim %+v, provenance %+v", c, c.Imported)
 	}
-	if p := claims[1].Imported; p == nil || p.Review != ReviewPending {
+	if p := claims[1].Imported; p == nil || p.Review != citecheck.ReviewPending {
 		t.Fatalf("pending claim's provenance %+v", p)
 	}
 }
@@ -261,8 +263,8 @@ func TestW3CImportKeepsTheReviewAsProvenanceOnly(t *testing.T) {
 // target has a TextQuoteSelector and no TextPositionSelector.
 func TestW3CExportTargetsAnOrphanByItsQuoteAlone(t *testing.T) {
 	_, ex, _ := w3cSample(t)
-	ex.Claims = append(ex.Claims, Claim{ID: 9, Quote: "gone", Prefix: "was ", Suffix: " here", OldQuote: "gone",
-		Anchor: "orphaned", Refs: []int{}, Status: StatusSupported, Review: ReviewPending})
+	ex.Claims = append(ex.Claims, citecheck.Claim{ID: 9, Quote: "gone", Prefix: "was ", Suffix: " here", OldQuote: "gone",
+		Anchor: "orphaned", Refs: []int{}, Status: citecheck.StatusSupported, Review: citecheck.ReviewPending})
 	coll := BuildW3C(ex)
 	if len(coll.First.Items) != 4 || coll.Total != 4 {
 		t.Fatalf("%d annotations, want 4", len(coll.First.Items))

@@ -1,0 +1,186 @@
+package formats
+
+import (
+	"bytes"
+	"io"
+	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/citecheck/citecheck"
+)
+
+// ExportFormat names the native export format; OffsetUnit says what its offsets count.
+const (
+	ExportFormat = "citecheck/v1"
+	OffsetUnit   = "codepoint"
+)
+
+// Export is the native JSON export of one document with its citations and claims.
+type Export struct {
+	Format     string                   `json:"format"`
+	ExportedAt time.Time                `json:"exported_at"`
+	OffsetUnit string                   `json:"offset_unit"`
+	Document   ExportDocument           `json:"document"`
+	Citations  []citecheck.Citation     `json:"citations"`
+	References *citecheck.ReferenceList `json:"references"`
+	Claims     []citecheck.Claim        `json:"claims"`
+	Summary    ExportSummary            `json:"summary"`
+}
+
+// ExportDocument is the document part of an export.
+type ExportDocument struct {
+	ID         int64  `json:"id"`
+	Title      string `json:"title"`
+	Text       string `json:"text"`
+	TextSHA256 string `json:"text_sha256"`
+	Length     int    `json:"length"`
+}
+
+// ExportSummary counts the claims and citation coverage of an export.
+type ExportSummary struct {
+	Claims   int                      `json:"claims"`
+	ByStatus map[citecheck.Status]int `json:"by_status"`
+	ByReview map[citecheck.Review]int `json:"by_review"`
+	Markers  int                      `json:"markers"`
+	Covered  int                      `json:"covered"`
+	// Problems are the document-level citation problems: ref-not-in-list, entry-never-cited.
+	Problems []citecheck.Check `json:"problems"`
+}
+
+// BuildExport assembles the native export of every claim of the document: those anchored in its
+// current text first, in the order given (text order), their checks filled here so the export
+// says what the server says; then the orphans, which have no position in the text and no checks.
+// The summary counts every claim; markers and coverage count the anchored ones.
+func BuildExport(doc *citecheck.Document, claims []citecheck.Claim, now time.Time) *Export {
+	return BuildExportIn(citecheck.NewText(doc.Text), doc, claims, now)
+}
+
+// BuildExportIn is BuildExport for a caller that holds the document's Text already (the server
+// keeps it cached), so that a large text is not indexed again. The checks are computed once,
+// for all claims together: the document check's per-claim results are the claims' checks. The
+// export's claims are ExportOrder(doc, claims): the caller's slice itself when it is in that
+// order already, whose checks are then filled in place.
+func BuildExportIn(t *citecheck.Text, doc *citecheck.Document, claims []citecheck.Claim, now time.Time) *Export {
+	src := citecheck.DocumentSources(doc)
+	out := ExportOrder(doc, claims)
+	anchored := len(out)
+	for anchored > 0 && out[anchored-1].IsOrphan(doc.Revision) {
+		anchored--
+	}
+	check := citecheck.CheckSources(t, src, out[:anchored])
+	for i := range out {
+		out[i].Checks = []citecheck.Check{}
+		if i < anchored {
+			out[i].Checks = check.Claims[i].Checks
+		}
+	}
+	counts := citecheck.CountClaims(out)
+	return &Export{
+		Format:     ExportFormat,
+		ExportedAt: now.UTC(),
+		OffsetUnit: OffsetUnit,
+		Document: ExportDocument{ID: doc.ID, Title: doc.Title, Text: doc.Text,
+			TextSHA256: doc.TextSHA256, Length: doc.Length},
+		Citations:  src.Citations,
+		References: doc.References,
+		Claims:     out,
+		Summary: ExportSummary{Claims: len(out), ByStatus: counts.ByStatus, ByReview: counts.ByReview,
+			Markers: check.Markers, Covered: check.Covered, Problems: check.Problems},
+	}
+}
+
+// ExportOrder is the order of the claims in every export: those anchored in the document's
+// current text first, then the orphans, each in the order given. It answers claims itself when
+// they are in that order already (a document without orphans, or claims ordered before), and
+// a reordered copy otherwise, so that a large export copies no claim it need not.
+func ExportOrder(doc *citecheck.Document, claims []citecheck.Claim) []citecheck.Claim {
+	orphanSeen := false
+	for i := range claims {
+		orphan := claims[i].IsOrphan(doc.Revision)
+		if orphanSeen && !orphan {
+			in, orphans := citecheck.AnchoredIn(doc.Revision, claims)
+			return append(in, orphans...)
+		}
+		orphanSeen = orphanSeen || orphan
+	}
+	return claims
+}
+
+// exportJSON is Export as written, with its claims as exportClaims.
+type exportJSON struct {
+	Format     string                   `json:"format"`
+	ExportedAt time.Time                `json:"exported_at"`
+	OffsetUnit string                   `json:"offset_unit"`
+	Document   ExportDocument           `json:"document"`
+	Citations  []citecheck.Citation     `json:"citations"`
+	References *citecheck.ReferenceList `json:"references"`
+	Claims     []exportClaim            `json:"claims"`
+	Summary    ExportSummary            `json:"summary"`
+}
+
+// exportClaim writes a claim of an export: as the API does, except that an orphan's start and
+// end are null, since it has no position in the text.
+type exportClaim struct{ c *citecheck.Claim }
+
+// plainClaim is a Claim without exportClaim's method, to encode as it is.
+type plainClaim citecheck.Claim
+
+// orphanClaim is an orphan as written: its start and end, shallower than the embedded claim's,
+// win and are null.
+type orphanClaim struct {
+	*plainClaim
+	Start *int `json:"start"`
+	End   *int `json:"end"`
+}
+
+// MarshalJSONTo writes one claim of an export straight into the stream.
+func (e exportClaim) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if e.c.Anchor != string(citecheck.AnchorOrphaned) {
+		return json.MarshalEncode(enc, (*plainClaim)(e.c))
+	}
+	return json.MarshalEncode(enc, orphanClaim{plainClaim: (*plainClaim)(e.c)})
+}
+
+// encodeOptions write the exports as they have always been written by encoding/json with two
+// spaces of indentation and no HTML escaping (map keys sorted, nil slices and maps as null), but
+// by JSON v2's streaming encoder: it indents as it writes, and flushes to the writer as its
+// buffer fills, so a large export is never held whole in memory. Invalid UTF-8, which stored
+// text cannot hold, would become U+FFFD rather than stop a response that has begun.
+var encodeOptions = json.JoinOptions(
+	jsontext.WithIndent("  "),
+	json.Deterministic(true),
+	json.FormatNilSliceAsNull(true),
+	json.FormatNilMapAsNull(true),
+	jsontext.AllowInvalidUTF8(true),
+)
+
+// writeJSON streams v to w as the exports are written, ending with a newline.
+func writeJSON(w io.Writer, v any) error {
+	if err := json.MarshalWrite(w, v, encodeOptions); err != nil {
+		return err
+	}
+	_, err := w.Write([]byte("\n"))
+	return err
+}
+
+// WriteExport streams the native export to w, claim by claim, indented, without holding the
+// whole body: the server writes it straight to the response.
+func WriteExport(w io.Writer, ex *Export) error {
+	claims := make([]exportClaim, len(ex.Claims))
+	for i := range ex.Claims {
+		claims[i] = exportClaim{&ex.Claims[i]}
+	}
+	return writeJSON(w, exportJSON{ex.Format, ex.ExportedAt, ex.OffsetUnit, ex.Document,
+		ex.Citations, ex.References, claims, ex.Summary})
+}
+
+// MarshalJSON writes the export as WriteExport does, for encoding/json (tests, the command line).
+func (ex Export) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := WriteExport(&buf, &ex); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}

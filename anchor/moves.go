@@ -8,8 +8,8 @@ import (
 
 // A revision is edits to blocks: sentences and paragraphs are swapped and moved whole, and a
 // diff, which keeps one order, leaves a moved block unmatched. The moves found here put such a
-// block back: each sentence of the old text that the diff left mostly unmatched, found verbatim
-// once in the new text where the diff matched nothing else, is a move, and positions inside it
+// block back: each sentence of the old text that the diff did not leave in place, found verbatim
+// once in the new text (and once in the old), is a move, and positions inside it
 // map through the move. A claim's context is then judged inside its block, since the sentence
 // around it moved with it and its neighbours did not.
 
@@ -55,15 +55,17 @@ func sentenceBlocks(rs []rune) [][2]int {
 }
 
 // findMoves returns, sorted by old offset, the sentences of old that left their place and are
-// found verbatim, once on each side, in a stretch of new that the diff matched to nothing;
-// neighbouring moves that moved together are merged.
+// found verbatim, once on each side; neighbouring moves that moved together are merged.
 func findMoves(pm *posMap, oldSide, newSide *textSide) []move {
 	old, nw := oldSide.runes, newSide.runes
 	var out []move
 	lookups := 0
 	for _, b := range sentenceBlocks(old) {
-		if b[1]-b[0] < minMoveLen || pm.matchedShare(b[0], b[1], false) >= 0.5 {
+		if b[1]-b[0] < minMoveLen || pm.matchedShare(b[0], b[1], false) >= 0.9 {
 			continue
+		}
+		if _, _, ok := pm.inPlace(b[0], b[1]); ok {
+			continue // edited where it stood: a verbatim copy elsewhere is another passage
 		}
 		if lookups++; lookups > maxMoveLookups {
 			break
@@ -74,10 +76,9 @@ func findMoves(pm *posMap, oldSide, newSide *textSide) []move {
 		if !all || len(starts) != 1 {
 			continue
 		}
+		// Once on each side, the new place is where the sentence went, even if the diff matched
+		// a few of its words there to the sentence it changed places with.
 		ns := starts[0]
-		if pm.matchedShare(ns, ns+len(q), true) > 0.25 {
-			continue // the diff says other old text went there
-		}
 		if olds, all := oldSide.find(s, q); !all || len(olds) != 1 {
 			continue
 		}

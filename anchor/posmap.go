@@ -169,3 +169,20 @@ func (pm *posMap) insertedInto(s, e int) (ns, ne int, ok bool) {
 	}
 	return int(pm.newStart[j0]), int(pm.newStart[j1]), true
 }
+
+// contextInPlace reports where the diff left the context around the old span [s, e), npre code
+// points before it and nsuf after: when most words on each side are matched, the claim stood
+// between them, so an edited or deleted claim is there or nowhere, even a short one whose own
+// words the diff could not match.
+func (pm *posMap) contextInPlace(s, e, npre, nsuf int) (ns, ne int, ok bool) {
+	oldLen := int(pm.oldStart[len(pm.oldStart)-1])
+	side := func(lo, hi int, atEdge bool) bool {
+		return atEdge || hi-lo >= minMoveLen && pm.matchedShare(lo, hi, false) >= 0.6
+	}
+	// A side cut short by the edge of the text has nothing to match: the other side decides.
+	if len(pm.match) == 0 || npre+nsuf < minMoveLen || !side(s-npre, s, s-npre <= 0) || !side(e, e+nsuf, e+nsuf >= oldLen) {
+		return 0, 0, false
+	}
+	ns, ne = pm.mapDiff(s-npre), pm.mapDiff(e+nsuf)
+	return ns, ne, ne > ns && ne-ns <= 2*(e-s+npre+nsuf)+8
+}

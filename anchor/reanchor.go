@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -110,6 +111,8 @@ func (ra *reanchorer) anchor(c *citecheck.Claim) citecheck.Anchor {
 	// elsewhere is not where it went.
 	if ns, ne, ok := pm.inPlace(c.Start, c.End); ok {
 		ct.placeLo, ct.placeHi = ns, ne
+	} else if ns, ne, ok := pm.contextInPlace(c.Start, c.End, len([]rune(c.Prefix)), len([]rune(c.Suffix))); ok {
+		ct.placeLo, ct.placeHi = ns, ne
 	}
 	a, v := ra.moved(c.Quote, ct, exp)
 	if v == found && !ct.inPlace(a.Start, a.End) {
@@ -145,7 +148,7 @@ func (ra *reanchorer) viaMove(c *citecheck.Claim, ct *claimText) (citecheck.Anch
 	if s+m > len(ra.new) || !slices.Equal(ra.new[s:s+m], ct.q) || ra.newT.Slice(s, s+m) != c.Quote {
 		return orphan, false
 	}
-	ctx := commonSuffix(ct.pre, ra.before(s, len(ct.pre))) + commonPrefix(ct.suf, ra.after(s+m, len(ct.suf)))
+	ctx := contextAgreement(ct, ra.before(s, len(ct.pre)), ra.after(s+m, len(ct.suf)))
 	frac := 0.0
 	if total := len(ct.pre) + len(ct.suf); total > 0 {
 		frac = float64(ctx) / float64(total)
@@ -238,6 +241,11 @@ func (ra *reanchorer) moved(quote string, ct *claimText, exp int) (citecheck.Anc
 	}
 	r := occurrenceRules{m: m, total: total, margin: max(4, total/8)}
 	o, v := r.pick(occs, best)
+	// Where the diff left the claim, with all its context still around it, is where it is,
+	// however near another copy of the passage stands.
+	if p, ok := ct.keptInPlace(occs, m, total); ok {
+		o, v = p, found
+	}
 	if v == found && o.start < 0 {
 		v = ambiguous // the rival outside the window
 	}
@@ -266,11 +274,27 @@ func (ra *reanchorer) scoreOccurrences(starts []int, ct *claimText, exp int) (oc
 		if ra.cutsWord(ct, s, s+m) {
 			continue
 		}
-		ctx := commonSuffix(ct.pre, ra.before(s, len(ct.pre))) + commonPrefix(ct.suf, ra.after(s+m, len(ct.suf)))
+		ctx := contextAgreement(ct, ra.before(s, len(ct.pre)), ra.after(s+m, len(ct.suf)))
 		occs = append(occs, occurrence{start: s, ctx: ctx, dist: abs(s - exp)})
 		best = max(best, ctx)
 	}
 	return occs, best
+}
+
+// keptInPlace returns the one occurrence where the diff left the claim that has all its
+// context, if there is one.
+func (ct *claimText) keptInPlace(occs []occurrence, m, total int) (occurrence, bool) {
+	if ct.placeLo < 0 {
+		return occurrence{}, false
+	}
+	var out occurrence
+	n := 0
+	for _, o := range occs {
+		if o.start >= 0 && o.ctx == total && ct.inPlace(o.start, o.start+m) {
+			out, n = o, n+1
+		}
+	}
+	return out, n == 1
 }
 
 // cutsWord reports whether the span [s, e) of the new text cuts a word at an edge where the
@@ -417,7 +441,7 @@ func (ra *reanchorer) repeatedInOld(quote string, ct *claimText, ctx int) bool {
 		if s+m+len(ct.suf) > len(old) {
 			after = append(slices.Clip(after), edge)
 		}
-		if commonSuffix(ct.pre, before)+commonPrefix(ct.suf, after) >= ctx {
+		if contextAgreement(ct, before, after) >= ctx {
 			return true
 		}
 	}
@@ -435,6 +459,42 @@ func (ra *reanchorer) occurrencesNear(q []rune, exp, radius int) []int {
 		}
 	}
 	return out
+}
+
+// contextAgreement is how many code points of the claim's old context agree with the text
+// before and after a place: the common tail of the prefix and head of the suffix, where a run
+// of white space agrees with any other (a rewrapped line, a doubled space).
+func contextAgreement(ct *claimText, before, after []rune) int {
+	return agreeing(ct.pre, before, true) + agreeing(ct.suf, after, false)
+}
+
+// agreeing counts the code points of a that agree with b from their heads (from their tails if
+// back), white space runs agreeing with any white space run.
+func agreeing(a, b []rune, back bool) int {
+	at := func(rs []rune, k int) rune {
+		if back {
+			return rs[len(rs)-1-k]
+		}
+		return rs[k]
+	}
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		ra, rb := at(a, i), at(b, j)
+		switch {
+		case ra >= 0 && rb >= 0 && unicode.IsSpace(ra) && unicode.IsSpace(rb):
+			for i < len(a) && at(a, i) >= 0 && unicode.IsSpace(at(a, i)) {
+				i++
+			}
+			for j < len(b) && at(b, j) >= 0 && unicode.IsSpace(at(b, j)) {
+				j++
+			}
+		case ra == rb:
+			i, j = i+1, j+1
+		default:
+			return i
+		}
+	}
+	return i
 }
 
 func commonSuffix(a, b []rune) int {

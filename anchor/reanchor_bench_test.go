@@ -413,6 +413,11 @@ func (a *accuracy) add(tr, onCopy truth, verbatim, strict bool, got citecheck.An
 	}
 	a.claims++
 	a.kinds[got.Kind]++
+	if strict {
+		// Copies are made in other paragraphs only, from an original left in place (edited or
+		// not): the claim is where its original is, and nowhere else.
+		onCopy = truth{gone: true}
+	}
 	if !tr.gone || !onCopy.gone {
 		a.shouldAnchor++
 	}
@@ -431,7 +436,7 @@ func (a *accuracy) add(tr, onCopy truth, verbatim, strict bool, got citecheck.An
 	// With strict copies, a copy of the claim's sentence is the claim's only when the original
 	// is gone: an edited original beats an untouched copy in another paragraph. Without, a copy
 	// right next to the original may stand where the original stood, and either is right.
-	if (tr.gone || !strict) && (verbatim || !onCopy.gone && got.Start == onCopy.start && got.End == onCopy.end) {
+	if (tr.gone || !strict) && (verbatim && !strict || !onCopy.gone && got.Start == onCopy.start && got.End == onCopy.end) {
 		a.right++
 		a.found++
 		a.onCopies++

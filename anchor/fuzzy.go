@@ -273,7 +273,7 @@ func (ra *reanchorer) refine(dist []int32, end0 int, ct *claimText, loose int) (
 	c := fuzzyCandidate{start: end - span, end: end, edits: row[span]}
 	np, ns := ct.rpre[:min(nearContext, len(ct.rpre))], suf[:min(nearContext, len(suf))]
 	nearPre, nearSuf := headEdit(np, reversed(ra.before(c.start, len(np)+2))), headEdit(ns, ra.after(end, len(ns)+2))
-	if nearPre > nearMax || nearSuf > nearMax {
+	if !ra.lenient && (nearPre > nearMax || nearSuf > nearMax) {
 		return fuzzyCandidate{}, false
 	}
 	c.near = nearPre + nearSuf

@@ -78,6 +78,7 @@ type reanchorer struct {
 	newSide, oldSide textSide
 	budget           int
 	dist             []int32 // scratch for approximate search
+	lenient          bool    // offering candidates: the text right next to a span may differ
 }
 
 // verdict is the outcome of one step of re-anchoring.

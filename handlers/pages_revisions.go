@@ -138,6 +138,9 @@ func (s *Server) revisionPage(c echo.Context) error {
 		chunks = anchor.WordDiff(oldText, ans.Text)
 	}
 	v.Runs = diffRuns(chunks, ans.Claims, orphansOfPrev)
+	if ans.Current {
+		v.Candidates = orphanCandidates(ans.Text, v.Orphans)
+	}
 	for _, cl := range ans.Claims {
 		if cl.Anchor == string(citecheck.AnchorMoved) || cl.Anchor == string(citecheck.AnchorFuzzy) {
 			v.Claims = append(v.Claims, views.RevisionClaim{Claim: cl, Kind: cl.Anchor})
@@ -148,6 +151,54 @@ func (s *Server) revisionPage(c echo.Context) error {
 	}
 	p := s.page(c, fmt.Sprintf("%s — revision %d", d.doc.Title, ans.Number))
 	return s.render(c, http.StatusOK, views.RevisionPage(p, v))
+}
+
+// maxCandidateOrphans bounds the orphans the tray searches candidates for on one page view:
+// each search is a pass over the text.
+const maxCandidateOrphans = 50
+
+// orphanCandidates finds, for each orphan with an old quote, up to three passages of the
+// current text it may have become.
+func orphanCandidates(text string, orphans []citecheck.Claim) map[int64][]views.OrphanCandidate {
+	out := map[int64][]views.OrphanCandidate{}
+	for i, o := range orphans {
+		if i == maxCandidateOrphans {
+			break
+		}
+		for _, c := range anchor.Candidates(text, o) {
+			out[o.ID] = append(out[o.ID], views.OrphanCandidate{Start: c.Start, End: c.End, Quote: c.Quote, Score: c.Score})
+		}
+	}
+	return out
+}
+
+// acceptCandidatePage anchors an orphan at the passage the tray offered, through the same
+// change as a claim PATCH with start and end: checked against the current text, recorded in
+// the claim's history, and back to pending. It returns to the current revision's page.
+func (s *Server) acceptCandidatePage(c echo.Context) error {
+	cl, d, err := s.claimFromPath(c)
+	if err != nil {
+		return err
+	}
+	back := fmt.Sprintf("%s/revisions/%d#orphans", docURL(d.doc.ID), d.doc.Revision)
+	version, errV := strconv.Atoi(c.FormValue("version"))
+	start, errS := strconv.Atoi(c.FormValue("start"))
+	end, errE := strconv.Atoi(c.FormValue("end"))
+	if errV != nil || errS != nil || errE != nil {
+		return redirectWithFlash(c, back, "The candidate form is missing its version, start or end.", true)
+	}
+	if !isOrphan(d, cl) {
+		return redirectWithFlash(c, back, fmt.Sprintf("Claim #%d is anchored already.", cl.ID), true)
+	}
+	ch := claimChange{start: &start, end: &end}
+	if _, err := s.store.UpdateClaim(c.Request().Context(), cl.ID, version, currentUser(c).ID, applyClaimChange(d, ch)); err != nil {
+		if citecheck.ErrorCode(err) == "internal" {
+			return err
+		}
+		_, detail := s.toDetail(c, err)
+		return redirectWithFlash(c, back, fmt.Sprintf("Claim #%d was not re-anchored: %s", cl.ID, detail.Message), true)
+	}
+	return redirectWithFlash(c, back, fmt.Sprintf("Claim #%d re-anchored at the accepted passage.", cl.ID), false)
 }
 
 // kindRank orders anchor kinds for marking: where claims overlap, the least certain shows.

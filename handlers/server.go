@@ -141,6 +141,7 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.GET("/claims/:id", s.claimPage)
 	pages.POST("/claims/:id", s.updateClaimPage)
 	pages.POST("/claims/:id/delete", s.deleteClaimPage)
+	pages.POST("/claims/:id/accept-candidate", s.acceptCandidatePage)
 	pages.POST("/claims/:id/review", s.reviewClaimPage)
 	pages.GET("/review", s.reviewPage)
 	pages.GET("/account", s.accountPage)

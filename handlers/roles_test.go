@@ -99,6 +99,9 @@ var matrix = []matrixCase{
 	{"POST", "/claims/:id", claimPath("/claims/%d"), func(matrixFixture) url.Values {
 		return url.Values{"version": {"1"}, "refs": {"1"}, "status": {"supported"}, "note": {"n"}}
 	}, nil, signedIn(303, 303)},
+	{"POST", "/claims/:id/accept-candidate", claimPath("/claims/%d/accept-candidate"), func(matrixFixture) url.Values {
+		return url.Values{"version": {"1"}, "start": {"0"}, "end": {"5"}}
+	}, nil, signedIn(303, 303)},
 	{"POST", "/claims/:id/delete", claimPath("/claims/%d/delete"), func(matrixFixture) url.Values { return url.Values{} }, nil, byRole(303, 403, 303, 303)},
 	{"POST", "/claims/:id/review", claimPath("/claims/%d/review"), func(matrixFixture) url.Values {
 		return url.Values{"decision": {"approved"}, "version": {"1"}}

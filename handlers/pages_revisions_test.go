@@ -43,6 +43,19 @@ func TestOrphanCandidateAcceptedFromTheTray(t *testing.T) {
 		fmt.Sprintf(`action="/claims/%d/accept-candidate"`, cl.ID),
 		fmt.Sprintf(`name="start" value="%d"`, cs), fmt.Sprintf(`name="end" value="%d"`, ce))
 
+	var api struct {
+		Candidates []struct {
+			Start, End int
+			Quote      string
+			Score      float64
+		} `json:"candidates"`
+	}
+	r = h.do("GET", fmt.Sprintf("/api/v1/claims/%d/candidates", cl.ID), "rita", nil)
+	r.json(t, &api)
+	if r.status != http.StatusOK || len(api.Candidates) == 0 || api.Candidates[0].Quote != cq || api.Candidates[0].Start != cs {
+		t.Fatalf("API candidates: %d %s", r.status, r.body)
+	}
+
 	accept := func(version int, withCSRF bool) response {
 		return b.postForm(fmt.Sprintf("/claims/%d/accept-candidate", cl.ID), url.Values{
 			"version": {fmt.Sprint(version)}, "start": {fmt.Sprint(cs)}, "end": {fmt.Sprint(ce)}}, withCSRF)
@@ -78,5 +91,8 @@ func TestOrphanCandidateAcceptedFromTheTray(t *testing.T) {
 	}
 	if again := getClaimAPI(t, h, cl.ID); again.Version != got.Version {
 		t.Fatalf("accepting an anchored claim changed it: %+v", again)
+	}
+	if r := h.do("GET", fmt.Sprintf("/api/v1/claims/%d/candidates", cl.ID), "rita", nil); r.status != 422 || r.errorCode(t) != citecheck.ECodeInvalid {
+		t.Fatalf("candidates of an anchored claim: %d %s", r.status, r.body)
 	}
 }

@@ -182,6 +182,7 @@ var matrix = []matrixCase{
 		return map[string]any{"decision": "approved", "version": 1}
 	}, byRole(401, 403, 200, 200)},
 	{"GET", "/api/v1/claims/:id/history", claimPath("/api/v1/claims/%d/history"), nil, nil, signedIn(401, 200)},
+	{"GET", "/api/v1/claims/:id/candidates", claimPath("/api/v1/claims/%d/candidates"), nil, nil, signedIn(401, 422)},
 	{"GET", "/api/v1/sessions", fixed("/api/v1/sessions"), nil, nil, signedIn(401, 200)},
 	{"DELETE", "/api/v1/sessions/:id", ralphSessionPath("/api/v1/sessions/%d"), nil, nil, signedIn(401, 404)},
 }

@@ -183,6 +183,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.DELETE("/claims/:id", s.deleteClaim)
 	api.POST("/claims/:id/review", s.reviewClaim)
 	api.GET("/claims/:id/history", s.claimHistory)
+	api.GET("/claims/:id/candidates", s.claimCandidates)
 	api.GET("/sessions", s.listSessions)
 	api.DELETE("/sessions/:id", s.deleteSession)
 }

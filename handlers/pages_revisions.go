@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -153,16 +154,19 @@ func (s *Server) revisionPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, views.RevisionPage(p, v))
 }
 
-// maxCandidateOrphans bounds the orphans the tray searches candidates for on one page view:
-// each search is a pass over the text.
-const maxCandidateOrphans = 50
+// candidateBudget bounds the work of the tray's candidate searches on one page view (code
+// points of text times 64-code-point blocks of quote, summed over orphans): each search is a
+// pass over the text, and a page must stay fast on a 1 MB text with many orphans. Orphans past
+// it are shown without candidates.
+const candidateBudget = 1 << 26
 
 // orphanCandidates finds, for each orphan with an old quote, up to three passages of the
-// current text it may have become.
+// current text it may have become, while the budget lasts.
 func orphanCandidates(text string, orphans []citecheck.Claim) map[int64][]views.OrphanCandidate {
 	out := map[int64][]views.OrphanCandidate{}
-	for i, o := range orphans {
-		if i == maxCandidateOrphans {
+	n, budget := utf8.RuneCountInString(text), candidateBudget
+	for _, o := range orphans {
+		if budget -= n * (utf8.RuneCountInString(o.Quote) + 63) / 64; budget < 0 {
 			break
 		}
 		for _, c := range anchor.Candidates(text, o) {

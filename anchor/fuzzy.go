@@ -99,7 +99,13 @@ func (ra *reanchorer) shiftedEdge(oldLeft, oldRight rune, at int, end bool) bool
 		inOld, inNew = oldLeft, ra.runeAt(at-1)
 	}
 	if charClass(inNew) != charClass(inOld) {
-		return true
+		// A mark at the edge of the quote was dropped ("talks." -> "talks"): the new span
+		// ends (or starts) with a whole word, which is still the quote's edge.
+		outNew := ra.runeAt(at)
+		if end {
+			return !(charClass(inOld) == 2 && isWordRune(inNew) && !isWordRune(outNew))
+		}
+		return !(charClass(inOld) == 2 && isWordRune(inNew) && !isWordRune(ra.runeAt(at-1)))
 	}
 	return !(isWordRune(oldLeft) && isWordRune(oldRight)) && isWordRune(ra.runeAt(at-1)) && isWordRune(ra.runeAt(at))
 }
@@ -128,8 +134,15 @@ type fuzzyCandidate struct {
 // claimText is a claim's quote and context as code points; the context carries its edges.
 type claimText struct {
 	oldStart, oldEnd int // the claim's span in the old text
+	placeLo, placeHi int // where the diff left the claim (posMap.inPlace); placeLo -1 if nowhere
 	q, pre, suf      []rune
 	rq, rpre         []rune // q and pre reversed, for the fuzzy start search
+}
+
+// inPlace reports whether the new span [s, e) overlaps where the diff left the claim, or the
+// diff left it nowhere.
+func (ct *claimText) inPlace(s, e int) bool {
+	return ct.placeLo < 0 || s < ct.placeHi && e > ct.placeLo
 }
 
 // fuzzy looks for an approximate match of the quote around exp, then, while the call's budget
@@ -184,7 +197,7 @@ func (ra *reanchorer) fuzzyIn(pat *pattern, ct *claimText, exp, radius, lo, hi i
 			return fuzzyCandidate{}, ambiguous // a pattern that matches everywhere
 		}
 		c, ok := ra.refine(dist[cs:ce+1], lo+cs+1, ct, loose)
-		if !ok || c.edits+c.near > k || ra.pm.ClaimedElsewhere(c.start, c.end, ct.oldStart, ct.oldEnd) {
+		if !ok || c.edits+c.near > k || ra.pm.ClaimedElsewhere(c.start, c.end, ct.oldStart, ct.oldEnd) || !ct.inPlace(c.start, c.end) {
 			continue
 		}
 		c.dist = abs(c.start - exp)
@@ -260,7 +273,7 @@ func (ra *reanchorer) refine(dist []int32, end0 int, ct *claimText, loose int) (
 	c := fuzzyCandidate{start: end - span, end: end, edits: row[span]}
 	np, ns := ct.rpre[:min(nearContext, len(ct.rpre))], suf[:min(nearContext, len(suf))]
 	nearPre, nearSuf := headEdit(np, reversed(ra.before(c.start, len(np)+2))), headEdit(ns, ra.after(end, len(ns)+2))
-	if nearPre > nearMax || nearSuf > nearMax {
+	if !ra.lenient && (nearPre > nearMax || nearSuf > nearMax) {
 		return fuzzyCandidate{}, false
 	}
 	c.near = nearPre + nearSuf

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -77,6 +78,7 @@ type reanchorer struct {
 	newSide, oldSide textSide
 	budget           int
 	dist             []int32 // scratch for approximate search
+	lenient          bool    // offering candidates: the text right next to a span may differ
 }
 
 // verdict is the outcome of one step of re-anchoring.
@@ -99,10 +101,24 @@ func (ra *reanchorer) anchor(c *citecheck.Claim) citecheck.Anchor {
 	if same && ra.oldText == ra.newText {
 		return citecheck.Anchor{Kind: citecheck.AnchorExact, Start: c.Start, End: c.End, Score: 1}
 	}
-	exp := ra.posMap().Map(c.Start)
+	pm := ra.posMap()
+	exp := pm.Map(c.Start)
+	if a, ok := ra.viaMove(c, ct); ok {
+		return a
+	}
 	// Even when the old offsets still fit, the same quote in the same context may now occur
 	// next to them too (a duplicated sentence): that is a guess, not an exact anchor.
+	// A claim the diff left in place was edited there: an untouched copy of its quote
+	// elsewhere is not where it went.
+	if ns, ne, ok := pm.inPlace(c.Start, c.End); ok {
+		ct.placeLo, ct.placeHi = ns, ne
+	} else if ns, ne, ok := pm.contextInPlace(c.Start, c.End, len([]rune(c.Prefix)), len([]rune(c.Suffix))); ok {
+		ct.placeLo, ct.placeHi = ns, ne
+	}
 	a, v := ra.moved(c.Quote, ct, exp)
+	if v == found && !ct.inPlace(a.Start, a.End) {
+		v = notFound
+	}
 	switch {
 	case v == found && same && a.Start == c.Start:
 		return citecheck.Anchor{Kind: citecheck.AnchorExact, Start: c.Start, End: c.End, Score: 1}
@@ -115,14 +131,59 @@ func (ra *reanchorer) anchor(c *citecheck.Claim) citecheck.Anchor {
 		if a, v := ra.fuzzy(ct, exp); v == found {
 			return a
 		}
+		if a, ok := ra.viaInsertions(c, ct); ok {
+			return a
+		}
 	}
 	return orphan
+}
+
+// viaMove anchors a claim that lies inside a sentence that moved verbatim: it went with its
+// sentence, whatever now stands around the sentence.
+func (ra *reanchorer) viaMove(c *citecheck.Claim, ct *claimText) (citecheck.Anchor, bool) {
+	mv, ok := ra.pm.moveOf(c.Start, c.End)
+	if !ok {
+		return orphan, false
+	}
+	s, m := mv.newStart+c.Start-mv.oldStart, len(ct.q)
+	if s+m > len(ra.new) || !slices.Equal(ra.new[s:s+m], ct.q) || ra.newT.Slice(s, s+m) != c.Quote {
+		return orphan, false
+	}
+	ctx := contextAgreement(ct, ra.before(s, len(ct.pre)), ra.after(s+m, len(ct.suf)))
+	frac := 0.0
+	if total := len(ct.pre) + len(ct.suf); total > 0 {
+		frac = float64(ctx) / float64(total)
+	}
+	return citecheck.Anchor{Kind: citecheck.AnchorMoved, Start: s, End: s + m, Score: round3(0.75 + 0.25*frac)}, true
+}
+
+// viaInsertions anchors a claim whose every word the diff matched in order, with only new text
+// inserted between them ("have deliberately" -> "have in turn deliberately"): the diff knows
+// where it is, so the quote may take up to half its length again in insertions, more than an
+// approximate search would allow, as long as the text right around it is still the old context.
+func (ra *reanchorer) viaInsertions(c *citecheck.Claim, ct *claimText) (citecheck.Anchor, bool) {
+	s, e, ok := ra.pm.insertedInto(c.Start, c.End)
+	m := len(ct.q)
+	if !ok || e-s > m+m/2 {
+		return orphan, false
+	}
+	edits := editRow(ct.q, ra.new[s:e])[e-s]
+	np, ns := reversed(ct.pre[max(0, len(ct.pre)-nearContext):]), ct.suf[:min(nearContext, len(ct.suf))]
+	if edits > m/2 || headEdit(np, reversed(ra.before(s, len(np)+2))) > 1 || headEdit(ns, ra.after(e, len(ns)+2)) > 1 {
+		return orphan, false
+	}
+	ctxSim := 0.0
+	if total := contextWeight(ct.pre) + contextWeight(ct.suf); total > 0 {
+		ctxSim = max(0, 1-float64(ra.prefixCost(s, reversed(ct.pre))+ra.suffixCost(e, ct.suf))/float64(total))
+	}
+	score := 0.6*(1-float64(edits)/float64(m)) + 0.3*ctxSim + 0.1
+	return citecheck.Anchor{Kind: citecheck.AnchorFuzzy, Start: s, End: e, Score: round3(score)}, true
 }
 
 // claimTextOf returns c's quote and context as code points, the context with its edges. The
 // store never keeps more context than ContextLen code points; cutContext cuts a longer one.
 func claimTextOf(c *citecheck.Claim) *claimText {
-	ct := &claimText{q: []rune(c.Quote), oldStart: c.Start, oldEnd: c.End}
+	ct := &claimText{q: []rune(c.Quote), oldStart: c.Start, oldEnd: c.End, placeLo: -1}
 	pre, suf := cutContext([]rune(c.Prefix), []rune(c.Suffix))
 	ct.pre, ct.suf = withEdge(pre, true), withEdge(suf, false)
 	return ct
@@ -134,6 +195,8 @@ func (ra *reanchorer) posMap() *posMap {
 	if ra.pm == nil {
 		ra.oldSide.runes = []rune(ra.oldText)
 		ra.pm = newPosMap(ra.oldSide.runes, ra.new)
+		ra.oldSide.s, ra.oldSide.t = ra.oldText, citecheck.NewText(ra.oldText)
+		ra.pm.moves = findMoves(ra.pm, &ra.oldSide, &ra.newSide)
 	}
 	return ra.pm
 }
@@ -179,6 +242,11 @@ func (ra *reanchorer) moved(quote string, ct *claimText, exp int) (citecheck.Anc
 	}
 	r := occurrenceRules{m: m, total: total, margin: max(4, total/8)}
 	o, v := r.pick(occs, best)
+	// Where the diff left the claim, with all its context still around it, is where it is,
+	// however near another copy of the passage stands.
+	if p, ok := ct.keptInPlace(occs, m, total); ok {
+		o, v = p, found
+	}
 	if v == found && o.start < 0 {
 		v = ambiguous // the rival outside the window
 	}
@@ -204,11 +272,47 @@ func (ra *reanchorer) scoreOccurrences(starts []int, ct *claimText, exp int) (oc
 		if ra.pm.ClaimedElsewhere(s, s+m, ct.oldStart, ct.oldEnd) {
 			continue
 		}
-		ctx := commonSuffix(ct.pre, ra.before(s, len(ct.pre))) + commonPrefix(ct.suf, ra.after(s+m, len(ct.suf)))
+		if ra.cutsWord(ct, s, s+m) {
+			continue
+		}
+		ctx := contextAgreement(ct, ra.before(s, len(ct.pre)), ra.after(s+m, len(ct.suf)))
 		occs = append(occs, occurrence{start: s, ctx: ctx, dist: abs(s - exp)})
 		best = max(best, ctx)
 	}
 	return occs, best
+}
+
+// keptInPlace returns the one occurrence where the diff left the claim that has all its
+// context, if there is one.
+func (ct *claimText) keptInPlace(occs []occurrence, m, total int) (occurrence, bool) {
+	if ct.placeLo < 0 {
+		return occurrence{}, false
+	}
+	var out occurrence
+	n := 0
+	for _, o := range occs {
+		if o.start >= 0 && o.ctx == total && ct.inPlace(o.start, o.start+m) {
+			out, n = o, n+1
+		}
+	}
+	return out, n == 1
+}
+
+// cutsWord reports whether the span [s, e) of the new text cuts a word at an edge where the
+// claim's old span did not: "s experience" inside "très experience" is a different word's tail.
+func (ra *reanchorer) cutsWord(ct *claimText, s, e int) bool {
+	lastPre, firstSuf := edge, edge
+	if len(ct.pre) > 0 {
+		lastPre = ct.pre[len(ct.pre)-1]
+	}
+	if len(ct.suf) > 0 {
+		firstSuf = ct.suf[0]
+	}
+	q := ct.q
+	cut := func(oldOut, in, newOut rune) bool {
+		return isWordRune(in) && isWordRune(newOut) && !isWordRune(oldOut)
+	}
+	return cut(lastPre, q[0], ra.runeAt(s-1)) || cut(firstSuf, q[len(q)-1], ra.runeAt(e))
 }
 
 // occurrenceRules choose among exact occurrences of a quote of m code points whose context
@@ -321,9 +425,6 @@ func (ts *textSide) holds(s, b int, q []rune, quote string) bool {
 // counted as for occurrences): then a far-away place in the new text may be where that other
 // passage went as well as where the claim went.
 func (ra *reanchorer) repeatedInOld(quote string, ct *claimText, ctx int) bool {
-	if ra.oldSide.t == nil {
-		ra.oldSide.s, ra.oldSide.t = ra.oldText, citecheck.NewText(ra.oldText)
-	}
 	starts, all := ra.oldSide.find(quote, ct.q)
 	if !all {
 		return true
@@ -341,7 +442,7 @@ func (ra *reanchorer) repeatedInOld(quote string, ct *claimText, ctx int) bool {
 		if s+m+len(ct.suf) > len(old) {
 			after = append(slices.Clip(after), edge)
 		}
-		if commonSuffix(ct.pre, before)+commonPrefix(ct.suf, after) >= ctx {
+		if contextAgreement(ct, before, after) >= ctx {
 			return true
 		}
 	}
@@ -359,6 +460,42 @@ func (ra *reanchorer) occurrencesNear(q []rune, exp, radius int) []int {
 		}
 	}
 	return out
+}
+
+// contextAgreement is how many code points of the claim's old context agree with the text
+// before and after a place: the common tail of the prefix and head of the suffix, where a run
+// of white space agrees with any other (a rewrapped line, a doubled space).
+func contextAgreement(ct *claimText, before, after []rune) int {
+	return agreeing(ct.pre, before, true) + agreeing(ct.suf, after, false)
+}
+
+// agreeing counts the code points of a that agree with b from their heads (from their tails if
+// back), white space runs agreeing with any white space run.
+func agreeing(a, b []rune, back bool) int {
+	at := func(rs []rune, k int) rune {
+		if back {
+			return rs[len(rs)-1-k]
+		}
+		return rs[k]
+	}
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		ra, rb := at(a, i), at(b, j)
+		switch {
+		case ra >= 0 && rb >= 0 && unicode.IsSpace(ra) && unicode.IsSpace(rb):
+			for i < len(a) && at(a, i) >= 0 && unicode.IsSpace(at(a, i)) {
+				i++
+			}
+			for j < len(b) && at(b, j) >= 0 && unicode.IsSpace(at(b, j)) {
+				j++
+			}
+		case ra == rb:
+			i, j = i+1, j+1
+		default:
+			return i
+		}
+	}
+	return i
 }
 
 func commonSuffix(a, b []rune) int {

@@ -352,10 +352,34 @@ func groundTruth(cells []revCell, s, e int, quote []rune, view truthView) truth 
 	}
 	d := editRow(quote, got)[len(got)]
 	m := len(quote)
-	if d > max(1, m/4) || d > 0 && m < minFuzzyLen {
+	if d > 0 && !stillTheClaim(cells[first:last+1], s, e, d, m, view) {
 		return truth{gone: true}
 	}
 	return truth{start: first, end: last + 1, changed: d > 0}
+}
+
+// stillTheClaim reports whether the claim [s, e) of m code points, now the cells got at edit
+// distance d from its quote, is still the same passage: a quote of minFuzzyLen code points or
+// more edited in at most a quarter of them, or one whose every code point is still there in
+// order with words inserted between them (at most half as many again).
+func stillTheClaim(got []revCell, s, e, d, m int, view truthView) bool {
+	if m < minFuzzyLen {
+		return false
+	}
+	if d <= max(1, m/4) {
+		return true
+	}
+	kept := 0
+	for _, c := range got {
+		o := c.orig
+		if c.copy {
+			o = c.copyOf
+		}
+		if (c.copy == (view == viewCopies)) && o >= int32(s) && o < int32(e) {
+			kept++
+		}
+	}
+	return kept == m && d <= m/2
 }
 
 // verbatim reports whether anchor a holds exactly the claim's code points, in order, each the
@@ -379,19 +403,28 @@ type accuracy struct {
 	kinds                                        map[citecheck.AnchorKind]int
 	wrongByKind                                  map[citecheck.AnchorKind]int
 	examples                                     map[citecheck.AnchorKind][]string
+	lost                                         []string // claims orphaned that should have anchored
 }
 
-func (a *accuracy) add(tr, onCopy truth, verbatim bool, got citecheck.Anchor, describe func() string) {
+func (a *accuracy) add(tr, onCopy truth, verbatim, strict bool, got citecheck.Anchor, describe func() string) {
 	if a.kinds == nil {
 		a.kinds, a.wrongByKind = map[citecheck.AnchorKind]int{}, map[citecheck.AnchorKind]int{}
 		a.examples = map[citecheck.AnchorKind][]string{}
 	}
 	a.claims++
 	a.kinds[got.Kind]++
+	if strict {
+		// Copies are made in other paragraphs only, from an original left in place (edited or
+		// not): the claim is where its original is, and nowhere else.
+		onCopy = truth{gone: true}
+	}
 	if !tr.gone || !onCopy.gone {
 		a.shouldAnchor++
 	}
 	if got.Kind == citecheck.AnchorOrphaned {
+		if (!tr.gone || !onCopy.gone) && len(a.lost) < 8 {
+			a.lost = append(a.lost, describe())
+		}
 		return
 	}
 	a.anchored++
@@ -400,7 +433,10 @@ func (a *accuracy) add(tr, onCopy truth, verbatim bool, got citecheck.Anchor, de
 		a.found++
 		return
 	}
-	if verbatim || !onCopy.gone && got.Start == onCopy.start && got.End == onCopy.end {
+	// With strict copies, a copy of the claim's sentence is the claim's only when the original
+	// is gone: an edited original beats an untouched copy in another paragraph. Without, a copy
+	// right next to the original may stand where the original stood, and either is right.
+	if (tr.gone || !strict) && (verbatim && !strict || !onCopy.gone && got.Start == onCopy.start && got.End == onCopy.end) {
 		a.right++
 		a.found++
 		a.onCopies++
@@ -423,6 +459,9 @@ type revisedCase struct {
 	truths   []truth
 	copies   []truth // where else the claim may land when its sentence was duplicated
 	edits    []string
+	// strictCopies: the case copies sentences into other paragraphs only, so an untouched copy
+	// is never where the claim went while its original is still there.
+	strictCopies bool
 }
 
 // reviseChunk adds to c a revision of chunk (whose code points start at base in the old text)
@@ -517,7 +556,7 @@ func measure(cases []revisedCase) *accuracy {
 		got := Reanchor(c.old, c.new, c.claims)
 		for i, a := range got {
 			tr, cl := c.truths[i], c.claims[i]
-			acc.add(tr, c.copies[i], verbatim(c.cells, a, cl), a, func() string {
+			acc.add(tr, c.copies[i], verbatim(c.cells, a, cl), c.strictCopies, a, func() string {
 				nt := citecheck.NewText(c.new)
 				want := "gone"
 				if !tr.gone {

@@ -71,11 +71,16 @@ func reviseOnce(ctx context.Context, st *store.Store, id int64, next *citecheck.
 	for _, a := range anchors {
 		counts.Add(a.Kind)
 	}
+	restoredBefore, restoredAfter, err := restoredOrphans(ctx, st, id, doc.Revision, all, next.Text, t)
+	if err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	out, err := st.ReviseDocument(ctx, &store.Revise{DocumentID: id, Base: doc.Revision, Doc: next,
-		Before: before, After: after, Counts: counts, By: by})
+		Before: before, After: after, Counts: counts, By: by,
+		RestoredBefore: restoredBefore, RestoredAfter: restoredAfter})
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -125,6 +126,9 @@ func (s *Server) revisionPage(c echo.Context) error {
 		chunks = anchor.WordDiff(oldText, ans.Text)
 	}
 	v.Runs = diffRuns(chunks, ans.Claims, orphansOfPrev)
+	if ans.Current {
+		v.Candidates = orphanCandidates(ans.Text, v.Orphans)
+	}
 	for _, cl := range ans.Claims {
 		if cl.Anchor == string(citecheck.AnchorMoved) || cl.Anchor == string(citecheck.AnchorFuzzy) {
 			v.Claims = append(v.Claims, views.RevisionClaim{Claim: cl, Kind: cl.Anchor})
@@ -135,6 +139,56 @@ func (s *Server) revisionPage(c echo.Context) error {
 	}
 	p := s.page(c, fmt.Sprintf("%s — revision %d", d.doc.Title, ans.Number))
 	return s.render(c, http.StatusOK, views.RevisionPage(p, v))
+}
+
+// candidateBudget bounds the work of the tray's candidate searches on one page view (code
+// points of text times 64-code-point blocks of quote, summed over orphans): each search is a
+// pass over the text, and a page must stay fast on a 1 MB text with many orphans. Orphans past
+// it are shown without candidates.
+const candidateBudget = 1 << 26
+
+// orphanCandidates finds, for each orphan with an old quote, up to three passages of the
+// current text it may have become, while the budget lasts.
+func orphanCandidates(text string, orphans []citecheck.Claim) map[int64][]views.OrphanCandidate {
+	out := map[int64][]views.OrphanCandidate{}
+	n, budget := utf8.RuneCountInString(text), candidateBudget
+	for _, o := range orphans {
+		if budget -= n * (utf8.RuneCountInString(o.Quote) + 63) / 64; budget < 0 {
+			break
+		}
+		for _, c := range anchor.Candidates(text, o) {
+			out[o.ID] = append(out[o.ID], views.OrphanCandidate{Start: c.Start, End: c.End, Quote: c.Quote, Score: c.Score})
+		}
+	}
+	return out
+}
+
+// acceptCandidatePage anchors an orphan at the passage the tray offered, through the same
+// change as a claim PATCH with start and end: checked against the current text, recorded in
+// the claim's history, and back to pending. It returns to the current revision's page.
+func (s *Server) acceptCandidatePage(c echo.Context) error {
+	cl, d, err := s.claimFromPath(c)
+	if err != nil {
+		return err
+	}
+	back := fmt.Sprintf("%s/revisions/%d#orphans", docURL(d.doc.ID), d.doc.Revision)
+	version, errV := strconv.Atoi(c.FormValue("version"))
+	start, errS := strconv.Atoi(c.FormValue("start"))
+	end, errE := strconv.Atoi(c.FormValue("end"))
+	if errV != nil || errS != nil || errE != nil {
+		return redirectWithFlash(c, back, "The candidate form is missing its version, start or end.", true)
+	}
+	if !isOrphan(d, cl) {
+		return redirectWithFlash(c, back, fmt.Sprintf("Claim #%d is anchored already.", cl.ID), true)
+	}
+	if _, err := s.changeClaim(c, d, cl.ID, version, citecheck.ClaimChange{Start: &start, End: &end}); err != nil {
+		if citecheck.ErrorCode(err) == "internal" {
+			return err
+		}
+		_, detail := s.toDetail(c, err)
+		return redirectWithFlash(c, back, fmt.Sprintf("Claim #%d was not re-anchored: %s", cl.ID, detail.Message), true)
+	}
+	return redirectWithFlash(c, back, fmt.Sprintf("Claim #%d re-anchored at the accepted passage.", cl.ID), false)
 }
 
 // kindRank orders anchor kinds for marking: where claims overlap, the least certain shows.

@@ -103,6 +103,9 @@ var matrix = []matrixCase{
 	{"POST", "/claims/:id", claimPath("/claims/%d"), func(matrixFixture) url.Values {
 		return url.Values{"version": {"1"}, "refs": {"1"}, "status": {"supported"}, "note": {"n"}}
 	}, nil, signedIn(303, 303)},
+	{"POST", "/claims/:id/accept-candidate", claimPath("/claims/%d/accept-candidate"), func(matrixFixture) url.Values {
+		return url.Values{"version": {"1"}, "start": {"0"}, "end": {"5"}}
+	}, nil, signedIn(303, 303)},
 	{"POST", "/claims/:id/delete", claimPath("/claims/%d/delete"), func(matrixFixture) url.Values { return url.Values{} }, nil, byRole(303, 403, 303, 303)},
 	{"POST", "/claims/:id/review", claimPath("/claims/%d/review"), func(matrixFixture) url.Values {
 		return url.Values{"decision": {"approved"}, "version": {"1"}}
@@ -183,6 +186,7 @@ var matrix = []matrixCase{
 		return map[string]any{"decision": "approved", "version": 1}
 	}, byRole(401, 403, 200, 200)},
 	{"GET", "/api/v1/claims/:id/history", claimPath("/api/v1/claims/%d/history"), nil, nil, signedIn(401, 200)},
+	{"GET", "/api/v1/claims/:id/candidates", claimPath("/api/v1/claims/%d/candidates"), nil, nil, signedIn(401, 422)},
 	{"GET", "/api/v1/sessions", fixed("/api/v1/sessions"), nil, nil, signedIn(401, 200)},
 	{"DELETE", "/api/v1/sessions/:id", ralphSessionPath("/api/v1/sessions/%d"), nil, nil, signedIn(401, 404)},
 

@@ -157,6 +157,7 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.GET("/claims/:id", s.claimPage)
 	pages.POST("/claims/:id", s.updateClaimPage)
 	pages.POST("/claims/:id/delete", s.deleteClaimPage)
+	pages.POST("/claims/:id/accept-candidate", s.acceptCandidatePage)
 	pages.POST("/claims/:id/review", s.reviewClaimPage)
 	pages.GET("/review", s.reviewPage)
 	pages.GET("/account", s.accountPage)
@@ -198,6 +199,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.DELETE("/claims/:id", s.deleteClaim)
 	api.POST("/claims/:id/review", s.reviewClaim)
 	api.GET("/claims/:id/history", s.claimHistory)
+	api.GET("/claims/:id/candidates", s.claimCandidates)
 	api.GET("/sessions", s.listSessions)
 	api.DELETE("/sessions/:id", s.deleteSession)
 	// Sources and evidence.

@@ -178,6 +178,10 @@ type Revise struct {
 	Before, After []citecheck.Claim
 	Counts        citecheck.AnchorCounts
 	By            int64
+	// Restored are orphans of earlier revisions found again in the new text, as they were read
+	// (RestoredBefore) and as re-anchored (RestoredAfter, in the same order): a revision that
+	// restores a passage brings its orphans home.
+	RestoredBefore, RestoredAfter []citecheck.Claim
 }
 
 // ReviseDocument makes r the document's current revision in one write transaction: the claims
@@ -186,7 +190,9 @@ type Revise struct {
 // version one higher and a "reanchored" history event by r.By (its last editor stays who it
 // was, as for a review). A claim orphaned by this revision comes in as citecheck.ReviseClaims
 // made it, its review back to pending, and the event records that change. Orphans of earlier
-// revisions, and imported orphans, are left as they are.
+// revisions found again (r.RestoredBefore, r.RestoredAfter) are written as re-anchored too,
+// each only at the version it was read at, with its own "reanchored" event; other orphans are
+// left as they are.
 //
 // If the document is no longer at revision Base, or its claims of revision Base are not exactly
 // Before at their versions (one was added, changed or deleted meanwhile), the answer is a
@@ -247,27 +253,11 @@ func (s *Store) ReviseDocument(ctx context.Context, r *Revise) (*citecheck.Docum
 			return fmt.Errorf("store: revise document %d: %w", r.DocumentID, err)
 		}
 		defer upd.Close()
-		for i := range r.After {
-			before, after := &r.Before[i], &r.After[i]
-			if before.ID != after.ID {
-				return fmt.Errorf("store: revise document %d: claim %d re-anchored as %d", r.DocumentID, before.ID, after.ID)
-			}
-			clearReview := after.ReviewedBy == nil
-			res, err := upd.ExecContext(ctx, after.Start, after.End, after.Quote, after.Prefix, after.Suffix,
-				string(after.Review), after.ReviewComment, clearReview, clearReview,
-				after.Revision, after.Anchor, after.AnchorScore, after.OldQuote, after.ID, before.Version)
-			if err != nil {
-				return fmt.Errorf("store: revise document %d: claim %d: %w", r.DocumentID, after.ID, err)
-			}
-			if n, err := res.RowsAffected(); err != nil || n != 1 {
-				return fmt.Errorf("store: revise document %d: claim %d: %d rows changed (%v)", r.DocumentID, after.ID, n, err)
-			}
-			changes := citecheck.DiffClaims(before, after)
-			addAnchorChanges(changes, before, after)
-			changes["anchor_score"] = citecheck.FieldChange{From: before.AnchorScore, To: after.AnchorScore}
-			if err := recordEvent(ctx, tx, after.ID, r.DocumentID, at, r.By, citecheck.ActionReanchored, changes); err != nil {
-				return err
-			}
+		if err := writeReanchored(ctx, tx, upd, r, r.Before, r.After, at); err != nil {
+			return err
+		}
+		if err := writeReanchored(ctx, tx, upd, r, r.RestoredBefore, r.RestoredAfter, at); err != nil {
+			return err
 		}
 		out, err = documentByID(ctx, tx, r.DocumentID)
 		return err
@@ -276,6 +266,42 @@ func (s *Store) ReviseDocument(ctx context.Context, r *Revise) (*citecheck.Docum
 		return nil, err
 	}
 	return out, nil
+}
+
+// writeReanchored writes each claim of before as re-anchored in after, at the version it was
+// read at (else a conflict: it changed meanwhile), with a "reanchored" event by r.By.
+func writeReanchored(ctx context.Context, tx *sql.Tx, upd *sql.Stmt, r *Revise, before, after []citecheck.Claim, at string) error {
+	if len(before) != len(after) {
+		return fmt.Errorf("store: revise document %d: %d claims before, %d after", r.DocumentID, len(before), len(after))
+	}
+	for i := range after {
+		b, a := &before[i], &after[i]
+		if b.ID != a.ID {
+			return fmt.Errorf("store: revise document %d: claim %d re-anchored as %d", r.DocumentID, b.ID, a.ID)
+		}
+		clearReview := a.ReviewedBy == nil
+		res, err := upd.ExecContext(ctx, a.Start, a.End, a.Quote, a.Prefix, a.Suffix,
+			string(a.Review), a.ReviewComment, clearReview, clearReview,
+			a.Revision, a.Anchor, a.AnchorScore, a.OldQuote, a.ID, b.Version)
+		if err != nil {
+			return fmt.Errorf("store: revise document %d: claim %d: %w", r.DocumentID, a.ID, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("store: revise document %d: claim %d: %w", r.DocumentID, a.ID, err)
+		}
+		if n != 1 {
+			return citecheck.Errorf(citecheck.ECodeConflict,
+				"claim %d of document %d changed while the revision was prepared; send the revision again", a.ID, r.DocumentID)
+		}
+		changes := citecheck.DiffClaims(b, a)
+		addAnchorChanges(changes, b, a)
+		changes["anchor_score"] = citecheck.FieldChange{From: b.AnchorScore, To: a.AnchorScore}
+		if err := recordEvent(ctx, tx, a.ID, r.DocumentID, at, r.By, citecheck.ActionReanchored, changes); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sameClaims checks in tx that the claims of revision r.Base are exactly r.Before at their

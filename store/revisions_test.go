@@ -297,3 +297,54 @@ func TestImportDocumentHasItsFirstRevision(t *testing.T) {
 		t.Fatalf("imported claims: %+v", claims)
 	}
 }
+
+// TestReviseDocumentRestoresOrphansOnlyAtTheirVersion writes an orphan of an earlier revision
+// found again, with its event, and refuses the whole revision when that orphan changed after
+// it was read.
+func TestReviseDocumentRestoresOrphansOnlyAtTheirVersion(t *testing.T) {
+	s := mustOpen(t)
+	ctx := context.Background()
+	ana := mustUser(t, s, "ana", citecheck.RoleAdmin)
+	d := newDoc(t, s, ana, rev1)
+	gone := claimOn(t, s, ana, d, "A short one.")
+	d2, err := s.ReviseDocument(ctx, plan(t, s, d, rev2, ana.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orphan, _ := s.Claim(ctx, gone.ID)
+	if orphan.Anchor != string(citecheck.AnchorOrphaned) {
+		t.Fatalf("not orphaned: %+v", orphan)
+	}
+	rev3 := rev2 + " A short one. [3]"
+	nt := citecheck.NewText(rev3)
+	a := anchor.Reanchor(rev1, rev3, []citecheck.Claim{*orphan})
+	restored := citecheck.ReviseClaims(nt, 3, []citecheck.Claim{*orphan}, a)
+	if a[0].Kind == citecheck.AnchorOrphaned {
+		t.Fatalf("the restored passage was not found: %+v", a[0])
+	}
+	for _, tt := range []struct {
+		name    string
+		version int
+		code    string
+	}{{"stale", orphan.Version - 1, citecheck.ECodeConflict}, {"current", orphan.Version, ""}} {
+		r := plan(t, s, d2, rev3, ana.ID)
+		stale := *orphan
+		stale.Version = tt.version
+		r.RestoredBefore, r.RestoredAfter = []citecheck.Claim{stale}, restored
+		_, err := s.ReviseDocument(ctx, r)
+		if tt.code != "" {
+			wantCode(t, err, tt.code)
+			if got, _ := s.Claim(ctx, gone.ID); got.Anchor != string(citecheck.AnchorOrphaned) || got.Version != orphan.Version {
+				t.Fatalf("%s: a refused revision changed the orphan: %+v", tt.name, got)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		got, _ := s.Claim(ctx, gone.ID)
+		if got.Revision != 3 || got.Anchor == string(citecheck.AnchorOrphaned) || nt.Slice(got.Start, got.End) != "A short one." || got.Version != orphan.Version+1 {
+			t.Fatalf("%s: restored claim %+v", tt.name, got)
+		}
+	}
+}

@@ -29,7 +29,17 @@ type RevisionView struct {
 	Runs      []DiffRun
 	Claims    []RevisionClaim // moved and fuzzy claims of this revision, and its orphans
 	Orphans   []citecheck.Claim
-	Truncated bool // the diff was too long to show in full
+	// Candidates are, by orphan id, the passages of the current text each orphan may have
+	// become, best first; offered in the tray, applied only when accepted.
+	Candidates map[int64][]OrphanCandidate
+	Truncated  bool // the diff was too long to show in full
+}
+
+// OrphanCandidate is a passage an orphan may have become, with its score (0 to 1).
+type OrphanCandidate struct {
+	Start, End int
+	Quote      string
+	Score      float64
 }
 
 // kindClass is the CSS class of an anchor kind; "" for none.

@@ -159,6 +159,15 @@ func CheckClaimDeletion(u User, c *Claim) error {
 	return nil
 }
 
+// CheckDocumentDeletion is the rule for deleting a document, the same as for a claim: editors,
+// admins and its creator may.
+func CheckDocumentDeletion(u User, d *Document) error {
+	if !u.Role.CanReview() && d.CreatedByID != u.ID {
+		return Errorf(ECodeForbidden, "only editors, admins and its creator may delete a document")
+	}
+	return nil
+}
+
 // OrphanedBy returns the claims that revision rev orphaned and that are orphans still: of claims
 // as they now stand, those with no place in rev that were last anchored in rev-1. The revision
 // page of the current revision lists them in its tray, over the text they lost.

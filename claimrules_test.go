@@ -252,3 +252,22 @@ func TestNewClaim(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckDocumentDeletion(t *testing.T) {
+	doc := &Document{ID: 1, CreatedByID: 7}
+	for _, tc := range []struct {
+		name string
+		u    User
+		ok   bool
+	}{
+		{"its creator", User{ID: 7, Role: RoleReviewer}, true},
+		{"another reviewer", User{ID: 8, Role: RoleReviewer}, false},
+		{"an editor", User{ID: 9, Role: RoleEditor}, true},
+		{"an admin", User{ID: 10, Role: RoleAdmin}, true},
+	} {
+		err := CheckDocumentDeletion(tc.u, doc)
+		if (err == nil) != tc.ok || (err != nil && ErrorCode(err) != ECodeForbidden) {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+}

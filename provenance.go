@@ -1,6 +1,7 @@
 package citecheck
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -163,19 +164,33 @@ func CheckRestoredReview(c *Claim, reviewer *User) (bool, error) {
 	if p == nil || p.Review == ReviewPending || p.Review == "" {
 		return false, nil
 	}
+	refused := func(err error) (bool, error) {
+		msg := err.Error()
+		var e *Error
+		if errors.As(err, &e) {
+			msg = e.Message
+		}
+		return false, Errorf(ECodeRestoreRefused, "the %s review cannot be restored: %s", p.Review, msg)
+	}
 	switch {
 	case reviewer == nil:
 		return false, Errorf(ECodeRestoreRefused, "the %s review names reviewer %q, who is not a user here", p.Review, clip(p.ReviewedBy))
 	case reviewer.Disabled:
 		return false, Errorf(ECodeRestoreRefused, "the %s review names reviewer %q, whose account is disabled", p.Review, reviewer.Name)
-	case !reviewer.Role.CanReview():
-		return false, Errorf(ECodeRestoreRefused, "the %s review names %q, a %s: only editors and admins review", p.Review, reviewer.Name, reviewer.Role)
 	case reviewer.Name == p.CreatedBy || reviewer.Name == p.UpdatedBy || reviewer.Name == c.CreatedBy || reviewer.Name == c.UpdatedBy:
+		// The two-person rule over the file's authors, who are names here, not users, and the
+		// importer by name (checkReviewer below checks it by id).
 		return false, Errorf(ECodeRestoreRefused, "the %s review is by %q, who wrote or last changed the claim; another editor must review it", p.Review, reviewer.Name)
 	case c.Anchor == string(AnchorOrphaned):
 		return false, Errorf(ECodeRestoreRefused, "the claim is orphaned: its %s review was of a text that is gone", p.Review)
-	case p.Review == ReviewRejected && strings.TrimSpace(p.ReviewComment) == "":
-		return false, Errorf(ECodeRestoreRefused, "the rejection has no comment saying what to fix")
+	}
+	// The rules every live review obeys: the role, the two-person rule over the claim as stored
+	// here (its importer), and the decision itself (a rejection needs a comment).
+	if err := checkReviewer(*reviewer, c); err != nil {
+		return refused(err)
+	}
+	if err := (Decision{Review: p.Review, Comment: strings.TrimSpace(p.ReviewComment)}).validate(); err != nil {
+		return refused(err)
 	}
 	return true, nil
 }

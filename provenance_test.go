@@ -6,12 +6,12 @@ import (
 )
 
 func TestCheckRestoredReview(t *testing.T) {
-	ed := &User{Name: "ed", Role: RoleEditor}
-	ada := &User{Name: "ada", Role: RoleAdmin}
-	rita := &User{Name: "rita", Role: RoleReviewer}
-	gone := &User{Name: "gone", Role: RoleEditor, Disabled: true}
+	ed := &User{ID: 1, Name: "ed", Role: RoleEditor}
+	ada := &User{ID: 2, Name: "ada", Role: RoleAdmin}
+	rita := &User{ID: 3, Name: "rita", Role: RoleReviewer}
+	gone := &User{ID: 4, Name: "gone", Role: RoleEditor, Disabled: true}
 	claim := func(review Review, comment, createdBy, anchor string) *Claim {
-		return &Claim{CreatedBy: "imp", UpdatedBy: "imp", Anchor: anchor, Imported: &Provenance{
+		return &Claim{CreatedBy: "imp", UpdatedBy: "imp", CreatedByID: 99, UpdatedByID: 99, Anchor: anchor, Imported: &Provenance{
 			Review: review, ReviewComment: comment, CreatedBy: createdBy, UpdatedBy: createdBy}}
 	}
 	cases := []struct {
@@ -29,7 +29,8 @@ func TestCheckRestoredReview(t *testing.T) {
 		{"disabled reviewer", claim(ReviewApproved, "", "rita", "exact"), gone, false, true},
 		{"a reviewer may not review", claim(ReviewApproved, "", "ralph", "exact"), rita, false, true},
 		{"its own author", claim(ReviewApproved, "", "ed", "exact"), ed, false, true},
-		{"its author here, the importer", claim(ReviewApproved, "", "rita", "exact"), &User{Name: "imp", Role: RoleAdmin}, false, true},
+		{"its author here, the importer", claim(ReviewApproved, "", "rita", "exact"), &User{ID: 99, Name: "imp", Role: RoleAdmin}, false, true},
+		{"its importer by id, under another name", claim(ReviewApproved, "", "rita", "exact"), &User{ID: 99, Name: "renamed", Role: RoleAdmin}, false, true},
 		{"an orphan", claim(ReviewApproved, "", "rita", "orphaned"), ed, false, true},
 		{"a rejection without a comment", claim(ReviewRejected, "  ", "rita", "exact"), ed, false, true},
 	}

@@ -129,9 +129,9 @@ func TestBuildExportFillsEachClaimsChecks(t *testing.T) {
 	tx := citecheck.NewText(text)
 	claims := []citecheck.Claim{
 		{ID: 1, Quote: "gone", Anchor: "orphaned", Refs: []int{9}, Status: citecheck.StatusSupported, Revision: 1},
-		{ID: 2, Start: 0, End: 12, Refs: []int{1}, Status: citecheck.StatusSupported, Revision: 2},
-		{ID: 3, Start: 17, End: 35, Refs: []int{7}, Status: citecheck.StatusSupported, Revision: 2},
-		{ID: 4, Start: 41, End: 56, Refs: []int{}, Status: citecheck.StatusSupported, Revision: 2},
+		{ID: 2, Start: 0, End: 12, Refs: []int{1}, Status: citecheck.StatusUnsupported, Revision: 2},
+		{ID: 3, Start: 17, End: 35, Refs: []int{7}, Status: citecheck.StatusUnsupported, Revision: 2},
+		{ID: 4, Start: 41, End: 56, Refs: []int{}, Status: citecheck.StatusUnsupported, Revision: 2},
 	}
 	for i := range claims[1:] {
 		citecheck.FillQuote(tx, &claims[i+1])

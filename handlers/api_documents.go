@@ -104,8 +104,8 @@ func (s *Server) removeDocument(c echo.Context) error {
 		return err
 	}
 	u := currentUser(c)
-	if !u.Role.CanReview() && d.doc.CreatedByID != u.ID {
-		return citecheck.Errorf(citecheck.ECodeForbidden, "only editors, admins and its creator may delete a document")
+	if err := citecheck.CheckDocumentDeletion(*u, d.doc); err != nil {
+		return err
 	}
 	if err := s.store.DeleteDocument(c.Request().Context(), d.doc.ID, u.ID); err != nil {
 		return err

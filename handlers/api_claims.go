@@ -291,12 +291,11 @@ func (s *Server) checkDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	all, err := s.store.Claims(c.Request().Context(), d.doc.ID, citecheck.ClaimFilter{})
+	st, err := s.docState(c, d)
 	if err != nil {
 		return err
 	}
-	claims, _ := anchored(d, all)
-	check := citecheck.CheckSources(d.text, d.src, claims)
-	check.Uncited = s.uncitedOf(d)
+	check := st.check // a copy of the shared check, which stays as it is
+	check.Uncited = s.uncitedOf(st.d)
 	return c.JSON(http.StatusOK, check)
 }

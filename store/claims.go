@@ -113,6 +113,29 @@ func (s *Store) Claims(ctx context.Context, documentID int64, f citecheck.ClaimF
 	return claims, nil
 }
 
+// ClaimsWithStamp lists every claim of a document in text order together with the stamp of the
+// document they belong to, both read in one read transaction: the claims are exactly those of
+// that stamp, so a copy of them kept under it is never older or newer than it says.
+func (s *Store) ClaimsWithStamp(ctx context.Context, documentID int64) (DocumentStamp, []citecheck.Claim, error) {
+	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return DocumentStamp{}, nil, fmt.Errorf("store: claims of document %d: %w", documentID, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a read transaction has nothing to keep
+	st, err := documentStamp(ctx, tx, documentID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, nil, notFound("document %d not found", documentID)
+	}
+	if err != nil {
+		return st, nil, fmt.Errorf("store: stamp of document %d: %w", documentID, err)
+	}
+	claims, err := claimsOf(ctx, tx, documentID)
+	if err != nil {
+		return st, nil, fmt.Errorf("store: claims of document %d: %w", documentID, err)
+	}
+	return st, claims, nil
+}
+
 // claimsOf lists every claim of a document through q.
 func claimsOf(ctx context.Context, q queryer, documentID int64) ([]citecheck.Claim, error) {
 	return filteredClaims(ctx, q, documentID, citecheck.ClaimFilter{})

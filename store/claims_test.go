@@ -385,3 +385,51 @@ func TestClaimWritesMoveTheStampButNotTheRow(t *testing.T) {
 		t.Fatalf("claims of an unknown document: %v", err)
 	}
 }
+
+// TestClaimsPageIsASliceOfClaims reads pages of a document's claims, filtered and not, from
+// offsets before, at and past the end: each is exactly that slice of the whole list.
+func TestClaimsPageIsASliceOfClaims(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	d := mustDocument(t, s, ana, "Kurds")
+	for i := range 7 {
+		status := citecheck.StatusUnverified
+		if i%2 == 0 {
+			status = citecheck.StatusSupported
+		}
+		mustClaim(t, s, ana, d.ID, 4+i%3, 9+i%3, []int{46}, status)
+	}
+	for _, tc := range []struct {
+		name          string
+		f             citecheck.ClaimFilter
+		offset, limit int
+	}{
+		{"first page", citecheck.ClaimFilter{}, 0, 3},
+		{"middle page", citecheck.ClaimFilter{}, 3, 3},
+		{"last, short page", citecheck.ClaimFilter{}, 6, 3},
+		{"past the end", citecheck.ClaimFilter{}, 9, 3},
+		{"all from an offset", citecheck.ClaimFilter{}, 2, -1},
+		{"filtered", citecheck.ClaimFilter{Status: citecheck.StatusSupported}, 1, 2},
+	} {
+		all, err := s.Claims(ctx, d.ID, tc.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hi := len(all)
+		if tc.limit >= 0 {
+			hi = min(tc.offset+tc.limit, len(all))
+		}
+		want := all[min(tc.offset, len(all)):max(hi, min(tc.offset, len(all)))]
+		got, err := s.ClaimsPage(ctx, d.ID, tc.f, tc.offset, tc.limit)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: got %d claims, want %d: %v", tc.name, len(got), len(want), got)
+		}
+	}
+	if _, err := s.ClaimsPage(ctx, d.ID, citecheck.ClaimFilter{}, -1, 3); citecheck.ErrorCode(err) != citecheck.ECodeInvalid {
+		t.Fatalf("a negative offset: %v", err)
+	}
+}

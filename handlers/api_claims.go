@@ -71,17 +71,18 @@ func (s *Server) listClaims(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	claims, err := s.store.Claims(c.Request().Context(), d.doc.ID, f)
+	ask, err := parsePage(c)
+	if err != nil {
+		return err
+	}
+	claims, err := s.store.ClaimsPage(c.Request().Context(), d.doc.ID, f, ask.offset, ask.fetch())
 	if err != nil {
 		return err
 	}
 	if claims == nil {
 		claims = []citecheck.Claim{}
 	}
-	p, err := paginate(c, len(claims))
-	if err != nil {
-		return err
-	}
+	p := ask.pageOf(len(claims))
 	claims = claims[p.lo:p.hi]
 	fillChecks(d, claims)
 	return c.JSON(http.StatusOK, listAnswer("claims", claims, p))
@@ -291,12 +292,11 @@ func (s *Server) checkDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	all, err := s.store.Claims(c.Request().Context(), d.doc.ID, citecheck.ClaimFilter{})
+	st, err := s.docState(c, d)
 	if err != nil {
 		return err
 	}
-	claims, _ := anchored(d, all)
-	check := citecheck.CheckSources(d.text, d.src, claims)
-	check.Uncited = s.uncitedOf(d)
+	check := st.check // a copy of the shared check, which stays as it is
+	check.Uncited = s.uncitedOf(st.d)
 	return c.JSON(http.StatusOK, check)
 }

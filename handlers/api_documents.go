@@ -70,7 +70,8 @@ func (s *Server) newDocument(c echo.Context, title, raw string) (*citecheck.Docu
 		return nil, err
 	}
 	// A new row is at revision 1 and has never been updated: that is its stamp.
-	s.docs.put(newLoadedDocument(doc, t), store.DocumentStamp{Revision: doc.Revision, TextSHA256: doc.TextSHA256})
+	stamp := store.DocumentStamp{Revision: doc.Revision, TextSHA256: doc.TextSHA256}
+	s.docs.put(newLoadedDocument(doc, t, stamp), stamp)
 	return doc, nil
 }
 
@@ -111,5 +112,6 @@ func (s *Server) removeDocument(c echo.Context) error {
 		return err
 	}
 	s.docs.forget(d.doc.ID)
+	s.states.forget(d.doc.ID)
 	return nil
 }

@@ -14,10 +14,11 @@ type loadedDocument struct {
 	doc  *citecheck.Document
 	text *citecheck.Text
 	src  citecheck.Sources
+	row  store.DocumentStamp // the stamp of the row it was read from, without its claims (Row)
 }
 
-func newLoadedDocument(doc *citecheck.Document, t *citecheck.Text) *loadedDocument {
-	return &loadedDocument{doc: doc, text: t, src: citecheck.DocumentSources(doc)}
+func newLoadedDocument(doc *citecheck.Document, t *citecheck.Text, stamp store.DocumentStamp) *loadedDocument {
+	return &loadedDocument{doc: doc, text: t, src: citecheck.DocumentSources(doc), row: stamp.Row()}
 }
 
 // cachedDocument is a loaded document with the stamp its row had when it was read.
@@ -28,7 +29,8 @@ type cachedDocument struct {
 
 // documentCache keeps the most recently used documents; a 5 MiB text costs its index to build.
 // An entry is only a guess: loadDocument checks its stamp against the database on every
-// request, since another process (citecheck revise, a second server) may change the row.
+// request, since another process (citecheck revise, a second server) may change the row. Only
+// the row's part of the stamp counts here: a write to the claims leaves the text as it was.
 type documentCache struct {
 	mu    sync.Mutex
 	max   int
@@ -45,7 +47,7 @@ func (dc *documentCache) get(id int64, stamp store.DocumentStamp) *loadedDocumen
 	dc.mu.Lock()
 	defer dc.mu.Unlock()
 	e, ok := dc.items[id]
-	if !ok || e.stamp != stamp {
+	if !ok || e.stamp != stamp.Row() {
 		return nil
 	}
 	dc.touch(id)
@@ -65,7 +67,7 @@ func (dc *documentCache) put(d *loadedDocument, stamp store.DocumentStamp) {
 		dc.order = dc.order[1:]
 		delete(dc.items, oldest)
 	}
-	dc.items[id] = cachedDocument{d: d, stamp: stamp}
+	dc.items[id] = cachedDocument{d: d, stamp: stamp.Row()}
 	dc.touch(id)
 }
 
@@ -99,6 +101,7 @@ func (s *Server) loadDocument(ctx context.Context, id int64) (*loadedDocument, e
 	if err != nil {
 		if citecheck.ErrorCode(err) == citecheck.ECodeNotFound {
 			s.docs.forget(id)
+			s.states.forget(id)
 		}
 		return nil, err
 	}
@@ -109,7 +112,7 @@ func (s *Server) loadDocument(ctx context.Context, id int64) (*loadedDocument, e
 	if err != nil {
 		return nil, err
 	}
-	d := newLoadedDocument(doc, citecheck.NewText(doc.Text))
+	d := newLoadedDocument(doc, citecheck.NewText(doc.Text), stamp)
 	s.docs.put(d, stamp)
 	return d, nil
 }

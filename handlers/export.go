@@ -36,6 +36,11 @@ func (s *Server) exportDocument(c echo.Context) error {
 		return citecheck.FieldErrorf(citecheck.ECodeInvalid, "format",
 			"format must be native, w3c, claimreview or csv, not %q", format)
 	}
+	release, err := s.bigWork(c.Request().Context(), d) // a big export waits for a render slot
+	if err != nil {
+		return err
+	}
+	defer release()
 	claims, err := s.store.Claims(c.Request().Context(), d.doc.ID, citecheck.ClaimFilter{})
 	if err != nil {
 		return err

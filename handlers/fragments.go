@@ -77,6 +77,7 @@ func (s *Server) documentFragment(c echo.Context, status int, d *loadedDocument,
 	if err != nil {
 		return err
 	}
+	d = st.d
 	id := claimID(before, after)
 	t := touchedBy(before, after)
 	v := st.view(c.QueryParam("status"))
@@ -101,7 +102,7 @@ func (s *Server) documentFragment(c echo.Context, status int, d *loadedDocument,
 		}
 	}
 	v.Claims = item
-	v.Blocks = touchedBlocks(d, st.claims, t)
+	v.Blocks = touchedBlocks(st, t)
 	f := views.DocumentFragmentView{View: v, ClaimID: id,
 		SourcesChanged: !sameForChecks(before, after) && sourcesDiffer(d, st, v.Sources, id, before)}
 	return s.render(c, status, views.DocumentFragment(s.fragmentPage(c), f))
@@ -114,10 +115,9 @@ func claimID(before, after *citecheck.Claim) int64 {
 	return before.ID
 }
 
-// touchedBlocks renders the blocks of the text over the touched spans, each once.
-func touchedBlocks(d *loadedDocument, claims []citecheck.Claim, t touched) []views.Block {
-	cuts := blockCuts(d.text)
-	all := buildBlocks(buildRuns(d, claims), cuts, d.text.Len())
+// touchedBlocks picks the blocks of the text over the touched spans, each once.
+func touchedBlocks(st *docState, t touched) []views.Block {
+	cuts, all := st.cuts, st.blocks
 	var out []views.Block
 	seen := map[int]bool{}
 	for _, sp := range t.spans {

@@ -80,6 +80,12 @@ func (s *Server) renderDocumentWith(c echo.Context, status int, errMsg, revision
 	if err != nil {
 		return err
 	}
+	d = st.d
+	release, err := s.bigWork(c.Request().Context(), d)
+	if err != nil {
+		return err
+	}
+	defer release()
 	v := st.view(c.QueryParam("status"))
 	v.RevisionText = revisionText
 	if v.Revisions, err = s.store.Revisions(c.Request().Context(), d.doc.ID); err != nil {
@@ -90,7 +96,7 @@ func (s *Server) renderDocumentWith(c echo.Context, status int, errMsg, revision
 	if err := s.addEvidencePanel(c, d, st.claims, &v.Sources); err != nil {
 		return err
 	}
-	v.Blocks = buildBlocks(buildRuns(d, st.claims), blockCuts(d.text), d.text.Len())
+	v.Blocks = st.blocks
 	if err := fillPanel(c, &v, st.claims); err != nil {
 		return err
 	}
@@ -101,35 +107,16 @@ func (s *Server) renderDocumentWith(c echo.Context, status int, errMsg, revision
 	return s.render(c, status, views.DocumentPage(p, v))
 }
 
-// docState is what every view of a document page starts from: all its claims, those anchored
-// in the current text (in text order, with their checks) and its orphans, and the citation
-// check of the whole text.
-type docState struct {
-	d       *loadedDocument
-	all     []citecheck.Claim
-	claims  []citecheck.Claim
-	orphans []citecheck.Claim
-	check   citecheck.SourcesCheck
-}
-
+// docState answers the shared view of d's current state (documentState), which every view of
+// the document page starts from.
 func (s *Server) docState(c echo.Context, d *loadedDocument) (*docState, error) {
-	all, err := s.store.Claims(c.Request().Context(), d.doc.ID, citecheck.ClaimFilter{})
-	if err != nil {
-		return nil, err
-	}
-	st := &docState{d: d, all: all}
-	st.claims, st.orphans = anchored(d, all)
-	st.check = citecheck.CheckSources(d.text, d.src, st.claims)
-	for i := range st.claims { // the check holds each claim's checks, in the same order
-		st.claims[i].Checks = st.check.Claims[i].Checks
-	}
-	return st, nil
+	return s.documentState(c.Request().Context(), d)
 }
 
 // view is the part of the document page every view of it shares: the document, the counts
 // and the filter.
 func (st *docState) view(filter string) views.DocumentView {
-	return views.DocumentView{Doc: st.d.doc, StatusFilter: filter, Summary: citecheck.CountClaims(st.all),
+	return views.DocumentView{Doc: st.d.doc, StatusFilter: filter, Summary: st.summary,
 		Orphans: st.orphans, Markers: st.check.Markers, Covered: st.check.Covered,
 		UncoveredCount: len(st.check.Uncovered)}
 }

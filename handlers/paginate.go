@@ -18,30 +18,72 @@ type page struct {
 	next   string
 }
 
-// paginate reads the optional limit and cursor query parameters for a list of n items. Without
-// a limit the whole list comes back, as the contract's plain lists do. The cursor is opaque to
-// clients; it encodes the position after the last item returned.
-func paginate(c echo.Context, n int) (page, error) {
-	p := page{lo: 0, hi: n}
+// pageAsk is the slice of a list a request asks for: from offset, at most limit items (-1: all).
+type pageAsk struct {
+	offset, limit int
+}
+
+// parsePage reads the optional limit and cursor query parameters. Without a limit the whole list
+// comes back, as the contract's plain lists do. The cursor is opaque to clients; it encodes the
+// position after the last item returned.
+func parsePage(c echo.Context) (pageAsk, error) {
+	ask := pageAsk{limit: -1}
 	if v := c.QueryParam("cursor"); v != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(v)
 		off, ok := strings.CutPrefix(string(raw), "o:")
 		pos, err2 := strconv.Atoi(off)
 		if err != nil || !ok || err2 != nil || pos < 0 {
-			return p, citecheck.FieldErrorf(citecheck.ECodeInvalid, "cursor", "cursor %q is not one this server gave", v)
+			return ask, citecheck.FieldErrorf(citecheck.ECodeInvalid, "cursor", "cursor %q is not one this server gave", v)
 		}
-		p.lo = min(pos, n)
+		ask.offset = pos
 	}
 	if v := c.QueryParam("limit"); v != "" {
 		limit, err := strconv.Atoi(v)
 		if err != nil || limit < 1 || limit > maxPageLimit {
-			return p, citecheck.FieldErrorf(citecheck.ECodeInvalid, "limit", "limit must be between 1 and %d, not %q", maxPageLimit, v)
+			return ask, citecheck.FieldErrorf(citecheck.ECodeInvalid, "limit", "limit must be between 1 and %d, not %q", maxPageLimit, v)
 		}
-		p.hi = min(p.lo+limit, n)
+		ask.limit = limit
 	}
-	if p.hi < n {
-		p.next = base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(p.hi)))
+	return ask, nil
+}
+
+// fetch is how many items to read for the ask: one more than the limit, which tells whether a
+// next page follows; -1 for all.
+func (ask pageAsk) fetch() int {
+	if ask.limit < 0 {
+		return -1
 	}
+	return ask.limit + 1
+}
+
+// pageOf answers the page of got, the items read from the ask's offset (at most ask.fetch() of
+// them): the bounds of those it returns, and the cursor after them when more follow.
+func (ask pageAsk) pageOf(got int) page {
+	p := page{lo: 0, hi: got}
+	if ask.limit >= 0 && got > ask.limit {
+		p.hi = ask.limit
+		p.next = encodeCursor(ask.offset + ask.limit)
+	}
+	return p
+}
+
+func encodeCursor(pos int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(pos)))
+}
+
+// paginate slices a list of n items held in memory by the request's limit and cursor (parsePage).
+func paginate(c echo.Context, n int) (page, error) {
+	ask, err := parsePage(c)
+	if err != nil {
+		return page{lo: 0, hi: n}, err
+	}
+	lo := min(ask.offset, n)
+	got := n - lo
+	if ask.limit >= 0 {
+		got = min(got, ask.fetch())
+	}
+	p := ask.pageOf(got)
+	p.lo, p.hi = lo+p.lo, lo+p.hi
 	return p, nil
 }
 

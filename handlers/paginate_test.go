@@ -98,3 +98,58 @@ func TestClaimETagAndIfMatch(t *testing.T) {
 		t.Fatalf("neither version nor If-Match: %d", r.status)
 	}
 }
+
+// TestClaimListPagesComeFromSQL pages a filtered claim list whose last page ends exactly at its
+// end: the pages join into the unpaged list, and the last one has no next_cursor.
+func TestClaimListPagesComeFromSQL(t *testing.T) {
+	h := newHarness(t, Config{})
+	doc := h.createDocument("rita", "t", "One. [1] Two. [2] Three. [3] Four. [4] Five. [5]")
+	for i := range 5 {
+		status := "supported"
+		if i == 2 {
+			status = "unverified"
+		}
+		h.do("POST", fmt.Sprintf("/api/v1/documents/%d/claims", doc.ID), "rita",
+			map[string]any{"start": i * 9, "end": i*9 + 3, "refs": []int{i + 1}, "status": status})
+	}
+	list := func(q url.Values) ([]int64, string) {
+		t.Helper()
+		var page struct {
+			Claims     []citecheck.Claim
+			NextCursor string `json:"next_cursor"`
+		}
+		r := h.do("GET", fmt.Sprintf("/api/v1/documents/%d/claims?%s", doc.ID, q.Encode()), "rita", nil)
+		if r.status != http.StatusOK {
+			t.Fatalf("%s: %d %s", q.Encode(), r.status, r.body)
+		}
+		r.json(t, &page)
+		ids := []int64{}
+		for _, cl := range page.Claims {
+			ids = append(ids, cl.ID)
+		}
+		return ids, page.NextCursor
+	}
+	whole, next := list(url.Values{"status": {"supported"}})
+	if len(whole) != 4 || next != "" {
+		t.Fatalf("unpaged: %v, cursor %q", whole, next)
+	}
+	var paged []int64
+	for cursor, pages := "", 0; ; pages++ {
+		q := url.Values{"status": {"supported"}, "limit": {"2"}}
+		if cursor != "" {
+			q.Set("cursor", cursor)
+		}
+		ids, next := list(q)
+		paged = append(paged, ids...)
+		if next == "" || pages > 3 {
+			if pages != 1 {
+				t.Errorf("%d pages of 2 for 4 claims", pages+1)
+			}
+			break
+		}
+		cursor = next
+	}
+	if fmt.Sprint(paged) != fmt.Sprint(whole) {
+		t.Fatalf("paged %v, unpaged %v", paged, whole)
+	}
+}

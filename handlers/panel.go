@@ -111,22 +111,13 @@ func (s *Server) panelFragment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	all, err := s.store.Claims(c.Request().Context(), d.doc.ID, citecheck.ClaimFilter{})
+	st, err := s.docState(c, d)
 	if err != nil {
 		return err
 	}
-	claims, _ := anchored(d, all)
-	v := views.DocumentView{Doc: d.doc, StatusFilter: c.QueryParam("status"), Summary: citecheck.CountClaims(all)}
-	if err := fillPanel(c, &v, claims); err != nil {
+	v := views.DocumentView{Doc: st.d.doc, StatusFilter: c.QueryParam("status"), Summary: st.summary}
+	if err := fillPanel(c, &v, st.claims); err != nil {
 		return err
-	}
-	page := make([]citecheck.Claim, len(v.Claims))
-	for i := range v.Claims {
-		page[i] = v.Claims[i].Claim
-	}
-	fillChecks(d, page)
-	for i := range v.Claims {
-		v.Claims[i].Claim.Checks = page[i].Checks
 	}
 	return s.render(c, http.StatusOK, views.PanelFragment(s.fragmentPage(c), v))
 }

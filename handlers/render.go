@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -25,10 +26,24 @@ func (s *Server) render(c echo.Context, status int, comp templ.Component) error 
 	return renderHTML(c, status, comp)
 }
 
+// pageBuffers keeps the buffers pages are rendered into: a big document's page is several MB,
+// and growing a new buffer to that size for every request allocated twice the page again.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledPage is the largest buffer kept for reuse, so one huge page does not stay in memory.
+const maxPooledPage = 16 << 20
+
 // renderHTML renders comp into memory and only then writes the status and the page.
 func renderHTML(c echo.Context, status int, comp templ.Component) error {
-	var buf bytes.Buffer
-	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledPage {
+			buf.Reset()
+			pageBuffers.Put(buf)
+		}
+	}()
+	buf.Reset()
+	if err := comp.Render(c.Request().Context(), buf); err != nil {
 		return fmt.Errorf("render page: %w", err)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")

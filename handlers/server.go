@@ -57,6 +57,8 @@ type Server struct {
 	log      *slog.Logger
 	fetcher  *fetch.Fetcher
 	uncited  *uncitedCache
+	states   *docStateCache
+	bigSlots chan struct{}
 }
 
 // maxBodyBytes bounds a request body: room for a text at the limit, JSON-escaped, plus the
@@ -98,6 +100,8 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 		log:      cfg.Logger,
 		fetcher:  fetch.New(cfg.Fetch),
 		uncited:  newUncitedCache(),
+		states:   newDocStateCache(8),
+		bigSlots: make(chan struct{}, bigWorkSlots()),
 	}
 	e := echo.New()
 	e.HideBanner = true

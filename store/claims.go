@@ -32,6 +32,9 @@ WHERE c.document_id = ?
 	AND (? = '' OR c.review = ?)
 	AND (? = 0 OR EXISTS (SELECT 1 FROM json_each(c.refs) WHERE json_each.value = ?))
 ORDER BY c.start, c."end", c.id`
+	// selectClaimsPage is selectClaims from an offset, at most a limit of rows (-1: all).
+	selectClaimsPage = selectClaims + `
+LIMIT ? OFFSET ?`
 	selectDocumentExists   = `SELECT COUNT(*) FROM documents WHERE id = ?`
 	selectClaimCount       = `SELECT n FROM claim_counts WHERE document_id = ?`
 	selectDocumentRevision = `SELECT revision FROM documents WHERE id = ?`
@@ -113,6 +116,43 @@ func (s *Store) Claims(ctx context.Context, documentID int64, f citecheck.ClaimF
 	return claims, nil
 }
 
+// ClaimsWithStamp lists every claim of a document in text order together with the stamp of the
+// document they belong to, both read in one read transaction: the claims are exactly those of
+// that stamp, so a copy of them kept under it is never older or newer than it says.
+func (s *Store) ClaimsWithStamp(ctx context.Context, documentID int64) (DocumentStamp, []citecheck.Claim, error) {
+	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return DocumentStamp{}, nil, fmt.Errorf("store: claims of document %d: %w", documentID, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a read transaction has nothing to keep
+	st, err := documentStamp(ctx, tx, documentID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, nil, notFound("document %d not found", documentID)
+	}
+	if err != nil {
+		return st, nil, fmt.Errorf("store: stamp of document %d: %w", documentID, err)
+	}
+	claims, err := claimsOf(ctx, tx, documentID)
+	if err != nil {
+		return st, nil, fmt.Errorf("store: claims of document %d: %w", documentID, err)
+	}
+	return st, claims, nil
+}
+
+// ClaimsPage is one page of Claims: the claims after the first offset in that order, at most
+// limit of them (a negative limit: all the rest), read in SQL so that a page of a document with
+// tens of thousands of claims reads and decodes only its own rows.
+func (s *Store) ClaimsPage(ctx context.Context, documentID int64, f citecheck.ClaimFilter, offset, limit int) ([]citecheck.Claim, error) {
+	if offset < 0 {
+		return nil, citecheck.FieldErrorf(citecheck.ECodeInvalid, "cursor", "a page cannot start before the first claim")
+	}
+	claims, err := claimsPage(ctx, s.reader, documentID, f, offset, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: claims of document %d: %w", documentID, err)
+	}
+	return claims, nil
+}
+
 // claimsOf lists every claim of a document through q.
 func claimsOf(ctx context.Context, q queryer, documentID int64) ([]citecheck.Claim, error) {
 	return filteredClaims(ctx, q, documentID, citecheck.ClaimFilter{})
@@ -120,8 +160,13 @@ func claimsOf(ctx context.Context, q queryer, documentID int64) ([]citecheck.Cla
 
 // filteredClaims runs selectClaims through q.
 func filteredClaims(ctx context.Context, q queryer, documentID int64, f citecheck.ClaimFilter) ([]citecheck.Claim, error) {
-	rows, err := q.QueryContext(ctx, selectClaims, documentID,
-		string(f.Status), string(f.Status), string(f.Review), string(f.Review), f.Ref, f.Ref)
+	return claimsPage(ctx, q, documentID, f, 0, -1)
+}
+
+// claimsPage runs selectClaimsPage through q.
+func claimsPage(ctx context.Context, q queryer, documentID int64, f citecheck.ClaimFilter, offset, limit int) ([]citecheck.Claim, error) {
+	rows, err := q.QueryContext(ctx, selectClaimsPage, documentID,
+		string(f.Status), string(f.Status), string(f.Review), string(f.Review), f.Ref, f.Ref, limit, offset)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -319,5 +320,116 @@ func TestReviewClaimRecordsTheDomainDecision(t *testing.T) {
 				t.Fatalf("last event %+v, want reviewed with override %v", last, tt.override)
 			}
 		})
+	}
+}
+
+// TestClaimWritesMoveTheStampButNotTheRow makes each kind of write to a document's claims and
+// their evidence, here and from another process on the same file: each moves the stamp's
+// ClaimChanges, none moves its Row (so the cached text stays), and ClaimsWithStamp answers the
+// claims together with exactly the stamp that DocumentStamp then reads.
+func TestClaimWritesMoveTheStampButNotTheRow(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	s := mustOpenPath(t, path)
+	other := mustOpenPath(t, path) // another process, such as `citecheck import` or a second server
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	d := mustDocument(t, s, ana, "Kurds")
+	first, err := s.DocumentStamp(ctx, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := mustCapture(t, s, ana, d.ID, 46)
+	var cl *citecheck.Claim
+	var ev *citecheck.Evidence
+	seen := map[int64]string{first.ClaimChanges: "created"}
+	for _, step := range []struct {
+		name   string
+		change func() error
+	}{
+		{"claim created", func() error { cl = mustClaim(t, s, ana, d.ID, 4, 9, []int{46}, ""); return nil }},
+		{"claim updated by another process", func() error {
+			var err error
+			cl, err = other.UpdateClaim(ctx, cl.ID, cl.Version, ana.ID, func(c *citecheck.Claim) error { c.Note = "n"; return nil })
+			return err
+		}},
+		{"evidence added", func() error { ev, cl = mustEvidence(t, s, ana, cl, src, "met.", citecheck.StanceSupports); return nil }},
+		{"evidence removed by another process", func() error {
+			_, err := other.RemoveEvidence(ctx, ev.ID, ana.ID, func(*citecheck.Evidence) error { return nil })
+			return err
+		}},
+		{"claim deleted", func() error { return s.DeleteClaim(ctx, cl.ID, ana.ID) }},
+	} {
+		if err := step.change(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		got, err := s.DocumentStamp(ctx, d.ID)
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if got.Row() != first.Row() {
+			t.Errorf("%s: the row's stamp moved from %+v to %+v", step.name, first.Row(), got.Row())
+		}
+		if prev, dup := seen[got.ClaimChanges]; dup {
+			t.Errorf("%s: claim changes %d are the same as after %s", step.name, got.ClaimChanges, prev)
+		}
+		seen[got.ClaimChanges] = step.name
+		withStamp, claims, err := other.ClaimsWithStamp(ctx, d.ID)
+		if err != nil || withStamp != got {
+			t.Errorf("%s: ClaimsWithStamp stamp %+v (%v), DocumentStamp %+v", step.name, withStamp, err, got)
+		}
+		if wantN := map[bool]int{true: 0, false: 1}[step.name == "claim deleted"]; len(claims) != wantN {
+			t.Errorf("%s: %d claims, want %d", step.name, len(claims), wantN)
+		}
+	}
+	if _, _, err := s.ClaimsWithStamp(ctx, 999); citecheck.ErrorCode(err) != citecheck.ECodeNotFound {
+		t.Fatalf("claims of an unknown document: %v", err)
+	}
+}
+
+// TestClaimsPageIsASliceOfClaims reads pages of a document's claims, filtered and not, from
+// offsets before, at and past the end: each is exactly that slice of the whole list.
+func TestClaimsPageIsASliceOfClaims(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	d := mustDocument(t, s, ana, "Kurds")
+	for i := range 7 {
+		status := citecheck.StatusUnverified
+		if i%2 == 0 {
+			status = citecheck.StatusSupported
+		}
+		mustClaim(t, s, ana, d.ID, 4+i%3, 9+i%3, []int{46}, status)
+	}
+	for _, tc := range []struct {
+		name          string
+		f             citecheck.ClaimFilter
+		offset, limit int
+	}{
+		{"first page", citecheck.ClaimFilter{}, 0, 3},
+		{"middle page", citecheck.ClaimFilter{}, 3, 3},
+		{"last, short page", citecheck.ClaimFilter{}, 6, 3},
+		{"past the end", citecheck.ClaimFilter{}, 9, 3},
+		{"all from an offset", citecheck.ClaimFilter{}, 2, -1},
+		{"filtered", citecheck.ClaimFilter{Status: citecheck.StatusSupported}, 1, 2},
+	} {
+		all, err := s.Claims(ctx, d.ID, tc.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hi := len(all)
+		if tc.limit >= 0 {
+			hi = min(tc.offset+tc.limit, len(all))
+		}
+		want := all[min(tc.offset, len(all)):max(hi, min(tc.offset, len(all)))]
+		got, err := s.ClaimsPage(ctx, d.ID, tc.f, tc.offset, tc.limit)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: got %d claims, want %d: %v", tc.name, len(got), len(want), got)
+		}
+	}
+	if _, err := s.ClaimsPage(ctx, d.ID, citecheck.ClaimFilter{}, -1, 3); citecheck.ErrorCode(err) != citecheck.ECodeInvalid {
+		t.Fatalf("a negative offset: %v", err)
 	}
 }

@@ -31,8 +31,12 @@ LEFT JOIN claims c ON c.document_id = d.id
 GROUP BY d.id, c.status, c.review
 ORDER BY d.created_at DESC, d.id DESC`
 	deleteDocument = `DELETE FROM documents WHERE id = ?`
-	// selectDocumentStamp is answered from the documents_changes index alone.
-	selectDocumentStamp = `SELECT changes, revision, text_sha256 FROM documents INDEXED BY documents_changes WHERE id = ?`
+	// selectDocumentStamp is answered from the documents_changes index and the claim_counts
+	// primary key alone.
+	selectDocumentStamp = `SELECT d.changes, d.revision, d.text_sha256, COALESCE(cc.changes, 0)
+FROM documents d INDEXED BY documents_changes
+LEFT JOIN claim_counts cc ON cc.document_id = d.id
+WHERE d.id = ?`
 )
 
 // CreateDocument stores a document that the caller has normalised, hashed and parsed (Title,
@@ -80,18 +84,27 @@ func (s *Store) CreateDocument(ctx context.Context, d *citecheck.Document) (*cit
 
 // DocumentStamp is what tells one state of a document's row from every other: its count of
 // updates (bumped by a trigger on every update, whoever writes), its revision and its text's
-// hash. A copy of the document taken after reading a stamp is at least as new as that stamp.
+// hash; and one state of its claims and their evidence from every other: ClaimChanges, bumped
+// by triggers on every write to either (migration 0011). A copy of the document or its claims
+// taken after reading a stamp is at least as new as that stamp.
 type DocumentStamp struct {
-	Changes    int64
-	Revision   int
-	TextSHA256 string
+	Changes      int64
+	Revision     int
+	TextSHA256   string
+	ClaimChanges int64
+}
+
+// Row is the part of the stamp that tells the document's own row apart, without its claims: a
+// copy of the text and its index stays good while only claims change.
+func (st DocumentStamp) Row() DocumentStamp {
+	st.ClaimChanges = 0
+	return st
 }
 
 // DocumentStamp reads the stamp of a document with one index lookup, so a cached copy can be
 // checked on every request; an unknown (or deleted) document is not found.
 func (s *Store) DocumentStamp(ctx context.Context, id int64) (DocumentStamp, error) {
-	var st DocumentStamp
-	err := s.reader.QueryRowContext(ctx, selectDocumentStamp, id).Scan(&st.Changes, &st.Revision, &st.TextSHA256)
+	st, err := documentStamp(ctx, s.reader, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, notFound("document %d not found", id)
 	}
@@ -99,6 +112,13 @@ func (s *Store) DocumentStamp(ctx context.Context, id int64) (DocumentStamp, err
 		return st, fmt.Errorf("store: stamp of document %d: %w", id, err)
 	}
 	return st, nil
+}
+
+// documentStamp reads the stamp of a document through q.
+func documentStamp(ctx context.Context, q queryer, id int64) (DocumentStamp, error) {
+	var st DocumentStamp
+	err := q.QueryRowContext(ctx, selectDocumentStamp, id).Scan(&st.Changes, &st.Revision, &st.TextSHA256, &st.ClaimChanges)
+	return st, err
 }
 
 // Document returns one document with its text and citations.

@@ -195,30 +195,27 @@ func sortedUnique(refs []int) []int {
 // opens the next paragraph counts), then consecutive markers separated only by white space are
 // taken. cits must be sorted by Start and not overlap, as ParseCitations returns them.
 func AttachedCitations(t *Text, cits []Citation, start, end int) []Citation {
-	var out []Citation
+	from, to := attachedRange(t, cits, start, end)
+	return append([]Citation{}, cits[from:to]...)
+}
+
+// attachedRange returns the markers AttachedCitations takes as the index range [from, to) of
+// cits: those that overlap the span and the run after it are neighbours in sorted markers, and a
+// marker never starts in the white space skipped, for it starts with '['.
+func attachedRange(t *Text, cits []Citation, start, end int) (from, to int) {
 	k := sort.Search(len(cits), func(i int) bool { return cits[i].End > start })
-	pos := end
+	from, pos := k, end
 	for ; k < len(cits) && cits[k].Start < end; k++ {
-		out = append(out, cits[k])
 		pos = max(pos, cits[k].End)
 	}
 	for k < len(cits) {
-		pos = skipSpace(t, pos)
-		if cits[k].Start < pos {
-			k++ // a marker overlapping the skipped space cannot happen with sorted markers; be safe
-			continue
-		}
-		if cits[k].Start != pos {
+		if cits[k].Start != skipSpace(t, pos) {
 			break
 		}
-		out = append(out, cits[k])
 		pos = cits[k].End
 		k++
 	}
-	if out == nil {
-		out = []Citation{}
-	}
-	return out
+	return from, k
 }
 
 // skipSpace returns the code point offset of the first non-white-space code point at or after cp.

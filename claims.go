@@ -14,7 +14,9 @@ const ContextLen = 32
 
 // ValidateSpan checks that [start, end) is a span of t that a claim may cover:
 // 0 <= start < end <= t.Len() (else ECodeOffsetOutOfRange about "start" or "end"), and it holds
-// a character other than white space (else ECodeEmptySpan about "start").
+// a character other than white space (else ECodeEmptySpan about "start"), and neither edge splits a
+// grapheme cluster (else ECodeSplitsGrapheme about that edge): a claim that cut 👍🏽 or a flag in
+// two would quote half a character, and its highlight could not be drawn.
 func ValidateSpan(t *Text, start, end int) error {
 	n := t.Len()
 	switch {
@@ -27,6 +29,12 @@ func ValidateSpan(t *Text, start, end int) error {
 	case end <= start:
 		return FieldErrorf(ECodeOffsetOutOfRange, "end",
 			"end %d must be greater than start %d (the text has %d code points)", end, start, n)
+	}
+	if err := checkGraphemeBoundary(t, start, "start"); err != nil {
+		return err
+	}
+	if err := checkGraphemeBoundary(t, end, "end"); err != nil {
+		return err
 	}
 	if strings.TrimFunc(t.Slice(start, end), unicode.IsSpace) == "" {
 		return FieldErrorf(ECodeEmptySpan, "start",

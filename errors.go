@@ -32,6 +32,9 @@ const (
 	// ECodeUnresolvedChecks refuses an approval of a claim with citation problems unless the
 	// editor confirms it with "override": true.
 	ECodeUnresolvedChecks = "unresolved-checks"
+	// ECodeSplitsGrapheme refuses a span whose start or end falls inside a grapheme cluster
+	// (an emoji with its modifier, a flag, a letter with its combining marks).
+	ECodeSplitsGrapheme = "splits-grapheme"
 )
 
 // Error is the one error type of the domain: a stable code for programs, a message for people,

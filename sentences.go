@@ -28,6 +28,10 @@ type Span struct {
 //     line continues), and always at a blank line;
 //   - at the end of the text.
 //
+// A bracketed note that is not a marker (`[citation needed]`, `[sic]`, `[99x]`) right after a
+// sentence's end, on the same line, belongs to that sentence's span: it neither joins the
+// sentence to the next one (`talks.[99x] The second`) nor opens the next one.
+//
 // A full stop after an abbreviation does not end a sentence unless a marker follows it: titles
 // (Dr., Mr., Mrs., Ms., Prof., St., Gen., Sen., ...), e.g., i.e., vs., month abbreviations
 // (Jan. to Dec., Sept.), No. before a number, dotted initialisms (U.S., U.K., U.N.) and single
@@ -295,6 +299,8 @@ func (sp *splitter) boundary(i int) (end, next int, ok bool, skip int) {
 		} else if e := sp.markerEnd(k); e > k {
 			marker = true
 			k = e
+		} else if e := sp.noteEnd(k); e > k && !lineBreak {
+			end, k = e, e // a note belongs to the sentence it follows, with any markers before it
 		} else {
 			break
 		}
@@ -312,6 +318,31 @@ func (sp *splitter) boundary(i int) (end, next int, ok bool, skip int) {
 		return end, k, true, skip
 	}
 	return 0, 0, false, skip
+}
+
+// maxNoteLen bounds the code points inside a bracketed note; longer brackets are text.
+const maxNoteLen = 40
+
+// noteEnd returns the range index just after a bracketed note that starts at range index i, or
+// -1: brackets on one line, holding something but not a marker (`[citation needed]`, `[sic]`,
+// `[99x]`). An editor writes one after the sentence it is about, so the splitter keeps it with
+// that sentence rather than letting it glue two sentences together or open the next one.
+func (sp *splitter) noteEnd(i int) int {
+	if sp.r[i] != '[' || sp.markerEnd(i) > i {
+		return -1
+	}
+	for j := i + 1; j < len(sp.r) && j <= i+maxNoteLen+1; j++ {
+		switch sp.r[j] {
+		case ']':
+			if j == i+1 {
+				return -1
+			}
+			return j + 1
+		case '[', '\n':
+			return -1
+		}
+	}
+	return -1
 }
 
 // isTerminator reports whether c may end a sentence.

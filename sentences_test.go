@@ -83,6 +83,23 @@ func TestSplitSentencesHardCases(t *testing.T) {
 		{"trailing markers without a stop", "A heading [3]\n[4] Next line", []string{"A heading", "Next line"}},
 		{"a bullet is not part of the sentence", "In Syria. · Daraa`s experience shows it.",
 			[]string{"In Syria.", "Daraa`s experience shows it."}},
+		{"a note glued to the stop does not join two sentences", "Talks began.[99x] They agreed.",
+			[]string{"Talks began.[99x]", "They agreed."}},
+		{"a note after the stop belongs to the sentence before", "Talks began. [citation needed] They agreed.",
+			[]string{"Talks began. [citation needed]", "They agreed."}},
+		{"a marker then a note", "Talks began.[25][99x] They agreed. [26] [27]",
+			[]string{"Talks began.[25][99x]", "They agreed."}},
+		{"a note then a marker", "Talks began. [sic] [25] They agreed.",
+			[]string{"Talks began. [sic]", "They agreed."}},
+		{"a note inside a sentence stays in it", "Talks [citation needed] began. Then more.",
+			[]string{"Talks [citation needed] began.", "Then more."}},
+		{"a note before the stop", "Talks began [a]. Then more.", []string{"Talks began [a].", "Then more."}},
+		{"a note before lower case does not end", "It was so. [sic] but not quite.",
+			[]string{"It was so. [sic] but not quite."}},
+		{"a note at the end of a line", "Talks began. [citation needed]\nThey agreed.",
+			[]string{"Talks began. [citation needed]", "They agreed."}},
+		{"a long bracket is text", "Talks began. [" + strings.Repeat("x", 50) + "] They agreed.",
+			[]string{"Talks began.", "[" + strings.Repeat("x", 50) + "] They agreed."}},
 		{"only markers", "[1] [2]\n\n[3]", []string{}},
 		{"empty", "", []string{}},
 		{"emoji", "Family 👨\u200d👩\u200d👧 met. 🇸🇾 Syria next.", []string{"Family 👨\u200d👩\u200d👧 met.", "🇸🇾 Syria next."}},
@@ -146,6 +163,44 @@ func TestCitedSentencesOfTheUserSample(t *testing.T) {
 		if checks := ClaimChecks(txt, ParseCitations(text), &c); len(checks) != 0 {
 			t.Errorf("a claim made from sentence %d has checks %+v", i, checks)
 		}
+	}
+}
+
+// TestCitedSentencesKeepNotesWithTheirSentence: a bracket that is not a marker neither merges
+// two cited sentences into one proposal nor opens the next one's quote.
+func TestCitedSentencesKeepNotesWithTheirSentence(t *testing.T) {
+	type want struct {
+		quote string
+		refs  []int
+	}
+	tests := []struct {
+		name string
+		text string
+		want []want
+	}{
+		{"[99x] after a marker", "Talks began.[25][99x] They agreed. [26] [27]",
+			[]want{{"Talks began.[25][99x]", []int{25}}, {"They agreed.", []int{26, 27}}}},
+		{"[99x] glued to the stop", "Talks began.[99x] They agreed. [26] [27] More.",
+			[]want{{"They agreed.", []int{26, 27}}}},
+		{"[citation needed] after a cited sentence", "Talks began. [25] [citation needed] They agreed. [26]",
+			[]want{{"Talks began. [25] [citation needed]", []int{25}}, {"They agreed.", []int{26}}}},
+		{"[citation needed] after an uncited sentence", "Talks began. [citation needed] They agreed. [26]",
+			[]want{{"They agreed.", []int{26}}}},
+		{"a paragraph-opening marker goes to the sentence before", "They left.\n\n[47] Two stayed. [48]",
+			[]want{{"They left.", []int{47}}, {"Two stayed.", []int{48}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := CitedSentences(NewText(tt.text), NewSources(tt.text))
+			if len(got) != len(tt.want) {
+				t.Fatalf("proposals %+v, want %+v", got, tt.want)
+			}
+			for i, w := range tt.want {
+				if got[i].Quote != w.quote || !reflect.DeepEqual(got[i].Refs, w.refs) {
+					t.Errorf("proposal %d = %v %q, want %v %q", i, got[i].Refs, got[i].Quote, w.refs, w.quote)
+				}
+			}
+		})
 	}
 }
 

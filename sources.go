@@ -194,7 +194,7 @@ type SourcesCheck struct {
 // ClaimChecksIn checks them.
 func CheckSources(t *Text, s Sources, claims []Claim) SourcesCheck {
 	ix := newSourcesIndex(s)
-	sc := SourcesCheck{DocumentCheck: coverage(s.Citations, claims), Problems: []Check{}, References: []ReferenceUse{},
+	sc := SourcesCheck{DocumentCheck: coverage(t, s.Citations, claims), Problems: []Check{}, References: []ReferenceUse{},
 		Uncited: []UncitedSentence{}}
 	sc.Claims = make([]ClaimCheck, 0, len(claims))
 	for i := range claims {
@@ -230,19 +230,28 @@ func CheckSources(t *Text, s Sources, claims []Claim) SourcesCheck {
 	return sc
 }
 
-// coverage counts the markers some claim covers and lists the others, as CheckDocument does.
-func coverage(cits []Citation, claims []Claim) DocumentCheck {
+// coverage counts the markers some claim covers and lists the others, as CheckDocument does. A
+// marker is covered by a claim that it is attached to (inside the span, or in the marker run
+// right after it: AttachedCitations) and whose refs include every number it carries, so a claim
+// with ref 46 covers its own [46] and not `Kurds[46]` further on. As for SuggestRefs, closing
+// punctuation right after the span may come before the run: a claim over “High Negotiating
+// Committee” was offered the 46 of `”. [46]` and covers that marker. An orphan has no place in
+// the text and covers nothing.
+func coverage(t *Text, cits []Citation, claims []Claim) DocumentCheck {
 	dc := DocumentCheck{Markers: len(cits), Uncovered: []Citation{}}
-	sorted := make([][]int, len(claims))
-	byRef := make(map[int][]int)
+	covered := make([]bool, len(cits))
 	for i := range claims {
-		sorted[i] = sortedUnique(claims[i].Refs)
-		for _, r := range sorted[i] {
-			byRef[r] = append(byRef[r], i)
+		if claims[i].Anchor == string(AnchorOrphaned) {
+			continue
+		}
+		refs := sortedUnique(claims[i].Refs)
+		from, to := attachedRange(t, cits, claims[i].Start, skipClosingPunctuation(t, claims[i].End))
+		for k := from; k < to; k++ {
+			covered[k] = covered[k] || containsAll(refs, cits[k].Refs)
 		}
 	}
-	for _, m := range cits {
-		if markerCovered(m, byRef, sorted) {
+	for k, m := range cits {
+		if covered[k] {
 			dc.Covered++
 		} else {
 			dc.Uncovered = append(dc.Uncovered, m)

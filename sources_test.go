@@ -3,6 +3,7 @@ package citecheck
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -138,7 +139,7 @@ func TestCheckSourcesWithAList(t *testing.T) {
 	}
 	claims := []Claim{
 		claim(1, "foreign ministers met in Vienna.", StatusUnsupported, 1),
-		claim(2, "They agreed", StatusUnsupported, 2, 3),
+		claim(2, "They agreed that the Syrian government and the opposition should start political talks.", StatusUnsupported, 2, 3),
 		claim(3, "Observers doubted it would hold.", StatusUnsupported, 5, 6),
 		claim(4, "On 30 October", StatusUnverified, 1),
 	}
@@ -282,5 +283,72 @@ func TestWithEntries(t *testing.T) {
 		if _, err := s.WithEntries(bad); ErrorCode(err) != ECodeInvalid {
 			t.Errorf("WithEntries(%+v) = %v, want %s", bad, err, ECodeInvalid)
 		}
+	}
+}
+
+// TestCoverageCountsMarkersNotNumbers: on the user's sample, a claim covers the markers in or
+// right after its span whose numbers its refs include, not every marker that carries one of its
+// numbers. The sample's markers, in order: [30] [31] [32] [13] [45] [46] Kurds[46] [47] [48] [22].
+func TestCoverageCountsMarkersNotNumbers(t *testing.T) {
+	text := readFixture(t, "user-sample.txt")
+	txt := NewText(text)
+	s := NewSources(text)
+	if len(s.Citations) != 10 {
+		t.Fatalf("the sample has %d markers, want 10", len(s.Citations))
+	}
+	type claim struct {
+		span string
+		refs []int
+	}
+	committee := "34 opposition groups and individuals allied as the “High Negotiating Committee”."
+	tests := []struct {
+		name    string
+		claims  []claim
+		covered []int // indices of the covered markers
+	}{
+		{"ref 46 over the committee covers its own [46] only", []claim{{committee, []int{46}}}, []int{5}},
+		{"a claim ending before the closing ”. is followed by [46]",
+			[]claim{{"the “High Negotiating Committee", []int{46}}}, []int{5}},
+		{"but not across words", []claim{{"34 opposition groups", []int{46}}}, nil},
+		{"Kurds[46] is covered by a claim ending right before it", []claim{{"but also not Syrian Kurds", []int{46}}}, []int{6}},
+		{"a span holding both markers covers both",
+			[]claim{{"“High Negotiating Committee”. [46] These include Ahrar al-Sham and Jaysh al-Islam, but also not Syrian Kurds[46] and", []int{46}}},
+			[]int{5, 6}},
+		{"the right place but the wrong ref", []claim{{committee, []int{45}}}, nil},
+		{"a ref the claim lists among others", []claim{{committee, []int{13, 46}}}, []int{5}},
+		{"a run of two markers after the span",
+			[]claim{{"the opposition should start political talks.", []int{30, 31}}}, []int{0, 1}},
+		{"a run only partly backed",
+			[]claim{{"the opposition should start political talks.", []int{30}}}, []int{0}},
+		{"[47] opening the next paragraph follows the last sentence",
+			[]claim{{"and some moderate members of the Russian-backed opposition.", []int{47}}}, []int{7}},
+		{"a glued marker after a word", []claim{{"a new round of negotiations", []int{22}}}, []int{9}},
+		{"an orphan covers nothing", []claim{{"orphan:" + committee, []int{46}}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var claims []Claim
+			for i, c := range tt.claims {
+				span, orphan := strings.CutPrefix(c.span, "orphan:")
+				start, end := spanOf(t, text, span)
+				cl := Claim{ID: int64(i + 1), Start: start, End: end, Refs: c.refs, Status: StatusUnverified}
+				if orphan {
+					cl.Anchor = string(AnchorOrphaned)
+				}
+				claims = append(claims, cl)
+			}
+			for _, dc := range []DocumentCheck{CheckSources(txt, s, claims).DocumentCheck, CheckDocument(txt, s.Citations, claims)} {
+				var want []Citation
+				for k, m := range s.Citations {
+					if !slices.Contains(tt.covered, k) {
+						want = append(want, m)
+					}
+				}
+				if dc.Markers != 10 || dc.Covered != len(tt.covered) || !reflect.DeepEqual(dc.Uncovered, want) {
+					t.Errorf("markers %d covered %d uncovered %v, want %d covered, uncovered %v",
+						dc.Markers, dc.Covered, dc.Uncovered, len(tt.covered), want)
+				}
+			}
+		})
 	}
 }

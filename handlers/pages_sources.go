@@ -265,12 +265,12 @@ func (s *Server) suggestionsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, err := s.openSuggestions(c.Request().Context(), d)
+	items, dismissed, err := s.suggestions(c.Request().Context(), d)
 	if err != nil {
 		return err
 	}
 	p := s.page(c, "Suggestions · "+d.doc.Title)
-	return s.render(c, http.StatusOK, views.SuggestionsPage(p, views.SuggestionsView{Doc: d.doc, Items: items}))
+	return s.render(c, http.StatusOK, views.SuggestionsPage(p, views.SuggestionsView{Doc: d.doc, Items: items, Dismissed: dismissed}))
 }
 
 // formSpans reads the repeated start and end fields of a suggestions form, in order.
@@ -405,4 +405,29 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// restoreSuggestionsPage brings dismissed suggestions back, one or all, and returns to the list.
+func (s *Server) restoreSuggestionsPage(c echo.Context) error {
+	d, err := s.documentFromPath(c)
+	if err != nil {
+		return err
+	}
+	back := suggestionsURL(d.doc.ID)
+	spans, err := formSpans(c)
+	n := 0
+	if err == nil {
+		n, err = s.restore(c, d, spans)
+	}
+	if err != nil {
+		if citecheck.ErrorCode(err) == "internal" {
+			return err
+		}
+		_, detail := s.toDetail(c, err)
+		return redirectWithFlash(c, back, "Nothing restored: "+detail.Message, true)
+	}
+	if n == 0 {
+		return redirectWithFlash(c, back, "Nothing to restore: those suggestions were not dismissed.", true)
+	}
+	return redirectWithFlash(c, back, plural(n, "suggestion", "suggestions")+" restored.", false)
 }

@@ -95,6 +95,9 @@ var matrix = []matrixCase{
 	{"POST", "/documents/:id/suggestions/dismiss", docPath("/documents/%d/suggestions/dismiss"), func(matrixFixture) url.Values {
 		return url.Values{"start": {"0"}, "end": {"14"}}
 	}, nil, signedIn(303, 303)},
+	{"POST", "/documents/:id/suggestions/restore", docPath("/documents/%d/suggestions/restore"), func(matrixFixture) url.Values {
+		return url.Values{"start": {"0"}, "end": {"14"}}
+	}, nil, signedIn(303, 303)},
 	{"POST", "/documents/:id/revisions", docPath("/documents/%d/revisions"), func(matrixFixture) url.Values {
 		return url.Values{"text": {"Ralph's claim. [1] More text [2]. A new sentence."}}
 	}, nil, signedIn(303, 303)},
@@ -170,6 +173,10 @@ var matrix = []matrixCase{
 	{"DELETE", "/api/v1/documents/:id/references/:number", docPath("/api/v1/documents/%d/references/1"), nil, nil, signedIn(401, 404)},
 	{"GET", "/api/v1/documents/:id/sentences", docPath("/api/v1/documents/%d/sentences"), nil, nil, signedIn(401, 200)},
 	{"POST", "/api/v1/documents/:id/sentences/dismiss", docPath("/api/v1/documents/%d/sentences/dismiss"), nil, func(matrixFixture) any {
+		return map[string]any{"spans": []map[string]int{{"start": 0, "end": 14}}}
+	}, signedIn(401, 204)},
+	{"GET", "/api/v1/documents/:id/sentences/dismissed", docPath("/api/v1/documents/%d/sentences/dismissed"), nil, nil, signedIn(401, 200)},
+	{"POST", "/api/v1/documents/:id/sentences/restore", docPath("/api/v1/documents/%d/sentences/restore"), nil, func(matrixFixture) any {
 		return map[string]any{"spans": []map[string]int{{"start": 0, "end": 14}}}
 	}, signedIn(401, 204)},
 	{"GET", "/api/v1/documents/:id/revisions", docPath("/api/v1/documents/%d/revisions"), nil, nil, signedIn(401, 200)},

@@ -153,6 +153,7 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.GET("/documents/:id/suggestions", s.suggestionsPage)
 	pages.POST("/documents/:id/suggestions/accept", s.acceptSuggestionsPage)
 	pages.POST("/documents/:id/suggestions/dismiss", s.dismissSuggestionsPage)
+	pages.POST("/documents/:id/suggestions/restore", s.restoreSuggestionsPage)
 	pages.POST("/documents/:id/revisions", s.createRevisionPage)
 	pages.GET("/documents/:id/revisions/:n", s.revisionPage)
 	// Sources and evidence.
@@ -195,6 +196,8 @@ func (s *Server) routes(e *echo.Echo) {
 	api.DELETE("/documents/:id/references/:number", s.removeReference)
 	api.GET("/documents/:id/sentences", s.listSuggestions)
 	api.POST("/documents/:id/sentences/dismiss", s.dismissSuggestions)
+	api.GET("/documents/:id/sentences/dismissed", s.listDismissedSuggestions)
+	api.POST("/documents/:id/sentences/restore", s.restoreSuggestions)
 	api.GET("/documents/:id/revisions", s.listRevisions)
 	api.POST("/documents/:id/revisions", s.createRevision)
 	api.GET("/documents/:id/revisions/:n", s.getRevision)

@@ -11,6 +11,7 @@ import (
 const (
 	insertDismissed = `INSERT OR IGNORE INTO dismissed_suggestions (document_id, start, "end") VALUES (?, ?, ?)`
 	selectDismissed = `SELECT start, "end" FROM dismissed_suggestions WHERE document_id = ? ORDER BY start, "end"`
+	deleteDismissed = `DELETE FROM dismissed_suggestions WHERE document_id = ? AND start = ? AND "end" = ?`
 )
 
 // DismissSuggestions records sentence suggestions that a user turned down, so they are not
@@ -45,4 +46,30 @@ func (s *Store) DismissedSuggestions(ctx context.Context, documentID int64) ([]c
 		spans = append(spans, sp)
 	}
 	return spans, rows.Err()
+}
+
+// RestoreSuggestions takes back the dismissal of spans on a document, so that they are proposed
+// again: a dismissal made by mistake, or by a colleague, is not final. It returns how many
+// dismissals it removed; a span that was not dismissed is not an error.
+func (s *Store) RestoreSuggestions(ctx context.Context, documentID int64, spans []citecheck.Span) (int, error) {
+	restored := 0
+	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		restored = 0 // the queue may run the function again
+		for _, sp := range spans {
+			res, err := tx.ExecContext(ctx, deleteDismissed, documentID, sp.Start, sp.End)
+			if err != nil {
+				return fmt.Errorf("store: restore suggestion: %w", err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("store: restore suggestion: %w", err)
+			}
+			restored += int(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return restored, nil
 }

@@ -215,8 +215,9 @@ type ProblemClaim struct {
 }
 
 // SuggestionsView is the page of proposed claims: one per cited sentence of a document that no
-// claim holds yet and nobody dismissed.
+// claim holds yet and nobody dismissed, and the dismissed ones, which can be restored.
 type SuggestionsView struct {
-	Doc   *citecheck.Document
-	Items []citecheck.CitedSentence
+	Doc       *citecheck.Document
+	Items     []citecheck.CitedSentence
+	Dismissed []citecheck.CitedSentence
 }

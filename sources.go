@@ -245,7 +245,7 @@ func coverage(t *Text, cits []Citation, claims []Claim) DocumentCheck {
 			continue
 		}
 		refs := sortedUnique(claims[i].Refs)
-		from, to := attachedRange(t, cits, claims[i].Start, skipClosingPunctuation(t, claims[i].End))
+		from, to := attachedRange(t, cits, claims[i].Start, claims[i].End)
 		for k := from; k < to; k++ {
 			covered[k] = covered[k] || containsAll(refs, cits[k].Refs)
 		}

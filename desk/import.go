@@ -30,7 +30,8 @@ type ImportOptions struct {
 // claims, imported by the actor's user, in one transaction: nothing is stored when any of it is
 // refused. Every claim comes in pending and created by the importer; what the file says of its
 // review and authors is kept as provenance (formats.PrepareImport, store.ImportDocument).
-// A file larger than MaxImportBytes is refused with too-large before it is read.
+// Its sources and evidence come with it, with new ids (formats.PrepareSources,
+// store.ImportDocumentSources). A file larger than MaxImportBytes is refused with too-large before it is read.
 func Import(ctx context.Context, st *store.Store, by Actor, data []byte, opts ImportOptions) (*citecheck.Document, error) {
 	author, err := by.author()
 	if err != nil {
@@ -51,10 +52,14 @@ func Import(ctx context.Context, st *store.Store, by Actor, data []byte, opts Im
 	if err != nil {
 		return nil, err
 	}
-	if opts.RestoreReviews {
-		return st.RestoreDocument(ctx, doc, claims, author)
+	sources, err := formats.PrepareSources(ex, doc, claims, opts.MaxTextBytes)
+	if err != nil {
+		return nil, err
 	}
-	return st.ImportDocument(ctx, doc, claims, author)
+	if opts.RestoreReviews {
+		return st.RestoreDocumentSources(ctx, doc, claims, sources, author)
+	}
+	return st.ImportDocumentSources(ctx, doc, claims, sources, author)
 }
 
 // AnnotationsResult says how many Web Annotations became claims, which, and why the others did

@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"hash"
+	"strings"
 
 	"github.com/citecheck/citecheck"
 )
@@ -74,4 +76,15 @@ func (e *etagHash) references(l *citecheck.ReferenceList) {
 		e.str(r.Text)
 		e.str(r.URL)
 	}
+}
+
+// SourcesTag is the part of an export's ETag that its sources make: their ids and text hashes.
+// Sources are never changed, only added and deleted, so these say which ones there are; pass
+// it among ExportETag's extra, since a new source changes the native export.
+func SourcesTag(sources []citecheck.Capture) string {
+	var b strings.Builder
+	for i := range sources {
+		fmt.Fprintf(&b, "%d:%s;", sources[i].ID, sources[i].TextSHA256)
+	}
+	return b.String()
 }

@@ -26,7 +26,10 @@ type Export struct {
 	Citations  []citecheck.Citation     `json:"citations"`
 	References *citecheck.ReferenceList `json:"references"`
 	Claims     []citecheck.Claim        `json:"claims"`
-	Summary    ExportSummary            `json:"summary"`
+	// Sources are the document's sources with their text, which its claims' evidence quotes;
+	// the caller sets them (BuildExport reads no store). Never nil in a written export.
+	Sources []citecheck.Capture `json:"sources"`
+	Summary ExportSummary       `json:"summary"`
 }
 
 // ExportDocument is the document part of an export.
@@ -117,6 +120,7 @@ type exportJSON struct {
 	Citations  []citecheck.Citation     `json:"citations"`
 	References *citecheck.ReferenceList `json:"references"`
 	Claims     []exportClaim            `json:"claims"`
+	Sources    []citecheck.Capture      `json:"sources"`
 	Summary    ExportSummary            `json:"summary"`
 }
 
@@ -172,8 +176,12 @@ func WriteExport(w io.Writer, ex *Export) error {
 	for i := range ex.Claims {
 		claims[i] = exportClaim{&ex.Claims[i]}
 	}
+	sources := ex.Sources
+	if sources == nil {
+		sources = []citecheck.Capture{}
+	}
 	return writeJSON(w, exportJSON{ex.Format, ex.ExportedAt, ex.OffsetUnit, ex.Document,
-		ex.Citations, ex.References, claims, ex.Summary})
+		ex.Citations, ex.References, claims, sources, ex.Summary})
 }
 
 // MarshalJSON writes the export as WriteExport does, for encoding/json (tests, the command line).

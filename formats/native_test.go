@@ -28,6 +28,10 @@ func legacyExport(t *testing.T, ex *Export) []byte {
 			claims[i] = orphan{plain: (*plain)(&ex.Claims[i])}
 		}
 	}
+	sources := ex.Sources
+	if sources == nil {
+		sources = []citecheck.Capture{}
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -40,8 +44,9 @@ func legacyExport(t *testing.T, ex *Export) []byte {
 		Citations  []citecheck.Citation     `json:"citations"`
 		References *citecheck.ReferenceList `json:"references"`
 		Claims     []any                    `json:"claims"`
+		Sources    []citecheck.Capture      `json:"sources"`
 		Summary    ExportSummary            `json:"summary"`
-	}{ex.Format, ex.ExportedAt, ex.OffsetUnit, ex.Document, ex.Citations, ex.References, claims, ex.Summary})
+	}{ex.Format, ex.ExportedAt, ex.OffsetUnit, ex.Document, ex.Citations, ex.References, claims, sources, ex.Summary})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,6 +65,7 @@ func TestWriteExportWritesTheBytesItAlwaysHas(t *testing.T) {
 	ex.Claims = append(ex.Claims, citecheck.Claim{ID: 13, Quote: "gone", Prefix: "was ", Suffix: " here", OldQuote: "gone",
 		Anchor: "orphaned", Refs: []int{1}, Status: citecheck.StatusSupported, Review: citecheck.ReviewPending, Checks: []citecheck.Check{}})
 	ex.Summary.Claims = len(ex.Claims)
+	ex.Sources = []citecheck.Capture{{ID: 3, Ref: 1, Title: "T", Text: "x", Method: citecheck.CapturePaste}}
 	var got bytes.Buffer
 	if err := WriteExport(&got, ex); err != nil {
 		t.Fatal(err)

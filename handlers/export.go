@@ -46,9 +46,13 @@ func (s *Server) exportDocument(c echo.Context) error {
 		return err
 	}
 	claims = formats.ExportOrder(d.doc, claims) // every export carries every claim: the orphans last
-	var extra []string
+	sources, err := s.exportSources(c, d.doc.ID, format)
+	if err != nil {
+		return err
+	}
+	extra := []string{formats.SourcesTag(sources)}
 	if format == "claimreview" {
-		extra = []string{s.organization(c), s.publicURL(c)}
+		extra = append(extra, s.organization(c), s.publicURL(c))
 	}
 	if format == "" {
 		format = "native"
@@ -59,7 +63,7 @@ func (s *Server) exportDocument(c echo.Context) error {
 	if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	if err := s.writeExport(c, d, claims, format); err != nil {
+	if err := s.writeExport(c, d, claims, sources, format); err != nil {
 		// The status and part of the body may be sent already: this only logs.
 		return fmt.Errorf("export document %d as %q: %w", d.doc.ID, format, err)
 	}
@@ -67,7 +71,7 @@ func (s *Server) exportDocument(c echo.Context) error {
 }
 
 // writeExport sends the headers of one export format and streams its body.
-func (s *Server) writeExport(c echo.Context, d *loadedDocument, claims []citecheck.Claim, format string) error {
+func (s *Server) writeExport(c echo.Context, d *loadedDocument, claims []citecheck.Claim, sources []citecheck.Capture, format string) error {
 	w := c.Response()
 	begin := func(contentType, ext string) {
 		w.Header().Set(echo.HeaderContentType, contentType)
@@ -90,12 +94,22 @@ func (s *Server) writeExport(c echo.Context, d *loadedDocument, claims []citeche
 		return formats.WriteClaimReview(w, feed)
 	}
 	ex := formats.BuildExportIn(d.text, d.doc, claims, s.store.Now())
+	ex.Sources = sources
 	if format == "w3c" {
 		begin("application/ld+json; charset=utf-8", ".w3c.jsonld")
 		return formats.WriteW3C(w, formats.BuildW3C(ex))
 	}
 	begin(echo.MIMEApplicationJSONCharsetUTF8, ".json")
 	return formats.WriteExport(w, ex)
+}
+
+// exportSources loads the document's sources for an export: with their text for the formats
+// that carry it (native, w3c), without for the others, which need only their URLs and ids.
+func (s *Server) exportSources(c echo.Context, id int64, format string) ([]citecheck.Capture, error) {
+	if format == "" || format == "native" || format == "w3c" {
+		return s.store.CapturesWithText(c.Request().Context(), id)
+	}
+	return s.store.Captures(c.Request().Context(), id)
 }
 
 // organization is the publisher named in ClaimReview exports.

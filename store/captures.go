@@ -123,3 +123,32 @@ func scanCapture(row rowScanner, extra ...any) (*citecheck.Capture, error) {
 	c.CapturedAt = t
 	return &c, nil
 }
+
+// selectCapturesWithText is selectCaptures with each source's text, for an export.
+const selectCapturesWithText = `SELECT ` + captureColumns + `, s.text` + captureFrom + `
+WHERE s.document_id = ?
+ORDER BY s.ref, s.captured_at, s.id`
+
+// CapturesWithText lists the sources of a document as Captures does, each with its text: the
+// native export carries them whole, so that an import can check its evidence against them.
+func (s *Store) CapturesWithText(ctx context.Context, documentID int64) ([]citecheck.Capture, error) {
+	rows, err := s.reader.QueryContext(ctx, selectCapturesWithText, documentID)
+	if err != nil {
+		return nil, fmt.Errorf("store: sources of document %d: %w", documentID, err)
+	}
+	defer rows.Close()
+	out := []citecheck.Capture{}
+	for rows.Next() {
+		var text string
+		c, err := scanCapture(rows, &text)
+		if err != nil {
+			return nil, fmt.Errorf("store: sources of document %d: %w", documentID, err)
+		}
+		c.Text = text
+		out = append(out, *c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: sources of document %d: %w", documentID, err)
+	}
+	return out, nil
+}

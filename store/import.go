@@ -35,7 +35,26 @@ WHERE id = ?`
 // with the file's values, both by the importer, in the same transaction. The claims are
 // inserted in the order given.
 func (s *Store) ImportDocument(ctx context.Context, d *citecheck.Document, claims []citecheck.Claim, by int64) (*citecheck.Document, error) {
-	return s.importDocument(ctx, d, claims, by, false)
+	return s.importDocument(ctx, d, claims, nil, by, false)
+}
+
+// ImportDocumentSources is ImportDocument for a file that carries sources and evidence, as
+// formats.PrepareSources checked them: in the same transaction, each source becomes a new
+// source of the new document (its text, hash, method, URLs, title, status, content type and
+// capture time as in the file; captured by the importer, since captured_by names a user of this
+// server), and each claim's Evidence is stored re-pointed to the new claim and to the new id of
+// the source whose file id it names, created by the importer now. Evidence naming a source id
+// that sources lacks is refused (invalid) and nothing is stored.
+func (s *Store) ImportDocumentSources(ctx context.Context, d *citecheck.Document, claims []citecheck.Claim,
+	sources []citecheck.Capture, by int64) (*citecheck.Document, error) {
+	return s.importDocument(ctx, d, claims, sources, by, false)
+}
+
+// RestoreDocumentSources is RestoreDocument with the sources and evidence of
+// ImportDocumentSources.
+func (s *Store) RestoreDocumentSources(ctx context.Context, d *citecheck.Document, claims []citecheck.Claim,
+	sources []citecheck.Capture, by int64) (*citecheck.Document, error) {
+	return s.importDocument(ctx, d, claims, sources, by, true)
 }
 
 // RestoreDocument is ImportDocument for a desk that moves to a new server, and the command
@@ -45,10 +64,11 @@ func (s *Store) ImportDocument(ctx context.Context, d *citecheck.Document, claim
 // the importer. One review it refuses refuses the whole import, naming the claim, and nothing
 // is stored.
 func (s *Store) RestoreDocument(ctx context.Context, d *citecheck.Document, claims []citecheck.Claim, by int64) (*citecheck.Document, error) {
-	return s.importDocument(ctx, d, claims, by, true)
+	return s.importDocument(ctx, d, claims, nil, by, true)
 }
 
-func (s *Store) importDocument(ctx context.Context, d *citecheck.Document, claims []citecheck.Claim, by int64, restore bool) (*citecheck.Document, error) {
+func (s *Store) importDocument(ctx context.Context, d *citecheck.Document, claims []citecheck.Claim,
+	sources []citecheck.Capture, by int64, restore bool) (*citecheck.Document, error) {
 	in := *d
 	in.CreatedByID = by
 	var out *citecheck.Document
@@ -58,8 +78,14 @@ func (s *Store) importDocument(ctx context.Context, d *citecheck.Document, claim
 			return err
 		}
 		stored, err := s.insertClaims(ctx, tx, out.ID, claims, by)
-		if err != nil || !restore {
+		if err != nil {
 			return err
+		}
+		if err := s.insertImportedEvidence(ctx, tx, out.ID, claims, stored, sources, by); err != nil {
+			return err
+		}
+		if !restore {
+			return nil
 		}
 		return s.restoreReviews(ctx, tx, stored, by)
 	})
@@ -258,6 +284,48 @@ func (s *Store) restoreReviews(ctx context.Context, tx *sql.Tx, claims []citeche
 			return err
 		}
 		*c = *after
+	}
+	return nil
+}
+
+// insertImportedEvidence writes in tx the sources of an imported document and the evidence of
+// its claims (claims as the file gave them, stored as insertClaims stored them, in the same
+// order), each piece re-pointed from the file's source id to the new one.
+func (s *Store) insertImportedEvidence(ctx context.Context, tx *sql.Tx, documentID int64, claims, stored []citecheck.Claim,
+	sources []citecheck.Capture, by int64) error {
+	newID := make(map[int64]int64, len(sources))
+	now := formatTime(s.now())
+	for i := range sources {
+		c := &sources[i]
+		at := now
+		if !c.CapturedAt.IsZero() {
+			at = formatTime(c.CapturedAt)
+		}
+		var status any
+		if c.HTTPStatus != nil {
+			status = *c.HTTPStatus
+		}
+		res, err := tx.ExecContext(ctx, insertCapture, documentID, c.Ref, c.URL, c.FinalURL, c.Title, c.Text,
+			c.TextSHA256, c.Length, string(c.Method), status, c.ContentType, by, at)
+		if err != nil {
+			return fmt.Errorf("store: import source %d: %w", i+1, err)
+		}
+		if newID[c.ID], err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("store: import source %d: %w", i+1, err)
+		}
+	}
+	for i := range claims {
+		for j, e := range claims[i].Evidence {
+			src, ok := newID[e.SourceID]
+			if !ok {
+				return citecheck.FieldErrorf(citecheck.ECodeInvalid, fmt.Sprintf("claims[%d].evidence[%d].source_id", i, j),
+					"evidence names source %d, which the file does not carry", e.SourceID)
+			}
+			if _, err := tx.ExecContext(ctx, insertEvidence, stored[i].ID, src, e.Start, e.End, e.Quote, e.Prefix,
+				e.Suffix, string(e.Stance), e.Note, by, now); err != nil {
+				return fmt.Errorf("store: import evidence of claim %d: %w", i+1, err)
+			}
+		}
 	}
 	return nil
 }

@@ -69,6 +69,9 @@ func export(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	ex := formats.BuildExport(doc, claims, st.Now())
+	if ex.Sources, err = st.CapturesWithText(ctx, doc.ID); err != nil {
+		return err
+	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	if *format == "w3c" {

@@ -1,0 +1,98 @@
+package handlers
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/citecheck/citecheck"
+)
+
+// evidencePageSource is a source whose title, text and note hold markup, to show that the
+// pages escape them.
+const evidencePageSource = "Before <b>bold</b>. Talks began in Vienna on Monday. After <script>alert(1)</script>."
+
+// pageEvidenceFixture is a document with a source of entry 1 (titled and with a URL) and a
+// supported claim of rita's resting on one passage of it, with a note.
+type pageEvidenceFixture struct {
+	doc    citecheck.Document
+	source citecheck.Capture
+	claim  citecheck.Claim
+	ev     citecheck.Evidence
+}
+
+func newPageEvidenceFixture(t *testing.T, h *harness) pageEvidenceFixture {
+	t.Helper()
+	var f pageEvidenceFixture
+	f.doc = h.createDocument("rita", "talks", sourcesDocText)
+	r := h.do("POST", sourcesPath(f.doc.ID, 1), "rita", map[string]any{"text": evidencePageSource,
+		"title": "Reuters <i>wire</i>", "url": "https://example.org/r?a=1&b=2"})
+	if r.status != 201 {
+		t.Fatalf("capture: %d %s", r.status, r.body)
+	}
+	r.json(t, &f.source)
+	start, end := cpSpan(t, sourcesDocText, "Talks began in Vienna.")
+	r = h.do("POST", fmt.Sprintf("/api/v1/documents/%d/claims", f.doc.ID), "rita",
+		map[string]any{"start": start, "end": end, "refs": []int{1}, "status": "supported"})
+	if r.status != 201 {
+		t.Fatalf("claim: %d %s", r.status, r.body)
+	}
+	r.json(t, &f.claim)
+	es, ee := cpSpan(t, evidencePageSource, "Talks began in Vienna")
+	r = h.do("POST", fmt.Sprintf("/api/v1/claims/%d/evidence", f.claim.ID), "rita", map[string]any{
+		"source_id": f.source.ID, "start": es, "end": ee, "stance": "supports", "note": "wire says <so>"})
+	if r.status != 201 {
+		t.Fatalf("evidence: %d %s", r.status, r.body)
+	}
+	r.json(t, &f.ev)
+	return f
+}
+
+// evidenceWants is what a page listing the fixture's evidence must hold: stance, quote in its
+// context, the note and the source, all escaped, and the link to the passage.
+func (f pageEvidenceFixture) evidenceWants() []string {
+	return []string{
+		fmt.Sprintf(`id="ev-%d"`, f.ev.ID),
+		`<span class="badge stance stance-supports">supports</span>`,
+		`<mark class="q">Talks began in Vienna</mark>`,
+		`Before &lt;b&gt;bold&lt;/b&gt;. `,
+		`<p class="note">wire says &lt;so&gt;</p>`,
+		`<span class="source-title">Reuters &lt;i&gt;wire&lt;/i&gt;</span>`,
+		`href="https://example.org/r?a=1&amp;b=2" rel="noopener noreferrer"`,
+		fmt.Sprintf(`<time datetime="%s">`, f.source.CapturedAt.UTC().Format("2006-01-02T15:04:05Z")),
+		fmt.Sprintf(`href="/sources/%d?start=%d&amp;end=%d#p-%d-%d"`, f.source.ID, f.ev.Start, f.ev.End, f.ev.Start, f.ev.End),
+	}
+}
+
+func TestClaimPageListsItsEvidenceWithStanceAndSource(t *testing.T) {
+	h := newHarness(t, Config{})
+	f := newPageEvidenceFixture(t, h)
+	rita := h.newBrowser()
+	rita.login("rita")
+	r := rita.get(fmt.Sprintf("/claims/%d", f.claim.ID))
+	if r.status != 200 {
+		t.Fatalf("claim page: %d", r.status)
+	}
+	page := string(r.body)
+	for _, want := range f.evidenceWants() {
+		if !strings.Contains(page, want) {
+			t.Errorf("claim page lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<b>bold", "<i>wire", "<so>"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("claim page holds unescaped %q", bad)
+		}
+	}
+}
+
+func TestClaimPageWithoutEvidenceSaysSo(t *testing.T) {
+	h := newHarness(t, Config{})
+	doc := h.createDocument("rita", "Doc", reviewText)
+	cl := h.claimAt("rita", doc.ID, reviewText, "Ministers agreed to start talks.", []int{30}, "unverified")
+	rita := h.newBrowser()
+	rita.login("rita")
+	if page := string(rita.get(fmt.Sprintf("/claims/%d", cl.ID)).body); !strings.Contains(page, "No passage of a source is attached yet.") {
+		t.Errorf("a claim without evidence does not say so")
+	}
+}

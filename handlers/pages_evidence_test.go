@@ -96,3 +96,39 @@ func TestClaimPageWithoutEvidenceSaysSo(t *testing.T) {
 		t.Errorf("a claim without evidence does not say so")
 	}
 }
+
+func TestReviewQueueListsEachClaimsEvidence(t *testing.T) {
+	h := newHarness(t, Config{})
+	f := newPageEvidenceFixture(t, h)
+	other := h.claimAt("rita", f.doc.ID, sourcesDocText, "Observers doubted 40% of it.", []int{2}, "unverified")
+	ed := h.newBrowser()
+	ed.login("ed")
+	r := ed.get("/review")
+	if r.status != 200 {
+		t.Fatalf("queue: %d", r.status)
+	}
+	page := string(r.body)
+	item := queueItemHTML(t, page, f.claim.ID)
+	for _, want := range f.evidenceWants() {
+		if !strings.Contains(item, want) {
+			t.Errorf("the queue's item of claim %d lacks %q", f.claim.ID, want)
+		}
+	}
+	if o := queueItemHTML(t, page, other.ID); !strings.Contains(o, "No passage of a source is attached yet.") || strings.Contains(o, "ev-") {
+		t.Errorf("the queue's item of a claim without evidence shows some or does not say so")
+	}
+}
+
+// queueItemHTML cuts the queue item of claim id out of the page.
+func queueItemHTML(t *testing.T, page string, id int64) string {
+	t.Helper()
+	i := strings.Index(page, fmt.Sprintf(`<li id="q-%d"`, id))
+	if i < 0 {
+		t.Fatalf("no queue item for claim %d", id)
+	}
+	rest := page[i+1:]
+	if j := strings.Index(rest, `<li id="q-`); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
+}

@@ -132,3 +132,67 @@ func queueItemHTML(t *testing.T, page string, id int64) string {
 	}
 	return rest
 }
+
+func TestSourcePageHighlightsThePassageAndEscapesTheText(t *testing.T) {
+	h := newHarness(t, Config{})
+	f := newPageEvidenceFixture(t, h)
+	rita := h.newBrowser()
+	rita.login("rita")
+	frag := fmt.Sprintf("p-%d-%d", f.ev.Start, f.ev.End)
+	r := rita.get(fmt.Sprintf("/sources/%d?start=%d&end=%d", f.source.ID, f.ev.Start, f.ev.End))
+	if r.status != 200 {
+		t.Fatalf("source page: %d %s", r.status, r.body)
+	}
+	page := string(r.body)
+	for _, want := range []string{
+		`<div class="source-text">Before &lt;b&gt;bold&lt;/b&gt;. <mark id="` + frag + `" class="passage">Talks began in Vienna</mark> on Monday. After &lt;script&gt;alert(1)&lt;/script&gt;.</div>`,
+		`<a href="#` + frag + `">Go to it</a>`,
+		`<h1>Reuters &lt;i&gt;wire&lt;/i&gt;</h1>`,
+		`href="https://example.org/r?a=1&amp;b=2" rel="noopener noreferrer"`,
+		fmt.Sprintf(`<a href="/documents/%d">talks</a>`, f.doc.ID),
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("source page lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<script>alert", "<b>bold", "<i>wire"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("source page holds unescaped %q", bad)
+		}
+	}
+
+	// Without a passage: the whole text, nothing highlighted.
+	page = string(rita.get(fmt.Sprintf("/sources/%d", f.source.ID)).body)
+	if strings.Contains(page, `class="passage"`) || !strings.Contains(page, `<div class="source-text">Before &lt;b&gt;`) {
+		t.Errorf("source page without a passage: highlights one or lacks the text")
+	}
+}
+
+func TestSourcePageRefusesOffsetsThatAreNotAPassage(t *testing.T) {
+	h := newHarness(t, Config{})
+	f := newPageEvidenceFixture(t, h)
+	rita := h.newBrowser()
+	rita.login("rita")
+	n := len([]rune(evidencePageSource))
+	for _, tc := range []struct {
+		name, query string
+		status      int
+		text        string
+	}{
+		{"start only", "?start=3", 422, "End must be a whole number"},
+		{"not a number", "?start=a&end=5", 422, "Start must be a whole number"},
+		{"past the end", fmt.Sprintf("?start=0&end=%d", n+1), 422, "past the end of the text"},
+		{"empty", "?start=5&end=5", 422, "must be greater than start"},
+		{"negative", "?start=-1&end=5", 422, "outside the text"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := rita.get(fmt.Sprintf("/sources/%d%s", f.source.ID, tc.query))
+			if r.status != tc.status || !strings.Contains(string(r.body), tc.text) {
+				t.Errorf("status %d (want %d), body lacks %q", r.status, tc.status, tc.text)
+			}
+		})
+	}
+	if r := rita.get("/sources/999999"); r.status != 404 {
+		t.Errorf("unknown source: %d, want 404", r.status)
+	}
+}

@@ -49,12 +49,17 @@ func (s *Server) renderClaim(c echo.Context, status int, errMsg string) error {
 	if err != nil && citecheck.ErrorCode(err) != citecheck.ECodeNotFound {
 		return err
 	}
+	caps, err := s.documentCaptures(c.Request().Context(), d.doc.ID)
+	if err != nil {
+		return err
+	}
 	v := views.ClaimView{
 		Claim:     *cl,
 		DocTitle:  d.doc.Title,
 		Refs:      refMarkers(d, cl),
 		RefsText:  joinInts(cl.Refs, ", "),
 		CanDecide: mayDecide(currentUser(c), cl),
+		Evidence:  evidenceItems(cl, caps),
 		History:   historyEntries(events),
 	}
 	p := s.page(c, fmt.Sprintf("Claim #%d", cl.ID))

@@ -178,10 +178,14 @@ func (s *Server) queueEntries(c echo.Context, u *citecheck.User, items []citeche
 			claims[k] = items[i].Claim
 		}
 		fillChecks(d, claims)
+		caps, err := s.documentCaptures(c.Request().Context(), docID)
+		if err != nil {
+			return nil, err
+		}
 		for k, i := range idx {
 			cl := &claims[k]
 			entries[i] = views.QueueEntry{Claim: *cl, DocumentTitle: items[i].DocumentTitle,
-				Refs: refMarkers(d, cl), CanDecide: mayDecide(u, cl)}
+				Refs: refMarkers(d, cl), CanDecide: mayDecide(u, cl), Evidence: evidenceItems(cl, caps)}
 		}
 	}
 	return entries, nil

@@ -204,6 +204,7 @@ var matrix = []matrixCase{
 	{"POST", "/documents/:id/uncited/claim", docPath("/documents/%d/uncited/claim"), func(matrixFixture) url.Values {
 		return url.Values{"start": {"0"}, "end": {"14"}, "quote": {"Ralph's claim."}} // cited: TestUncitedStatementBecomesACitationNeededClaim
 	}, nil, signedIn(303, 422)},
+	{"GET", "/sources/:id", func(f matrixFixture) string { return fmt.Sprintf("/sources/%d?start=0&end=7", f.source) }, nil, nil, signedIn(303, 200)},
 	{"GET", "/api/v1/documents/:id/sources", docPath("/api/v1/documents/%d/sources"), nil, nil, signedIn(401, 200)},
 	{"POST", "/api/v1/documents/:id/references/:number/sources", docPath("/api/v1/documents/%d/references/1/sources"), nil, func(matrixFixture) any {
 		return map[string]any{"text": "Reuters: talks began."}

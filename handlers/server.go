@@ -159,6 +159,7 @@ func (s *Server) routes(e *echo.Echo) {
 	// Sources and evidence.
 	pages.POST("/documents/:id/sources", s.createSourcePage)
 	pages.POST("/documents/:id/uncited/claim", s.claimUncitedPage)
+	pages.GET("/sources/:id", s.sourcePage)
 	pages.GET("/claims/:id", s.claimPage)
 	pages.POST("/claims/:id", s.updateClaimPage)
 	pages.POST("/claims/:id/delete", s.deleteClaimPage)

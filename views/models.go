@@ -123,6 +123,7 @@ type QueueEntry struct {
 	DocumentTitle string
 	Refs          []RefMarker
 	CanDecide     bool // false for the editor's own claims
+	Evidence      []EvidenceItem
 }
 
 // QueueView is the review queue page: the filter, its choices and the claims it lets through.
@@ -148,6 +149,7 @@ type ClaimView struct {
 	Refs      []RefMarker
 	RefsText  string // "30, 31" for the edit form
 	CanDecide bool
+	Evidence  []EvidenceItem
 	History   []HistoryEntry
 }
 

@@ -1,0 +1,37 @@
+package views
+
+import (
+	"fmt"
+
+	"github.com/citecheck/citecheck"
+)
+
+// EvidenceItem is one passage a claim rests on, with the source it was taken from, so an
+// editor judges the verdict by the words of the source, its title, URL and capture date.
+// Source is nil only if the source could not be found among its document's.
+type EvidenceItem struct {
+	Evidence citecheck.Evidence
+	Source   *citecheck.Capture // without its text
+}
+
+// SourceView is the page of one source: its text, escaped, with the passage asked for (if
+// any) highlighted under the id passageID(Start, End) so the link's fragment scrolls to it.
+type SourceView struct {
+	Source   citecheck.Capture // with its text
+	DocTitle string
+	Marked   bool // a passage was asked for; Before, Passage and After then split the text
+	Start    int
+	End      int
+	Before   string
+	Passage  string
+	After    string
+}
+
+// passageID is the id of a highlighted passage of a source page, the fragment of its links.
+func passageID(start, end int) string { return fmt.Sprintf("p-%d-%d", start, end) }
+
+// PassageURL is the link from evidence to its passage: the query tells the server what to
+// highlight, the fragment tells the browser where to scroll, so no script is needed.
+func PassageURL(sourceID int64, start, end int) string {
+	return fmt.Sprintf("/sources/%d?start=%d&end=%d#%s", sourceID, start, end, passageID(start, end))
+}

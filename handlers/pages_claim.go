@@ -166,9 +166,43 @@ func historyValue(v any) string {
 			return "none"
 		}
 		return "[" + joinInts(v, ", ") + "]"
+	case map[string]any:
+		return evidenceHistoryValue(v)
 	default:
 		return fmt.Sprint(v)
 	}
+}
+
+// evidenceHistoryValue reads the record of an evidence-added or evidence-removed event as a
+// person would: its stance, its quote, and which source and passage it is.
+func evidenceHistoryValue(m map[string]any) string {
+	str := func(k string) string {
+		if v, ok := m[k]; ok && v != nil {
+			return fmt.Sprint(v)
+		}
+		return ""
+	}
+	out := str("stance")
+	if q := str("quote"); q != "" {
+		out += " “" + q + "”"
+	}
+	var where []string
+	if r := str("ref"); r != "" {
+		where = append(where, "ref ["+r+"]")
+	}
+	if id := str("source_id"); id != "" {
+		where = append(where, "source #"+id)
+	}
+	if st, en := str("start"), str("end"); st != "" && en != "" {
+		where = append(where, "code points "+st+"–"+en)
+	}
+	if len(where) > 0 {
+		out += " (" + strings.Join(where, ", ") + ")"
+	}
+	if strings.TrimSpace(out) == "" {
+		return fmt.Sprint(m)
+	}
+	return strings.TrimSpace(out)
 }
 
 // reviewClaimPage takes an editor's approve or reject form from the queue, the document page

@@ -92,3 +92,11 @@ func TestClaimPageShowsTheClaimItsFormsAndHistory(t *testing.T) {
 		t.Errorf("history after delete: %v", err)
 	}
 }
+
+func TestHistoryShowsEvidenceAsAPersonReadsIt(t *testing.T) {
+	got := historyValue(map[string]any{"stance": "supports", "quote": "Talks began", "ref": 1, "source_id": 2, "start": 20, "end": 31, "id": 9})
+	want := "supports “Talks began” (ref [1], source #2, code points 20–31)"
+	if got != want {
+		t.Errorf("historyValue = %q, want %q", got, want)
+	}
+}

@@ -290,7 +290,7 @@ function applyFragment(html) {
 // sendInPlace posts a page form with fetch, asking for the fragment named by kind instead of a
 // redirect, and applies it. It answers {error} with a message, or {rest}: the parts of the
 // answer that applyFragment found no place for.
-async function sendInPlace(form, kind, extra = {}) {
+export async function sendInPlace(form, kind, extra = {}) {
   const body = new URLSearchParams(new FormData(form));
   for (const [k, v] of Object.entries(extra)) body.set(k, v);
   const query = kind === 'document' ? panelQuery() : new URLSearchParams(location.search);

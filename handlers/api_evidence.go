@@ -19,23 +19,23 @@ type evidenceRequest struct {
 
 // addEvidenceTo checks a passage of a source against the claim and stores it; the claim goes
 // back to pending if it was reviewed. Every door that adds evidence comes here.
-func (s *Server) addEvidenceTo(c echo.Context, cl *citecheck.Claim, sourceID int64, in citecheck.EvidenceInput) (*citecheck.Evidence, error) {
+// It answers the evidence and the claim as it now is.
+func (s *Server) addEvidenceTo(c echo.Context, cl *citecheck.Claim, sourceID int64, in citecheck.EvidenceInput) (*citecheck.Evidence, *citecheck.Claim, error) {
 	src, err := s.store.Capture(c.Request().Context(), sourceID)
 	if citecheck.ErrorCode(err) == citecheck.ECodeNotFound {
-		return nil, citecheck.FieldErrorf(citecheck.ECodeInvalid, "source_id", "source %d not found", sourceID)
+		return nil, nil, citecheck.FieldErrorf(citecheck.ECodeInvalid, "source_id", "source %d not found", sourceID)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := citecheck.ValidateNote(in.Note); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	e, err := citecheck.NewEvidence(cl, src, citecheck.NewText(src.Text), in, currentUser(c).ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	e, _, err = s.store.AddEvidence(c.Request().Context(), e)
-	return e, err
+	return s.store.AddEvidence(c.Request().Context(), e)
 }
 
 func (s *Server) addEvidence(c echo.Context) error {
@@ -55,7 +55,7 @@ func (s *Server) addEvidence(c echo.Context) error {
 	case req.End == nil:
 		return citecheck.FieldErrorf(citecheck.ECodeOffsetOutOfRange, "end", "end is required")
 	}
-	e, err := s.addEvidenceTo(c, cl, *req.SourceID, citecheck.EvidenceInput{Start: *req.Start, End: *req.End,
+	e, _, err := s.addEvidenceTo(c, cl, *req.SourceID, citecheck.EvidenceInput{Start: *req.Start, End: *req.End,
 		Quote: req.Quote, Stance: req.Stance, Note: req.Note})
 	if err != nil {
 		return err

@@ -49,6 +49,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("ReviewWorkflow", func(t *testing.T) { testBrowserReview(t, browserCtx) })
 	t.Run("SourcesPanel", func(t *testing.T) { testBrowserSourcesPanel(t, browserCtx) })
 	t.Run("Evidence", func(t *testing.T) { testBrowserEvidence(t, browserCtx) })
+	t.Run("EvidenceSplit", func(t *testing.T) { testBrowserSplitEvidence(t, browserCtx) })
 	t.Run("Revisions", func(t *testing.T) { testBrowserRevisions(t, browserCtx) })
 	t.Run("ImportJSON", func(t *testing.T) { testBrowserImport(t, browserCtx) })
 	t.Run("BigDocument", func(t *testing.T) { testBrowserBigDocument(t, browserCtx) })

@@ -60,10 +60,11 @@ func touchedBy(cls ...*citecheck.Claim) touched {
 }
 
 // sameForChecks tells whether two states of a claim give the same citation checks and
-// coverage: a review decision changes neither.
+// coverage: a review decision changes neither; evidence added or removed may.
 func sameForChecks(a, b *citecheck.Claim) bool {
 	return a != nil && b != nil && a.Start == b.Start && a.End == b.End && a.Status == b.Status &&
-		a.Revision == b.Revision && slices.Equal(a.Refs, b.Refs)
+		a.Revision == b.Revision && slices.Equal(a.Refs, b.Refs) &&
+		slices.EqualFunc(a.Evidence, b.Evidence, func(x, y citecheck.Evidence) bool { return x.ID == y.ID })
 }
 
 // documentFragment answers what a change to one claim, from before to after (nil when it did
@@ -73,9 +74,19 @@ func sameForChecks(a, b *citecheck.Claim) bool {
 // and of the Sources panel the reference list entries of the claim's refs, with the rest of the
 // panel only when the change altered its lists.
 func (s *Server) documentFragment(c echo.Context, status int, d *loadedDocument, before, after *citecheck.Claim) error {
-	st, err := s.docState(c, d)
+	f, err := s.documentFragmentView(c, d, before, after)
 	if err != nil {
 		return err
+	}
+	return s.render(c, status, views.DocumentFragment(s.fragmentPage(c), f))
+}
+
+// documentFragmentView is the view documentFragment renders, for an answer that adds to it.
+func (s *Server) documentFragmentView(c echo.Context, d *loadedDocument, before, after *citecheck.Claim) (views.DocumentFragmentView, error) {
+	var f views.DocumentFragmentView
+	st, err := s.docState(c, d)
+	if err != nil {
+		return f, err
 	}
 	d = st.d
 	id := claimID(before, after)
@@ -83,7 +94,7 @@ func (s *Server) documentFragment(c echo.Context, status int, d *loadedDocument,
 	v := st.view(c.QueryParam("status"))
 	v.Sources = sourcesView(d, st.check, st.claims)
 	if err := s.addEvidencePanel(c, d, st.claims, &v.Sources); err != nil {
-		return err
+		return f, err
 	}
 	refs := v.Sources.References[:0:0]
 	for _, e := range v.Sources.References {
@@ -93,7 +104,7 @@ func (s *Server) documentFragment(c echo.Context, status int, d *loadedDocument,
 	}
 	v.Sources.References = refs
 	if err := fillPanel(c, &v, st.claims); err != nil {
-		return err
+		return f, err
 	}
 	var item []views.ClaimItem
 	for _, it := range v.Claims {
@@ -103,9 +114,8 @@ func (s *Server) documentFragment(c echo.Context, status int, d *loadedDocument,
 	}
 	v.Claims = item
 	v.Blocks = touchedBlocks(st, t)
-	f := views.DocumentFragmentView{View: v, ClaimID: id,
-		SourcesChanged: !sameForChecks(before, after) && sourcesDiffer(d, st, v.Sources, id, before)}
-	return s.render(c, status, views.DocumentFragment(s.fragmentPage(c), f))
+	return views.DocumentFragmentView{View: v, ClaimID: id,
+		SourcesChanged: !sameForChecks(before, after) && sourcesDiffer(d, st, v.Sources, id, before)}, nil
 }
 
 func claimID(before, after *citecheck.Claim) int64 {

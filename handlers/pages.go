@@ -92,6 +92,9 @@ func (s *Server) renderDocumentWith(c echo.Context, status int, errMsg, revision
 		return err
 	}
 	v.Reanchor = reanchorTarget(c, st.orphans)
+	if v.Split, err = s.splitFromQuery(c, d); err != nil {
+		return err
+	}
 	v.Sources = sourcesView(d, st.check, st.claims)
 	if err := s.addEvidencePanel(c, d, st.claims, &v.Sources); err != nil {
 		return err

@@ -205,6 +205,12 @@ var matrix = []matrixCase{
 		return url.Values{"start": {"0"}, "end": {"14"}, "quote": {"Ralph's claim."}} // cited: TestUncitedStatementBecomesACitationNeededClaim
 	}, nil, signedIn(303, 422)},
 	{"GET", "/sources/:id", func(f matrixFixture) string { return fmt.Sprintf("/sources/%d?start=0&end=7", f.source) }, nil, nil, signedIn(303, 200)},
+	// The evidence pane: asked for as a page it sends to the document page with the pane open;
+	// its form saves and returns there (the fragments: TestSplitPane*).
+	{"GET", "/claims/:id/evidence", claimPath("/claims/%d/evidence"), nil, nil, signedIn(303, 303)},
+	{"POST", "/claims/:id/evidence", claimPath("/claims/%d/evidence"), func(f matrixFixture) url.Values {
+		return url.Values{"source_id": {fmt.Sprint(f.source)}, "start": {"0"}, "end": {"7"}, "stance": {"supports"}}
+	}, nil, signedIn(303, 303)},
 	{"GET", "/api/v1/documents/:id/sources", docPath("/api/v1/documents/%d/sources"), nil, nil, signedIn(401, 200)},
 	{"POST", "/api/v1/documents/:id/references/:number/sources", docPath("/api/v1/documents/%d/references/1/sources"), nil, func(matrixFixture) any {
 		return map[string]any{"text": "Reuters: talks began."}

@@ -160,6 +160,9 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/documents/:id/sources", s.createSourcePage)
 	pages.POST("/documents/:id/uncited/claim", s.claimUncitedPage)
 	pages.GET("/sources/:id", s.sourcePage)
+	// The evidence pane beside the document (issue 14): the pane as a fragment, and its form.
+	pages.GET("/claims/:id/evidence", s.splitPane)
+	pages.POST("/claims/:id/evidence", s.addEvidencePage)
 	pages.GET("/claims/:id", s.claimPage)
 	pages.POST("/claims/:id", s.updateClaimPage)
 	pages.POST("/claims/:id/delete", s.deleteClaimPage)

@@ -35,3 +35,33 @@ func passageID(start, end int) string { return fmt.Sprintf("p-%d-%d", start, end
 func PassageURL(sourceID int64, start, end int) string {
 	return fmt.Sprintf("/sources/%d?start=%d&end=%d#%s", sourceID, start, end, passageID(start, end))
 }
+
+// SplitView is the evidence pane of one claim beside the document: what the claim rests on
+// already, the archived sources of its refs to pick from (Missing: its refs without one), and
+// the picked source with its text, to select a passage of.
+type SplitView struct {
+	Claim    citecheck.Claim
+	Evidence []EvidenceItem
+	Sources  []citecheck.Capture // of the claim's refs, without their text
+	Missing  []int
+	Source   *citecheck.Capture // the picked source with its text, or nil if there is none
+}
+
+// SplitURL opens the evidence pane of a claim (and one of its sources, if sourceID > 0) on the
+// document page; the server renders it there, so the link works without the script.
+func SplitURL(docID, claimID, sourceID int64) string {
+	u := fmt.Sprintf("/documents/%d?evidence=%d", docID, claimID)
+	if sourceID > 0 {
+		u += fmt.Sprintf("&source=%d", sourceID)
+	}
+	return u + "#split-pane"
+}
+
+// splitPaneURL is where evidence.js fetches the same pane as a fragment, without a reload.
+func splitPaneURL(claimID, sourceID int64) string {
+	u := fmt.Sprintf("/claims/%d/evidence", claimID)
+	if sourceID > 0 {
+		u += fmt.Sprintf("?source=%d", sourceID)
+	}
+	return u
+}

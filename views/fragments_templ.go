@@ -99,6 +99,12 @@ func DocumentFragment(p Page, f DocumentFragmentView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
+		if f.View.Split != nil {
+			templ_7745c5c3_Err = SplitPane(p, *f.View.Split).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
 		if f.SourcesChanged {
 			templ_7745c5c3_Err = sourcesPanel(p, f.View).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {

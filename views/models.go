@@ -81,6 +81,8 @@ type DocumentView struct {
 	Reanchor  *citecheck.Claim
 	// RevisionText is what the user typed into the new revision form, to show it again on error.
 	RevisionText string
+	// Split, when set, is the evidence pane of one claim shown beside the text.
+	Split *SplitView
 }
 
 // DocumentFragmentView is the answer to a change of one claim made on the document page: View

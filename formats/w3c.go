@@ -75,12 +75,41 @@ type W3CAgent struct {
 	Name string `json:"name"`
 }
 
-// W3CBody is a TextualBody; purpose says whether it is a ref, the verdict, the review or a note.
+// W3CBody is a TextualBody, whose purpose says whether it is a ref, the verdict, the review or
+// a note, or a passage of a source that the verdict rests on (W3CEvidenceBody).
 type W3CBody struct {
+	ID      string `json:"id,omitempty"`
 	Type    string `json:"type"`
 	Purpose string `json:"purpose"`
-	Value   string `json:"value"`
+	Value   string `json:"value,omitempty"`
+	// A passage of a source: a SpecificResource on the source, as the cached copy of the time
+	// it was captured, with the passage's selectors on that copy's text.
+	Source   *W3CSourceRef `json:"source,omitempty"`
+	State    *W3CTimeState `json:"state,omitempty"`
+	Selector []W3CSelector `json:"selector,omitempty"`
+	Stance   string        `json:"citecheck:stance,omitempty"`
+	Note     string        `json:"citecheck:note,omitempty"`
 }
+
+// W3CSourceRef is the resource a passage is taken from: the URL the source was captured from
+// (or, for pasted text without one, the source's own IRI), labelled with its title.
+type W3CSourceRef struct {
+	ID    string `json:"id"`
+	Type  string `json:"type"`
+	Label string `json:"label,omitempty"`
+}
+
+// W3CTimeState says which copy of the source the selectors apply to: the capture (its IRI as
+// cached) and when it was taken (sourceDate), since the page at the URL may have changed since.
+type W3CTimeState struct {
+	Type       string `json:"type"`
+	Cached     string `json:"cached"`
+	SourceDate string `json:"sourceDate,omitempty"`
+}
+
+// EvidencePurpose is the purpose of an evidence body: the passage describes what the source
+// says about the claim; its stance (citecheck:stance) says which way.
+const EvidencePurpose = "describing"
 
 // W3CTarget points into the text with a quote selector and a position selector.
 type W3CTarget struct {
@@ -98,12 +127,17 @@ type W3CSelector struct {
 	End    *int   `json:"end,omitempty"`
 }
 
-// BuildW3C turns a native export into a Web Annotation collection, one annotation per claim.
+// BuildW3C turns a native export into a Web Annotation collection, one annotation per claim,
+// each passage of its evidence a further body (w3cEvidenceBody) on a source of ex.Sources.
 // Offsets count code points, as the TextPositionSelector of the model does; an orphan, which
 // has no position in the text, is targeted by its TextQuoteSelector alone.
 func BuildW3C(ex *Export) *W3CCollection {
 	source := fmt.Sprintf("urn:citecheck:document:%d", ex.Document.ID)
 	items := make([]W3CAnnotation, 0, len(ex.Claims))
+	sources := make(map[int64]*citecheck.Capture, len(ex.Sources))
+	for i := range ex.Sources {
+		sources[ex.Sources[i].ID] = &ex.Sources[i]
+	}
 	for _, c := range ex.Claims {
 		start, end := c.Start, c.End
 		body := make([]W3CBody, 0, len(c.Refs)+3)
@@ -115,6 +149,9 @@ func BuildW3C(ex *Export) *W3CCollection {
 			W3CBody{Type: "TextualBody", Purpose: "moderating", Value: string(c.Review)})
 		if c.Note != "" {
 			body = append(body, W3CBody{Type: "TextualBody", Purpose: "commenting", Value: c.Note})
+		}
+		for _, e := range c.Evidence {
+			body = append(body, w3cEvidenceBody(e, sources[e.SourceID]))
 		}
 		items = append(items, W3CAnnotation{
 			ID:         fmt.Sprintf("urn:citecheck:claim:%d", c.ID),
@@ -138,6 +175,30 @@ func BuildW3C(ex *Export) *W3CCollection {
 		Source: W3CTextInfo{ID: source, Type: "Text", Format: "text/plain",
 			TextSHA256: ex.Document.TextSHA256, Length: ex.Document.Length, OffsetUnit: OffsetUnit},
 	}
+}
+
+// SourceIRI names a captured source in the exports.
+func SourceIRI(id int64) string { return fmt.Sprintf("urn:citecheck:source:%d", id) }
+
+// w3cEvidenceBody is one passage a claim rests on, as a body: a SpecificResource whose source
+// is the captured URL (or the source's IRI when it has none), whose state is the capture it was
+// selected in, and whose selectors are the passage's quote with its context and its position in
+// code points of the capture's text. src is nil if the export lacks the source.
+func w3cEvidenceBody(e citecheck.Evidence, src *citecheck.Capture) W3CBody {
+	start, end := e.Start, e.End
+	ref := W3CSourceRef{ID: SourceIRI(e.SourceID), Type: "Text"}
+	state := &W3CTimeState{Type: "TimeState", Cached: ref.ID}
+	if src != nil {
+		ref.Label = src.Title
+		if src.URL != "" {
+			ref.ID = src.URL
+		}
+		state.SourceDate = src.CapturedAt.UTC().Format(time.RFC3339)
+	}
+	return W3CBody{ID: fmt.Sprintf("urn:citecheck:evidence:%d", e.ID), Type: "SpecificResource",
+		Purpose: EvidencePurpose, Source: &ref, State: state, Stance: string(e.Stance), Note: e.Note,
+		Selector: []W3CSelector{{Type: "TextQuoteSelector", Exact: e.Quote, Prefix: e.Prefix, Suffix: e.Suffix},
+			{Type: "TextPositionSelector", Start: &start, End: &end}}}
 }
 
 // w3cSelectorsOf selects a claim's text: by its quote with context, and by its position unless

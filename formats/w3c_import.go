@@ -33,6 +33,9 @@ type W3CInputBody struct {
 	Purpose string // the first purpose when the body lists several
 	Value   string
 	Source  string // a SpecificResource's source, such as "urn:...#ref-30"
+	// Evidence marks a passage of a source (a body with a citecheck:stance), which import leaves
+	// out: the collection carries no source texts to place it in; the native export does.
+	Evidence bool
 }
 
 // W3CFailure is an annotation that did not become a claim, and why.
@@ -147,11 +150,12 @@ func w3cBodies(raw json.RawMessage) ([]W3CInputBody, error) {
 			Purpose json.RawMessage `json:"purpose"`
 			Value   string          `json:"value"`
 			Source  json.RawMessage `json:"source"`
+			Stance  json.RawMessage `json:"citecheck:stance"`
 		}
 		if err := json.Unmarshal(item, &b); err != nil {
 			return nil, err
 		}
-		body := W3CInputBody{Value: b.Value, Source: idOf(b.Source)}
+		body := W3CInputBody{Value: b.Value, Source: idOf(b.Source), Evidence: len(b.Stance) > 0}
 		if t := jsonStrings(b.Type); len(t) > 0 {
 			body.Type = t[0]
 		}
@@ -411,6 +415,8 @@ func applyBodies(c *citecheck.Claim, bodies []W3CInputBody) error {
 	status := ""
 	for _, b := range bodies {
 		switch {
+		case b.Evidence:
+			continue
 		case b.Source != "" && (b.Purpose == "linking" || b.Purpose == "" || b.Type == "SpecificResource"):
 			n, ok := refFromSource(b.Source)
 			if !ok {

@@ -41,7 +41,9 @@ func w3cRichSample(t *testing.T) *W3CCollection {
 	for i := range claims[:3] {
 		citecheck.FillQuote(tx, &claims[i])
 	}
-	coll := BuildW3C(BuildExport(doc, claims, at))
+	ex := BuildExport(doc, claims, at)
+	ex.Sources, ex.Claims[0].Evidence, ex.Claims[1].Evidence = w3cEvidenceSample(t, at)
+	coll := BuildW3C(ex)
 	if len(coll.First.Items) != 4 {
 		t.Fatalf("%d annotations, want 4", len(coll.First.Items))
 	}
@@ -137,7 +139,8 @@ func TestW3CExportKeysAllExpand(t *testing.T) {
 	walk("$", doc)
 	// The walk must have met what the export carries, or it proves nothing.
 	for _, k := range []string{"id", "type", "first", "items", "body", "purpose", "target", "selector",
-		"exact", "prefix", "start", "creator", "partOf", "citecheck:source", "citecheck:textSha256"} {
+		"exact", "prefix", "start", "creator", "partOf", "citecheck:source", "citecheck:textSha256",
+		"state", "cached", "sourceDate", "label", "citecheck:stance", "citecheck:note"} {
 		if !seen[k] {
 			t.Errorf("the export has no key %q", k)
 		}

@@ -80,6 +80,17 @@ type ClaimReview struct {
 	Author        SchemaOrgAgent `json:"author"`
 	ItemReviewed  ReviewedClaim  `json:"itemReviewed"`
 	DatePublished string         `json:"datePublished,omitempty"`
+	// Citation lists the sources the verdict rests on: the URLs of the captures its evidence
+	// was taken from, each once, in the order of the evidence. Pasted text without a URL has
+	// no place in a published page and is left out.
+	Citation []CreativeWork `json:"citation,omitempty"`
+}
+
+// CreativeWork is a source a review cites, by its URL and title.
+type CreativeWork struct {
+	Type string `json:"@type"`
+	URL  string `json:"url"`
+	Name string `json:"name,omitempty"`
 }
 
 // ReviewRating is a schema.org Rating on the scale of ClaimReviewRating.
@@ -116,7 +127,12 @@ type Appearance struct {
 // of the server as readers reach it (a trailing slash is dropped), under which the document is
 // publicURL/documents/{id} and a claim is that URL with the fragment #c-{claim id}.
 // datePublished is the day the claim was approved, in UTC.
-func BuildClaimReview(doc *citecheck.Document, claims []citecheck.Claim, org, publicURL string) *ClaimReviewFeed {
+// sources are the document's sources (their text is not needed), for the citations.
+func BuildClaimReview(doc *citecheck.Document, claims []citecheck.Claim, sources []citecheck.Capture, org, publicURL string) *ClaimReviewFeed {
+	byID := make(map[int64]*citecheck.Capture, len(sources))
+	for i := range sources {
+		byID[sources[i].ID] = &sources[i]
+	}
 	docURL := fmt.Sprintf("%s/documents/%d", strings.TrimRight(publicURL, "/"), doc.ID)
 	feed := &ClaimReviewFeed{Context: "https://schema.org", Graph: []ClaimReview{}, Skipped: []SkippedClaim{}}
 	for _, c := range claims {
@@ -145,9 +161,25 @@ func BuildClaimReview(doc *citecheck.Document, claims []citecheck.Claim, org, pu
 		if c.ReviewedAt != nil {
 			cr.DatePublished = c.ReviewedAt.UTC().Format("2006-01-02")
 		}
+		cr.Citation = citationsOf(c.Evidence, byID)
 		feed.Graph = append(feed.Graph, cr)
 	}
 	return feed
+}
+
+// citationsOf is the sources with a URL that evidence was taken from, each URL once.
+func citationsOf(evidence []citecheck.Evidence, sources map[int64]*citecheck.Capture) []CreativeWork {
+	var out []CreativeWork
+	seen := map[string]bool{}
+	for _, e := range evidence {
+		src := sources[e.SourceID]
+		if src == nil || src.URL == "" || seen[src.URL] {
+			continue
+		}
+		seen[src.URL] = true
+		out = append(out, CreativeWork{Type: "CreativeWork", URL: src.URL, Name: src.Title})
+	}
+	return out
 }
 
 // WriteClaimReview streams a feed to w, indented as the exports are; Skipped is not in it.

@@ -38,7 +38,7 @@ func TestBuildClaimReviewPublishesApprovedRatedClaims(t *testing.T) {
 		{ID: 18, Quote: "pending orphan", Status: citecheck.StatusSupported, Review: citecheck.ReviewPending, Anchor: "orphaned"},
 	}
 	doc.Revision = 2
-	feed := BuildClaimReview(doc, claims, "Fact Desk", "https://fc.example.org/")
+	feed := BuildClaimReview(doc, claims, nil, "Fact Desk", "https://fc.example.org/")
 	want := []SkippedClaim{{13, SkipUnrated}, {15, SkipUnrated}, {16, SkipOrphaned}, {17, SkipOrphaned}}
 	if !reflect.DeepEqual(feed.Skipped, want) || len(feed.Graph) != 2 {
 		t.Fatalf("feed %+v", feed)
@@ -67,5 +67,50 @@ func TestBuildClaimReviewPublishesApprovedRatedClaims(t *testing.T) {
 	}
 	if r := feed.Graph[1].ReviewRating; r.RatingValue != 1 || r.AlternateName != "False" {
 		t.Fatalf("second rating %+v", r)
+	}
+}
+
+// TestClaimReviewCitesTheSourcesOfItsEvidence: a published review's citation lists, as
+// schema.org CreativeWorks, the URLs of the captures its evidence comes from, each once and in
+// the evidence's order; pasted sources without a URL and sources of other claims are left
+// out, and a review without such evidence has no citation at all.
+func TestClaimReviewCitesTheSourcesOfItsEvidence(t *testing.T) {
+	at := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	doc := &citecheck.Document{ID: 4, Title: "Budget speech"}
+	sources := []citecheck.Capture{
+		{ID: 1, Ref: 1, URL: "https://news.example.org/a?x=1&y=2", Title: "Wire “A”"},
+		{ID: 2, Ref: 2, Title: "pasted, no URL"},
+		{ID: 3, Ref: 3, URL: "https://stats.example.org/t"},
+		{ID: 4, Ref: 4, URL: "https://other.example.org/"},
+	}
+	ev := func(src int64, stance citecheck.Stance) citecheck.Evidence {
+		return citecheck.Evidence{SourceID: src, Stance: stance}
+	}
+	claims := []citecheck.Claim{
+		{ID: 10, Quote: "Taxes fell", Status: citecheck.StatusSupported, Review: citecheck.ReviewApproved, ReviewedAt: &at,
+			Evidence: []citecheck.Evidence{ev(3, citecheck.StanceSupports), ev(2, citecheck.StanceSupports),
+				ev(1, citecheck.StanceContext), ev(3, citecheck.StanceSupports)}},
+		{ID: 11, Quote: "Only pasted", Status: citecheck.StatusSupported, Review: citecheck.ReviewApproved, ReviewedAt: &at,
+			Evidence: []citecheck.Evidence{ev(2, citecheck.StanceSupports)}},
+		{ID: 12, Quote: "Not published", Status: citecheck.StatusSupported, Review: citecheck.ReviewPending,
+			Evidence: []citecheck.Evidence{ev(4, citecheck.StanceSupports)}},
+	}
+	feed := BuildClaimReview(doc, claims, sources, "Fact Desk", "https://fc.example.org")
+	b, _ := json.Marshal(feed)
+	var got struct {
+		Graph []map[string]any `json:"@graph"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil || len(got.Graph) != 2 {
+		t.Fatalf("feed %s (%v)", b, err)
+	}
+	want := []any{
+		map[string]any{"@type": "CreativeWork", "url": "https://stats.example.org/t"},
+		map[string]any{"@type": "CreativeWork", "url": "https://news.example.org/a?x=1&y=2", "name": "Wire “A”"},
+	}
+	if !reflect.DeepEqual(got.Graph[0]["citation"], want) {
+		t.Errorf("citation %v, want %v", got.Graph[0]["citation"], want)
+	}
+	if c, ok := got.Graph[1]["citation"]; ok {
+		t.Errorf("a review resting on pasted text only cites %v", c)
 	}
 }

@@ -2,6 +2,7 @@ package formats
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -13,10 +14,12 @@ import (
 // CSVHeader is the header row of the CSV export of claims: checker is the claim's creator,
 // editor the one who reviewed it; refs and checks are space-separated; anchor says how the
 // claim was last anchored (exact, moved, fuzzy, orphaned). An orphan has no position: its start
-// and end are empty, and its quote is the one it had. Anchor comes last so that the columns
-// before it stay where they were.
+// and end are empty, and its quote is the one it had. Evidence lists the passages the verdict
+// rests on, one line each (EvidenceCell). New columns go last so that the columns before them
+// stay where they were.
 var CSVHeader = []string{"id", "start", "end", "quote", "refs", "status", "note", "review",
-	"review_comment", "checker", "editor", "created_at", "updated_at", "reviewed_at", "checks", "anchor"}
+	"review_comment", "checker", "editor", "created_at", "updated_at", "reviewed_at", "checks", "anchor",
+	"evidence"}
 
 // WriteClaimsCSV writes claims as CSV (RFC 4180, UTF-8, CRLF line ends as encoding/csv writes
 // them) with CSVHeader first, one row per claim in the order given, orphans included. Times are
@@ -69,8 +72,21 @@ func claimRow(c *citecheck.Claim) []string {
 		SpreadsheetSafe(c.Quote), strings.Join(refs, " "), string(c.Status), SpreadsheetSafe(c.Note),
 		string(c.Review), SpreadsheetSafe(c.ReviewComment), SpreadsheetSafe(c.CreatedBy),
 		SpreadsheetSafe(editor), csvTime(c.CreatedAt), csvTime(c.UpdatedAt), reviewedAt,
-		strings.Join(codes, " "), anchor,
+		strings.Join(codes, " "), anchor, EvidenceCell(c.Evidence),
 	}
+}
+
+// EvidenceCell writes a claim's evidence in one cell, a line per passage in the claim's order:
+// `supports: “the quote” (source 7, ref 30)`. The lines start with the stance, so the cell is
+// never read as a formula; a line break inside a quote is written as a space, so that each
+// passage stays on its line; encoding/csv quotes the rest.
+func EvidenceCell(evidence []citecheck.Evidence) string {
+	lines := make([]string, len(evidence))
+	for i, e := range evidence {
+		quote := strings.Join(strings.Fields(e.Quote), " ")
+		lines[i] = fmt.Sprintf("%s: “%s” (source %d, ref %d)", e.Stance, quote, e.SourceID, e.Ref)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // csvTime formats a time for the CSV export.

@@ -68,6 +68,7 @@ func TestWriteClaimsCSVParsesBackToTheClaims(t *testing.T) {
 			"note": SpreadsheetSafe(c.Note), "review": string(c.Review), "review_comment": c.ReviewComment,
 			"checker": SpreadsheetSafe(c.CreatedBy), "editor": editor, "created_at": c.CreatedAt.Format(time.RFC3339),
 			"updated_at": c.UpdatedAt.Format(time.RFC3339), "reviewed_at": reviewedAt, "checks": strings.Join(codes, " "),
+			"evidence": "",
 		}
 		// encoding/csv reads a CRLF inside a quoted field back as LF.
 		want["quote"] = strings.ReplaceAll(want["quote"], "\r\n", "\n")
@@ -78,8 +79,46 @@ func TestWriteClaimsCSVParsesBackToTheClaims(t *testing.T) {
 	if rows[3][3] != "'=1+2" || rows[3][6] != "'@cmd" || rows[3][9] != "'-x" {
 		t.Errorf("formula cells not neutralised: %q", rows[3])
 	}
-	if last := len(CSVHeader) - 1; CSVHeader[last] != "anchor" || rows[1][last] != "exact" || rows[3][last] != "moved" ||
+	if last := len(CSVHeader) - 2; CSVHeader[last] != "anchor" || rows[1][last] != "exact" || rows[3][last] != "moved" ||
 		rows[4][last] != "orphaned" || rows[4][1] != "" || rows[4][2] != "" || rows[4][3] != "gone" {
 		t.Errorf("anchor column or the orphan's empty position: %q, %q", rows[3], rows[4])
+	}
+}
+
+// TestCSVEvidenceColumnOneRowPerClaim: a claim's passages share its one row, a line each in its
+// order, with stance, quote, source and ref; quotes with commas, double quotes, line breaks,
+// emoji and Arabic read back exactly (line breaks as spaces), and a passage that starts like a
+// formula does not start the cell.
+func TestCSVEvidenceColumnOneRowPerClaim(t *testing.T) {
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	claims := []citecheck.Claim{
+		{ID: 1, Quote: "q", Refs: []int{30}, Status: citecheck.StatusSupported, Review: citecheck.ReviewPending, CreatedAt: at, UpdatedAt: at,
+			Evidence: []citecheck.Evidence{
+				{SourceID: 7, Ref: 30, Quote: "=SUM(A1), \"so\" they\nsaid 😀", Stance: citecheck.StanceSupports},
+				{SourceID: 9, Ref: 31, Quote: "قال «لا»", Stance: citecheck.StanceContradicts},
+			}},
+		{ID: 2, Quote: "r", Refs: []int{}, Status: citecheck.StatusUnverified, Review: citecheck.ReviewPending, CreatedAt: at, UpdatedAt: at},
+	}
+	var buf bytes.Buffer
+	if err := WriteClaimsCSV(&buf, claims); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := len(CSVHeader) - 1
+	if len(rows) != 3 || CSVHeader[col] != "evidence" {
+		t.Fatalf("%d rows, last column %q; want one row per claim and evidence last", len(rows), CSVHeader[col])
+	}
+	want := "supports: “=SUM(A1), \"so\" they said 😀” (source 7, ref 30)\ncontradicts: “قال «لا»” (source 9, ref 31)"
+	if rows[1][col] != want {
+		t.Errorf("evidence cell\n got %q\nwant %q", rows[1][col], want)
+	}
+	if rows[2][col] != "" {
+		t.Errorf("a claim without evidence has %q", rows[2][col])
+	}
+	if SpreadsheetSafe(rows[1][col]) != rows[1][col] {
+		t.Errorf("the evidence cell would run as a formula: %q", rows[1][col])
 	}
 }

@@ -85,7 +85,7 @@ func (s *Server) writeExport(c echo.Context, d *loadedDocument, claims []citeche
 		begin("text/csv; charset=utf-8", ".csv")
 		return formats.WriteClaimsCSV(w, claims)
 	case "claimreview":
-		feed := formats.BuildClaimReview(d.doc, claims, s.organization(c), s.publicURL(c))
+		feed := formats.BuildClaimReview(d.doc, claims, sources, s.organization(c), s.publicURL(c))
 		if skipped := feed.SkippedList(); skipped != "" {
 			// Said beside the feed, not in it: the feed is pasted into a published page as is.
 			w.Header().Set(skippedHeader, skipped)

@@ -3,6 +3,7 @@ package handlers
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/citecheck/citecheck"
@@ -97,5 +98,67 @@ func checkCopiedEvidence(t *testing.T, a, b formats.Export) {
 			g.Stance != w.Stance || g.Note != w.Note || g.CreatedBy != "ralph" {
 			t.Errorf("evidence %d: copy %+v of %+v", i, g, w)
 		}
+	}
+}
+
+// TestExportsCarryEvidence: through the real router, an approved claim resting on a passage of a
+// captured page shows it in every export: in W3C as a SpecificResource body on the page's URL
+// with the capture as its cached state, in CSV in the evidence column of the claim's one row,
+// and in ClaimReview as the review's citation. Importing the W3C export into another document
+// keeps the claim and leaves the passage out, with no failure.
+func TestExportsCarryEvidence(t *testing.T) {
+	h := newHarness(t, Config{})
+	f := newPageEvidenceFixture(t, h)
+	if r, _ := h.review("ed", f.claim.ID, map[string]any{"decision": "approved"}); r.status != 200 {
+		t.Fatalf("approve: %d %s", r.status, r.body)
+	}
+	export := func(format string) []byte {
+		r := h.do("GET", fmt.Sprintf("/api/v1/documents/%d/export?format=%s", f.doc.ID, format), "rita", nil)
+		if r.status != 200 {
+			t.Fatalf("%s export: %d %s", format, r.status, r.body)
+		}
+		return r.body
+	}
+	w3c := export("w3c")
+	var coll formats.W3CCollection
+	if err := json.Unmarshal(w3c, &coll); err != nil || len(coll.First.Items) != 1 {
+		t.Fatalf("w3c: %v %s", err, w3c)
+	}
+	var ev *formats.W3CBody
+	for i, b := range coll.First.Items[0].Body {
+		if b.Type == "SpecificResource" {
+			ev = &coll.First.Items[0].Body[i]
+		}
+	}
+	if ev == nil || ev.Source.ID != f.source.URL || ev.State.Cached != formats.SourceIRI(f.source.ID) ||
+		ev.Stance != "supports" || ev.Note != f.ev.Note || ev.Selector[0].Exact != f.ev.Quote || *ev.Selector[1].Start != f.ev.Start {
+		t.Fatalf("w3c evidence body %+v", ev)
+	}
+	csv := string(export("csv"))
+	if want := fmt.Sprintf("supports: “%s” (source %d, ref 1)", f.ev.Quote, f.source.ID); !strings.Contains(csv, want) ||
+		strings.Count(csv, "\n") != 2 {
+		t.Errorf("csv lacks %q in one row per claim:\n%s", want, csv)
+	}
+	var feed struct {
+		Graph []formats.ClaimReview `json:"@graph"`
+	}
+	if err := json.Unmarshal(export("claimreview"), &feed); err != nil || len(feed.Graph) != 1 ||
+		len(feed.Graph[0].Citation) != 1 || feed.Graph[0].Citation[0].URL != f.source.URL {
+		t.Fatalf("claimreview citation: %+v (%v)", feed.Graph, err)
+	}
+	other := h.createDocument("ralph", "copy", sourcesDocText)
+	r := h.do("POST", fmt.Sprintf("/api/v1/documents/%d/import?format=w3c", other.ID), "ralph", json.RawMessage(w3c))
+	var res struct {
+		Anchored int               `json:"anchored"`
+		Failures []json.RawMessage `json:"failures"`
+	}
+	r.json(t, &res)
+	if r.status != 201 || res.Anchored != 1 || len(res.Failures) != 0 {
+		t.Fatalf("w3c import: %d %s", r.status, r.body)
+	}
+	var claims struct{ Claims []citecheck.Claim }
+	h.do("GET", fmt.Sprintf("/api/v1/documents/%d/claims", other.ID), "ralph", nil).json(t, &claims)
+	if len(claims.Claims) != 1 || len(claims.Claims[0].Evidence) != 0 || claims.Claims[0].Refs[0] != 1 {
+		t.Fatalf("imported claims %+v", claims.Claims)
 	}
 }

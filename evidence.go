@@ -163,3 +163,28 @@ func evidenceChecks(c *Claim) []Check {
 	}
 	return checks
 }
+
+// ImportedEvidenceChanges is what the evidence-added event of evidence that arrived with an
+// import records: the passage as stored (as EvidenceChange, like evidence added here), and what
+// the file said of it, as the imported event of a claim keeps its provenance: the format, its
+// id and its source's id in the file, and who added it and when there, each from the file's
+// value to this server's.
+func ImportedEvidenceChanges(file, stored *Evidence, format string) map[string]FieldChange {
+	changes := map[string]FieldChange{"evidence": {From: nil, To: EvidenceChange(stored)}}
+	if format != "" {
+		changes["from_format"] = FieldChange{From: format, To: nil}
+	}
+	if file.ID != 0 {
+		changes["id_in_file"] = FieldChange{From: file.ID, To: stored.ID}
+	}
+	if file.SourceID != 0 {
+		changes["source_id_in_file"] = FieldChange{From: file.SourceID, To: stored.SourceID}
+	}
+	if file.CreatedBy != "" {
+		changes["created_by"] = FieldChange{From: file.CreatedBy, To: stored.CreatedBy}
+	}
+	if !file.CreatedAt.IsZero() {
+		changes["created_at"] = FieldChange{From: provenanceTime(&file.CreatedAt), To: provenanceTime(&stored.CreatedAt)}
+	}
+	return changes
+}

@@ -2,7 +2,9 @@ package citecheck
 
 import (
 	"reflect"
+	"sort"
 	"testing"
+	"time"
 )
 
 func TestNewEvidenceOffsetsCountCodePoints(t *testing.T) {
@@ -168,6 +170,41 @@ func TestParseStance(t *testing.T) {
 	for _, bad := range []string{"", "Supports", "support"} {
 		if _, err := ParseStance(bad); ErrorCode(err) != ECodeInvalidStance {
 			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
+
+// TestImportedEvidenceChangesKeepWhatTheFileSaid: the record of imported evidence has the
+// passage as stored, and of the file's word only what the file gave.
+func TestImportedEvidenceChangesKeepWhatTheFileSaid(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	stored := &Evidence{ID: 5, SourceID: 6, Ref: 1, Start: 0, End: 4, Quote: "Talk", Stance: StanceContext,
+		CreatedBy: "imp", CreatedAt: at.Add(time.Hour)}
+	for _, c := range []struct {
+		name   string
+		file   Evidence
+		format string
+		keys   []string
+	}{
+		{"everything", Evidence{ID: 9, SourceID: 3, CreatedBy: "rita", CreatedAt: at}, FromNative,
+			[]string{"created_at", "created_by", "evidence", "from_format", "id_in_file", "source_id_in_file"}},
+		{"nothing", Evidence{}, "", []string{"evidence"}},
+	} {
+		got := ImportedEvidenceChanges(&c.file, stored, c.format)
+		var keys []string
+		for k := range got {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		if !reflect.DeepEqual(keys, c.keys) {
+			t.Errorf("%s: keys %v, want %v", c.name, keys, c.keys)
+		}
+		if !reflect.DeepEqual(got["evidence"], FieldChange{From: nil, To: EvidenceChange(stored)}) {
+			t.Errorf("%s: evidence %+v", c.name, got["evidence"])
+		}
+		if c.file.CreatedBy != "" && (got["created_by"] != FieldChange{From: "rita", To: "imp"} ||
+			got["created_at"] != FieldChange{From: "2026-01-02T03:04:05Z", To: "2026-01-02T04:04:05Z"}) {
+			t.Errorf("%s: provenance %+v", c.name, got)
 		}
 	}
 }

@@ -129,6 +129,9 @@ func importedEvidence(in *citecheck.Evidence, byID map[int64]*citecheck.Capture,
 	if err != nil {
 		return nil, err
 	}
+	// What the file says of its making, for the history only (citecheck.ImportedEvidenceChanges):
+	// the store writes the importer and the time.
+	e.ID, e.CreatedBy, e.CreatedAt = in.ID, in.CreatedBy, in.CreatedAt
 	return e, nil
 }
 

@@ -321,11 +321,34 @@ func (s *Store) insertImportedEvidence(ctx context.Context, tx *sql.Tx, document
 				return citecheck.FieldErrorf(citecheck.ECodeInvalid, fmt.Sprintf("claims[%d].evidence[%d].source_id", i, j),
 					"evidence names source %d, which the file does not carry", e.SourceID)
 			}
-			if _, err := tx.ExecContext(ctx, insertEvidence, stored[i].ID, src, e.Start, e.End, e.Quote, e.Prefix,
-				e.Suffix, string(e.Stance), e.Note, by, now); err != nil {
+			res, err := tx.ExecContext(ctx, insertEvidence, stored[i].ID, src, e.Start, e.End, e.Quote, e.Prefix,
+				e.Suffix, string(e.Stance), e.Note, by, now)
+			if err != nil {
 				return fmt.Errorf("store: import evidence of claim %d: %w", i+1, err)
+			}
+			if err := recordImportedEvidence(ctx, tx, res, &claims[i].Evidence[j], &stored[i], now, by); err != nil {
+				return err
 			}
 		}
 	}
 	return nil
+}
+
+// recordImportedEvidence gives imported evidence, just inserted (res), its evidence-added event
+// on claim c, with what the file said of it (citecheck.ImportedEvidenceChanges).
+func recordImportedEvidence(ctx context.Context, tx *sql.Tx, res sql.Result, file *citecheck.Evidence, c *citecheck.Claim, now string, by int64) error {
+	id, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("store: import evidence of claim %d: %w", c.ID, err)
+	}
+	e, err := evidenceByID(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	format := ""
+	if c.Imported != nil {
+		format = c.Imported.FromFormat
+	}
+	return recordEvent(ctx, tx, c.ID, c.DocumentID, now, by, citecheck.ActionEvidenceAdded,
+		citecheck.ImportedEvidenceChanges(file, e, format))
 }

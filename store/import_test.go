@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -194,4 +195,72 @@ func TestCreateClaimsStoresAllAsNewPendingClaims(t *testing.T) {
 	}
 	_, err = s.CreateClaims(ctx, 999, in, ana.ID)
 	wantCode(t, err, citecheck.ECodeNotFound)
+}
+
+// TestImportedEvidenceGetsAnEvidenceAddedEvent: evidence that arrives with an import is recorded
+// in its claim's history as evidence added by the importer at the import, after the claim's
+// created and imported events, with the passage as stored and what the file said of it: the
+// format, its id and its source's id there, and who added it there and when.
+func TestImportedEvidenceGetsAnEvidenceAddedEvent(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	imp := mustUser(t, s, "imp", citecheck.RoleAdmin)
+	d, in := importable()
+	src, err := citecheck.NewCapture("The atlas: Kurds 🚀 live here.", "Atlas", "https://example.org/atlas", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.ID, src.Ref, src.Method = 70, 46, citecheck.CapturePaste
+	added := t0.Add(-36 * time.Hour)
+	e, err := citecheck.NewEvidence(&citecheck.Claim{}, src, citecheck.NewText(src.Text),
+		citecheck.EvidenceInput{Start: 11, End: 16, Stance: "supports", Note: "p. 3"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ID, e.CreatedBy, e.CreatedAt = 90, "rita", added
+	in[0].Evidence = []citecheck.Evidence{*e}
+	doc, err := s.ImportDocumentSources(ctx, d, in, []citecheck.Capture{*src}, imp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, err := s.Claims(ctx, doc.ID, citecheck.ClaimFilter{})
+	if err != nil || len(claims) != 2 || len(claims[0].Evidence) != 1 {
+		t.Fatalf("claims %+v %v", claims, err)
+	}
+	stored := claims[0].Evidence[0]
+	if stored.Quote != "Kurds" || stored.CreatedBy != "imp" || stored.ID == 90 || stored.SourceID == 70 {
+		t.Fatalf("stored evidence %+v", stored)
+	}
+	ev, err := s.ClaimHistory(ctx, claims[0].ID)
+	if err != nil || len(ev) != 3 {
+		t.Fatalf("history %+v %v", ev, err)
+	}
+	last := ev[2]
+	if last.Action != citecheck.ActionEvidenceAdded || last.By != "imp" || !last.At.Equal(stored.CreatedAt) {
+		t.Fatalf("event %+v, want evidence-added by imp at the import", last)
+	}
+	want := map[string]citecheck.FieldChange{
+		"from_format":       {From: citecheck.FromNative, To: nil},
+		"id_in_file":        {From: 90, To: int(stored.ID)}, // the history reads whole numbers back as int
+		"source_id_in_file": {From: 70, To: int(stored.SourceID)},
+		"created_by":        {From: "rita", To: "imp"},
+		"created_at":        {From: added.UTC().Format(time.RFC3339Nano), To: stored.CreatedAt.UTC().Format(time.RFC3339Nano)},
+	}
+	for k, w := range want {
+		if last.Changes[k] != w {
+			t.Errorf("change %s = %+v, want %+v", k, last.Changes[k], w)
+		}
+	}
+	got, _ := last.Changes["evidence"].To.(map[string]any)
+	if last.Changes["evidence"].From != nil || got["quote"] != "Kurds" || got["stance"] != "supports" ||
+		fmt.Sprint(got["start"]) != "11" || fmt.Sprint(got["source_id"]) != fmt.Sprint(stored.SourceID) ||
+		fmt.Sprint(got["id"]) != fmt.Sprint(stored.ID) {
+		t.Errorf("the passage recorded: %+v", last.Changes["evidence"])
+	}
+	if c := claims[1]; len(c.Evidence) != 0 {
+		t.Errorf("the second claim got evidence")
+	}
+	if ev, _ := s.ClaimHistory(ctx, claims[1].ID); len(ev) != 2 {
+		t.Errorf("a claim without evidence has %d events, want created and imported", len(ev))
+	}
 }

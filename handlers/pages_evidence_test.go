@@ -150,6 +150,10 @@ func TestSourcePageHighlightsThePassageAndEscapesTheText(t *testing.T) {
 		`<h1>Reuters &lt;i&gt;wire&lt;/i&gt;</h1>`,
 		`href="https://example.org/r?a=1&amp;b=2" rel="noopener noreferrer"`,
 		fmt.Sprintf(`<a href="/documents/%d">talks</a>`, f.doc.ID),
+		// The form that asks for a passage by its offsets, without a script, filled with this one.
+		fmt.Sprintf(`<form method="get" action="/sources/%d"`, f.source.ID),
+		fmt.Sprintf(`name="start" min="0" max="%d" value="%d" required>`, f.source.Length, f.ev.Start),
+		fmt.Sprintf(`name="end" min="0" max="%d" value="%d" required>`, f.source.Length, f.ev.End),
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("source page lacks %q", want)

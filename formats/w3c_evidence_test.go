@@ -2,6 +2,7 @@ package formats
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,7 +20,10 @@ func w3cEvidenceSample(t *testing.T, at time.Time) ([]citecheck.Capture, []citec
 	}
 	ev := func(id int64, cl *citecheck.Claim, src citecheck.Capture, needle string, stance citecheck.Stance, note string) citecheck.Evidence {
 		tx := citecheck.NewText(src.Text)
-		b := indexOf(t, src.Text, needle)
+		b := strings.Index(src.Text, needle)
+		if b < 0 {
+			t.Fatalf("%q not in %q", needle, src.Text)
+		}
 		start := citecheck.ByteToCodePoint(src.Text, b)
 		e, err := citecheck.NewEvidence(cl, &src, tx, citecheck.EvidenceInput{Start: start, End: start + len([]rune(needle)),
 			Stance: string(stance), Note: note}, 1)
@@ -32,17 +36,6 @@ func w3cEvidenceSample(t *testing.T, at time.Time) ([]citecheck.Capture, []citec
 	cl := &citecheck.Claim{ID: 1}
 	return srcs, []citecheck.Evidence{ev(11, cl, srcs[0], "The cat sat", citecheck.StanceSupports, "wire, para 1")},
 		[]citecheck.Evidence{ev(12, cl, srcs[1], "The cat did not run", citecheck.StanceContradicts, "")}
-}
-
-func indexOf(t *testing.T, s, sub string) int {
-	t.Helper()
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	t.Fatalf("%q not in %q", sub, s)
-	return -1
 }
 
 // TestW3CExportEvidenceBodies: each passage of a claim's evidence is a further body of its

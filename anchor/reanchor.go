@@ -112,7 +112,7 @@ func (ra *reanchorer) anchor(c *citecheck.Claim) citecheck.Anchor {
 	// elsewhere is not where it went.
 	if ns, ne, ok := pm.inPlace(c.Start, c.End); ok {
 		ct.placeLo, ct.placeHi = ns, ne
-	} else if ns, ne, ok := pm.contextInPlace(c.Start, c.End, len([]rune(c.Prefix)), len([]rune(c.Suffix))); ok {
+	} else if ns, ne, ok := pm.contextInPlace(c.Start, c.End, len([]rune(c.Prefix)), len([]rune(c.Suffix))); ok && !ra.leftFromBetween(c) {
 		ct.placeLo, ct.placeHi = ns, ne
 	}
 	a, v := ra.moved(c.Quote, ct, exp)
@@ -136,6 +136,16 @@ func (ra *reanchorer) anchor(c *citecheck.Claim) citecheck.Anchor {
 		}
 	}
 	return orphan
+}
+
+// leftFromBetween reports whether no word stands any more where the diff maps the claim's old
+// span: its context on both sides kept its place but closed up, so the claim was deleted, or
+// moved out in a swap that the diff read the other way round (it matched the sentence that the
+// claim's sentence changed places with). Then an unclaimed copy of the quote elsewhere may be
+// where it went, and its context in place does not pin it there.
+func (ra *reanchorer) leftFromBetween(c *citecheck.Claim) bool {
+	s, e := ra.pm.mapDiff(c.Start), ra.pm.mapDiff(c.End)
+	return !slices.ContainsFunc(ra.new[s:max(s, e)], isWordRune)
 }
 
 // viaMove anchors a claim that lies inside a sentence that moved verbatim: it went with its

@@ -570,14 +570,12 @@ func assertFloors(t *testing.T, all *accuracy, tallies []kindTally, blockFloor f
 }
 
 // TestReanchorAccuracyUnseen runs the same kinds of edit, with another seed, on texts that the
-// tuning never looked at (testdata/unseen: the GPL's legal English, Python's string method
-// reference, Arabic messages), and holds them to the same floors, but for moved blocks.
+// tuning never looked at (testdata/unseen, described in its README: legal English, Python's
+// and Go's reference prose, Russian, Chinese, Hindi, Hebrew and Arabic messages, and a licence
+// strewn with emoji and combining marks), and holds them to the same floors.
 func TestReanchorAccuracyUnseen(t *testing.T) {
 	cases, kinds := kindCases(t, accuracyTexts(t, "testdata/unseen/*.txt"), 30, 1015)
 	all, tallies := measureByKind(cases, kinds)
 	reportByKind(t, all, tallies)
-	// Swaps in the string methods' reference move sentences that recur word for word in
-	// sibling entries ("If omitted or None, the chars argument defaults to removing
-	// whitespace."): those stay orphans, so the floor for blocks here is lower.
-	assertFloors(t, all, tallies, 0.95)
+	assertFloors(t, all, tallies, 0.97)
 }

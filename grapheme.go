@@ -22,6 +22,20 @@ func (t *Text) IsGraphemeBoundary(cp int) bool {
 	return ok
 }
 
+// WidenToGraphemes returns the smallest span holding code points [start, end) whose edges are
+// grapheme cluster boundaries: an edge inside 👍🏽, a flag or a letter with its combining marks
+// moves out to that character's edge. Re-anchoring uses it, since an approximate match may end
+// between a letter and its mark that the new text added, and a claim must never cut one.
+func (t *Text) WidenToGraphemes(start, end int) (int, int) {
+	if from, _, ok := t.graphemeClusterAround(start); !ok {
+		start = t.CodePointOffset(from)
+	}
+	if _, to, ok := t.graphemeClusterAround(end); !ok {
+		end = t.CodePointOffset(to)
+	}
+	return start, end
+}
+
 // graphemeClusterAround returns whether code point offset cp is a grapheme cluster boundary and,
 // when it is not, the byte extent of the cluster that cp falls inside. Only the neighbourhood of
 // cp is segmented: from a safe start a few code points back up to the cluster that reaches cp.

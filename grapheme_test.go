@@ -152,3 +152,23 @@ func BenchmarkValidateSpan5MB(b *testing.B) {
 		}
 	}
 }
+
+func TestWidenToGraphemesMovesEdgesOutOfClusters(t *testing.T) {
+	for _, g := range graphemeSamples {
+		n := len([]rune(g.s))
+		txt := NewText("ab " + g.s + " cd") // the cluster is code points 3..3+n
+		t.Run(g.name, func(t *testing.T) {
+			for _, in := range g.splits {
+				if s, e := txt.WidenToGraphemes(3+in, 3+n+2); s != 3 || e != 3+n+2 {
+					t.Errorf("start inside: got %d..%d, want 3..%d", s, e, 3+n+2)
+				}
+				if s, e := txt.WidenToGraphemes(1, 3+in); s != 1 || e != 3+n {
+					t.Errorf("end inside: got %d..%d, want 1..%d", s, e, 3+n)
+				}
+			}
+			if s, e := txt.WidenToGraphemes(3, 3+n); s != 3 || e != 3+n {
+				t.Errorf("a span on boundaries changed: got %d..%d, want 3..%d", s, e, 3+n)
+			}
+		})
+	}
+}

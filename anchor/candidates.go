@@ -57,6 +57,7 @@ func Candidates(text string, c citecheck.Claim) []Candidate {
 		if !ok || fc.edits > loose {
 			continue
 		}
+		fc.start, fc.end = ra.newT.WidenToGraphemes(fc.start, fc.end) // never offer half a character
 		score := round3(0.7*fc.quoteSim + 0.3*fc.ctxSim)
 		if score < minCandidateScore || m < minFuzzyLen && fc.edits > 0 {
 			continue

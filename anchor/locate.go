@@ -22,12 +22,15 @@ func Locate(t *citecheck.Text, quote, prefix, suffix string, near int) citecheck
 	pre, suf := cutContext([]rune(prefix), []rune(suffix))
 	side := textSide{s: t.String(), t: t, noSA: true}
 	starts, all := side.find(quote, q)
-	if !all || len(starts) == 0 {
+	if !all {
 		return orphan
 	}
 	r := occurrenceRules{m: len(q), total: len(pre) + len(suf), margin: max(4, (len(pre)+len(suf))/8)}
 	occs, best := make([]occurrence, 0, len(starts)), 0
 	for _, s := range starts {
+		if splitsCluster(t, s, s+len(q)) {
+			continue
+		}
 		b := t.ByteOffset(s)
 		ctx := commonSuffix(pre, runesBefore(side.s, b, len(pre))) +
 			commonPrefix(suf, runesAfter(side.s, b+len(quote), len(suf)))
@@ -38,8 +41,11 @@ func Locate(t *citecheck.Text, quote, prefix, suffix string, near int) citecheck
 		occs = append(occs, occurrence{start: s, ctx: ctx, dist: dist})
 		best = max(best, ctx)
 	}
+	if len(occs) == 0 {
+		return orphan
+	}
 	o, v := r.pick(occs, best)
-	if v == notFound && len(starts) == 1 {
+	if v == notFound && len(occs) == 1 {
 		o, v = occs[0], found
 	}
 	if v != found {

@@ -58,14 +58,12 @@ func sentenceBlocks(rs []rune) [][2]int {
 // found verbatim, once on each side; neighbouring moves that moved together are merged.
 func findMoves(pm *posMap, oldSide, newSide *textSide) []move {
 	old, nw := oldSide.runes, newSide.runes
-	var out []move
+	var found []move
+	var kept [][2]int // where the diff left each sentence found, or {-1, -1}
 	lookups := 0
 	for _, b := range sentenceBlocks(old) {
-		if b[1]-b[0] < minMoveLen || pm.matchedShare(b[0], b[1], false) >= 0.9 {
+		if b[1]-b[0] < minMoveLen || pm.matchedShare(b[0], b[1], false) == 1 {
 			continue
-		}
-		if _, _, ok := pm.inPlace(b[0], b[1]); ok {
-			continue // edited where it stood: a verbatim copy elsewhere is another passage
 		}
 		if lookups++; lookups > maxMoveLookups {
 			break
@@ -78,12 +76,18 @@ func findMoves(pm *posMap, oldSide, newSide *textSide) []move {
 		}
 		// Once on each side, the new place is where the sentence went, even if the diff matched
 		// a few of its words there to the sentence it changed places with.
-		ns := starts[0]
 		if olds, all := oldSide.find(s, q); !all || len(olds) != 1 {
 			continue
 		}
-		out = append(out, move{oldStart: b[0], oldEnd: b[1], newStart: ns})
+		found = append(found, move{oldStart: b[0], oldEnd: b[1], newStart: starts[0]})
+		ns, ne, ok := pm.inPlace(b[0], b[1])
+		if !ok {
+			ns, ne = -1, -1
+		}
+		kept = append(kept, [2]int{ns, ne})
 	}
+	out := movedOut(found, kept)
+	// Merge sentences that moved together, with the same white space between them.
 	// Merge sentences that moved together, with the same white space between them.
 	merged := out[:0]
 	for _, m := range out {
@@ -133,4 +137,22 @@ func (pm *posMap) moveOf(s, e int) (move, bool) {
 		return pm.moves[k], true
 	}
 	return move{}, false
+}
+
+// movedOut keeps the sentences found that left their place: those the diff left nowhere, and
+// those it left where another sentence found now stands verbatim. Near-identical sentences that
+// changed places ("With optional *start*, ..." and "With optional *end*, ...") have most words
+// in common, so the diff matches each to the other's place; that place holds the other sentence
+// word for word, so each moved. A sentence the diff left in place and that is not verbatim
+// there was edited where it stood: a verbatim copy of it elsewhere is another passage.
+func movedOut(found []move, kept [][2]int) []move {
+	var out []move
+	for i, m := range found {
+		if kept[i][0] < 0 || slices.ContainsFunc(found, func(o move) bool {
+			return o != m && o.newStart < kept[i][1] && kept[i][0] < o.newStart+o.oldEnd-o.oldStart
+		}) {
+			out = append(out, m)
+		}
+	}
+	return out
 }

@@ -92,7 +92,23 @@ const (
 
 var orphan = citecheck.Anchor{Kind: citecheck.AnchorOrphaned}
 
+// anchor places one claim and keeps its span off the inside of any character: a grapheme
+// cluster that the revision made of the quote's last letter and a new combining mark, or of an
+// emoji and a new skin tone, is taken whole. The quote then changed, so an exact or moved
+// anchor becomes fuzzy (the old quote is shown and the review goes back to pending).
 func (ra *reanchorer) anchor(c *citecheck.Claim) citecheck.Anchor {
+	a := ra.place(c)
+	if a.Kind == citecheck.AnchorOrphaned {
+		return a
+	}
+	if s, e := ra.newT.WidenToGraphemes(a.Start, a.End); s != a.Start || e != a.End {
+		a.Start, a.End, a.Kind = s, e, citecheck.AnchorFuzzy
+	}
+	return a
+}
+
+// place finds one claim's new span by the steps Reanchor describes.
+func (ra *reanchorer) place(c *citecheck.Claim) citecheck.Anchor {
 	ct := claimTextOf(c)
 	if len(ct.q) == 0 {
 		return orphan
@@ -112,7 +128,7 @@ func (ra *reanchorer) anchor(c *citecheck.Claim) citecheck.Anchor {
 	// elsewhere is not where it went.
 	if ns, ne, ok := pm.inPlace(c.Start, c.End); ok {
 		ct.placeLo, ct.placeHi = ns, ne
-	} else if ns, ne, ok := pm.contextInPlace(c.Start, c.End, len([]rune(c.Prefix)), len([]rune(c.Suffix))); ok {
+	} else if ns, ne, ok := pm.contextInPlace(c.Start, c.End, len([]rune(c.Prefix)), len([]rune(c.Suffix))); ok && !ra.leftFromBetween(c) {
 		ct.placeLo, ct.placeHi = ns, ne
 	}
 	a, v := ra.moved(c.Quote, ct, exp)
@@ -136,6 +152,16 @@ func (ra *reanchorer) anchor(c *citecheck.Claim) citecheck.Anchor {
 		}
 	}
 	return orphan
+}
+
+// leftFromBetween reports whether no word stands any more where the diff maps the claim's old
+// span: its context on both sides kept its place but closed up, so the claim was deleted, or
+// moved out in a swap that the diff read the other way round (it matched the sentence that the
+// claim's sentence changed places with). Then an unclaimed copy of the quote elsewhere may be
+// where it went, and its context in place does not pin it there.
+func (ra *reanchorer) leftFromBetween(c *citecheck.Claim) bool {
+	s, e := ra.pm.mapDiff(c.Start), ra.pm.mapDiff(c.End)
+	return !slices.ContainsFunc(ra.new[s:max(s, e)], isWordRune)
 }
 
 // viaMove anchors a claim that lies inside a sentence that moved verbatim: it went with its
@@ -272,7 +298,7 @@ func (ra *reanchorer) scoreOccurrences(starts []int, ct *claimText, exp int) (oc
 		if ra.pm.ClaimedElsewhere(s, s+m, ct.oldStart, ct.oldEnd) {
 			continue
 		}
-		if ra.cutsWord(ct, s, s+m) {
+		if ra.cutsWord(ct, s, s+m) || splitsCluster(ra.newT, s, s+m) {
 			continue
 		}
 		ctx := contextAgreement(ct, ra.before(s, len(ct.pre)), ra.after(s+m, len(ct.suf)))
@@ -296,6 +322,12 @@ func (ct *claimText) keptInPlace(occs []occurrence, m, total int) (occurrence, b
 		}
 	}
 	return out, n == 1
+}
+
+// splitsCluster reports whether the span [s, e) of t cuts a grapheme cluster: the quote's code
+// points are there, but not as the same characters ("👍" inside "👍🏽").
+func splitsCluster(t *citecheck.Text, s, e int) bool {
+	return !t.IsGraphemeBoundary(s) || !t.IsGraphemeBoundary(e)
 }
 
 // cutsWord reports whether the span [s, e) of the new text cuts a word at an edge where the

@@ -404,6 +404,7 @@ type accuracy struct {
 	wrongByKind                                  map[citecheck.AnchorKind]int
 	examples                                     map[citecheck.AnchorKind][]string
 	lost                                         []string // claims orphaned that should have anchored
+	splits                                       []string // anchors that cut a grapheme cluster
 }
 
 func (a *accuracy) add(tr, onCopy truth, verbatim, strict bool, got citecheck.Anchor, describe func() string) {

@@ -13,6 +13,7 @@ type Page struct {
 	CSRF  string
 	Flash string // an informational message
 	Error string // an error message
+	Undo  string // the local address an Undo button beside Flash posts to ("" for none)
 	Nav   Nav
 }
 
@@ -81,6 +82,8 @@ type DocumentView struct {
 	Reanchor  *citecheck.Claim
 	// RevisionText is what the user typed into the new revision form, to show it again on error.
 	RevisionText string
+	// History is the document's own history: who deleted it and who restored it.
+	History []citecheck.DocumentEvent
 }
 
 // DocumentFragmentView is the answer to a change of one claim made on the document page: View

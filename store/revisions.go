@@ -29,7 +29,7 @@ WHERE r.document_id = ? AND r.number = ?`
 	// the revision it was imported into but has no place in it.
 	selectClaimVersions = `SELECT id, version FROM claims WHERE document_id = ? AND revision = ? AND anchor <> 'orphaned'
 	AND deleted_at IS NULL`
-	updateDocumentText  = `UPDATE documents SET text = ?, text_sha256 = ?, length = ?, citations = ?,
+	updateDocumentText = `UPDATE documents SET text = ?, text_sha256 = ?, length = ?, citations = ?,
 	reference_list = ?, revision = ?
 WHERE id = ?`
 	// reanchorClaim writes a re-anchored claim; the reviewer and review time are cleared when

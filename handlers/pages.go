@@ -265,7 +265,7 @@ func (s *Server) deleteClaimPage(c echo.Context) error {
 		return err
 	}
 	if !confirmed(c) {
-		return s.confirmDelete(c, views.ConfirmView{Kind: "claim", Name: fmt.Sprintf("claim #%d: “%s”", cl.ID, cl.Quote),
+		return s.confirmDelete(c, views.ConfirmView{Kind: "claim", Name: fmt.Sprintf("Claim #%d: “%s”", cl.ID, cl.Quote),
 			Action: claimURL(cl.ID) + "/delete", Cancel: claimURL(cl.ID)})
 	}
 	if err := s.removeClaim(c); err != nil {

@@ -168,6 +168,24 @@ func CheckDocumentDeletion(u User, d *Document) error {
 	return nil
 }
 
+// CheckRestore is the rule for taking a document or claim out of the trash, the same for every
+// door: editors and admins may restore anything, a reviewer only what they deleted themselves
+// (so a fact-checker can undo their own slip, but not bring back what an editor threw away). A
+// claim that went to the trash with its document comes back only with it, and a claim whose
+// document is in the trash cannot come back before the document: both are conflicts.
+func CheckRestore(u User, t Trashed) error {
+	if !u.Role.CanReview() && t.DeletedByID != u.ID {
+		return Errorf(ECodeForbidden, "only editors, admins and whoever deleted it may restore a %s", t.Kind)
+	}
+	if t.Kind == TrashClaim && t.WithDocument {
+		return Errorf(ECodeConflict, "claim %d went to the trash with its document: restore document %d", t.ID, t.DocumentID)
+	}
+	if t.Kind == TrashClaim && t.DocumentTrashed {
+		return Errorf(ECodeConflict, "the document of claim %d is in the trash: restore document %d first", t.ID, t.DocumentID)
+	}
+	return nil
+}
+
 // OrphanedBy returns the claims that revision rev orphaned and that are orphans still: of claims
 // as they now stand, those with no place in rev that were last anchored in rev-1. The revision
 // page of the current revision lists them in its tray, over the text they lost.

@@ -271,3 +271,33 @@ func TestCheckDocumentDeletion(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckRestoreLetsEditorsRestoreAnythingAndReviewersTheirOwnDeletions(t *testing.T) {
+	rita := User{ID: 1, Role: RoleReviewer}
+	rex := User{ID: 2, Role: RoleReviewer}
+	ed := User{ID: 3, Role: RoleEditor}
+	ada := User{ID: 4, Role: RoleAdmin}
+	byRita := Trashed{Kind: TrashClaim, ID: 9, DocumentID: 5, DeletedByID: rita.ID}
+	doc := Trashed{Kind: TrashDocument, ID: 5, DocumentID: 5, DeletedByID: ed.ID}
+	for _, tt := range []struct {
+		name string
+		u    User
+		t    Trashed
+		code string
+	}{
+		{"a reviewer, their own deletion", rita, byRita, ""},
+		{"another reviewer", rex, byRita, ECodeForbidden},
+		{"an editor", ed, byRita, ""},
+		{"an admin", ada, byRita, ""},
+		{"a reviewer, an editor's deletion of a document", rita, doc, ECodeForbidden},
+		{"an admin, a document", ada, doc, ""},
+		{"a claim that went with its document", ed, Trashed{Kind: TrashClaim, WithDocument: true}, ECodeConflict},
+		{"a claim whose document is in the trash", ed, Trashed{Kind: TrashClaim, DocumentTrashed: true}, ECodeConflict},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ErrorCode(CheckRestore(tt.u, tt.t)); got != tt.code {
+				t.Errorf("code %q, want %q", got, tt.code)
+			}
+		})
+	}
+}

@@ -13,7 +13,8 @@ import (
 const ActionImported = "imported"
 
 // ActionRestored is the history action of a review carried over from a file by the command
-// line's import --restore-reviews, after the checks of CheckRestoredReview.
+// line's import --restore-reviews, after the checks of CheckRestoredReview; and of a claim or a
+// document taken back out of the trash (its changes then hold "deleted_at", and any re-anchoring).
 const ActionRestored = "restored"
 
 // ECodeRestoreRefused refuses a restored review that this server could not have recorded: its

@@ -91,6 +91,9 @@ func (s *Server) renderDocumentWith(c echo.Context, status int, errMsg, revision
 	if v.Revisions, err = s.store.Revisions(c.Request().Context(), d.doc.ID); err != nil {
 		return err
 	}
+	if v.History, err = s.store.DocumentHistory(c.Request().Context(), d.doc.ID); err != nil {
+		return err
+	}
 	v.Reanchor = reanchorTarget(c, st.orphans)
 	if v.Split, err = s.splitFromQuery(c, d); err != nil {
 		return err
@@ -254,10 +257,19 @@ func (s *Server) updateClaimPage(c echo.Context) error {
 	return redirectWithFlash(c, claimURL(cl.ID), fmt.Sprintf("Claim #%d saved.", cl.ID), false)
 }
 
+// deleteClaimPage moves a claim to the trash once the form is confirmed (else it shows the
+// confirmation step), and goes to its document with an Undo button.
 func (s *Server) deleteClaimPage(c echo.Context) error {
 	cl, d, err := s.claimFromPath(c)
 	if err != nil {
 		return err
+	}
+	if err := citecheck.CheckClaimDeletion(*currentUser(c), cl); err != nil {
+		return err
+	}
+	if !confirmed(c) {
+		return s.confirmDelete(c, views.ConfirmView{Kind: "claim", Name: fmt.Sprintf("Claim #%d: “%s”", cl.ID, cl.Quote),
+			Action: claimURL(cl.ID) + "/delete", Cancel: claimURL(cl.ID)})
 	}
 	if err := s.removeClaim(c); err != nil {
 		return s.formError(c, cl.DocumentID, err)
@@ -265,12 +277,27 @@ func (s *Server) deleteClaimPage(c echo.Context) error {
 	if wantsFragment(c) == "document" {
 		return s.documentFragment(c, http.StatusOK, d, cl, nil)
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d", cl.DocumentID))
+	return redirectWithUndo(c, docURL(cl.DocumentID), fmt.Sprintf("Claim #%d moved to the trash.", cl.ID),
+		claimURL(cl.ID)+"/restore")
 }
 
+// deleteDocumentPage moves a document to the trash once the form is confirmed (else it shows
+// the confirmation step), and goes to the documents with an Undo button.
 func (s *Server) deleteDocumentPage(c echo.Context) error {
+	d, err := s.documentFromPath(c)
+	if err != nil {
+		return err
+	}
+	if err := citecheck.CheckDocumentDeletion(*currentUser(c), d.doc); err != nil {
+		return err
+	}
+	if !confirmed(c) {
+		return s.confirmDelete(c, views.ConfirmView{Kind: "document", Name: fmt.Sprintf("“%s” and its claims", d.doc.Title),
+			Action: docURL(d.doc.ID) + "/delete", Cancel: docURL(d.doc.ID)})
+	}
 	if err := s.removeDocument(c); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/")
+	return redirectWithUndo(c, "/", fmt.Sprintf("Document “%s” moved to the trash.", d.doc.Title),
+		docURL(d.doc.ID)+"/restore")
 }

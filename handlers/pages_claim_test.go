@@ -85,7 +85,7 @@ func TestClaimPageShowsTheClaimItsFormsAndHistory(t *testing.T) {
 	if r := rita.get("/claims/9999"); r.status != http.StatusNotFound {
 		t.Errorf("unknown claim page: %d", r.status)
 	}
-	if r := rita.postForm(fmt.Sprintf("/claims/%d/delete", cl.ID), url.Values{}, true); r.status != http.StatusSeeOther {
+	if r := rita.postForm(fmt.Sprintf("/claims/%d/delete", cl.ID), url.Values{"confirm": {"yes"}}, true); r.status != http.StatusSeeOther {
 		t.Errorf("delete: %d", r.status)
 	}
 	if events, err := h.st.ClaimHistory(t.Context(), cl.ID); err != nil || events[len(events)-1].Action != citecheck.ActionDeleted {

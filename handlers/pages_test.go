@@ -74,10 +74,11 @@ func TestPageFormsCreateEditAndDelete(t *testing.T) {
 	if cl.Version != 2 || cl.Status != "partly-supported" || fmt.Sprint(cl.Refs) != "[7 8]" || cl.Note != "half" {
 		t.Fatalf("after edit: %+v", cl)
 	}
-	if r := b.postForm(fmt.Sprintf("/claims/%d/delete", id), url.Values{}, true); r.status != http.StatusSeeOther {
+	confirmed := url.Values{"confirm": {"yes"}}
+	if r := b.postForm(fmt.Sprintf("/claims/%d/delete", id), confirmed, true); r.status != http.StatusSeeOther {
 		t.Fatalf("delete claim: %d", r.status)
 	}
-	if r := b.postForm(fmt.Sprintf("/documents/%d/delete", docID), url.Values{}, true); r.status != http.StatusSeeOther {
+	if r := b.postForm(fmt.Sprintf("/documents/%d/delete", docID), confirmed, true); r.status != http.StatusSeeOther {
 		t.Fatalf("delete document: %d", r.status)
 	}
 	if _, err := h.st.Document(t.Context(), docID); citecheck.ErrorCode(err) != "not-found" {

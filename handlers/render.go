@@ -17,6 +17,7 @@ import (
 const (
 	keyFlash      = "flash"
 	keyFlashError = "flash-error"
+	keyFlashUndo  = "flash-undo"
 )
 
 // render writes a templ component as an HTML page with the given status. The page is rendered
@@ -67,6 +68,10 @@ func (s *Server) page(c echo.Context, title string) views.Page {
 	if u != nil && u.Role.CanManageUsers() {
 		p.Nav.ShowUsers = true
 	}
+	if sess := currentSession(c); sess != nil {
+		p.Undo, _ = sess.Values[keyFlashUndo].(string)
+		delete(sess.Values, keyFlashUndo) // saved with the flash it goes with, just below
+	}
 	p.Flash, p.Error = s.takeFlash(c)
 	return p
 }
@@ -110,6 +115,15 @@ func redirectWithFlash(c echo.Context, to, msg string, isError bool) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// redirectWithUndo is redirectWithFlash with an Undo button beside the message, which posts to
+// the local address undo (a restore from the trash).
+func redirectWithUndo(c echo.Context, to, msg, undo string) error {
+	if sess := currentSession(c); sess != nil {
+		sess.Values[keyFlashUndo] = localBack(undo, "")
+	}
+	return redirectWithFlash(c, to, msg, false)
 }
 
 // renderError shows an error page. If even that page cannot be rendered, the answer is a

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,6 +27,8 @@ type matrixFixture struct {
 	unique       string
 	// A source of the document, and evidence of ralph's on a second claim of his.
 	source, evidence int64
+	// A document and a claim that ralph moved to the trash, for the restore routes only.
+	trashedDoc, trashedClaim int64
 }
 
 type matrixCase struct {
@@ -72,7 +75,7 @@ var matrix = []matrixCase{
 	{"POST", "/import", fixed("/import"), func(matrixFixture) url.Values { return url.Values{} }, nil, signedIn(303, 422)}, // no file: TestImportPageOpensTheNewDocumentOrShowsTheError uploads one
 	{"GET", "/documents/:id", docPath("/documents/%d"), nil, nil, signedIn(303, 200)},
 	{"GET", "/documents/:id/panel", docPath("/documents/%d/panel?panel=1"), nil, nil, signedIn(303, 200)},
-	{"POST", "/documents/:id/delete", docPath("/documents/%d/delete"), func(matrixFixture) url.Values { return url.Values{} }, nil, byRole(303, 403, 303, 303)},
+	{"POST", "/documents/:id/delete", docPath("/documents/%d/delete"), func(matrixFixture) url.Values { return url.Values{"confirm": {"yes"}} }, nil, byRole(303, 403, 303, 303)},
 	{"POST", "/documents/:id/claims", docPath("/documents/%d/claims"), func(matrixFixture) url.Values {
 		return url.Values{"start": {"0"}, "end": {"5"}, "refs": {"1"}}
 	}, nil, signedIn(303, 303)},
@@ -109,7 +112,7 @@ var matrix = []matrixCase{
 	{"POST", "/claims/:id/accept-candidate", claimPath("/claims/%d/accept-candidate"), func(matrixFixture) url.Values {
 		return url.Values{"version": {"1"}, "start": {"0"}, "end": {"5"}}
 	}, nil, signedIn(303, 303)},
-	{"POST", "/claims/:id/delete", claimPath("/claims/%d/delete"), func(matrixFixture) url.Values { return url.Values{} }, nil, byRole(303, 403, 303, 303)},
+	{"POST", "/claims/:id/delete", claimPath("/claims/%d/delete"), func(matrixFixture) url.Values { return url.Values{"confirm": {"yes"}} }, nil, byRole(303, 403, 303, 303)},
 	{"POST", "/claims/:id/review", claimPath("/claims/%d/review"), func(matrixFixture) url.Values {
 		return url.Values{"decision": {"approved"}, "version": {"1"}}
 	}, nil, byRole(303, 403, 303, 303)},
@@ -220,6 +223,37 @@ var matrix = []matrixCase{
 		return map[string]any{"source_id": f.source, "start": 0, "end": 7, "stance": "supports"}
 	}, signedIn(401, 201)},
 	{"DELETE", "/api/v1/evidence/:id", func(f matrixFixture) string { return fmt.Sprintf("/api/v1/evidence/%d", f.evidence) }, nil, nil, byRole(401, 403, 204, 204)},
+
+	// The trash: ralph (a reviewer, never the caller) deleted a document and a claim of his;
+	// editors and admins restore them, another reviewer may not (TestReviewerRestoresOwnDeletion).
+	{"GET", "/trash", fixed("/trash"), nil, nil, signedIn(303, 200)},
+	{"POST", "/claims/:id/restore", trashedClaimPath("/claims/%d/restore"), func(matrixFixture) url.Values { return url.Values{} }, nil, byRole(303, 403, 303, 303)},
+	{"POST", "/documents/:id/restore", trashedDocPath("/documents/%d/restore"), func(matrixFixture) url.Values { return url.Values{} }, nil, byRole(303, 403, 303, 303)},
+	{"GET", "/api/v1/trash", fixed("/api/v1/trash"), nil, nil, signedIn(401, 200)},
+	{"POST", "/api/v1/claims/:id/restore", trashedClaimPath("/api/v1/claims/%d/restore"), nil, nil, byRole(401, 403, 200, 200)},
+	{"POST", "/api/v1/documents/:id/restore", trashedDocPath("/api/v1/documents/%d/restore"), nil, nil, byRole(401, 403, 200, 200)},
+}
+
+func trashedClaimPath(format string) func(matrixFixture) string {
+	return func(f matrixFixture) string { return fmt.Sprintf(format, f.trashedClaim) }
+}
+func trashedDocPath(format string) func(matrixFixture) string {
+	return func(f matrixFixture) string { return fmt.Sprintf(format, f.trashedDoc) }
+}
+
+// matrixTrash makes a document and a claim of ralph's and moves both to the trash as ralph.
+func matrixTrash(t *testing.T, h *harness) (doc, claim int64) {
+	t.Helper()
+	d := h.createDocument("ralph", "trashed", "Ralph's claim. [1]")
+	var cl citecheck.Claim
+	h.do("POST", fmt.Sprintf("/api/v1/documents/%d/claims", d.ID), "ralph", map[string]any{"start": 0, "end": 14, "refs": []int{1}}).json(t, &cl)
+	other := h.createDocument("ralph", "kept", "Ralph's claim. [1]")
+	for _, p := range []string{fmt.Sprintf("/api/v1/claims/%d", cl.ID), fmt.Sprintf("/api/v1/documents/%d", other.ID)} {
+		if r := h.do("DELETE", p, "ralph", nil); r.status != 204 {
+			t.Fatalf("DELETE %s: %d", p, r.status)
+		}
+	}
+	return other.ID, cl.ID
 }
 
 // TestRoleMatrix walks every route with every role (none, reviewer, editor, admin, disabled)
@@ -265,6 +299,9 @@ func TestRoleMatrix(t *testing.T) {
 			}
 			f := matrixFixture{doc: doc.ID, claim: cl.ID, ralph: ralph.ID, ralphSession: rs.ID, unique: fmt.Sprint(n)}
 			f.source, f.evidence = matrixEvidence(t, h, doc.ID, ralph.ID)
+			if strings.Contains(mc.route, "/trash") || strings.HasSuffix(mc.route, ":id/restore") {
+				f.trashedDoc, f.trashedClaim = matrixTrash(t, h)
+			}
 			path := mc.path(f)
 			var r response
 			switch {

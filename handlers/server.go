@@ -39,6 +39,10 @@ type Config struct {
 	// RequestTimeout bounds the work of one request (default 30 s).
 	RequestTimeout time.Duration
 
+	// TrashKeep is how long a deleted document or claim stays restorable in the trash (default
+	// citecheck.DefaultTrashRetention); the trash page and API show each item's purge time.
+	TrashKeep time.Duration
+
 	// Fetch says whether and how the server fetches sources from their URLs; the zero value
 	// never fetches.
 	Fetch fetch.Config
@@ -81,6 +85,9 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = defaultRequestTimeout
+	}
+	if cfg.TrashKeep <= 0 {
+		cfg.TrashKeep = citecheck.DefaultTrashRetention
 	}
 	if cfg.SessionIdle <= 0 {
 		cfg.SessionIdle = defaultSessionIdle
@@ -180,6 +187,10 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/admin/users/:id/role", s.setUserRolePage)
 	pages.POST("/admin/users/:id/disabled", s.setUserDisabledPage)
 	pages.POST("/admin/users/:id/password", s.resetUserPasswordPage)
+	// The trash (issue 13).
+	pages.GET("/trash", s.trashPage)
+	pages.POST("/claims/:id/restore", s.restoreClaimPage)
+	pages.POST("/documents/:id/restore", s.restoreDocumentPage)
 
 	api := e.Group("/api/v1", s.requireAPIUser)
 	// Behind sign-in like the rest of the API: the contract opens only /login, /healthz and assets.
@@ -219,6 +230,10 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/sources/:id", s.getSource)
 	api.POST("/claims/:id/evidence", s.addEvidence)
 	api.DELETE("/evidence/:id", s.removeEvidence)
+	// The trash (issue 13): deleting moves to it; these bring things back.
+	api.GET("/trash", s.listTrash)
+	api.POST("/claims/:id/restore", s.restoreClaim)
+	api.POST("/documents/:id/restore", s.restoreDocument)
 }
 
 // logRequests writes one line per request with its id, status and duration.

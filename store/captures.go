@@ -20,7 +20,7 @@ FROM sources s JOIN users u ON u.id = s.captured_by`
 	method, http_status, content_type, captured_by, captured_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	selectCapture = `SELECT ` + captureColumns + `, s.text` + captureFrom + `
-WHERE s.id = ?`
+WHERE s.id = ? AND s.document_id NOT IN (SELECT id FROM documents WHERE deleted_at IS NOT NULL)`
 	selectCaptures = `SELECT ` + captureColumns + captureFrom + `
 WHERE s.document_id = ?
 ORDER BY s.ref, s.captured_at, s.id`

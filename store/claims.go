@@ -23,11 +23,11 @@ JOIN users cu ON cu.id = c.created_by
 JOIN users uu ON uu.id = c.updated_by
 LEFT JOIN users rv ON rv.id = c.reviewed_by`
 	selectClaim = `SELECT ` + claimColumns + claimFrom + `
-WHERE c.id = ?`
+WHERE c.id = ? AND c.deleted_at IS NULL`
 	// selectClaims takes the document id, then each filter twice: an empty status or review and
 	// a ref of 0 match everything.
 	selectClaims = `SELECT ` + claimColumns + claimFrom + `
-WHERE c.document_id = ?
+WHERE c.document_id = ? AND c.deleted_at IS NULL
 	AND (? = '' OR c.status = ?)
 	AND (? = '' OR c.review = ?)
 	AND (? = 0 OR EXISTS (SELECT 1 FROM json_each(c.refs) WHERE json_each.value = ?))
@@ -35,9 +35,9 @@ ORDER BY c.start, c."end", c.id`
 	// selectClaimsPage is selectClaims from an offset, at most a limit of rows (-1: all).
 	selectClaimsPage = selectClaims + `
 LIMIT ? OFFSET ?`
-	selectDocumentExists   = `SELECT COUNT(*) FROM documents WHERE id = ?`
+	selectDocumentExists   = `SELECT COUNT(*) FROM documents WHERE id = ? AND deleted_at IS NULL`
 	selectClaimCount       = `SELECT n FROM claim_counts WHERE document_id = ?`
-	selectDocumentRevision = `SELECT revision FROM documents WHERE id = ?`
+	selectDocumentRevision = `SELECT revision FROM documents WHERE id = ? AND deleted_at IS NULL`
 	insertClaim            = `INSERT INTO claims (document_id, start, "end", quote, prefix, suffix, refs,
 	status, note, review, review_comment, reviewed_by, reviewed_at,
 	created_by, created_at, updated_by, updated_at, version, revision)
@@ -48,8 +48,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', NULL, NULL, ?, ?, ?, ?, 1, ?)`
 	revision = ?, anchor = ?, anchor_score = ?, old_quote = ?
 WHERE id = ? AND version = ?`
 	selectUserIDByName  = `SELECT id FROM users WHERE name = ?`
-	deleteClaim         = `DELETE FROM claims WHERE id = ?`
-	selectClaimDocument = `SELECT document_id FROM claims WHERE id = ?`
+	selectClaimDocument = `SELECT document_id FROM claims WHERE id = ? AND deleted_at IS NULL`
 )
 
 // CreateClaim stores a claim that the caller has checked against its document (DocumentID,
@@ -356,29 +355,6 @@ func writeClaim(ctx context.Context, tx *sql.Tx, id int64, version int, updatedB
 		return fmt.Errorf("store: update claim %d: %d rows changed, want 1", id, n)
 	}
 	return nil
-}
-
-// DeleteClaim removes one claim, by the user by. The same transaction appends a "deleted" event
-// with the claim's last state, so its history outlives it.
-func (s *Store) DeleteClaim(ctx context.Context, id, by int64) error {
-	return s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		c, err := claimByID(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := recordDeletion(ctx, tx, c, formatTime(s.now()), by); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, deleteClaim, id); err != nil {
-			return fmt.Errorf("store: delete claim %d: %w", id, err)
-		}
-		return nil
-	})
-}
-
-// recordDeletion appends the "deleted" event of a claim about to be removed.
-func recordDeletion(ctx context.Context, tx *sql.Tx, c *citecheck.Claim, at string, by int64) error {
-	return recordEvent(ctx, tx, c.ID, c.DocumentID, at, by, citecheck.ActionDeleted, citecheck.DiffClaims(c, nil))
 }
 
 // ClaimDocumentID returns the document a claim belongs to, for handlers that need the text

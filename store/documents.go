@@ -13,13 +13,13 @@ import (
 const (
 	insertDocument = `INSERT INTO documents (title, text, text_sha256, length, citations, reference_list, created_by, created_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-	updateReferences = `UPDATE documents SET reference_list = ? WHERE id = ?`
-	selectReferences = `SELECT reference_list, length FROM documents WHERE id = ?`
+	updateReferences = `UPDATE documents SET reference_list = ? WHERE id = ? AND deleted_at IS NULL`
+	selectReferences = `SELECT reference_list, length FROM documents WHERE id = ? AND deleted_at IS NULL`
 	selectUserName   = `SELECT name FROM users WHERE id = ?`
 	selectDocument   = `SELECT d.id, d.title, d.text, d.text_sha256, d.length, d.citations, d.reference_list,
 	d.created_by, u.name, d.created_at, d.revision
 FROM documents d JOIN users u ON u.id = d.created_by
-WHERE d.id = ?`
+WHERE d.id = ? AND d.deleted_at IS NULL`
 	// selectDocumentSummaries lists documents newest first with one row per (status, review)
 	// pair of their claims, so the counts come from the same single query; a document without
 	// claims has one row with NULL status and review and a count of 0.
@@ -27,16 +27,16 @@ WHERE d.id = ?`
 	c.status, c.review, COUNT(c.id)
 FROM documents d
 JOIN users u ON u.id = d.created_by
-LEFT JOIN claims c ON c.document_id = d.id
+LEFT JOIN claims c ON c.document_id = d.id AND c.deleted_at IS NULL
+WHERE d.deleted_at IS NULL
 GROUP BY d.id, c.status, c.review
 ORDER BY d.created_at DESC, d.id DESC`
-	deleteDocument = `DELETE FROM documents WHERE id = ?`
 	// selectDocumentStamp is answered from the documents_changes index and the claim_counts
 	// primary key alone.
 	selectDocumentStamp = `SELECT d.changes, d.revision, d.text_sha256, COALESCE(cc.changes, 0)
 FROM documents d INDEXED BY documents_changes
 LEFT JOIN claim_counts cc ON cc.document_id = d.id
-WHERE d.id = ?`
+WHERE d.id = ? AND d.deleted_at IS NULL`
 )
 
 // CreateDocument stores a document that the caller has normalised, hashed and parsed (Title,
@@ -197,35 +197,6 @@ func (s *Store) Documents(ctx context.Context) ([]citecheck.DocumentSummary, err
 		return nil, fmt.Errorf("store: documents: %w", err)
 	}
 	return docs, nil
-}
-
-// DeleteDocument removes a document, by the user by; its claims go with it (ON DELETE CASCADE).
-// The same transaction appends a "deleted" event for each of its claims, so their history
-// outlives them.
-func (s *Store) DeleteDocument(ctx context.Context, id, by int64) error {
-	return s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, selectDocumentExists, id).Scan(&n); err != nil {
-			return fmt.Errorf("store: delete document %d: %w", id, err)
-		}
-		if n == 0 {
-			return notFound("document %d not found", id)
-		}
-		claims, err := claimsOf(ctx, tx, id)
-		if err != nil {
-			return fmt.Errorf("store: delete document %d: %w", id, err)
-		}
-		at := formatTime(s.now())
-		for i := range claims {
-			if err := recordDeletion(ctx, tx, &claims[i], at, by); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, deleteDocument, id); err != nil {
-			return fmt.Errorf("store: delete document %d: %w", id, err)
-		}
-		return nil
-	})
 }
 
 // marshalReferences encodes a reference list for its column; no list is NULL.

@@ -114,9 +114,12 @@ func TestDeleteDocumentCascadesToClaims(t *testing.T) {
 	wantCode(t, err, citecheck.ECodeNotFound)
 	_, err = s.Claim(ctx, c.ID)
 	wantCode(t, err, citecheck.ECodeNotFound)
+	if _, _, err := s.PurgeTrash(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
 	var n int
 	if err := s.reader.QueryRow(`SELECT COUNT(*) FROM claims WHERE document_id = ?`, d.ID).Scan(&n); err != nil || n != 0 {
-		t.Errorf("%d claims left of the deleted document (%v)", n, err)
+		t.Errorf("%d claims left of the purged document (%v)", n, err)
 	}
 	if _, err := s.Claim(ctx, k.ID); err != nil {
 		t.Errorf("claim of another document gone: %v", err)

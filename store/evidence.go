@@ -17,8 +17,10 @@ const (
 FROM evidence e
 JOIN sources s ON s.id = e.source_id
 JOIN users u ON u.id = e.created_by`
+	// selectEvidence answers only evidence of a live claim: a claim in the trash takes its
+	// evidence with it.
 	selectEvidence = `SELECT ` + evidenceColumns + evidenceFrom + `
-WHERE e.id = ?`
+WHERE e.id = ? AND EXISTS (SELECT 1 FROM claims c WHERE c.id = e.claim_id AND c.deleted_at IS NULL)`
 	// selectEvidenceOfClaims takes a JSON array of claim ids, so that the evidence of a whole list
 	// of claims comes in one query.
 	selectEvidenceOfClaims = `SELECT ` + evidenceColumns + evidenceFrom + `

@@ -12,7 +12,7 @@ const (
 	// queueWhere takes each filter twice: a document id of 0 and an empty status or author
 	// match everything. The author is the name of the claim's creator (cu).
 	queueWhere = `
-WHERE c.review = 'pending'
+WHERE c.review = 'pending' AND c.deleted_at IS NULL
 	AND (? = 0 OR c.document_id = ?)
 	AND (? = '' OR c.status = ?)
 	AND (? = '' OR cu.name = ?)`
@@ -27,7 +27,7 @@ JOIN documents d ON d.id = c.document_id` + queueWhere + `
 ORDER BY c.updated_at, c.id
 LIMIT ?`
 	countReviewQueue = `SELECT COUNT(*) FROM claims c JOIN users cu ON cu.id = c.created_by` + queueWhere
-	countPending     = `SELECT COUNT(*) FROM claims WHERE review = 'pending'`
+	countPending     = `SELECT COUNT(*) FROM claims WHERE review = 'pending' AND deleted_at IS NULL`
 )
 
 // QueueAfter is where a page of the review queue starts: after the claim last changed at

@@ -27,8 +27,9 @@ WHERE r.document_id = ? AND r.number = ?`
 	insertRevisionClaim  = `INSERT INTO revision_claims (document_id, number, claim_id, data) VALUES (?, ?, ?, ?)`
 	// selectClaimVersions lists the claims anchored in a revision: an imported orphan carries
 	// the revision it was imported into but has no place in it.
-	selectClaimVersions = `SELECT id, version FROM claims WHERE document_id = ? AND revision = ? AND anchor <> 'orphaned'`
-	updateDocumentText  = `UPDATE documents SET text = ?, text_sha256 = ?, length = ?, citations = ?,
+	selectClaimVersions = `SELECT id, version FROM claims WHERE document_id = ? AND revision = ? AND anchor <> 'orphaned'
+	AND deleted_at IS NULL`
+	updateDocumentText = `UPDATE documents SET text = ?, text_sha256 = ?, length = ?, citations = ?,
 	reference_list = ?, revision = ?
 WHERE id = ?`
 	// reanchorClaim writes a re-anchored claim; the reviewer and review time are cleared when

@@ -268,8 +268,11 @@ func TestReviseDocument(t *testing.T) {
 	if _, err := s.CreateClaim(ctx, c); citecheck.ErrorCode(err) != citecheck.ECodeConflict {
 		t.Errorf("claim on revision 2 of a document at 3: %v", err)
 	}
-	// Deleting the document takes its revisions along.
+	// Purging the deleted document takes its revisions along.
 	if err := s.DeleteDocument(ctx, d.ID, ana.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.PurgeTrash(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
 	var n int

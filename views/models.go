@@ -13,6 +13,7 @@ type Page struct {
 	CSRF  string
 	Flash string // an informational message
 	Error string // an error message
+	Undo  string // the local address an Undo button beside Flash posts to ("" for none)
 	Nav   Nav
 }
 
@@ -83,6 +84,8 @@ type DocumentView struct {
 	RevisionText string
 	// Split, when set, is the evidence pane of one claim shown beside the text.
 	Split *SplitView
+	// History is the document's own history: who deleted it and who restored it.
+	History []citecheck.DocumentEvent
 }
 
 // DocumentFragmentView is the answer to a change of one claim made on the document page: View

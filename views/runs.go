@@ -3,9 +3,13 @@ package views
 import (
 	"context"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
+
+	"github.com/citecheck/citecheck"
 )
 
 // blockRuns renders the runs of one block of the text: each run one span, its text the only
@@ -54,6 +58,11 @@ func appendRun(buf []byte, r *Run) []byte {
 			}
 			buf = append(buf, '"')
 		}
+		if len(r.Claims) > 1 {
+			buf = append(buf, ` title="`...)
+			buf = append(buf, templ.EscapeString(overlapTitle(r.Claims))...)
+			buf = append(buf, '"')
+		}
 		switch {
 		case r.MarkerHead:
 			buf = append(buf, ` id="m-`...)
@@ -93,6 +102,40 @@ func appendRunClass(buf []byte, r *Run) []byte {
 		case n >= 3:
 			buf = append(buf, " ov3"...)
 		}
+		// Every other verdict of an overlap gets its own underline: u2-STATUS and u3-STATUS
+		// colour the second and third, so no verdict hides behind the newest.
+		for i, st := range distinctVerdicts(r.Claims, maxUnderlines)[1:] {
+			buf = append(buf, " u"...)
+			buf = strconv.AppendInt(buf, int64(i+2), 10)
+			buf = append(buf, '-')
+			buf = append(buf, templ.EscapeString(string(st))...)
+		}
 	}
 	return buf
+}
+
+// maxUnderlines is how many verdicts an overlap shows as underlines; its title names them all.
+const maxUnderlines = 3
+
+// distinctVerdicts lists the distinct verdicts of the claims over a run, the newest claim's
+// first (it colours the run), at most max of them.
+func distinctVerdicts(claims []ClaimRef, max int) []citecheck.Status {
+	out := make([]citecheck.Status, 0, min(max, len(claims)))
+	for i := len(claims) - 1; i >= 0 && len(out) < max; i-- {
+		if !slices.Contains(out, claims[i].Status) {
+			out = append(out, claims[i].Status)
+		}
+	}
+	return out
+}
+
+// overlapTitle says what an overlap holds, for the run's title: "3 claims: supported,
+// unsupported, contradicted" (each verdict once, newest first).
+func overlapTitle(claims []ClaimRef) string {
+	seen := distinctVerdicts(claims, len(claims))
+	names := make([]string, len(seen))
+	for i, st := range seen {
+		names[i] = string(st)
+	}
+	return strconv.Itoa(len(claims)) + " claims: " + strings.Join(names, ", ")
 }

@@ -15,7 +15,8 @@ func TestMarkerRunsCarryTheirIDBesideClaimAnchors(t *testing.T) {
 	v.Blocks[1].Runs[0] = Run{Start: 49, Text: "[46]", MarkerRefs: "46", MarkerHead: true, Anchors: []int64{9},
 		Claims: []ClaimRef{{ID: 9, Status: citecheck.StatusUnverified}}}
 	dt := parseDocText(t, renderDocument(t, v))
-	allowed := map[string]bool{"data-o": true, "class": true, "data-refs": true, "data-claims": true, "id": true, "tabindex": true}
+	// title only on overlaps (TestDocumentTextMarksOverlapsMarkersAndAnchors), naming their verdicts.
+	allowed := map[string]bool{"data-o": true, "class": true, "data-refs": true, "data-claims": true, "id": true, "tabindex": true, "title": true}
 	var marker *html.Node
 	for _, c := range runNodes(t, dt) {
 		for _, a := range c.Attr {

@@ -3,6 +3,7 @@ package views
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -184,8 +185,12 @@ func TestDocumentTextMarksOverlapsMarkersAndAnchors(t *testing.T) {
 		}
 	}
 	cls, _ := attr(kurds, "class")
-	if cls != "hl st-contradicted ov2" {
+	// The newest claim colours the run; the other verdict gets the second underline.
+	if cls != "hl st-contradicted ov2 u2-supported" {
 		t.Errorf("overlapping run class = %q", cls)
+	}
+	if title, _ := attr(kurds, "title"); title != "2 claims: contradicted, supported" {
+		t.Errorf("overlapping run title = %q", title)
 	}
 	if ids, _ := attr(kurds, "data-claims"); ids != "3 7" {
 		t.Errorf("data-claims = %q", ids)
@@ -254,5 +259,33 @@ func TestPagesRender(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "404 Not Found") {
 		t.Errorf("error page lacks its status")
+	}
+}
+
+func TestDistinctVerdictsNamesEachVerdictOnceNewestFirst(t *testing.T) {
+	refs := func(sts ...citecheck.Status) []ClaimRef {
+		out := make([]ClaimRef, len(sts))
+		for i, st := range sts {
+			out[i] = ClaimRef{ID: int64(i + 1), Status: st}
+		}
+		return out
+	}
+	s, u, c, p := citecheck.StatusSupported, citecheck.StatusUnsupported, citecheck.StatusContradicted, citecheck.StatusPartlySupported
+	for _, tt := range []struct {
+		claims []ClaimRef
+		want   string
+		title  string
+	}{
+		{refs(s, s), "[supported]", "2 claims: supported"},
+		{refs(s, u, c), "[contradicted unsupported supported]", "3 claims: contradicted, unsupported, supported"},
+		{refs(p, s, u, c), "[contradicted unsupported supported]", "4 claims: contradicted, unsupported, supported, partly-supported"},
+		{refs(u, s, u), "[unsupported supported]", "3 claims: unsupported, supported"},
+	} {
+		if got := fmt.Sprint(distinctVerdicts(tt.claims, maxUnderlines)); got != tt.want {
+			t.Errorf("distinctVerdicts(%v) = %s, want %s", tt.claims, got, tt.want)
+		}
+		if got := overlapTitle(tt.claims); got != tt.title {
+			t.Errorf("overlapTitle(%v) = %q, want %q", tt.claims, got, tt.title)
+		}
 	}
 }

@@ -27,6 +27,7 @@ type Config struct {
 	SessionMax    time.Duration // --session-max, CITECHECK_SESSION_MAX: a session ends this long after sign-in
 	SessionKey    string        // CITECHECK_SESSION_KEY; else generated once and kept in the database
 	AdminPassword string        // CITECHECK_ADMIN_PASSWORD; used only when the database has no users
+	TrashKeep     time.Duration // --trash-keep, CITECHECK_TRASH_KEEP: a deleted document or claim can be restored this long
 
 	Fetch FetchConfig // --fetch*, CITECHECK_FETCH*: fetching sources from their URLs
 }
@@ -52,6 +53,7 @@ const (
 	sSessionMax    = "session-max"
 	sSessionKey    = "session-key"
 	sAdminPassword = "admin-password"
+	sTrashKeep     = "trash-keep"
 	sFetch         = "fetch"
 	sFetchAllow    = "fetch-allow"
 	sFetchMaxBytes = "fetch-max-bytes"
@@ -86,6 +88,10 @@ var settings = map[string]setting{
 		show:  func(c *Config) string { return c.SessionMax.String() }},
 	sSessionKey: {env: "CITECHECK_SESSION_KEY", secret: true, set: setSessionKey,
 		show: func(c *Config) string { return c.SessionKey }},
+	sTrashKeep: {flag: "trash-keep", env: "CITECHECK_TRASH_KEEP", def: "720h",
+		usage: "a deleted document or claim stays in the trash, restorable, this long before it is purged, such as 720h (30 days)",
+		set:   func(c *Config, v string) error { return setDuration(&c.TrashKeep, v) },
+		show:  func(c *Config) string { return c.TrashKeep.String() }},
 	sAdminPassword: {env: "CITECHECK_ADMIN_PASSWORD", secret: true,
 		set:  func(c *Config, v string) error { c.AdminPassword = v; return nil },
 		show: func(c *Config) string { return c.AdminPassword }},
@@ -93,7 +99,7 @@ var settings = map[string]setting{
 
 // printOrder is the order of the settings in the line serve prints at start.
 var printOrder = []string{sDB, sAddr, sMaxTextBytes, sOrg, sPublicURL, sSessionIdle, sSessionMax, sSessionKey, sAdminPassword,
-	sFetch, sFetchAllow, sFetchMaxBytes, sFetchTimeout}
+	sTrashKeep, sFetch, sFetchAllow, sFetchMaxBytes, sFetchTimeout}
 
 func init() {
 	// The fetch settings live beside FetchConfig (config_fetch.go).

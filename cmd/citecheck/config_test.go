@@ -26,7 +26,7 @@ func clearEnv(t *testing.T, env map[string]string) {
 
 func TestLoadConfigFlagBeatsEnvironmentBeatsDefault(t *testing.T) {
 	defaults := Config{DB: "data/citecheck.db", Addr: "127.0.0.1:8080", MaxTextBytes: citecheck.DefaultMaxTextBytes,
-		SessionIdle: 12 * time.Hour, SessionMax: 14 * 24 * time.Hour,
+		SessionIdle: 12 * time.Hour, SessionMax: 14 * 24 * time.Hour, TrashKeep: citecheck.DefaultTrashRetention,
 		Fetch: FetchConfig{MaxBytes: fetch.DefaultMaxBytes, Timeout: fetch.DefaultTimeout}}
 	with := func(change func(c *Config)) Config {
 		c := defaults
@@ -47,7 +47,7 @@ func TestLoadConfigFlagBeatsEnvironmentBeatsDefault(t *testing.T) {
 			"CITECHECK_SESSION_KEY": key, "CITECHECK_ADMIN_PASSWORD": "a long password"},
 			want: Config{DB: "env.db", Addr: ":9000", MaxTextBytes: 1000, Organization: "Desk", PublicURL: "https://desk.example",
 				SessionIdle: 30 * time.Minute, SessionMax: 48 * time.Hour, SessionKey: key, AdminPassword: "a long password",
-				Fetch: defaults.Fetch}},
+				TrashKeep: defaults.TrashKeep, Fetch: defaults.Fetch}},
 		{name: "flags beat the environment",
 			env:  map[string]string{"CITECHECK_DB": "env.db", "CITECHECK_MAX_TEXT_BYTES": "1000", "CITECHECK_SESSION_IDLE": "30m"},
 			args: []string{"--db", "flag.db", "--max-text-bytes", "2000", "--session-idle", "1h", "--session-max", "72h"},

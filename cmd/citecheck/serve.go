@@ -47,7 +47,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	e, err := handlers.New(st, handlers.Config{MaxTextBytes: cfg.MaxTextBytes, SessionKey: key, Logger: logger,
 		Organization: cfg.Organization, PublicURL: cfg.PublicURL,
-		SessionIdle: cfg.SessionIdle, SessionMaxAge: cfg.SessionMax, Fetch: fetchCfg})
+		SessionIdle: cfg.SessionIdle, SessionMaxAge: cfg.SessionMax, Fetch: fetchCfg, TrashKeep: cfg.TrashKeep})
 	if err != nil {
 		return err
 	}
@@ -60,6 +60,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go purgeTrash(ctx, st, cfg.TrashKeep, logger)
 	logger.Info("listening", "url", "http://"+ln.Addr().String())
 	select {
 	case err := <-errc:
@@ -73,6 +74,27 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// purgeTrash removes for good what has waited in the trash longer than keep: at start, then
+// every hour until ctx ends.
+func purgeTrash(ctx context.Context, st *store.Store, keep time.Duration, logger *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		docs, claims, err := st.PurgeTrash(ctx, keep)
+		if err != nil && ctx.Err() == nil {
+			logger.Error("purge the trash", "err", err)
+		}
+		if docs+claims > 0 {
+			logger.Info("purged the trash", "documents", docs, "claims", claims)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // ensureAdmin creates the first user, admin, on a database with none, and prints its password

@@ -92,7 +92,7 @@ func (s *Server) documentFragment(c echo.Context, status int, d *loadedDocument,
 		}
 	}
 	v.Sources.References = refs
-	if err := fillPanel(c, &v, st.claims); err != nil {
+	if err := s.fillPanel(c, &v, st.claims); err != nil {
 		return err
 	}
 	var item []views.ClaimItem

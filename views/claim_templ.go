@@ -222,7 +222,7 @@ func ClaimPage(p Page, v ClaimView) templ.Component {
 				}
 			}
 			if v.CanUndo {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<p class=\"undo-decision\">Decided too fast?")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<div class=\"undo-decision\">Decided too fast?")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -230,12 +230,12 @@ func ClaimPage(p Page, v ClaimView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, " returns it to pending; the history keeps both.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, " returns it to pending; the history keeps both.</div>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			if v.Orphan != "" && !v.CanDecide {
+			if v.Orphan != "" {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<p class=\"orphan-note\" role=\"note\"><strong>Orphaned:</strong> ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -10,8 +10,12 @@ import (
 // overrideWording says, as a person would, what approving a claim with open citation problems
 // means; the problems themselves are listed above the form.
 func overrideWording(checks []citecheck.Check) string {
+	them := "them and they do"
+	if len(checks) == 1 {
+		them = "it and it does"
+	}
 	return "This claim still has " + plural(len(checks), "open citation problem", "open citation problems") +
-		" (" + checkCodes(checks) + "), listed above. Approve it only if you have checked them and they do not matter."
+		" (" + checkCodes(checks) + "), listed above. Approve it only if you have checked " + them + " not matter."
 }
 
 // ReportView is the printable report of a document: what an editor signs off, on paper.

@@ -379,7 +379,8 @@ function initInPlaceForms() {
       showQueueStatus(error ? `Claim #${item.id.replace('q-', '')}: ${error}` : '', rest['queue-status']);
       return;
     }
-    say(error || `Claim #${item.id.replace('claim-', '')} ${form.elements.decision.value}.`, !!error);
+    const done = form.matches('.undo-form') ? 'is pending again' : form.elements.decision.value;
+    say(error || `Claim #${item.id.replace('claim-', '')} ${done}.`, !!error);
   });
 }
 

@@ -122,6 +122,20 @@ func testBrowserQueueLoop(t *testing.T, browserCtx context.Context) {
 	if cl, ev := claimState(t, h, problem.ID); cl.Review != citecheck.ReviewPending || ev.Action != citecheck.ActionReviewUndone {
 		t.Fatalf("after the claim page's undo: %s, %+v", cl.Review, ev)
 	}
+
+	// In the document's panel, in place: approve, then undo.
+	entry := fmt.Sprintf("#claim-%d", clean.ID)
+	ed.do("the document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.CSS(entry)))
+	ed.do("approve in the panel", chromedp.Click(chromedp.CSS(entry+" .approve-form button")))
+	ed.waitJS("the entry's undo", fmt.Sprintf(`!!document.querySelector('%s .undo-form')`, entry))
+	ed.do("undo in the panel", chromedp.Click(chromedp.CSS(entry+" .undo-form button")))
+	ed.waitJS("the entry back for review", fmt.Sprintf(`!!document.querySelector('%s .approve-form') && !document.querySelector('%s .undo-form')`, entry, entry))
+	if msg := evalJS[string](ed, "the panel says", `document.getElementById('live-status').textContent`); !strings.Contains(msg, "pending again") {
+		t.Errorf("the panel says %q after the undo", msg)
+	}
+	if cl, ev := claimState(t, h, clean.ID); cl.Review != citecheck.ReviewPending || ev.Action != citecheck.ActionReviewUndone {
+		t.Fatalf("after the panel's undo: %s, %+v", cl.Review, ev)
+	}
 	ed.checkNoExceptions()
 }
 

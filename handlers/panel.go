@@ -99,7 +99,8 @@ func (s *Server) fillPanel(c echo.Context, v *views.DocumentView, claims []citec
 	u := currentUser(c)
 	v.Claims = nil
 	for i := v.Panel.First; i < min(v.Panel.First+panelPageSize, len(shown)); i++ {
-		v.Claims = append(v.Claims, views.ClaimItem{Claim: shown[i], CanDecide: mayDecide(u, &shown[i])})
+		v.Claims = append(v.Claims, views.ClaimItem{Claim: shown[i], CanDecide: mayDecide(u, &shown[i]),
+			CanUndo: citecheck.MayUndo(u, &shown[i])})
 	}
 	return s.fillRejections(c, v.Claims)
 }

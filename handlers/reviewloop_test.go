@@ -188,12 +188,23 @@ func TestApproveAnywayAndUndoOnThePages(t *testing.T) {
 	undo.Set("back", fmt.Sprintf("/claims/%d", cl.ID))
 	page = ed.follow(ed.postForm(fmt.Sprintf("/claims/%d/review", cl.ID), undo, true))
 	mustContain(t, "the undone claim page", page.body, "is pending again: the decision was undone.", "review-undone")
-	// ada, an admin, sees no undo of a pending claim; rita sees none of an approved one.
+	// Once approved again: ed and ada (an admin) are offered the undo on the claim page and in
+	// the panel; rita, a reviewer, is offered none.
 	h.review("ed", cl.ID, map[string]any{"decision": "approved", "override": true})
+	ada := h.newBrowser()
+	ada.login("ada")
 	rita := h.newBrowser()
 	rita.login("rita")
-	if strings.Contains(string(rita.get(fmt.Sprintf("/claims/%d", cl.ID)).body), "undo-form") {
-		t.Error("a reviewer is offered the undo")
+	for _, tt := range []struct {
+		who  string
+		b    *browser
+		want bool
+	}{{"ed", ed, true}, {"ada", ada, true}, {"rita", rita, false}} {
+		for _, path := range []string{fmt.Sprintf("/claims/%d", cl.ID), fmt.Sprintf("/documents/%d", doc.ID)} {
+			if got := strings.Contains(string(tt.b.get(path).body), "undo-form"); got != tt.want {
+				t.Errorf("%s on %s: undo offered %v, want %v", tt.who, path, got, tt.want)
+			}
+		}
 	}
 }
 

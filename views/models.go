@@ -49,6 +49,7 @@ type ClaimRef struct {
 type ClaimItem struct {
 	Claim     citecheck.Claim // with Checks filled
 	CanDecide bool            // the viewer may approve or reject it here
+	CanUndo   bool            // the viewer may take back its last decision here
 	// Rejection is the last rejection of a pending claim that was fixed since, else nil.
 	Rejection *citecheck.Rejection
 }

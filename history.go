@@ -11,6 +11,9 @@ const (
 	ActionUpdated  = "updated"
 	ActionReviewed = "reviewed"
 	ActionDeleted  = "deleted"
+	// ActionReviewUndone is an editor taking back the last decision: a new event that names
+	// the decision undone, never an edit of the event that recorded it.
+	ActionReviewUndone = "review-undone"
 )
 
 // FieldChange is one field's value before and after a change; nil where it did not exist.
@@ -45,7 +48,7 @@ func claimFields(c *Claim) map[string]any {
 }
 
 // reviewFields are the fields that only a review changes.
-var reviewFields = []string{"review", "review_comment", "override"}
+var reviewFields = []string{"review", "review_comment", "override", "undone", "reviewed_by"}
 
 // DiffClaims lists the fields that differ between two states of a claim. A nil old means the
 // claim is new; a nil new means it is gone.
@@ -81,10 +84,14 @@ func equalField(a, b any) bool {
 	return a == b
 }
 
-// UpdateAction names a change by what it touched: a change of review fields alone is a review.
+// UpdateAction names a change by what it touched: a change of review fields alone is a review,
+// or the undo of one when it records what was undone.
 func UpdateAction(changes map[string]FieldChange) string {
 	if len(changes) == 0 {
 		return ActionUpdated
+	}
+	if _, ok := changes["undone"]; ok {
+		return ActionReviewUndone
 	}
 	for k := range changes {
 		if !slices.Contains(reviewFields, k) {
@@ -92,4 +99,11 @@ func UpdateAction(changes map[string]FieldChange) string {
 		}
 	}
 	return ActionReviewed
+}
+
+// IsReviewAction tells whether an event's action is an editor's (a review or its undo), which
+// leaves the claim's last changer as it was, so that the two-person rule keeps naming the
+// fact-checker.
+func IsReviewAction(action string) bool {
+	return action == ActionReviewed || action == ActionReviewUndone
 }

@@ -210,6 +210,7 @@ type QueueFilter struct {
 	DocumentID int64
 	Status     Status
 	Author     string
+	Orphaned   bool // only the claims that have no place in their document's current text
 }
 
 // QueueItem is a claim waiting for an editor, with the title of its document.

@@ -367,7 +367,7 @@ async function onSave(event) {
 function initInPlaceForms() {
   document.addEventListener('submit', async (e) => {
     const form = e.target;
-    if (!form.matches('.approve-form, .reject-form')) return;
+    if (!form.matches('.approve-form, .reject-form, .undo-form')) return;
     const inQueue = !!form.closest('#review-queue');
     if (!inQueue && !form.closest('#claims-panel')) return;
     e.preventDefault();
@@ -379,7 +379,8 @@ function initInPlaceForms() {
       showQueueStatus(error ? `Claim #${item.id.replace('q-', '')}: ${error}` : '', rest['queue-status']);
       return;
     }
-    say(error || `Claim #${item.id.replace('claim-', '')} ${form.elements.decision.value}.`, !!error);
+    const done = form.matches('.undo-form') ? 'is pending again' : form.elements.decision.value;
+    say(error || `Claim #${item.id.replace('claim-', '')} ${done}.`, !!error);
   });
 }
 
@@ -618,7 +619,7 @@ function initPanel() {
 }
 
 // initReviewKeys drives the review queue from the keyboard: j/k move, a approves, r opens the
-// reject comment, ? shows the keys. Ctrl+Enter in a reject comment sends it. The forms work
+// reject comment, u undoes the decision just made, ? shows the keys. Ctrl+Enter in a reject comment sends it. The forms work
 // without it.
 function initReviewKeys() {
   const queue = $('review-queue');
@@ -653,6 +654,13 @@ function initReviewKeys() {
         break;
       case 'a': {
         const form = current() && current().querySelector('.approve-form');
+        // Over open citation problems a key only gets to "Approve anyway": Enter confirms.
+        if (form && form.classList.contains('override')) form.querySelector('button').focus();
+        else if (form) form.requestSubmit();
+        break;
+      }
+      case 'u': {
+        const form = current() && current().querySelector('.undo-form');
         if (form) form.requestSubmit();
         break;
       }
@@ -683,7 +691,14 @@ function initReviewKeys() {
   });
 }
 
+// initPrintReport makes the report's button print the page (the print stylesheet shapes it).
+function initPrintReport() {
+  const button = document.querySelector('.print-report');
+  if (button) button.addEventListener('click', () => window.print());
+}
+
 initLabels();
+initPrintReport();
 initReviewKeys();
 initInPlaceForms();
 initPanel();

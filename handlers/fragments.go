@@ -103,7 +103,7 @@ func (s *Server) documentFragmentView(c echo.Context, d *loadedDocument, before,
 		}
 	}
 	v.Sources.References = refs
-	if err := fillPanel(c, &v, st.claims); err != nil {
+	if err := s.fillPanel(c, &v, st.claims); err != nil {
 		return f, err
 	}
 	var item []views.ClaimItem

@@ -103,7 +103,7 @@ func (s *Server) renderDocumentWith(c echo.Context, status int, errMsg, revision
 		return err
 	}
 	v.Blocks = st.blocks
-	if err := fillPanel(c, &v, st.claims); err != nil {
+	if err := s.fillPanel(c, &v, st.claims); err != nil {
 		return err
 	}
 	p := s.page(c, d.doc.Title)

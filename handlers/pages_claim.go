@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -59,8 +60,13 @@ func (s *Server) renderClaim(c echo.Context, status int, errMsg string) error {
 		Refs:      refMarkers(d, cl),
 		RefsText:  joinInts(cl.Refs, ", "),
 		CanDecide: mayDecide(currentUser(c), cl),
+		CanUndo:   citecheck.MayUndo(currentUser(c), cl),
 		Evidence:  evidenceItems(cl, caps),
 		History:   historyEntries(events),
+		Orphan:    citecheck.OrphanReason(cl, d.doc.Revision),
+	}
+	if cl.Review == citecheck.ReviewPending {
+		v.Rejection = citecheck.LastRejection(events)
 	}
 	p := s.page(c, fmt.Sprintf("Claim #%d", cl.ID))
 	if errMsg != "" {
@@ -226,33 +232,64 @@ func (s *Server) reviewClaimPage(c echo.Context) error {
 		req.Version = &n
 	}
 	d, err := citecheck.ParseDecision(req.Decision, req.Comment, req.Override)
+	var updated *citecheck.Claim
 	if err == nil {
-		_, err = s.decide(c, doc, cl, d, req.Version)
-	}
-	if err != nil && wantsFragment(c) != "" {
-		return s.fragmentError(c, err)
+		updated, err = s.decide(c, doc, cl, d, req.Version)
 	}
 	if err != nil {
 		if citecheck.ErrorCode(err) == "internal" {
 			return err
 		}
+		err = reviewPageError(doc, cl, err)
+		if wantsFragment(c) != "" {
+			return s.fragmentError(c, err)
+		}
 		_, detail := s.toDetail(c, err)
-		msg := fmt.Sprintf("Claim #%d: %s", cl.ID, detail.Message)
-		if detail.Code == citecheck.ECodeUnresolvedChecks {
-			msg = fmt.Sprintf("Claim #%d has citation problems; tick “Approve despite …” to approve it anyway, or reject it. (%s)", cl.ID, detail.Message)
-		}
-		if detail.Code == citecheck.ECodeConflict {
-			msg = fmt.Sprintf("Claim #%d was changed since you loaded the page; look at it again before deciding.", cl.ID)
-		}
-		return redirectWithFlash(c, back, msg, true)
+		return redirectWithFlash(c, back, detail.Message, true)
 	}
 	switch wantsFragment(c) {
 	case "document":
 		return s.documentFragment(c, http.StatusOK, doc, cl, cl)
 	case "queue":
-		return s.queueFragment(c, cl.ID, d.Review)
+		return s.queueFragment(c, doc, updated, back)
 	}
-	return redirectWithFlash(c, back, fmt.Sprintf("Claim #%d %s.", cl.ID, d.Review), false)
+	return redirectWithFlash(c, back, decidedMessage(updated), false)
+}
+
+// decidedMessage says what a decision made of claim cl.
+func decidedMessage(cl *citecheck.Claim) string {
+	if cl.Review == citecheck.ReviewPending {
+		return fmt.Sprintf("Claim #%d is pending again: the decision was undone.", cl.ID)
+	}
+	return fmt.Sprintf("Claim #%d %s.", cl.ID, cl.Review)
+}
+
+// reviewPageError says a refused decision as the page's reader would have it, keeping its code:
+// the API's wording (confirm with "override": true) means nothing to a person at a form.
+func reviewPageError(d *loadedDocument, cl *citecheck.Claim, err error) error {
+	var e *citecheck.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	msg := fmt.Sprintf("Claim #%d: %s", cl.ID, e.Message)
+	switch e.Code {
+	case citecheck.ECodeUnresolvedChecks:
+		withChecks(d, cl)
+		msg = fmt.Sprintf("Claim #%d still has open citation problems (%s). Look at them, then press “Approve anyway” if they do not matter, or reject it.",
+			cl.ID, checkList(cl.Checks))
+	case citecheck.ECodeConflict:
+		msg = fmt.Sprintf("Claim #%d was changed since you loaded the page; look at it again before deciding.", cl.ID)
+	}
+	return &citecheck.Error{Code: e.Code, Field: e.Field, Message: msg}
+}
+
+// checkList names the codes of checks for a message.
+func checkList(checks []citecheck.Check) string {
+	codes := make([]string, len(checks))
+	for i, ch := range checks {
+		codes[i] = ch.Code
+	}
+	return strings.Join(codes, ", ")
 }
 
 // localBack keeps a form's return address on this site; anything else gives fallback.

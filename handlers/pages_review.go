@@ -64,10 +64,17 @@ func (s *Server) reviewPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, views.ReviewPage(s.page(c, "Review"), v))
 }
 
-// queueFilter reads the queue's filter from the query: doc, status and author.
+// queueFilter reads the queue's filter from the query: doc, status, author and orphaned.
 func queueFilter(c echo.Context) (views.QueueView, citecheck.QueueFilter, error) {
 	v := views.QueueView{Status: c.QueryParam("status"), Author: c.QueryParam("author")}
 	f := citecheck.QueueFilter{Author: v.Author}
+	switch o := c.QueryParam("orphaned"); o {
+	case "":
+	case "1", "true":
+		v.Orphaned, f.Orphaned = true, true
+	default:
+		return v, f, citecheck.FieldErrorf(citecheck.ECodeInvalid, "orphaned", "orphaned must be 1 (only orphaned claims) or absent, not %q", o)
+	}
 	if raw := strings.TrimSpace(c.QueryParam("doc")); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || id <= 0 {
@@ -96,6 +103,9 @@ func queueURL(v views.QueueView) string {
 	}
 	if v.Author != "" {
 		q.Set("author", v.Author)
+	}
+	if v.Orphaned {
+		q.Set("orphaned", "1")
 	}
 	if len(q) == 0 {
 		return "/review"
@@ -139,21 +149,32 @@ func parseQueueCursor(v string) (store.QueueAfter, error) {
 }
 
 // queueFragment answers an editor's decision made in place in the queue: the claim's row, now
-// saying what was decided, the count of what still waits, and the message.
-func (s *Server) queueFragment(c echo.Context, id int64, decided citecheck.Review) error {
-	_, f, err := queueFilter(c)
+// saying what was decided (or, after an undo, the row of a pending claim again), the count of
+// what still waits, and the message.
+func (s *Server) queueFragment(c echo.Context, d *loadedDocument, cl *citecheck.Claim, back string) error {
+	v, f, err := queueFilter(c)
 	if err != nil {
 		return err
 	}
-	_, waiting, err := s.store.ReviewQueuePage(c.Request().Context(), f, store.QueueAfter{}, 0)
+	ctx := c.Request().Context()
+	_, waiting, err := s.store.ReviewQueuePage(ctx, f, store.QueueAfter{}, 0)
 	if err != nil {
 		return err
 	}
-	pending, err := s.store.CountPending(c.Request().Context())
+	pending, err := s.store.CountPending(ctx)
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, views.QueueDecided(id, decided, waiting, pending))
+	u, p := currentUser(c), s.fragmentPage(c)
+	if cl.Review != citecheck.ReviewPending {
+		return s.render(c, http.StatusOK, views.QueueDecided(p, *cl, back, citecheck.MayUndo(u, cl), waiting, pending))
+	}
+	entries, err := s.queueEntries(c, u, []citecheck.QueueItem{{Claim: *cl, DocumentTitle: d.doc.Title}})
+	if err != nil {
+		return err
+	}
+	v.Back = back
+	return s.render(c, http.StatusOK, views.QueueUndone(p, v, entries[0], waiting, pending))
 }
 
 // queueEntries fills in each claim's checks and marker texts, loading each document once.
@@ -185,8 +206,20 @@ func (s *Server) queueEntries(c echo.Context, u *citecheck.User, items []citeche
 		for k, i := range idx {
 			cl := &claims[k]
 			entries[i] = views.QueueEntry{Claim: *cl, DocumentTitle: items[i].DocumentTitle,
-				Refs: refMarkers(d, cl), CanDecide: mayDecide(u, cl), Evidence: evidenceItems(cl, caps)}
+				Refs: refMarkers(d, cl), CanDecide: mayDecide(u, cl), Evidence: evidenceItems(cl, caps),
+				Orphan: citecheck.OrphanReason(cl, d.doc.Revision)}
 		}
+	}
+	claims := make([]citecheck.Claim, len(entries))
+	for i := range entries {
+		claims[i] = entries[i].Claim
+	}
+	rejections, err := s.lastRejections(c.Request().Context(), claims)
+	if err != nil {
+		return nil, err
+	}
+	for i := range entries {
+		entries[i].Rejection = rejections[entries[i].Claim.ID]
 	}
 	return entries, nil
 }

@@ -248,24 +248,24 @@ func TestSuggestionsPageAcceptsAndDismissesOneOrAll(t *testing.T) {
 	mustContain(t, "dismissing nothing", page.body, "Nothing dismissed:")
 }
 
-func TestApprovingAClaimWithProblemsTakesTheOverrideBox(t *testing.T) {
+func TestApprovingAClaimWithProblemsTakesApproveAnyway(t *testing.T) {
 	h := newHarness(t, Config{})
 	doc := h.createDocument("rita", "review", reviewText)
 	cl := h.claimAt("ralph", doc.ID, reviewText, "Ministers agreed to start talks.", []int{30, 31, 99}, "unsupported")
 	clean := h.claimAt("ralph", doc.ID, reviewText, "The deadline was 1 January 2016.", []int{32}, "unsupported")
 	ed := h.newBrowser()
 	ed.login("ed")
-	box := `<input type="checkbox" name="override" value="true"> Approve despite 1 citation problem (unknown-ref)`
+	box := `<input type="hidden" name="override" value="true"><p class="override-note">This claim still has 1 open citation problem (unknown-ref)`
 	for _, path := range []string{fmt.Sprintf("/documents/%d", doc.ID), "/review", fmt.Sprintf("/claims/%d", cl.ID)} {
 		r := ed.get(path)
 		mustContain(t, path, r.body, box)
 		if n := strings.Count(string(r.body), `name="override"`); n != 1 {
-			t.Errorf("%s: %d override boxes, want 1 (the clean claim %d needs none)", path, n, clean.ID)
+			t.Errorf("%s: %d override fields, want 1 (the clean claim %d needs none)", path, n, clean.ID)
 		}
 	}
 	form := url.Values{"decision": {"approved"}, "version": {fmt.Sprint(cl.Version)}, "back": {"/review"}}
 	page := ed.follow(ed.postForm(fmt.Sprintf("/claims/%d/review", cl.ID), form, true))
-	mustContain(t, "the refusal", page.body, `class="banner error"`, "has citation problems; tick")
+	mustContain(t, "the refusal", page.body, `class="banner error"`, "still has open citation problems (unknown-ref)", "“Approve anyway”")
 	var got citecheck.Claim
 	h.do("GET", fmt.Sprintf("/api/v1/claims/%d", cl.ID), "ed", nil).json(t, &got)
 	if got.Review != citecheck.ReviewPending {

@@ -89,7 +89,7 @@ func filterByStatus(claims []citecheck.Claim, filter string) []citecheck.Claim {
 
 // fillPanel puts the page of claims that the request asks for into v, each with whether the
 // viewer may decide it here; claims are the anchored claims in text order with their checks.
-func fillPanel(c echo.Context, v *views.DocumentView, claims []citecheck.Claim) error {
+func (s *Server) fillPanel(c echo.Context, v *views.DocumentView, claims []citecheck.Claim) error {
 	ask, err := parsePanelAsk(c)
 	if err != nil {
 		return err
@@ -99,9 +99,10 @@ func fillPanel(c echo.Context, v *views.DocumentView, claims []citecheck.Claim) 
 	u := currentUser(c)
 	v.Claims = nil
 	for i := v.Panel.First; i < min(v.Panel.First+panelPageSize, len(shown)); i++ {
-		v.Claims = append(v.Claims, views.ClaimItem{Claim: shown[i], CanDecide: mayDecide(u, &shown[i])})
+		v.Claims = append(v.Claims, views.ClaimItem{Claim: shown[i], CanDecide: mayDecide(u, &shown[i]),
+			CanUndo: citecheck.MayUndo(u, &shown[i])})
 	}
-	return nil
+	return s.fillRejections(c, v.Claims)
 }
 
 // panelFragment answers one page of the side panel as an HTML fragment (the #claims-list
@@ -116,7 +117,7 @@ func (s *Server) panelFragment(c echo.Context) error {
 		return err
 	}
 	v := views.DocumentView{Doc: st.d.doc, StatusFilter: c.QueryParam("status"), Summary: st.summary}
-	if err := fillPanel(c, &v, st.claims); err != nil {
+	if err := s.fillPanel(c, &v, st.claims); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, views.PanelFragment(s.fragmentPage(c), v))

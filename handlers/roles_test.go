@@ -117,6 +117,8 @@ var matrix = []matrixCase{
 		return url.Values{"decision": {"approved"}, "version": {"1"}}
 	}, nil, byRole(303, 403, 303, 303)},
 	{"GET", "/review", fixed("/review"), nil, nil, byRole(303, 403, 200, 200)},
+	{"GET", "/my/rejected", fixed("/my/rejected"), nil, nil, signedIn(303, 200)},
+	{"GET", "/documents/:id/report", docPath("/documents/%d/report"), nil, nil, signedIn(303, 200)},
 	{"GET", "/account", fixed("/account"), nil, nil, signedIn(303, 200)},
 	{"POST", "/account/password", fixed("/account/password"), func(matrixFixture) url.Values {
 		return url.Values{"current": {testPassword}, "new": {testPassword}, "repeat": {testPassword}}
@@ -195,6 +197,9 @@ var matrix = []matrixCase{
 	{"POST", "/api/v1/claims/:id/review", claimPath("/api/v1/claims/%d/review"), nil, func(matrixFixture) any {
 		return map[string]any{"decision": "approved", "version": 1}
 	}, byRole(401, 403, 200, 200)},
+	{"POST", "/api/v1/claims/:id/review", claimPath("/api/v1/claims/%d/review"), nil, func(matrixFixture) any {
+		return map[string]any{"decision": "pending", "version": 1} // an undo with nothing decided: TestUndoOfADecisionThroughTheAPI undoes one
+	}, byRole(401, 403, 422, 422)},
 	{"GET", "/api/v1/claims/:id/history", claimPath("/api/v1/claims/%d/history"), nil, nil, signedIn(401, 200)},
 	{"GET", "/api/v1/claims/:id/candidates", claimPath("/api/v1/claims/%d/candidates"), nil, nil, signedIn(401, 422)},
 	{"GET", "/api/v1/sessions", fixed("/api/v1/sessions"), nil, nil, signedIn(401, 200)},

@@ -176,6 +176,9 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/claims/:id/accept-candidate", s.acceptCandidatePage)
 	pages.POST("/claims/:id/review", s.reviewClaimPage)
 	pages.GET("/review", s.reviewPage)
+	// The review loop and the printable report (issue 13, items 9 and 10).
+	pages.GET("/my/rejected", s.myRejectedPage)
+	pages.GET("/documents/:id/report", s.reportPage)
 	pages.GET("/account", s.accountPage)
 	pages.POST("/account/password", s.changePasswordPage)
 	pages.POST("/account/tokens", s.createTokenPage)

@@ -213,8 +213,9 @@ func (s *Store) UpdateClaim(ctx context.Context, id int64, version int, by int64
 // ReviewClaim records an editor's decision on a claim in one write transaction, as UpdateClaim
 // does, by the user by. decide gets the claim as it is inside the transaction and returns it
 // reviewed (handlers pass citecheck.ApplyDecision), so a racing edit cannot slip past the
-// two-person rule. An approval over open checks (outcome.Overrode) is recorded in the history
-// event as the change "override": true; it is not a column of the claim.
+// two-person rule. What the outcome adds (outcome.Changes: "override": true for an approval
+// over open checks; "undone" and "reviewed_by" for an undo, whose event is "review-undone") is
+// recorded in the history event; none of it is a column of the claim.
 func (s *Store) ReviewClaim(ctx context.Context, id int64, version int, by int64,
 	decide func(cur citecheck.Claim) (citecheck.Claim, citecheck.ReviewOutcome, error)) (*citecheck.Claim, error) {
 	return s.updateClaim(ctx, id, version, by, func(c *citecheck.Claim) (map[string]citecheck.FieldChange, error) {
@@ -223,10 +224,7 @@ func (s *Store) ReviewClaim(ctx context.Context, id int64, version int, by int64
 			return nil, err
 		}
 		*c = next
-		if outcome.Overrode {
-			return map[string]citecheck.FieldChange{"override": {From: nil, To: true}}, nil
-		}
-		return nil, nil
+		return outcome.Changes(), nil
 	})
 }
 
@@ -269,7 +267,7 @@ func (s *Store) updateClaim(ctx context.Context, id int64, version int, by int64
 		// A review is not a change of the claim's content: the last changer stays who they
 		// were, so the two-person rule keeps naming the fact-checker, not the editor.
 		updatedBy, updatedAt := by, now
-		if action == citecheck.ActionReviewed {
+		if citecheck.IsReviewAction(action) {
 			updatedBy, updatedAt = before.UpdatedByID, formatTime(before.UpdatedAt)
 		}
 		if err := writeClaim(ctx, tx, id, version, updatedBy, updatedAt, c); err != nil {

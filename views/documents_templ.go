@@ -302,7 +302,7 @@ func newDocumentForm(p Page, form NewDocumentForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "\" required></label> <label>Text <textarea name=\"text\" rows=\"10\" placeholder=\"Paste the text here, or choose a file below.\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "\" placeholder=\"Leave empty to use the text's first line\"></label> <label>Text <textarea name=\"text\" rows=\"10\" placeholder=\"Paste the text here, or choose a file below.\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

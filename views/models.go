@@ -50,6 +50,9 @@ type ClaimRef struct {
 type ClaimItem struct {
 	Claim     citecheck.Claim // with Checks filled
 	CanDecide bool            // the viewer may approve or reject it here
+	CanUndo   bool            // the viewer may take back its last decision here
+	// Rejection is the last rejection of a pending claim that was fixed since, else nil.
+	Rejection *citecheck.Rejection
 }
 
 // PanelView is which page of the claims the side panel shows: a document may carry thousands,
@@ -129,6 +132,8 @@ type QueueEntry struct {
 	Refs          []RefMarker
 	CanDecide     bool // false for the editor's own claims
 	Evidence      []EvidenceItem
+	Orphan        string               // why it has no place in the current text (citecheck.OrphanReason), or ""
+	Rejection     *citecheck.Rejection // its last rejection, when it was fixed since
 }
 
 // QueueView is the review queue page: the filter, its choices and the claims it lets through.
@@ -143,6 +148,7 @@ type QueueView struct {
 	Doc       int64 // the filter: 0, "" mean all
 	Status    string
 	Author    string
+	Orphaned  bool   // only the orphans
 	Back      string // this page with its filter and position, where the review forms return to
 }
 
@@ -154,8 +160,11 @@ type ClaimView struct {
 	Refs      []RefMarker
 	RefsText  string // "30, 31" for the edit form
 	CanDecide bool
+	CanUndo   bool // the viewer may take back the last decision (citecheck.MayUndo)
 	Evidence  []EvidenceItem
 	History   []HistoryEntry
+	Orphan    string               // why it has no place in the current text, or ""
+	Rejection *citecheck.Rejection // its last rejection, while it waits again after a fix
 }
 
 // HistoryEntry is one event of a claim's history, its changes in a stable order.

@@ -74,8 +74,9 @@ func TestApproveFormAsksForTheOverrideOnlyWithProblems(t *testing.T) {
 		return buf.String()
 	}
 	with := render([]citecheck.Check{{Code: "unknown-ref"}, {Code: "no-refs"}})
-	if !strings.Contains(with, `<input type="checkbox" name="override" value="true"> Approve despite 2 citation problems (unknown-ref, no-refs)`) {
-		t.Errorf("no override box: %s", with)
+	if !strings.Contains(with, `<input type="hidden" name="override" value="true"><p class="override-note">This claim still has 2 open citation problems (unknown-ref, no-refs)`) ||
+		!strings.Contains(with, `>Approve anyway</button>`) {
+		t.Errorf("no Approve anyway: %s", with)
 	}
 	if strings.Contains(render(nil), "override") {
 		t.Error("a clean claim asks for an override")

@@ -201,7 +201,7 @@ func (s *Store) Documents(ctx context.Context) ([]citecheck.DocumentSummary, err
 
 // DeleteDocument removes a document, by the user by; its claims go with it (ON DELETE CASCADE).
 // The same transaction appends a "deleted" event for each of its claims, so their history
-// outlives them.
+// outlives them, and the live event document.deleted.
 func (s *Store) DeleteDocument(ctx context.Context, id, by int64) error {
 	return s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
@@ -224,7 +224,7 @@ func (s *Store) DeleteDocument(ctx context.Context, id, by int64) error {
 		if _, err := tx.ExecContext(ctx, deleteDocument, id); err != nil {
 			return fmt.Errorf("store: delete document %d: %w", id, err)
 		}
-		return nil
+		return recordDeskEvent(ctx, tx, citecheck.EventDocumentDeleted, id, by, at)
 	})
 }
 

@@ -32,3 +32,6 @@ type DeskEvent struct {
 	By         string    `json:"by"`
 	At         time.Time `json:"at"`
 }
+
+// ECodeTooManyStreams refuses a live stream beyond the server's bound (503).
+const ECodeTooManyStreams = "too-many-streams"

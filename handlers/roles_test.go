@@ -214,13 +214,19 @@ var matrix = []matrixCase{
 		return map[string]any{"source_id": f.source, "start": 0, "end": 7, "stance": "supports"}
 	}, signedIn(401, 201)},
 	{"DELETE", "/api/v1/evidence/:id", func(f matrixFixture) string { return fmt.Sprintf("/api/v1/evidence/%d", f.evidence) }, nil, nil, byRole(401, 403, 204, 204)},
+
+	// Live updates: the matrix's server is shut down from the start, so a stream ends at once.
+	{"GET", "/api/v1/events", fixed("/api/v1/events"), nil, nil, signedIn(401, 200)},
+	{"GET", "/api/v1/documents/:id/events", docPath("/api/v1/documents/%d/events"), nil, nil, signedIn(401, 200)},
 }
 
 // TestRoleMatrix walks every route with every role (none, reviewer, editor, admin, disabled)
 // through the real router and asserts the status code. Routes that a case does not list fail it,
 // so a new route cannot go untested.
 func TestRoleMatrix(t *testing.T) {
-	h := newHarness(t, Config{})
+	shutdown := make(chan struct{})
+	close(shutdown)
+	h := newHarness(t, Config{Shutdown: shutdown})
 	ctx := context.Background()
 	hash, _ := citecheck.HashPassword(testPassword)
 	dora, err := h.st.CreateUser(ctx, "dora", citecheck.RoleReviewer, hash)

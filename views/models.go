@@ -14,6 +14,7 @@ type Page struct {
 	Flash string // an informational message
 	Error string // an error message
 	Nav   Nav
+	Live  string // the live event stream the page follows (live.js), from the event it was rendered at; "" for none
 }
 
 // Run is a stretch of a document's text with the same markers and claims over all of it.

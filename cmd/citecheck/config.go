@@ -29,6 +29,7 @@ type Config struct {
 	AdminPassword string        // CITECHECK_ADMIN_PASSWORD; used only when the database has no users
 
 	Fetch FetchConfig // --fetch*, CITECHECK_FETCH*: fetching sources from their URLs
+	Live  LiveConfig  // --max-streams, --live-heartbeat: the live event streams (config_live.go)
 }
 
 // setting is one field of Config: its flag (none for a secret, which would show in the process
@@ -93,7 +94,7 @@ var settings = map[string]setting{
 
 // printOrder is the order of the settings in the line serve prints at start.
 var printOrder = []string{sDB, sAddr, sMaxTextBytes, sOrg, sPublicURL, sSessionIdle, sSessionMax, sSessionKey, sAdminPassword,
-	sFetch, sFetchAllow, sFetchMaxBytes, sFetchTimeout}
+	sFetch, sFetchAllow, sFetchMaxBytes, sFetchTimeout, sMaxStreams, sLiveHeartbeat}
 
 func init() {
 	// The fetch settings live beside FetchConfig (config_fetch.go).

@@ -4,7 +4,7 @@ package assets
 
 import "embed"
 
-// FS holds style.css and app.js, served under /assets/.
+// FS holds style.css, app.js and live.js, served under /assets/.
 //
-//go:embed style.css app.js
+//go:embed style.css app.js live.js
 var FS embed.FS

@@ -73,6 +73,13 @@ func sameForChecks(a, b *citecheck.Claim) bool {
 // and of the Sources panel the reference list entries of the claim's refs, with the rest of the
 // panel only when the change altered its lists.
 func (s *Server) documentFragment(c echo.Context, status int, d *loadedDocument, before, after *citecheck.Claim) error {
+	return s.documentFragmentOver(c, status, d, before, after, nil, false)
+}
+
+// documentFragmentOver is documentFragment with the blocks over the spans also sent, and the
+// whole Sources panel when allSources is set (a change seen live, whose before is unknown).
+func (s *Server) documentFragmentOver(c echo.Context, status int, d *loadedDocument, before, after *citecheck.Claim,
+	spans [][2]int, allSources bool) error {
 	st, err := s.docState(c, d)
 	if err != nil {
 		return err
@@ -80,6 +87,7 @@ func (s *Server) documentFragment(c echo.Context, status int, d *loadedDocument,
 	d = st.d
 	id := claimID(before, after)
 	t := touchedBy(before, after)
+	t.spans = append(t.spans, spans...)
 	v := st.view(c.QueryParam("status"))
 	v.Sources = sourcesView(d, st.check, st.claims)
 	if err := s.addEvidencePanel(c, d, st.claims, &v.Sources); err != nil {
@@ -104,7 +112,7 @@ func (s *Server) documentFragment(c echo.Context, status int, d *loadedDocument,
 	v.Claims = item
 	v.Blocks = touchedBlocks(st, t)
 	f := views.DocumentFragmentView{View: v, ClaimID: id,
-		SourcesChanged: !sameForChecks(before, after) && sourcesDiffer(d, st, v.Sources, id, before)}
+		SourcesChanged: allSources || (!sameForChecks(before, after) && sourcesDiffer(d, st, v.Sources, id, before))}
 	return s.render(c, status, views.DocumentFragment(s.fragmentPage(c), f))
 }
 

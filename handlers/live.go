@@ -86,7 +86,8 @@ func (s *Server) streamEvents(c echo.Context, doc int64) error {
 	h.Set(echo.HeaderCacheControl, "no-cache")
 	h.Set("X-Accel-Buffering", "no")
 	c.Response().WriteHeader(http.StatusOK)
-	if err := w.comment("citecheck live events"); err != nil {
+	// retry asks a client whose stream drops to come back after two seconds, with Last-Event-ID.
+	if err := w.write("retry: 2000\n: citecheck live events\n\n"); err != nil {
 		return nil
 	}
 	if resume {
@@ -238,4 +239,35 @@ func (s *Server) followLive(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set(keyLive, fmt.Sprintf("%s?after=%d", url, newest))
 		return next(c)
 	}
+}
+
+// liveFragment answers, for live.js, what a claim's change seen on the stream changes on the
+// document page: documentFragment with the claim as it is now (its removal when it is gone or
+// belongs elsewhere), the blocks whose offsets ?blocks= lists (where the page showed the claim
+// before), and the whole Sources panel, since what the claim was is not known here.
+func (s *Server) liveFragment(c echo.Context) error {
+	d, err := s.documentFromPath(c)
+	if err != nil {
+		return s.fragmentError(c, err)
+	}
+	id, err := strconv.ParseInt(c.QueryParam("claim"), 10, 64)
+	if err != nil || id <= 0 {
+		return s.fragmentError(c, citecheck.FieldErrorf(citecheck.ECodeMalformed, "claim", "%q is not a claim id", c.QueryParam("claim")))
+	}
+	var spans [][2]int
+	for _, f := range strings.FieldsFunc(c.QueryParam("blocks"), func(r rune) bool { return r == ',' }) {
+		at, err := strconv.Atoi(f)
+		if err != nil || at < 0 {
+			return s.fragmentError(c, citecheck.FieldErrorf(citecheck.ECodeMalformed, "blocks", "%q is not a block offset", f))
+		}
+		spans = append(spans, [2]int{at, at + 1})
+	}
+	after, err := s.store.Claim(c.Request().Context(), id)
+	switch {
+	case citecheck.ErrorCode(err) == citecheck.ECodeNotFound || (err == nil && after.DocumentID != d.doc.ID):
+		return s.documentFragmentOver(c, http.StatusOK, d, &citecheck.Claim{ID: id}, nil, spans, true)
+	case err != nil:
+		return err
+	}
+	return s.documentFragmentOver(c, http.StatusOK, d, nil, after, spans, true)
 }

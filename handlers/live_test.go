@@ -333,3 +333,28 @@ func TestStreamsEndOnShutdown(t *testing.T) {
 	close(shutdown)
 	s.ended()
 }
+
+func TestLiveFragmentShowsAClaimAsItIsNow(t *testing.T) {
+	h := newHarness(t, Config{})
+	doc := h.createDocument("rita", "A", streamText)
+	cl := streamClaim(t, h, "rita", doc.ID)
+	b := h.newBrowser()
+	b.login("ed")
+	path := fmt.Sprintf("/documents/%d/live?claim=%d&blocks=0", doc.ID, cl.ID)
+	r := b.get(path)
+	body := string(r.body)
+	if r.status != http.StatusOK || !strings.Contains(body, fmt.Sprintf(`id="claim-%d"`, cl.ID)) ||
+		!strings.Contains(body, `class="blk"`) || !strings.Contains(body, `id="sources-panel"`) {
+		t.Errorf("live fragment of a claim: %d %.400s", r.status, body)
+	}
+	h.do("DELETE", fmt.Sprintf("/api/v1/claims/%d", cl.ID), "ed", nil)
+	if r := b.get(path); r.status != http.StatusOK || !strings.Contains(string(r.body), fmt.Sprintf(`data-remove="claim-%d"`, cl.ID)) {
+		t.Errorf("live fragment of a deleted claim: %d %.400s", r.status, r.body)
+	}
+	for _, bad := range []string{"?claim=x", fmt.Sprintf("?claim=%d&blocks=-1", cl.ID)} {
+		r := b.get(fmt.Sprintf("/documents/%d/live%s", doc.ID, bad))
+		if r.status != http.StatusBadRequest || r.errorCode(t) != citecheck.ECodeMalformed {
+			t.Errorf("live fragment %s: %d %s", bad, r.status, r.body)
+		}
+	}
+}

@@ -218,6 +218,7 @@ var matrix = []matrixCase{
 	// Live updates: the matrix's server is shut down from the start, so a stream ends at once.
 	{"GET", "/api/v1/events", fixed("/api/v1/events"), nil, nil, signedIn(401, 200)},
 	{"GET", "/api/v1/documents/:id/events", docPath("/api/v1/documents/%d/events"), nil, nil, signedIn(401, 200)},
+	{"GET", "/documents/:id/live", func(f matrixFixture) string { return fmt.Sprintf("/documents/%d/live?claim=%d", f.doc, f.claim) }, nil, nil, signedIn(303, 200)},
 }
 
 // TestRoleMatrix walks every route with every role (none, reviewer, editor, admin, disabled)

@@ -160,6 +160,7 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/import", s.importPage)
 	pages.GET("/documents/:id", s.documentPage, s.followLive)
 	pages.GET("/documents/:id/panel", s.panelFragment)
+	pages.GET("/documents/:id/live", s.liveFragment)
 	pages.POST("/documents/:id/delete", s.deleteDocumentPage)
 	pages.POST("/documents/:id/claims", s.createClaimPage)
 	pages.POST("/documents/:id/markers/claim", s.claimSentenceBeforePage)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -357,4 +358,34 @@ func TestLiveFragmentShowsAClaimAsItIsNow(t *testing.T) {
 			t.Errorf("live fragment %s: %d %s", bad, r.status, r.body)
 		}
 	}
+}
+
+// TestStreamOutlivesTheServersWriteTimeout serves the router from an http.Server whose
+// WriteTimeout is far shorter than the stream lasts: each write pushes the deadline on, so
+// the stream goes on pinging.
+func TestStreamOutlivesTheServersWriteTimeout(t *testing.T) {
+	h := newHarness(t, Config{LiveHeartbeat: 20 * time.Millisecond})
+	srv := httptest.NewUnstartedServer(h.echo)
+	srv.Config.WriteTimeout = 100 * time.Millisecond
+	srv.Start()
+	t.Cleanup(srv.Close)
+	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/events", nil)
+	req.Header.Set("Authorization", "Bearer "+h.tokens["rita"])
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	start := time.Now()
+	pings := 0
+	for sc.Scan() {
+		if sc.Text() == ": ping" {
+			pings++
+		}
+		if time.Since(start) > 5*srv.Config.WriteTimeout && pings > 0 {
+			return
+		}
+	}
+	t.Fatalf("the stream ended after %v and %d pings: %v", time.Since(start), pings, sc.Err())
 }

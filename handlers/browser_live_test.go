@@ -20,7 +20,7 @@ const liveText = "Talks began in Vienna in May. [1] The ceasefire held for a wee
 // form open, and both are still there after; a claim made while ed's stream is dropped reaches
 // him when it reconnects with Last-Event-ID; a change to a claim whose reject form ed has open
 // leaves the form as it is and says who changed it; the review queue and the documents list
-// take new claims in place.
+// take new claims in place; a claim's page warns its edit form when someone else changes it.
 func TestBrowserLiveDesk(t *testing.T) {
 	browserCtx := startBrowser(t)
 	h := newHarness(t, Config{})
@@ -105,6 +105,17 @@ func TestBrowserLiveDesk(t *testing.T) {
 	ed.waitJS("the new claim in ed's queue", fmt.Sprintf(`!!document.getElementById('q-%d') && window.__same === 1`, third.ID))
 	rita.waitJS("the count in rita's list", `document.querySelector('table.docs tbody td:nth-child(3)').textContent === '3'`)
 	ed.screenshot("live-queue")
+
+	// Rita has the claim's edit form open on its own page when ed changes the claim.
+	rita.do("rita's claim page", chromedp.Navigate(fmt.Sprintf("%s/claims/%d", h.srv.URL, first)),
+		chromedp.WaitVisible(chromedp.CSS(".claim-edit form")))
+	rita.waitJS("rita's stream open", `window.citecheckLive && window.citecheckLive.readyState === EventSource.OPEN`)
+	if r := h.do("PATCH", fmt.Sprintf("/api/v1/claims/%d", first), "ed", map[string]any{"version": 2, "note": "Reuters, 2 May"}); r.status != 200 {
+		t.Fatalf("ed's change: %d %s", r.status, r.body)
+	}
+	rita.waitJS("the conflict notice on rita's edit form",
+		`(document.querySelector('.claim-edit .live-conflict span') || {}).textContent === 'Changed by ed just now — reload it before saving.'`)
+	rita.screenshot("live-claim-page")
 	ed.checkNoExceptions()
 	rita.checkNoExceptions()
 }

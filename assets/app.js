@@ -212,7 +212,7 @@ function parseRefs(text) {
 }
 
 // panelQuery is the page and filter of the side panel as the server should answer for them.
-function panelQuery() {
+export function panelQuery() {
   const list = $('claims-list');
   const q = new URLSearchParams();
   if (list) {
@@ -254,7 +254,7 @@ function mergeReferences(now, next) {
 // applyFragment swaps the parts of an answer into the page by id. A <template data-remove>
 // removes the element it names; a panel entry the page lacks goes in at its place in text order.
 // It answers the parts that have no place in the page, by id.
-function applyFragment(html) {
+export function applyFragment(html) {
   const tpl = document.createElement('template');
   tpl.innerHTML = html;
   const rest = {};

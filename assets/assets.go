@@ -4,7 +4,7 @@ package assets
 
 import "embed"
 
-// FS holds style.css, app.js and evidence.js, served under /assets/.
+// FS holds style.css, app.js, evidence.js and live.js, served under /assets/.
 //
-//go:embed style.css app.js evidence.js
+//go:embed style.css app.js evidence.js live.js
 var FS embed.FS

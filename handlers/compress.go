@@ -19,7 +19,9 @@ const (
 // encodes answers: request bodies are never inflated, so the body limit counts the bytes as
 // sent and a compressed bomb is refused as malformed rather than unpacked. Streamed answers
 // still stream: the writer flushes through the compressor. Browsers offer br and zstd only
-// over HTTPS, where a TLS front end is the place to add them.
+// over HTTPS, where a TLS front end is the place to add them. Live event streams are not
+// compressed: each event must reach the client the moment it is written.
 func compression() echo.MiddlewareFunc {
-	return middleware.GzipWithConfig(middleware.GzipConfig{Level: gzipLevel, MinLength: gzipMinLength})
+	return middleware.GzipWithConfig(middleware.GzipConfig{Level: gzipLevel, MinLength: gzipMinLength,
+		Skipper: isEventStream})
 }

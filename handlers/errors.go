@@ -38,6 +38,8 @@ func statusOf(code string) int {
 		return http.StatusConflict
 	case citecheck.ECodeTooLarge, citecheck.ECodeTextTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case citecheck.ECodeTooManyStreams:
+		return http.StatusServiceUnavailable
 	case "internal":
 		return http.StatusInternalServerError
 	default:

@@ -74,7 +74,14 @@ func sameForChecks(a, b *citecheck.Claim) bool {
 // and of the Sources panel the reference list entries of the claim's refs, with the rest of the
 // panel only when the change altered its lists.
 func (s *Server) documentFragment(c echo.Context, status int, d *loadedDocument, before, after *citecheck.Claim) error {
-	f, err := s.documentFragmentView(c, d, before, after)
+	return s.documentFragmentOver(c, status, d, before, after, nil, false)
+}
+
+// documentFragmentOver is documentFragment with the blocks over the spans also sent, and the
+// whole Sources panel when allSources is set (a change seen live, whose before is unknown).
+func (s *Server) documentFragmentOver(c echo.Context, status int, d *loadedDocument, before, after *citecheck.Claim,
+	spans [][2]int, allSources bool) error {
+	f, err := s.documentFragmentView(c, d, before, after, spans, allSources)
 	if err != nil {
 		return err
 	}
@@ -82,7 +89,8 @@ func (s *Server) documentFragment(c echo.Context, status int, d *loadedDocument,
 }
 
 // documentFragmentView is the view documentFragment renders, for an answer that adds to it.
-func (s *Server) documentFragmentView(c echo.Context, d *loadedDocument, before, after *citecheck.Claim) (views.DocumentFragmentView, error) {
+func (s *Server) documentFragmentView(c echo.Context, d *loadedDocument, before, after *citecheck.Claim,
+	spans [][2]int, allSources bool) (views.DocumentFragmentView, error) {
 	var f views.DocumentFragmentView
 	st, err := s.docState(c, d)
 	if err != nil {
@@ -91,6 +99,7 @@ func (s *Server) documentFragmentView(c echo.Context, d *loadedDocument, before,
 	d = st.d
 	id := claimID(before, after)
 	t := touchedBy(before, after)
+	t.spans = append(t.spans, spans...)
 	v := st.view(c.QueryParam("status"))
 	v.Sources = sourcesView(d, st.check, st.claims)
 	if err := s.addEvidencePanel(c, d, st.claims, &v.Sources); err != nil {
@@ -115,7 +124,7 @@ func (s *Server) documentFragmentView(c echo.Context, d *loadedDocument, before,
 	v.Claims = item
 	v.Blocks = touchedBlocks(st, t)
 	return views.DocumentFragmentView{View: v, ClaimID: id,
-		SourcesChanged: !sameForChecks(before, after) && sourcesDiffer(d, st, v.Sources, id, before)}, nil
+		SourcesChanged: allSources || (!sameForChecks(before, after) && sourcesDiffer(d, st, v.Sources, id, before))}, nil
 }
 
 func claimID(before, after *citecheck.Claim) int64 {

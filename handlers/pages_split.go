@@ -135,7 +135,7 @@ func (s *Server) addEvidencePage(c echo.Context) error {
 		msg := fmt.Sprintf("Evidence #%d (%s) added to claim #%d.", e.ID, e.Stance, cl.ID)
 		return redirectWithFlash(c, views.SplitURL(cl.DocumentID, cl.ID, sourceID), msg, false)
 	}
-	f, err := s.documentFragmentView(c, d, cl, after)
+	f, err := s.documentFragmentView(c, d, cl, after, nil, false)
 	if err != nil {
 		return err
 	}

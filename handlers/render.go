@@ -57,6 +57,7 @@ func renderHTML(c echo.Context, status int, comp templ.Component) error {
 func (s *Server) page(c echo.Context, title string) views.Page {
 	u := currentUser(c)
 	p := views.Page{Title: title, User: u, CSRF: csrfToken(c)}
+	p.Live, _ = c.Get(keyLive).(string)
 	if u != nil && u.Role.CanReview() {
 		p.Nav.ShowReview = true
 		n, err := s.store.CountPending(c.Request().Context())

@@ -237,6 +237,10 @@ var matrix = []matrixCase{
 	{"GET", "/api/v1/trash", fixed("/api/v1/trash"), nil, nil, signedIn(401, 200)},
 	{"POST", "/api/v1/claims/:id/restore", trashedClaimPath("/api/v1/claims/%d/restore"), nil, nil, byRole(401, 403, 200, 200)},
 	{"POST", "/api/v1/documents/:id/restore", trashedDocPath("/api/v1/documents/%d/restore"), nil, nil, byRole(401, 403, 200, 200)},
+	// Live updates: the matrix's server is shut down from the start, so a stream ends at once.
+	{"GET", "/api/v1/events", fixed("/api/v1/events"), nil, nil, signedIn(401, 200)},
+	{"GET", "/api/v1/documents/:id/events", docPath("/api/v1/documents/%d/events"), nil, nil, signedIn(401, 200)},
+	{"GET", "/documents/:id/live", func(f matrixFixture) string { return fmt.Sprintf("/documents/%d/live?claim=%d", f.doc, f.claim) }, nil, nil, signedIn(303, 200)},
 }
 
 func trashedClaimPath(format string) func(matrixFixture) string {
@@ -265,7 +269,9 @@ func matrixTrash(t *testing.T, h *harness) (doc, claim int64) {
 // through the real router and asserts the status code. Routes that a case does not list fail it,
 // so a new route cannot go untested.
 func TestRoleMatrix(t *testing.T) {
-	h := newHarness(t, Config{})
+	shutdown := make(chan struct{})
+	close(shutdown)
+	h := newHarness(t, Config{Shutdown: shutdown})
 	ctx := context.Background()
 	hash, _ := citecheck.HashPassword(testPassword)
 	dora, err := h.st.CreateUser(ctx, "dora", citecheck.RoleReviewer, hash)

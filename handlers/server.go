@@ -42,6 +42,14 @@ type Config struct {
 	// TrashKeep is how long a deleted document or claim stays restorable in the trash (default
 	// citecheck.DefaultTrashRetention); the trash page and API show each item's purge time.
 	TrashKeep time.Duration
+	// LiveHeartbeat is how often an idle live stream sends a ping comment and checks that its
+	// session or token still holds (default 15 s).
+	LiveHeartbeat time.Duration
+	// MaxStreams bounds the live streams open at once (default 500); one more is refused with 503.
+	MaxStreams int
+	// Shutdown, when closed, ends every live stream, so that a graceful shutdown does not wait
+	// for them; nil never does.
+	Shutdown <-chan struct{}
 
 	// Fetch says whether and how the server fetches sources from their URLs; the zero value
 	// never fetches.
@@ -63,6 +71,7 @@ type Server struct {
 	uncited  *uncitedCache
 	states   *docStateCache
 	bigSlots chan struct{}
+	hub      *hub
 }
 
 // maxBodyBytes bounds a request body: room for a text at the limit, JSON-escaped, plus the
@@ -92,6 +101,9 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 	if cfg.SessionIdle <= 0 {
 		cfg.SessionIdle = defaultSessionIdle
 	}
+	if cfg.LiveHeartbeat <= 0 {
+		cfg.LiveHeartbeat = defaultHeartbeat
+	}
 	if cfg.SessionMaxAge <= 0 {
 		cfg.SessionMaxAge = defaultSessionMax
 	}
@@ -109,6 +121,7 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 		uncited:  newUncitedCache(),
 		states:   newDocStateCache(8),
 		bigSlots: make(chan struct{}, bigWorkSlots()),
+		hub:      newHub(st, cfg.Logger, cfg.MaxStreams),
 	}
 	e := echo.New()
 	e.HideBanner = true
@@ -121,7 +134,9 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 	e.Use(compression())
 	// A request that takes too long is cancelled, not left queued: its context ends, and every
 	// store call made with it gives up.
-	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}))
+	// A live stream is meant to last: it ends with its client, its credential or the server.
+	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout,
+		Skipper: isEventStream}))
 	e.Use(middleware.BodyLimit(fmt.Sprintf("%dB", cfg.maxBodyBytes())))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0",
@@ -146,11 +161,12 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/logout", s.logout)
 
 	pages := e.Group("", s.requirePageUser)
-	pages.GET("/", s.documentsPage)
+	pages.GET("/", s.documentsPage, s.followLive)
 	pages.POST("/documents", s.createDocumentPage)
 	pages.POST("/import", s.importPage)
-	pages.GET("/documents/:id", s.documentPage)
+	pages.GET("/documents/:id", s.documentPage, s.followLive)
 	pages.GET("/documents/:id/panel", s.panelFragment)
+	pages.GET("/documents/:id/live", s.liveFragment)
 	pages.POST("/documents/:id/delete", s.deleteDocumentPage)
 	pages.POST("/documents/:id/claims", s.createClaimPage)
 	pages.POST("/documents/:id/markers/claim", s.claimSentenceBeforePage)
@@ -170,12 +186,12 @@ func (s *Server) routes(e *echo.Echo) {
 	// The evidence pane beside the document (issue 14): the pane as a fragment, and its form.
 	pages.GET("/claims/:id/evidence", s.splitPane)
 	pages.POST("/claims/:id/evidence", s.addEvidencePage)
-	pages.GET("/claims/:id", s.claimPage)
+	pages.GET("/claims/:id", s.claimPage, s.followLive)
 	pages.POST("/claims/:id", s.updateClaimPage)
 	pages.POST("/claims/:id/delete", s.deleteClaimPage)
 	pages.POST("/claims/:id/accept-candidate", s.acceptCandidatePage)
 	pages.POST("/claims/:id/review", s.reviewClaimPage)
-	pages.GET("/review", s.reviewPage)
+	pages.GET("/review", s.reviewPage, s.followLive)
 	// The review loop and the printable report (issue 13, items 9 and 10).
 	pages.GET("/my/rejected", s.myRejectedPage)
 	pages.GET("/documents/:id/report", s.reportPage)
@@ -237,6 +253,9 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/trash", s.listTrash)
 	api.POST("/claims/:id/restore", s.restoreClaim)
 	api.POST("/documents/:id/restore", s.restoreDocument)
+	// Live updates (server-sent events).
+	api.GET("/events", s.deskEvents)
+	api.GET("/documents/:id/events", s.documentEvents)
 }
 
 // logRequests writes one line per request with its id, status and duration.

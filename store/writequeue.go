@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 )
 
@@ -62,6 +63,11 @@ type writeQueue struct {
 	stop    chan struct{} // closed by close: the writer should finish
 	stopped chan struct{} // closed by the writer when it has answered everything it took
 	commits atomic.Int64  // transactions committed, for tests and diagnostics
+
+	// committed is closed after the next commit, for whoever waits on Store.Committed (the
+	// live events' hub); nil while no one waits, so a commit with no listener costs nothing.
+	commitMu  sync.Mutex
+	committed chan struct{}
 }
 
 // inWriteKey marks the context handed to a write's function, to catch nested writes.
@@ -176,6 +182,7 @@ func (q *writeQueue) runBatch(first *writeJob) {
 	}
 	if b.finish() {
 		q.commits.Add(1)
+		q.announceCommit()
 	}
 }
 
@@ -284,4 +291,24 @@ func (b *batch) finish() bool {
 		j.done <- b.results[i]
 	}
 	return true
+}
+
+// waitCommit answers a channel that is closed after the next commit.
+func (q *writeQueue) waitCommit() <-chan struct{} {
+	q.commitMu.Lock()
+	defer q.commitMu.Unlock()
+	if q.committed == nil {
+		q.committed = make(chan struct{})
+	}
+	return q.committed
+}
+
+// announceCommit wakes everyone waiting for a commit.
+func (q *writeQueue) announceCommit() {
+	q.commitMu.Lock()
+	defer q.commitMu.Unlock()
+	if q.committed != nil {
+		close(q.committed)
+		q.committed = nil
+	}
 }

@@ -15,6 +15,7 @@ type Page struct {
 	Error string // an error message
 	Undo  string // the local address an Undo button beside Flash posts to ("" for none)
 	Nav   Nav
+	Live  string // the live event stream the page follows (live.js), from the event it was rendered at; "" for none
 }
 
 // Run is a stretch of a document's text with the same markers and claims over all of it.

@@ -45,9 +45,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	// Closing shutdown ends the live streams, which would otherwise hold a graceful shutdown
+	// until its deadline.
+	shutdown := make(chan struct{})
 	e, err := handlers.New(st, handlers.Config{MaxTextBytes: cfg.MaxTextBytes, SessionKey: key, Logger: logger,
 		Organization: cfg.Organization, PublicURL: cfg.PublicURL,
-		SessionIdle: cfg.SessionIdle, SessionMaxAge: cfg.SessionMax, Fetch: fetchCfg, TrashKeep: cfg.TrashKeep})
+		SessionIdle: cfg.SessionIdle, SessionMaxAge: cfg.SessionMax, Fetch: fetchCfg, TrashKeep: cfg.TrashKeep,
+		MaxStreams: cfg.Live.MaxStreams, LiveHeartbeat: cfg.Live.Heartbeat, Shutdown: shutdown})
 	if err != nil {
 		return err
 	}
@@ -56,6 +60,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv := newHTTPServer(e, 10*time.Second)
+	srv.RegisterOnShutdown(func() { close(shutdown) })
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)

@@ -1,0 +1,262 @@
+// live.js keeps a page in step with the desk: it follows the live event stream that the page
+// names (<meta name="citecheck-live">, with the id of the newest event when the page was
+// rendered), and applies each change in place. The document page fetches the fragment of the
+// claim that changed, keeping the reader's selection, open forms and scroll; the review queue
+// and the documents list fetch themselves again and swap in what differs. EventSource
+// reconnects by itself and sends Last-Event-ID, so a dropped stream misses nothing.
+import { applyFragment, panelQuery, selectionOffsets } from './app.js';
+
+const $ = (id) => document.getElementById(id);
+const meta = document.querySelector('meta[name="citecheck-live"]');
+const me = (document.querySelector('.topbar .user-name') || {}).textContent || '';
+
+// notice shows a message at the top of the page, once per key.
+function notice(key, text, withReload) {
+  let p = document.querySelector(`.live-notice[data-key="${key}"]`);
+  if (!p) {
+    p = document.createElement('p');
+    p.className = 'banner live-notice';
+    p.dataset.key = key;
+    p.setAttribute('role', 'status');
+    document.querySelector('main').prepend(p);
+  }
+  p.textContent = text + ' ';
+  if (withReload) {
+    const a = document.createElement('a');
+    a.href = location.href;
+    a.textContent = 'Reload';
+    p.append(a);
+  }
+}
+
+// busy tells whether the reader is working in el: a form open in it, or the focus in it.
+function busy(el) {
+  return !!el && (!!el.querySelector('details[open]') || el.contains(document.activeElement));
+}
+
+// warnConflicts puts "Changed by X just now" on every form still holding an older version of
+// the claim than the event's: the reader is told before they save (the server's 409 stays the
+// guard).
+function warnConflicts(ev) {
+  if (!ev.claim_id || !ev.version) return;
+  const forms = [...document.querySelectorAll('form')].filter((f) => {
+    const action = f.getAttribute('action') || '';
+    const v = f.elements.version;
+    return v && new RegExp(`^/claims/${ev.claim_id}(/|$)`).test(action) && +v.value < ev.version;
+  });
+  const text = $('doc-text');
+  if (text && text.dataset.reanchor === String(ev.claim_id) && +text.dataset.version < ev.version) {
+    forms.push($('claim-form'));
+  }
+  // One notice per panel or queue entry (its approve and reject forms alike), else per form.
+  const places = new Set(forms.filter(Boolean).map((f) => f.closest('li') || f));
+  for (const place of places) {
+    let p = place.querySelector('.live-conflict');
+    if (!p) {
+      p = document.createElement('p');
+      p.className = 'live-conflict';
+      p.setAttribute('role', 'alert');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'link-button';
+      button.textContent = 'Reload it';
+      button.addEventListener('click', () => reloadClaim(ev.claim_id));
+      p.append(document.createElement('span'), ' ', button);
+      const form = place.matches('form') ? place : place.querySelector('form');
+      (form || place).before(p);
+    }
+    p.firstChild.textContent = `Changed by ${ev.by} just now — reload it before saving.`;
+  }
+}
+
+// reloadClaim shows a claim as it is now: in place on the document page (the reader's form in
+// its entry goes), else by reloading the page.
+function reloadClaim(id) {
+  const text = $('doc-text');
+  if (text && !text.dataset.reanchor) refreshClaim(text.dataset.docId, id, true);
+  else location.reload();
+}
+
+// pointAt finds the text node and UTF-16 offset of code point offset at in the runs of root.
+function pointAt(root, at) {
+  const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let t = w.nextNode(); t; t = w.nextNode()) {
+    const run = t.parentNode.dataset && t.parentNode.dataset.o;
+    if (run === undefined) continue;
+    const start = +run;
+    const chars = [...t.data];
+    if (at <= start + chars.length) {
+      return [t, chars.slice(0, Math.max(0, at - start)).join('').length];
+    }
+  }
+  return null;
+}
+
+// keepSelection runs change, then puts back the reader's selection in the text if change
+// replaced the nodes it was in.
+function keepSelection(change) {
+  const root = $('doc-text');
+  const sel = window.getSelection();
+  const before = root && selectionOffsets(root, sel);
+  change();
+  if (!before) return;
+  const now = $('doc-text');
+  const still = sel.rangeCount > 0 && now.contains(sel.getRangeAt(0).startContainer) && selectionOffsets(now, sel);
+  if (still && still.start === before.start && still.end === before.end) return;
+  const a = pointAt(now, before.start);
+  const b = pointAt(now, before.end);
+  if (!a || !b) return;
+  const range = document.createRange();
+  range.setStart(a[0], a[1]);
+  range.setEnd(b[0], b[1]);
+  sel.removeAllRanges();
+  sel.addRange(range);
+}
+
+// refreshClaim fetches what a claim's change shows on the document page and applies it, all
+// but the claim's panel entry when the reader is working in it (unless force).
+async function refreshClaim(docId, id, force = false) {
+  const blocks = new Set();
+  for (const run of document.querySelectorAll(`#doc-text [data-claims~="${id}"]`)) {
+    const blk = run.closest('.blk');
+    if (blk) blocks.add(blk.dataset.b);
+  }
+  const q = panelQuery();
+  q.set('claim', id);
+  q.set('blocks', [...blocks].join(','));
+  const res = await fetch(`/documents/${docId}/live?${q}`, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+  if (!res.ok) return;
+  let html = await res.text();
+  const entry = $(`claim-${id}`);
+  if (!force && busy(entry)) {
+    const tpl = document.createElement('template');
+    tpl.innerHTML = html;
+    for (const el of tpl.content.querySelectorAll(`#claim-${id}, template[data-remove="claim-${id}"]`)) el.remove();
+    html = tpl.innerHTML;
+  }
+  keepSelection(() => applyFragment(html));
+}
+
+// mergeList swaps the children of list for those of fresh (matched by id), keeping the ones
+// the reader is working in, and puts new ones in the server's order.
+function mergeList(list, fresh) {
+  const keep = new Map([...list.children].map((li) => [li.id, li]));
+  const order = [];
+  for (const li of [...fresh.children]) {
+    const old = keep.get(li.id);
+    keep.delete(li.id);
+    if (old && (busy(old) || old.isEqualNode(li))) {
+      order.push(old);
+    } else {
+      if (old && old.classList.contains('current')) li.classList.add('current');
+      order.push(li);
+    }
+  }
+  for (const old of keep.values()) if (busy(old)) order.push(old);
+  list.replaceChildren(...order);
+}
+
+// refreshPage fetches the page again and swaps in the parts that change with the desk.
+async function refreshPage() {
+  const res = await fetch(location.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+  if (!res.ok) return;
+  const fresh = new DOMParser().parseFromString(await res.text(), 'text/html');
+  const swap = (sel) => {
+    const now = document.querySelector(sel);
+    const next = fresh.querySelector(sel);
+    if (now && next) now.replaceWith(document.importNode(next, true));
+  };
+  swap('.nav-review .count');
+  swap('#queue-total');
+  if (location.pathname !== '/review') {
+    swapMain(fresh, 'table.docs, main > p.empty');
+    return;
+  }
+  const queue = $('review-queue');
+  const next = fresh.getElementById('review-queue');
+  if (queue && next) mergeList(queue, next);
+  else swapMain(fresh, '#review-queue, main > p.empty');
+}
+
+// swapMain replaces the first element of main that sel matches with the fresh page's.
+function swapMain(fresh, sel) {
+  const now = document.querySelector(sel);
+  const next = fresh.querySelector(sel);
+  if (now && next && !busy(now)) now.replaceWith(document.importNode(next, true));
+}
+
+// debounced runs fn once after a burst of calls has been quiet for ms.
+function debounced(fn, ms) {
+  let timer = 0;
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(fn, ms);
+  };
+}
+
+// showPresence says who else has the document open.
+function showPresence(users) {
+  const others = users.filter((u) => u !== me);
+  let p = $('live-presence');
+  if (!p) {
+    p = document.createElement('p');
+    p.id = 'live-presence';
+    p.className = 'live-presence';
+    const h1 = document.querySelector('main h1');
+    if (h1) h1.after(p);
+    else document.querySelector('main').prepend(p);
+  }
+  p.hidden = others.length === 0;
+  p.textContent = others.length ? `Also here: ${others.join(', ')}` : '';
+}
+
+const CLAIM_EVENTS = ['claim.created', 'claim.updated', 'claim.reviewed', 'claim.deleted', 'evidence.added', 'evidence.deleted'];
+const DESK_EVENTS = [...CLAIM_EVENTS, 'revision.created', 'document.created', 'document.deleted'];
+
+function follow() {
+  if (!meta) return;
+  const text = $('doc-text');
+  const docId = text ? text.dataset.docId : null;
+  const source = new EventSource(meta.content);
+  window.citecheckLive = source; // for tests and the console: readyState, close()
+
+  if (docId) {
+    // The document page: the claims that changed, each fetched once per burst.
+    const waiting = new Set();
+    const flush = debounced(async () => {
+      const ids = [...waiting];
+      waiting.clear();
+      for (const id of ids) await refreshClaim(docId, id);
+    }, 100);
+    for (const name of CLAIM_EVENTS) {
+      source.addEventListener(name, (e) => {
+        const ev = JSON.parse(e.data);
+        waiting.add(ev.claim_id);
+        flush();
+        warnConflicts(ev);
+      });
+    }
+    source.addEventListener('revision.created', (e) => {
+      const ev = JSON.parse(e.data);
+      notice('revision', `${ev.by} made revision ${ev.version} of the text just now.`, true);
+    });
+    source.addEventListener('document.deleted', (e) => {
+      notice('deleted', `${JSON.parse(e.data).by} deleted this document just now.`, false);
+    });
+    source.addEventListener('presence', (e) => showPresence(JSON.parse(e.data).users));
+  } else {
+    // The review queue and the documents list fetch themselves again once per burst; the
+    // claim page only warns its form.
+    const refresh = debounced(refreshPage, 300);
+    const listed = location.pathname === '/review' || location.pathname === '/';
+    for (const name of DESK_EVENTS) {
+      source.addEventListener(name, (e) => {
+        warnConflicts(JSON.parse(e.data));
+        if (listed) refresh();
+      });
+    }
+  }
+  source.addEventListener('reset', () => location.reload());
+}
+
+follow();

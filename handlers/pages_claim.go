@@ -58,6 +58,7 @@ func (s *Server) renderClaim(c echo.Context, status int, errMsg string) error {
 		DocTitle:  d.doc.Title,
 		Refs:      refMarkers(d, cl),
 		RefsText:  joinInts(cl.Refs, ", "),
+		Orphan:    isOrphan(d, cl),
 		CanDecide: mayDecide(currentUser(c), cl),
 		Evidence:  evidenceItems(cl, caps),
 		History:   historyEntries(events),

@@ -148,6 +148,7 @@ type ClaimView struct {
 	DocTitle  string
 	Refs      []RefMarker
 	RefsText  string // "30, 31" for the edit form
+	Orphan    bool   // the claim has no place in the current text: its span fields start empty
 	CanDecide bool
 	Evidence  []EvidenceItem
 	History   []HistoryEntry

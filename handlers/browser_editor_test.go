@@ -248,6 +248,7 @@ func testBrowserChangeSpan(t *testing.T, browserCtx context.Context) {
 	if page := evalJS[string](tb, "history", `document.getElementById('history').textContent`); !strings.Contains(page, moved) || !strings.Contains(page, shorter) {
 		t.Errorf("the claim page's history lacks the span changes")
 	}
+	tb.screenshot("editor-claim-page")
 	tb.checkNoExceptions()
 }
 
@@ -290,6 +291,9 @@ func testBrowserSnapping(t *testing.T, browserCtx context.Context) {
 	tb.waitClaimForm("snapped")
 	tb.do("keep exact", chromedp.Click(chromedp.CSS(`#claim-form .keep-exact`)))
 	tb.waitJS("the raw quote", fmt.Sprintf(`!document.getElementById('claim-form').hasAttribute('aria-busy') && document.querySelector('#claim-form .quote-preview').textContent === %q`, raw))
+	if got := evalJS[string](tb, "the marked span", `[...CSS.highlights.get('cc-span')][0].toString()`); got != raw {
+		t.Errorf("the text marks %q as the popup's span, want %q", got, raw)
+	}
 	tb.screenshot("editor-keep-exact")
 	tb.do("save", chromedp.Click(chromedp.CSS(`#claim-form button[type=submit]`)))
 	tb.waitJS("saved", `document.querySelectorAll('#claims-panel li.claim').length === 1`)
@@ -348,7 +352,9 @@ func testBrowserKeyboardOnly(t *testing.T, browserCtx context.Context) {
 	}
 	t.Logf("%d Tab presses to the text", tabs)
 	const second = "Ministers agreed that the Syrian government and the opposition should start political talks."
-	tb.do("down to the second sentence, claim it", chromedp.KeyEvent(kbArrowDown), chromedp.KeyEvent("\r"))
+	tb.do("down to the second sentence", chromedp.KeyEvent(kbArrowDown))
+	tb.screenshot("editor-keyboard-sentence")
+	tb.do("claim it", chromedp.KeyEvent("\r"))
 	tb.waitClaimForm("the popup from the keyboard")
 	if got := tb.preview(); got != second {
 		t.Errorf("Enter claimed %q, want %q", got, second)
@@ -368,8 +374,9 @@ func testBrowserKeyboardOnly(t *testing.T, browserCtx context.Context) {
 	// p goes back to that claim's start; Shift+Right twice selects two words; c claims them.
 	tb.do("p, Shift+Right ×2, c", chromedp.KeyEvent("p"),
 		chromedp.KeyEvent(kbArrowRight, chromedp.KeyModifiers(chromedp.ModifierShift)),
-		chromedp.KeyEvent(kbArrowRight, chromedp.KeyModifiers(chromedp.ModifierShift)),
-		chromedp.KeyEvent("c"))
+		chromedp.KeyEvent(kbArrowRight, chromedp.KeyModifiers(chromedp.ModifierShift)))
+	tb.screenshot("editor-keyboard-cursor")
+	tb.do("c", chromedp.KeyEvent("c"))
 	tb.waitClaimForm("the popup for the selection")
 	if got := tb.preview(); got != "Ministers agreed" {
 		t.Errorf("Shift+Right ×2 from the claim's start selected %q, want %q", got, "Ministers agreed")

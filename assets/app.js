@@ -89,7 +89,10 @@ function onSelect(clickedText) {
       hideForm(false);
       const sel = window.getSelection();
       const root = $('doc-text');
-      if (root && sel.rangeCount) setCaret(pointOffset(root, sel.anchorNode, sel.anchorOffset));
+      if (root && sel.rangeCount) {
+        root.focus({ preventScroll: true });
+        setCaret(pointOffset(root, sel.anchorNode, sel.anchorOffset));
+      }
     }
     return;
   }
@@ -627,7 +630,18 @@ function init() {
   let pointer = 'mouse';
   document.addEventListener('pointerdown', (e) => {
     pointer = e.pointerType;
-    if (inText(e.target)) keyboard = false;
+    const root = $('doc-text');
+    if (!inText(e.target)) return;
+    keyboard = false;
+    // Chromium may lose the start of a drag whose press focuses a focusable element (a forward
+    // drag from a highlight that was a tab stop selected nothing, issue 13): the press does not
+    // focus the text, a plain click does afterwards (onSelect).
+    if (document.activeElement !== root) {
+      root.removeAttribute('tabindex');
+      const back = () => root.setAttribute('tabindex', '0');
+      document.addEventListener('pointerup', back, { once: true });
+      document.addEventListener('pointercancel', back, { once: true });
+    }
   });
   document.addEventListener('mousedown', (e) => {
     downInText = inText(e.target);

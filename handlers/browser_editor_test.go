@@ -105,6 +105,16 @@ func testBrowserForwardDrag(t *testing.T, browserCtx context.Context) {
 	if !slices.Contains(quotes, nested) {
 		t.Errorf("no nested claim %q among %q", nested, quotes)
 	}
+
+	// The text itself is focusable (one tab stop): a drag from its very first character works too.
+	tb.do("close", chromedp.KeyEvent(kbEscape))
+	from = evalJS[point](tb, "first char of the text", charPointJS+"("+jsArgs("On 30 October", 0, false)+")")
+	to = evalJS[point](tb, "end of October", charPointJS+"("+jsArgs("On 30 October", 0, true)+")")
+	tb.mouseDrag("drag forward from the text's first character", from, to)
+	tb.waitClaimForm("the popup after the drag from the text's start")
+	if got := tb.preview(); got != "On 30 October" {
+		t.Errorf("a drag from the text's first character gave %q", got)
+	}
 	tb.checkNoExceptions()
 }
 

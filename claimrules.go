@@ -236,3 +236,15 @@ func CheckFreeText(field, s string) error {
 	}
 	return nil
 }
+
+// ClaimsWithSpan returns the ids of the claims whose span is exactly start..end, never nil. A
+// second claim over the same text is allowed, but the page warns before it saves one (issue 13).
+func ClaimsWithSpan(claims []Claim, start, end int) []int64 {
+	ids := []int64{}
+	for _, c := range claims {
+		if c.Start == start && c.End == end {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}

@@ -301,3 +301,13 @@ func TestCheckRestoreLetsEditorsRestoreAnythingAndReviewersTheirOwnDeletions(t *
 		})
 	}
 }
+
+func TestClaimsWithSpanFindsExactDuplicatesOnly(t *testing.T) {
+	claims := []Claim{{ID: 1, Start: 0, End: 5}, {ID: 2, Start: 0, End: 6}, {ID: 3, Start: 0, End: 5}, {ID: 4, Start: 1, End: 5}}
+	if got := ClaimsWithSpan(claims, 0, 5); !slices.Equal(got, []int64{1, 3}) {
+		t.Errorf("ClaimsWithSpan(0, 5) = %v, want [1 3]", got)
+	}
+	if got := ClaimsWithSpan(claims, 2, 5); got == nil || len(got) != 0 {
+		t.Errorf("ClaimsWithSpan(2, 5) = %#v, want an empty list", got)
+	}
+}

@@ -1,99 +1,16 @@
-// citecheck's one script. It turns a selection in the document text into code point offsets and
-// saves it as a claim; it applies the small fragments that the server answers to a change in
-// place (the blocks of text and the panel entry it touches), and keeps the side panel on the
-// claims where the reader is. Everything else works with plain forms and links.
-//
-// #doc-text holds blocks (<div class="blk" data-b="N">) of runs. Every text node in it is the
-// only child of a <span data-o="N">, where N is the code point offset of its first character,
-// so each end of a selection resolves on its own.
+// citecheck's script. It turns a selection in the document text, made with the mouse, by touch
+// or with the keyboard cursor, into code point offsets snapped to whole words and markers, and
+// saves it as a claim or as a claim's new span; it applies the small fragments that the server
+// answers to a change in place (the blocks of text and the panel entry it touches), and keeps the
+// side panel on the claims where the reader is. Everything else works with plain forms and links.
+// Offsets, words, sentences and markers in the text are textpos.js's.
 
-// codePoints counts the code points in s; a surrogate pair counts once.
-export function codePoints(s) {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-}
+import {
+  codePoints, codePointsBefore, docLength, nextSentence, nextWordEdge, pointOffset, rangeOf, runAt,
+  selectionOffsets, sentenceAt, snapSpan, textSlice,
+} from './textpos.js';
 
-// codePointsBefore counts the code points of s that end at or before UTF-16 index i, so an
-// index that splits a surrogate pair rounds down.
-export function codePointsBefore(s, i) {
-  let n = 0;
-  let u = 0;
-  for (const ch of s) {
-    u += ch.length;
-    if (u > i) break;
-    n++;
-  }
-  return n;
-}
-
-function docLength(root) {
-  return parseInt(root.dataset.length, 10) || 0;
-}
-
-function runOffset(text) {
-  const span = text.parentNode;
-  return parseInt(span.dataset.o, 10);
-}
-
-// textWalker visits the run text nodes of root in document order.
-function textWalker(root) {
-  return document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
-    acceptNode: (n) =>
-      n.parentNode && n.parentNode.dataset && n.parentNode.dataset.o !== undefined
-        ? NodeFilter.FILTER_ACCEPT
-        : NodeFilter.FILTER_SKIP,
-  });
-}
-
-// pointOffset resolves one boundary point (node, offset) to a code point offset in root.
-export function pointOffset(root, node, offset) {
-  const all = document.createRange();
-  all.selectNodeContents(root);
-  const where = all.comparePoint(node, offset);
-  if (where < 0) return 0;
-  if (where > 0) return docLength(root);
-
-  if (node.nodeType === Node.TEXT_NODE) {
-    if (node.parentNode && node.parentNode.dataset && node.parentNode.dataset.o !== undefined) {
-      return runOffset(node) + codePointsBefore(node.data, offset);
-    }
-    // A text node that is not a run (there should be none): resolve from after it.
-    return firstTextAfter(root, node, true);
-  }
-  if (offset < node.childNodes.length) {
-    const child = node.childNodes[offset];
-    if (child.nodeType === Node.TEXT_NODE && child.parentNode.dataset.o !== undefined) {
-      return runOffset(child);
-    }
-    return firstTextAfter(root, child, false);
-  }
-  return firstTextAfter(root, node, true);
-}
-
-// firstTextAfter finds the first run text node at or after node in document order (after the
-// whole of node when skipInside) and answers its offset, or the document length if none.
-function firstTextAfter(root, node, skipInside) {
-  const w = textWalker(root);
-  w.currentNode = node;
-  let t = w.nextNode();
-  while (t && skipInside && node.contains(t)) t = w.nextNode();
-  return t ? runOffset(t) : docLength(root);
-}
-
-// selectionOffsets answers {start, end} in code points for the part of selection inside root,
-// or null when it is empty there.
-export function selectionOffsets(root, selection) {
-  if (!root || !selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
-  let start = Infinity;
-  let end = -Infinity;
-  for (let i = 0; i < selection.rangeCount; i++) {
-    const r = selection.getRangeAt(i);
-    start = Math.min(start, pointOffset(root, r.startContainer, r.startOffset));
-    end = Math.max(end, pointOffset(root, r.endContainer, r.endOffset));
-  }
-  return end > start ? { start, end } : null;
-}
+export { codePoints, codePointsBefore, pointOffset, selectionOffsets };
 
 window.citecheck = { selectionOffsets };
 
@@ -109,28 +26,44 @@ function claimForm() {
 }
 
 let pending = 0; // numbers the suggest requests so a stale answer is dropped
-let current = null; // {start, end, quote} of the selection the form is for
+// The popup's span: {start, end, quote} (quote as the server sent it, null until then), with
+// the selection as made (raw) and as snapped.
+let current = null;
+let respan = null; // {id, version, quote, start, end} of the claim whose span is being changed
 
-function hideForm() {
+// marks shows the spans of the editor over the text with the CSS Custom Highlight API, which
+// changes no DOM: the cursor's sentence and caret, the keyboard selection, the popup's span and
+// the old span of a claim being changed. Without the API the popup still works.
+function mark(name, span) {
+  if (!window.CSS || !CSS.highlights) return;
+  const root = $('doc-text');
+  if (!span || !root || span.end < span.start) {
+    CSS.highlights.delete(name);
+    return;
+  }
+  CSS.highlights.set(name, new Highlight(rangeOf(root, span.start, span.end)));
+}
+
+function hideForm(toText = true) {
   const form = claimForm();
-  if (!form) return;
+  if (!form || form.hidden) return;
   form.hidden = true;
   form.removeAttribute('aria-busy');
   form.reset();
+  for (const sel of ['.no-citation', '.snap-note', '.dup-warning']) form.querySelector(sel).hidden = true;
   form.querySelector('.form-error').textContent = '';
   form.querySelector('.quote-preview').textContent = '';
-  form.querySelector('.no-citation').hidden = true;
   current = null;
+  mark('cc-span', null);
+  if (toText && $('doc-text')) $('doc-text').focus({ preventScroll: true });
 }
 
 function selectionInText() {
   const root = $('doc-text');
   const sel = window.getSelection();
   if (!root || !sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
-  const range = sel.getRangeAt(0);
-  if (!range.intersectsNode(root)) return null;
-  const offsets = selectionOffsets(root, sel);
-  return offsets ? { root, range, offsets } : null;
+  if (!sel.getRangeAt(0).intersectsNode(root)) return null;
+  return selectionOffsets(root, sel);
 }
 
 async function suggest(docId, { start, end }) {
@@ -146,47 +79,107 @@ async function suggest(docId, { start, end }) {
   }
 }
 
-// onSelect opens the claim form beside a new selection at once, with its offsets and the text
-// as selected, marked aria-busy; the server's suggestion (the quote as stored, the refs of the
-// markers in or after it) fills in when it comes, unless the reader has typed refs meanwhile.
-async function onSelect(clickedText) {
-  const form = claimForm();
-  const found = selectionInText();
-  if (!form) return;
-  if (!found) {
+// onSelect opens the popup for the selection the mouse or a finger made in the text; a plain
+// click in the text (clickedText) closes it and puts the keyboard cursor there.
+function onSelect(clickedText) {
+  const raw = selectionInText();
+  if (!raw) {
     if (clickedText) {
       pending++;
-      hideForm(); // a plain click in the text dismisses the form
+      hideForm(false);
+      const sel = window.getSelection();
+      const root = $('doc-text');
+      if (root && sel.rangeCount) {
+        root.focus({ preventScroll: true });
+        setCaret(pointOffset(root, sel.anchorNode, sel.anchorOffset));
+      }
     }
     return;
   }
-  const { root, range, offsets } = found;
-  const rect = range.getBoundingClientRect();
-  const ticket = ++pending;
-  current = { ...offsets, quote: null };
-  form.elements.start.value = offsets.start;
-  form.elements.end.value = offsets.end;
+  if (current && !claimForm().hidden && current.raw.start === raw.start && current.raw.end === raw.end) return;
+  openPopup(raw);
+}
+
+// openPopup opens the claim form beside a selection (code points), snapped to whole words and
+// markers unless the reader keeps the exact selection, and moves the focus into it (after the
+// key up when a key opened it).
+function openPopup(raw, fromKey = false) {
+  const form = claimForm();
+  const root = $('doc-text');
+  if (!form || !root) return;
+  const snapped = snapSpan(root, raw);
+  const moved = snapped.start !== raw.start || snapped.end !== raw.end;
+  form.querySelector('.snap-note').hidden = !moved;
+  form.querySelector('.keep-exact').checked = false;
   form.elements.refs.value = '';
-  form.querySelector('.quote-preview').textContent = range.toString();
-  form.querySelector('.form-error').textContent = '';
-  form.querySelector('.no-citation').hidden = true;
+  form.classList.toggle('respanning', !!respan);
   // Placing an orphan (?reanchor=ID): the selection is its new span; refs, status and note stay.
   form.classList.toggle('reanchoring', !!root.dataset.reanchor);
-  form.setAttribute('aria-busy', 'true');
+  form.querySelector('.old-quote').textContent = respan ? respan.quote : '';
+  form.querySelector('.submit').textContent = respan ? 'Save span' : 'Save';
+  current = { raw, snapped, start: snapped.start, end: snapped.end, quote: null, suggested: '' };
   form.hidden = false;
-  placeForm(form, rect);
+  showSpan(snapped);
+  const first = respan || root.dataset.reanchor ? form.querySelector('.submit') : form.elements.refs;
+  // From a key, focus on its key up: the key must not land in the popup.
+  const focus = () => first.focus({ preventScroll: true });
+  if (fromKey) document.addEventListener('keyup', focus, { once: true });
+  else focus();
+}
 
-  const hint = await suggest(root.dataset.docId, offsets);
-  if (ticket !== pending) return;
+// showSpan puts span into the popup: offsets, the text as the page has it at once, then the
+// server's word (the quote as stored, the refs of the markers in or after it, and the claims
+// that have exactly this span already) when it comes, unless the reader has typed refs meanwhile.
+async function showSpan(span) {
+  const form = claimForm();
+  const root = $('doc-text');
+  const ticket = ++pending;
+  Object.assign(current, { start: span.start, end: span.end, quote: null });
+  form.elements.start.value = span.start;
+  form.elements.end.value = span.end;
+  form.querySelector('.quote-preview').textContent = textSlice(root, span.start, span.end);
+  form.querySelector('.form-error').textContent = '';
+  form.querySelector('.no-citation').hidden = true;
+  form.querySelector('.dup-warning').hidden = true;
+  form.setAttribute('aria-busy', 'true');
+  mark('cc-span', span);
+  const rect = () => rangeOf(root, span.start, span.end).getBoundingClientRect();
+  placeForm(form, rect());
+
+  const hint = await suggest(root.dataset.docId, span);
+  if (ticket !== pending || !current) return;
   form.removeAttribute('aria-busy');
   if (typeof hint.quote === 'string') {
     current.quote = hint.quote;
     form.querySelector('.quote-preview').textContent = hint.quote;
   }
-  if (Array.isArray(hint.refs) && form.elements.refs.value === '') form.elements.refs.value = hint.refs.join(', ');
+  const refs = form.elements.refs;
+  if (Array.isArray(hint.refs) && (refs.value === '' || refs.value === current.suggested)) {
+    refs.value = current.suggested = hint.refs.join(', ');
+  }
   // No marker in or after the selection, nor in its sentence: say so, and offer the verdict.
-  form.querySelector('.no-citation').hidden = !(Array.isArray(hint.refs) && hint.refs.length === 0 && hint.sentence_cited === false);
-  placeForm(form, rect);
+  form.querySelector('.no-citation').hidden = !!respan ||
+    !(Array.isArray(hint.refs) && hint.refs.length === 0 && hint.sentence_cited === false);
+  showDuplicates((hint.same_span || []).filter((id) => !respan || id !== respan.id));
+  placeForm(form, rect());
+}
+
+// showDuplicates warns that claims with exactly the popup's span exist; saving another one then
+// needs a tick in the warning. The server allows duplicates: two checkers may read one sentence
+// differently.
+function showDuplicates(ids) {
+  const box = claimForm().querySelector('.dup-warning');
+  box.hidden = ids.length === 0;
+  box.querySelector('.confirm-dup').checked = false;
+  const list = box.querySelector('.dup-ids');
+  list.replaceChildren();
+  ids.forEach((id, i) => {
+    const a = document.createElement('a');
+    a.href = `#claim-${id}`;
+    a.textContent = `#${id}`;
+    if (i > 0) list.append(', ');
+    list.append(a);
+  });
 }
 
 // placeForm puts the claim form beside the selection's rectangle: below it when the form fits
@@ -271,14 +264,17 @@ export function applyFragment(html) {
       mergeReferences(now, el);
       el.open = now.open;
       now.replaceWith(el);
+    } else if (el.matches('li.claim') && $('claims-ol')) {
+      // In at its place in text order: a new claim, or one whose span moved.
+      if (now && now.classList.contains('current')) el.classList.add('current');
+      if (now) now.remove();
+      const list = $('claims-ol');
+      const after = [...list.children].find((li) => claimOrder(li, el) > 0);
+      list.insertBefore(el, after || null);
     } else if (now) {
       if (now.tagName === 'DETAILS') el.open = now.open;
       if (now.classList.contains('current')) el.classList.add('current');
       now.replaceWith(el);
-    } else if (el.matches('li.claim') && $('claims-ol')) {
-      const list = $('claims-ol');
-      const after = [...list.children].find((li) => claimOrder(li, el) > 0);
-      list.insertBefore(el, after || null);
     } else if (el.id) {
       rest[el.id] = el;
     }
@@ -293,10 +289,15 @@ export function applyFragment(html) {
 export async function sendInPlace(form, kind, extra = {}) {
   const body = new URLSearchParams(new FormData(form));
   for (const [k, v] of Object.entries(extra)) body.set(k, v);
+  return postInPlace(form.getAttribute('action'), body, kind);
+}
+
+// postInPlace is sendInPlace for the fields of body, to action.
+async function postInPlace(action, body, kind) {
   const query = kind === 'document' ? panelQuery() : new URLSearchParams(location.search);
   let res;
   try {
-    res = await fetch(`${form.getAttribute('action')}?${query}`, {
+    res = await fetch(`${action}?${query}`, {
       method: 'POST',
       body,
       credentials: 'same-origin',
@@ -325,13 +326,23 @@ async function onSave(event) {
   const form = claimForm();
   const error = form.querySelector('.form-error');
   if (!current) return;
+  error.textContent = '';
+  const confirm = form.querySelector('.confirm-dup');
+  if (!form.querySelector('.dup-warning').hidden && !confirm.checked) {
+    error.textContent = 'A claim with exactly this span exists already: tick “Save another claim over it” to save one more.';
+    confirm.focus();
+    return;
+  }
+  if (respan) {
+    saveSpan(form, error);
+    return;
+  }
   const refs = parseRefs(form.elements.refs.value);
   if (refs === null) {
     error.textContent = 'Refs must be whole numbers, separated by commas or spaces.';
     return;
   }
   const { reanchor, version } = $('doc-text').dataset;
-  error.textContent = '';
   if (reanchor) {
     // Placing an orphan changes its revision and the orphan tray: the page again, out of it.
     let res;
@@ -357,8 +368,30 @@ async function onSave(event) {
     error.textContent = message;
     return;
   }
+  closeAfterSave();
+}
+
+// saveSpan sends the popup's span as the new span of the claim being changed, through the claim
+// page's form (the rule of citecheck.ApplyChange), and applies the answer in place.
+async function saveSpan(form, error) {
+  const { id, version } = respan;
+  const body = new URLSearchParams({ csrf_token: form.elements.csrf_token.value, version, start: current.start, end: current.end });
+  const { error: message } = await postInPlace(`/claims/${id}`, body, 'document');
+  if (message) {
+    error.textContent = message;
+    return;
+  }
+  closeAfterSave();
+  endRespan();
+  say(`Claim #${id}: span changed. A reviewed claim goes back to the editors.`, false);
+}
+
+// closeAfterSave closes the popup after a save, with the keyboard cursor after the saved span.
+function closeAfterSave() {
+  const end = current.end;
   hideForm();
   window.getSelection().removeAllRanges();
+  setCaret(end);
 }
 
 // initInPlaceForms sends the review forms of the side panel and of the review queue with fetch
@@ -412,25 +445,205 @@ function showQueueStatus(error, sent) {
   queue.before(status);
 }
 
+// The keyboard cursor in the text: a caret (focus) and the other end of a selection (anchor), in
+// code points; without a selection they are equal. The text is one tab stop; arrow keys move the
+// caret by word (left, right) and by sentence (up, down), Shift extends the selection, Enter or
+// c claims the selection or else the sentence under the caret, n and p go to the next and the
+// previous claim, s changes the span of the claim under the caret, Esc drops the selection.
+let caret = null;
+let keyboard = false; // the keyboard moved the cursor last, so its marks show
+let caretClaim = null; // the claim that n or p went to
+
+function setCaret(at, extend = false) {
+  const root = $('doc-text');
+  if (!root) return;
+  at = Math.max(0, Math.min(docLength(root), at));
+  caret = { anchor: extend && caret ? caret.anchor : at, focus: at };
+  caretClaim = null;
+  drawCaret();
+}
+
+function caretSelection() {
+  if (!caret || caret.anchor === caret.focus) return null;
+  return { start: Math.min(caret.anchor, caret.focus), end: Math.max(caret.anchor, caret.focus) };
+}
+
+// drawCaret shows the caret, its sentence and the selection while the text has the focus from
+// the keyboard, and brings the caret into view.
+function drawCaret(scroll = true) {
+  const root = $('doc-text');
+  if (!root || !caret || !keyboard || document.activeElement !== root) {
+    for (const name of ['cc-caret', 'cc-sentence', 'cc-select']) mark(name, null);
+    return;
+  }
+  const at = Math.min(caret.focus, docLength(root) - 1);
+  mark('cc-sentence', sentenceAt(root, caret.focus));
+  mark('cc-caret', { start: at, end: at + 1 });
+  mark('cc-select', caretSelection());
+  if (scroll) runAt(root, at).scrollIntoView({ block: 'nearest' });
+}
+
+// moveSentence moves the caret to the start of the next or previous sentence, or with extend
+// moves the selection's end to the end (start) of this or the next (previous) sentence.
+function moveSentence(root, forward, extend) {
+  const at = caret.focus;
+  const here = sentenceAt(root, at);
+  if (extend) {
+    const edge = forward ? here.end : here.start;
+    const further = (nextSentence(root, at, forward) || here)[forward ? 'end' : 'start'];
+    setCaret((forward ? at < edge : at > edge) ? edge : further, true);
+    return;
+  }
+  if (!forward && at > here.start) {
+    setCaret(here.start);
+    return;
+  }
+  const next = nextSentence(root, at, forward);
+  if (next) setCaret(next.start);
+}
+
+// claimStarts lists where each claim starts in the text, in text order: the runs and empty
+// anchors with the id c-N.
+function claimStarts(root) {
+  return [...root.querySelectorAll('[id^="c-"]')].map((el) => {
+    let run = el;
+    while (run && run.dataset.o === undefined) run = run.nextElementSibling;
+    return { id: el.id.slice(2), at: run ? +run.dataset.o : docLength(root), run };
+  });
+}
+
+// moveToClaim puts the caret on the start of the next (previous) claim and says which it is.
+function moveToClaim(root, forward) {
+  const all = claimStarts(root);
+  const at = caret.focus;
+  const to = forward ? all.find((c) => c.at > at) : all.reverse().find((c) => c.at < at);
+  if (!to) return;
+  setCaret(to.at);
+  caretClaim = to.id;
+  // After the scroll that brings it into view, which hides the label.
+  if (to.run) requestAnimationFrame(() => requestAnimationFrame(() => showLabel(to.run)));
+}
+
+function onTextKey(e) {
+  const root = $('doc-text');
+  if (!root || e.target !== root || e.ctrlKey || e.metaKey || e.altKey) return;
+  keyboard = true;
+  if (!caret) setCaret(0);
+  let handled = true;
+  switch (e.key) {
+    case 'ArrowRight':
+    case 'ArrowLeft':
+      setCaret(nextWordEdge(root, caret.focus, e.key === 'ArrowRight'), e.shiftKey);
+      break;
+    case 'ArrowDown':
+    case 'ArrowUp':
+      moveSentence(root, e.key === 'ArrowDown', e.shiftKey);
+      break;
+    case 'Enter':
+    case 'c': {
+      const span = caretSelection() || sentenceAt(root, caret.focus);
+      if (span.end > span.start) openPopup(span, true);
+      break;
+    }
+    case 'n':
+    case 'p':
+      moveToClaim(root, e.key === 'n');
+      break;
+    case 's': {
+      const run = runAt(root, Math.min(caret.focus, docLength(root) - 1));
+      const ids = run && run.dataset.claims ? run.dataset.claims.split(' ') : [];
+      const id = ids.includes(caretClaim) ? caretClaim : ids[ids.length - 1];
+      if (id) startRespan(id);
+      break;
+    }
+    case 'Escape':
+      if (respan) endRespan();
+      else setCaret(caret.focus);
+      break;
+    default:
+      handled = false;
+  }
+  if (handled) e.preventDefault();
+}
+
+// startRespan begins changing claim id's span: the bar says so, the old span is marked, and the
+// next selection (mouse, touch or keyboard, which starts on the old span) opens the popup for
+// the new span.
+async function startRespan(id) {
+  const root = $('doc-text');
+  const bar = $('respan-bar');
+  if (!root || !bar) return;
+  let c = null;
+  try {
+    const res = await fetch(`/api/v1/claims/${id}`, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    c = res.ok ? await res.json() : null;
+  } catch {
+    c = null;
+  }
+  if (!c || c.anchor === 'orphaned' || typeof c.start !== 'number' || c.end > docLength(root)) {
+    say(`Claim #${id} cannot be moved here: it has no place in this text.`, true);
+    return;
+  }
+  hideForm(false);
+  respan = { id: c.id, version: c.version, quote: c.quote, start: c.start, end: c.end };
+  bar.querySelector('.respan-text').textContent =
+    `Changing the span of claim #${c.id}: select the new text (mouse, touch, or Shift+arrows), then save. Esc cancels.`;
+  bar.hidden = false;
+  mark('cc-old', c);
+  runAt(root, c.start).scrollIntoView({ block: 'center' });
+  root.focus({ preventScroll: true });
+  setCaret(c.start);
+  setCaret(c.end, true);
+}
+
+function endRespan() {
+  if (!respan) return;
+  respan = null;
+  const bar = $('respan-bar');
+  if (bar) bar.hidden = true;
+  mark('cc-old', null);
+  const form = claimForm();
+  if (form && form.classList.contains('respanning')) hideForm();
+}
+
 function init() {
   const form = claimForm();
   if (!form) return;
   // The form is positioned against the page, so it lives directly in body.
   document.body.appendChild(form);
   form.addEventListener('submit', onSave);
-  form.querySelector('.cancel').addEventListener('click', hideForm);
+  form.querySelector('.cancel').addEventListener('click', () => hideForm());
   form.querySelector('.mark-cn').addEventListener('click', () => {
     form.elements.status.value = 'citation-needed';
     form.requestSubmit();
   });
+  form.querySelector('.keep-exact').addEventListener('change', (e) => {
+    if (current) showSpan(e.target.checked ? current.raw : current.snapped);
+  });
 
-  // Listen on document: #doc-text is replaced after each save. A drag that starts in the text
-  // may end outside it, so remember where the mouse went down.
+  // Listen on document: the blocks of #doc-text are replaced after each save. A drag that starts
+  // in the text may end outside it, so remember where the mouse went down.
   const inText = (node) => {
     const root = $('doc-text');
     return !!root && root.contains(node);
   };
   let downInText = false;
+  let pointer = 'mouse';
+  document.addEventListener('pointerdown', (e) => {
+    pointer = e.pointerType;
+    const root = $('doc-text');
+    if (!inText(e.target)) return;
+    keyboard = false;
+    // Chromium may lose the start of a drag whose press focuses a focusable element (a forward
+    // drag from a highlight that was a tab stop selected nothing, issue 13): the press does not
+    // focus the text, a plain click does afterwards (onSelect).
+    if (document.activeElement !== root) {
+      root.removeAttribute('tabindex');
+      const back = () => root.setAttribute('tabindex', '0');
+      document.addEventListener('pointerup', back, { once: true });
+      document.addEventListener('pointercancel', back, { once: true });
+    }
+  });
   document.addEventListener('mousedown', (e) => {
     downInText = inText(e.target);
   });
@@ -440,13 +653,45 @@ function init() {
     downInText = false;
     setTimeout(() => onSelect(clicked), 0); // let the selection settle after the click
   });
+  // A selection made by touch (a long press, then the handles) ends with no mouse event: open
+  // the popup once the selection has rested a moment.
+  let touchTimer = 0;
+  document.addEventListener('selectionchange', () => {
+    if (pointer !== 'touch') return;
+    clearTimeout(touchTimer);
+    touchTimer = setTimeout(() => onSelect(false), 300);
+  });
   document.addEventListener('keyup', (e) => {
-    if (form.contains(e.target)) return;
+    if (form.contains(e.target) || e.target === $('doc-text')) return;
     if (e.shiftKey && e.key.startsWith('Arrow')) onSelect(false);
   });
   document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && !form.hidden) hideForm();
+    if (e.key === 'Escape' && !form.hidden) {
+      hideForm();
+      e.preventDefault();
+      return;
+    }
+    onTextKey(e);
   });
+  document.addEventListener('focusin', (e) => {
+    const root = $('doc-text');
+    if (e.target !== root) return;
+    if (root.matches(':focus-visible')) keyboard = true;
+    if (!caret) setCaret(sentenceAt(root, Math.max(0, readingOffset())).start);
+    drawCaret(false);
+  });
+  document.addEventListener('focusout', (e) => {
+    if (e.target === $('doc-text')) setTimeout(() => drawCaret(false), 0);
+  });
+  $('respan-bar').querySelector('.respan-cancel').addEventListener('click', endRespan);
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('#claims-panel a.change-span');
+    if (!a) return;
+    e.preventDefault();
+    startRespan(a.dataset.claim);
+  });
+  const m = /^#respan-(\d+)$/.exec(location.hash);
+  if (m) startRespan(m[1]);
 }
 
 // labels caches what the tooltip says about each claim, by id, until the page changes.
@@ -473,6 +718,8 @@ async function claimLabel(id) {
 // initLabels shows, while the pointer or focus is on a highlighted run, one floating label with
 // the claims over it: "#3 supported · approved; #7 contradicted · pending". One element outside
 // the text, so showing it costs the text no style or layout work.
+let showLabel = () => {};
+
 function initLabels() {
   let tip = null;
   let showing = null;
@@ -480,13 +727,17 @@ function initLabels() {
     showing = null;
     if (tip) tip.hidden = true;
   };
-  const show = async (e) => {
+  const show = (e) => {
     const span = e.target.closest && e.target.closest('#doc-text [data-claims]');
     if (!span) {
       if (showing && e.type === 'mouseover') hide();
       return;
     }
-    if (span === showing) return;
+    label(span);
+  };
+  // label shows the claims over span; the keyboard cursor (n, p) shows them too.
+  const label = async (span) => {
+    if (span === showing || !span.dataset.claims) return;
     showing = span;
     const text = (await Promise.all(span.dataset.claims.split(' ').map(claimLabel))).join('; ');
     if (showing !== span) return;
@@ -502,8 +753,8 @@ function initLabels() {
     tip.style.left = `${rect.left + window.scrollX}px`;
     tip.style.top = `${rect.top + window.scrollY - tip.offsetHeight - 4}px`;
   };
+  showLabel = label;
   document.addEventListener('mouseover', show);
-  document.addEventListener('focusin', show);
   document.addEventListener('focusout', hide);
   document.addEventListener('scroll', hide, { passive: true });
 }

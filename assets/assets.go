@@ -1,10 +1,10 @@
-// Package assets holds the browser side of citecheck: one stylesheet and one hand-written ES
-// module, embedded so the binary serves them without files on disk.
+// Package assets holds the browser side of citecheck: one stylesheet and hand-written ES
+// modules, embedded so the binary serves them without files on disk.
 package assets
 
 import "embed"
 
-// FS holds style.css, app.js, evidence.js and live.js, served under /assets/.
+// FS holds style.css and the ES modules (app.js and those it imports), served under /assets/.
 //
-//go:embed style.css app.js evidence.js live.js
+//go:embed style.css *.js
 var FS embed.FS

@@ -278,11 +278,16 @@ func (s *Server) suggestRefs(c echo.Context) error {
 	// The sentence of the selection, and whether any marker backs it: where none does, the
 	// form says so plainly and offers citation-needed in one click.
 	sentence := citecheck.SentenceAt(d.text, d.src.Citations, start)
+	st, err := s.docState(c, d)
+	if err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, map[string]any{
 		"start": start, "end": end,
 		"quote":          d.text.Slice(start, end),
 		"refs":           citecheck.SuggestRefs(d.text, d.src.Citations, start, end),
 		"sentence":       sentence,
+		"same_span":      citecheck.ClaimsWithSpan(st.claims, start, end),
 		"sentence_cited": len(citecheck.SuggestRefs(d.text, d.src.Citations, min(start, sentence.Start), max(end, sentence.End))) > 0,
 	})
 }

@@ -303,3 +303,35 @@ func BenchmarkHotCreateClaim(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkHotSuggest answers the popup's suggestion for a selection in a 1 MB text with 5,000
+// claims (quote, refs, sentence, and the claims with the same span for the duplicate warning),
+// in process, beside reading one claim of the same document: the floor of an API read of it.
+func BenchmarkHotSuggest(b *testing.B) {
+	h := newHarness(b, Config{})
+	doc, claims := hotDocument(b, h, 1<<20, 5000)
+	cookies := sessionCookies(b, h, "rita")
+	cl := claims[len(claims)/2]
+	get := func(path string) {
+		req := httptest.NewRequest("GET", path, nil)
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		if rec := serveInProcess(h, req); rec.Code != http.StatusOK {
+			b.Fatalf("%s: %d %s", path, rec.Code, rec.Body)
+		}
+	}
+	b.Run("suggest", func(b *testing.B) {
+		path := fmt.Sprintf("/api/v1/documents/%d/suggest?start=%d&end=%d", doc.ID, cl.Start, cl.End)
+		get(path) // the document's shared view is built once, then cached
+		for b.Loop() {
+			get(path)
+		}
+	})
+	b.Run("baseline-get-claim", func(b *testing.B) {
+		path := fmt.Sprintf("/api/v1/claims/%d", cl.ID)
+		for b.Loop() {
+			get(path)
+		}
+	})
+}

@@ -232,29 +232,76 @@ func (s *Server) createClaimPage(c echo.Context) error {
 }
 
 // updateClaimPage takes the edit form of the claim page, and shows that page again: with a
-// message after a change, or with the refusal and the claim as it now stands.
+// message after a change, or with the refusal and the claim as it now stands. The document
+// page's span change (app.js) posts here too, asking for the fragment to apply in place.
 func (s *Server) updateClaimPage(c echo.Context) error {
 	cl, d, err := s.claimFromPath(c)
 	if err != nil {
 		return err
 	}
-	version, err := strconv.Atoi(c.FormValue("version"))
-	if err != nil {
-		return s.claimFormError(c, citecheck.FieldErrorf(citecheck.ECodeInvalid, "version", "version is missing"))
+	version, ch, err := claimChangeForm(c)
+	var updated *citecheck.Claim
+	if err == nil {
+		updated, err = s.changeClaim(c, d, cl.ID, version, ch)
 	}
-	refs, err := parseRefsField(c.FormValue("refs"))
 	if err != nil {
-		return s.claimFormError(c, err)
-	}
-	status, note := citecheck.Status(c.FormValue("status")), c.FormValue("note")
-	ch := citecheck.ClaimChange{Refs: &refs, Status: &status, Note: &note}
-	if _, err := s.changeClaim(c, d, cl.ID, version, ch); err != nil {
 		if citecheck.ErrorCode(err) == citecheck.ECodeConflict {
 			err = citecheck.Errorf(citecheck.ECodeConflict, "claim %d was changed by someone else meanwhile; its current state is shown, please apply your change again", cl.ID)
 		}
+		if wantsFragment(c) != "" {
+			return s.fragmentError(c, err)
+		}
 		return s.claimFormError(c, err)
 	}
+	if wantsFragment(c) == "document" {
+		return s.documentFragment(c, http.StatusOK, d, cl, updated)
+	}
 	return redirectWithFlash(c, claimURL(cl.ID), fmt.Sprintf("Claim #%d saved.", cl.ID), false)
+}
+
+// claimChangeForm reads a claim's edit form: the version it was read at and the change. A field
+// the form does not send, or an empty start or end, stays as it is; the offsets are code points,
+// checked with the rest by citecheck.ApplyChange.
+func claimChangeForm(c echo.Context) (int, citecheck.ClaimChange, error) {
+	var ch citecheck.ClaimChange
+	form, err := c.FormParams()
+	if err != nil {
+		return 0, ch, citecheck.Errorf(citecheck.ECodeInvalid, "the form could not be read: %v", err)
+	}
+	version, err := strconv.Atoi(form.Get("version"))
+	if err != nil {
+		return 0, ch, citecheck.FieldErrorf(citecheck.ECodeInvalid, "version", "version is missing")
+	}
+	for _, f := range []struct {
+		name string
+		to   **int
+	}{{"start", &ch.Start}, {"end", &ch.End}} {
+		v := strings.TrimSpace(form.Get(f.name))
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return 0, ch, citecheck.FieldErrorf(citecheck.ECodeOffsetOutOfRange, f.name, "%s must be a whole number of code points", f.name)
+		}
+		*f.to = &n
+	}
+	if form.Has("refs") {
+		refs, err := parseRefsField(form.Get("refs"))
+		if err != nil {
+			return 0, ch, err
+		}
+		ch.Refs = &refs
+	}
+	if form.Has("status") {
+		st := citecheck.Status(form.Get("status"))
+		ch.Status = &st
+	}
+	if form.Has("note") {
+		note := form.Get("note")
+		ch.Note = &note
+	}
+	return version, ch, nil
 }
 
 // deleteClaimPage moves a claim to the trash once the form is confirmed (else it shows the

@@ -73,9 +73,6 @@ func appendRun(buf []byte, r *Run) []byte {
 			buf = strconv.AppendInt(buf, r.Anchors[0], 10)
 			buf = append(buf, '"')
 		}
-		if len(r.Anchors) > 0 {
-			buf = append(buf, ` tabindex="0"`...)
-		}
 	}
 	buf = append(buf, '>')
 	buf = append(buf, templ.EscapeString(r.Text)...)

@@ -16,7 +16,7 @@ func TestMarkerRunsCarryTheirIDBesideClaimAnchors(t *testing.T) {
 		Claims: []ClaimRef{{ID: 9, Status: citecheck.StatusUnverified}}}
 	dt := parseDocText(t, renderDocument(t, v))
 	// title only on overlaps (TestDocumentTextMarksOverlapsMarkersAndAnchors), naming their verdicts.
-	allowed := map[string]bool{"data-o": true, "class": true, "data-refs": true, "data-claims": true, "id": true, "tabindex": true, "title": true}
+	allowed := map[string]bool{"data-o": true, "class": true, "data-refs": true, "data-claims": true, "id": true, "title": true}
 	var marker *html.Node
 	for _, c := range runNodes(t, dt) {
 		for _, a := range c.Attr {
@@ -34,8 +34,10 @@ func TestMarkerRunsCarryTheirIDBesideClaimAnchors(t *testing.T) {
 	if id, _ := attr(marker.PrevSibling, "id"); id != "c-9" {
 		t.Errorf("the claim starting on the marker has anchor %q, want c-9", id)
 	}
-	if ti, _ := attr(marker, "tabindex"); ti != "0" {
-		t.Errorf("a claim's first run is not focusable")
+	// A focusable run would be a tab stop per claim, and Chromium starts no selection on a
+	// forward drag from its first character (issue 13): the text is one tab stop instead.
+	if _, ok := attr(marker, "tabindex"); ok {
+		t.Errorf("a claim's first run is focusable")
 	}
 }
 

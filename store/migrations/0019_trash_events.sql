@@ -3,7 +3,8 @@
 -- action is "restored", also used by `citecheck import --restore-reviews` right after the
 -- claim's own "created", where a second claim.created is harmless: pages fetch the claim again).
 -- A document's own history (document_events) announces its deletion and its restore.
-INSERT INTO event_actions (action, name) VALUES ('restored', 'claim.created');
+-- An undone review decision (review-undone) is a review like any other on open pages.
+INSERT INTO event_actions (action, name) VALUES ('restored', 'claim.created'), ('review-undone', 'claim.reviewed');
 
 CREATE TRIGGER document_events_announced AFTER INSERT ON document_events
 WHEN NEW.action IN ('deleted', 'restored')

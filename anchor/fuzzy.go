@@ -135,6 +135,7 @@ type fuzzyCandidate struct {
 type claimText struct {
 	oldStart, oldEnd int // the claim's span in the old text
 	placeLo, placeHi int // where the diff left the claim (posMap.inPlace); placeLo -1 if nowhere
+	slack            int // how far the expected position may be off (posMap.slack)
 	q, pre, suf      []rune
 	rq, rpre         []rune // q and pre reversed, for the fuzzy start search
 }

@@ -81,19 +81,42 @@ func (pm *posMap) mapDiff(p int) int {
 	if j := pm.match[i]; j >= 0 {
 		return min(int(pm.newStart[j])+p-int(pm.oldStart[i]), int(pm.newStart[j+1]))
 	}
-	// The changed stretch runs from the end of the matched token before to the start of the
-	// matched token after, on both sides.
-	oLo, nLo, oHi, nHi := 0, 0, oldLen, newLen
+	oLo, nLo, oHi, nHi := pm.stretch(i)
+	if oHi <= oLo || nHi <= nLo {
+		return nLo
+	}
+	return nLo + (p-oLo)*(nHi-nLo)/(oHi-oLo)
+}
+
+// stretch returns the changed stretch around the unmatched old token i: from the end of the
+// matched token before it to the start of the matched token after it, on both sides.
+func (pm *posMap) stretch(i int) (oLo, nLo, oHi, nHi int) {
+	oHi, nHi = int(pm.oldStart[len(pm.match)]), int(pm.newStart[len(pm.newStart)-1])
 	if a := pm.prev[i]; a >= 0 {
 		oLo, nLo = int(pm.oldStart[a+1]), int(pm.newStart[pm.match[a]+1])
 	}
 	if b := pm.next[i]; b >= 0 {
 		oHi, nHi = int(pm.oldStart[b]), int(pm.newStart[pm.match[b]])
 	}
-	if oHi <= oLo || nHi <= nLo {
-		return nLo
+	return oLo, nLo, oHi, nHi
+}
+
+// slack is how far from Map(p) the new place of old offset p may be: none inside a moved
+// sentence or a matched token; inside a changed stretch, which Map interpolates, as far as p
+// lies from the nearer end of the stretch plus the change in its length. A stretch the diff
+// could not match at all (a long run of repeated paragraphs, most of them edited) leaves the
+// place of a claim in its middle unknown, and a copy of its sentence a few paragraphs away
+// is then as likely its place as the one nearest the guess.
+func (pm *posMap) slack(p int) int {
+	if _, ok := pm.moveOf(p, p); ok || len(pm.match) == 0 {
+		return 0
 	}
-	return nLo + (p-oLo)*(nHi-nLo)/(oHi-oLo)
+	i := pm.tokenAt(p)
+	if pm.match[i] >= 0 {
+		return 0
+	}
+	oLo, nLo, oHi, nHi := pm.stretch(i)
+	return max(0, min(p-oLo, oHi-p)) + abs((oHi-oLo)-(nHi-nLo))
 }
 
 // ClaimedElsewhere reports whether most tokens of the new span [ns, ne) are matched by the diff

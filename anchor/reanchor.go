@@ -119,6 +119,7 @@ func (ra *reanchorer) place(c *citecheck.Claim) citecheck.Anchor {
 	}
 	pm := ra.posMap()
 	exp := pm.Map(c.Start)
+	ct.slack = pm.slack(c.Start)
 	if a, ok := ra.viaMove(c, ct); ok {
 		return a
 	}
@@ -250,7 +251,7 @@ func (ra *reanchorer) moved(quote string, ct *claimText, exp int) (citecheck.Anc
 	occs, best := ra.scoreOccurrences(ra.occurrencesNear(ct.q, exp, radius), ct, exp)
 	settled := false
 	for _, o := range occs {
-		settled = settled || o.ctx == total && 2*o.dist+m+128 <= radius
+		settled = settled || o.ctx == total && 2*(o.dist+ct.slack)+m+128 <= radius
 	}
 	if !settled {
 		starts, all := ra.newSide.find(quote, ct.q)
@@ -266,7 +267,7 @@ func (ra *reanchorer) moved(quote string, ct *claimText, exp int) (citecheck.Anc
 	if len(occs) == 0 {
 		return orphan, notFound
 	}
-	r := occurrenceRules{m: m, total: total, margin: max(4, total/8)}
+	r := occurrenceRules{m: m, total: total, margin: max(4, total/8), slack: ct.slack}
 	o, v := r.pick(occs, best)
 	// Where the diff left the claim, with all its context still around it, is where it is,
 	// however near another copy of the passage stands.
@@ -348,8 +349,10 @@ func (ra *reanchorer) cutsWord(ct *claimText, s, e int) bool {
 }
 
 // occurrenceRules choose among exact occurrences of a quote of m code points whose context
-// holds total code points; margin is how much less context still counts as about as good.
-type occurrenceRules struct{ m, total, margin int }
+// holds total code points; margin is how much less context still counts as about as good, and
+// slack how far the expected position may be off (posMap.slack), so that nearness to it
+// counts only beyond that.
+type occurrenceRules struct{ m, total, margin, slack int }
 
 // frac is the share of the context that agrees around o.
 func (r occurrenceRules) frac(o occurrence) float64 {
@@ -365,7 +368,7 @@ func (r occurrenceRules) supported(o occurrence) bool {
 	if r.m < minFuzzyLen {
 		return r.frac(o) >= 0.5
 	}
-	return r.frac(o) >= 0.25 || o.dist <= 64+r.m/2
+	return r.frac(o) >= 0.25 || o.dist+r.slack <= 64+r.m/2
 }
 
 // pick chooses an occurrence. Context decides when it is clearly better; among places about as
@@ -385,7 +388,7 @@ func (r occurrenceRules) pick(occs []occurrence, best int) (occurrence, verdict)
 		return a.start - b.start
 	})
 	o := occs[0]
-	if len(occs) > 1 && occs[1].dist < 2*o.dist+r.m+128 {
+	if len(occs) > 1 && occs[1].dist < 2*(o.dist+r.slack)+r.m+128 {
 		return o, ambiguous
 	}
 	if !r.supported(o) {

@@ -124,7 +124,12 @@ async function refreshClaim(docId, id, force = false) {
   const q = panelQuery();
   q.set('claim', id);
   q.set('blocks', [...blocks].join(','));
-  const res = await fetch(`/documents/${docId}/live?${q}`, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+  let res;
+  try {
+    res = await fetch(`/documents/${docId}/live?${q}`, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+  } catch {
+    return; // leaving the page, or the server is away: the next event tries again
+  }
   if (!res.ok) return;
   let html = await res.text();
   const entry = $(`claim-${id}`);
@@ -185,12 +190,14 @@ function swapMain(fresh, sel) {
   if (now && next && !busy(now)) now.replaceWith(document.importNode(next, true));
 }
 
-// debounced runs fn once after a burst of calls has been quiet for ms.
+// debounced runs fn once after a burst of calls has been quiet for ms. A failed fetch (the
+// reader is leaving the page, the server is restarting) is let go: the next event tries again.
 function debounced(fn, ms) {
   let timer = 0;
+  const run = () => Promise.resolve(fn()).catch(() => {});
   return () => {
     clearTimeout(timer);
-    timer = setTimeout(fn, ms);
+    timer = setTimeout(run, ms);
   };
 }
 

@@ -131,6 +131,9 @@ async function refreshClaim(docId, id, force = false) {
     return; // leaving the page, or the server is away: the next event tries again
   }
   if (!res.ok) return;
+  const pending = res.headers.get('Citecheck-Pending');
+  const count = document.querySelector('.nav-review .count');
+  if (pending !== null && count) count.textContent = `(${pending})`;
   let html = await res.text();
   const entry = $(`claim-${id}`);
   if (!force && busy(entry)) {

@@ -58,6 +58,7 @@ func TestBrowserLiveDesk(t *testing.T) {
 	if got := evalJS[string](ed, "ed's selection", `window.getSelection().toString()`); got != edNeedle {
 		t.Errorf("ed's selection after the live update = %q, want %q", got, edNeedle)
 	}
+	ed.waitJS("ed's header count", `document.querySelector('.nav-review .count').textContent === '(1)'`)
 	if hidden := evalJS[bool](ed, "ed's form", `document.getElementById('claim-form').hidden`); hidden {
 		t.Error("ed's claim form closed on the live update")
 	}

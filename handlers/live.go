@@ -23,6 +23,9 @@ import (
 // keyLive holds the stream a page follows, set by followLive.
 const keyLive = "live"
 
+// pendingHeader carries, on a live fragment for an editor, how many claims wait for review.
+const pendingHeader = "Citecheck-Pending"
+
 // documentEvents streams the events of one document, with who else has it open.
 func (s *Server) documentEvents(c echo.Context) error {
 	id, err := pathID(c)
@@ -261,6 +264,14 @@ func (s *Server) liveFragment(c echo.Context) error {
 			return s.fragmentError(c, citecheck.FieldErrorf(citecheck.ECodeMalformed, "blocks", "%q is not a block offset", f))
 		}
 		spans = append(spans, [2]int{at, at + 1})
+	}
+	// The header bar's count of claims waiting for review changes with claims too.
+	if currentUser(c).Role.CanReview() {
+		n, err := s.store.CountPending(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set(pendingHeader, strconv.Itoa(n))
 	}
 	after, err := s.store.Claim(c.Request().Context(), id)
 	switch {

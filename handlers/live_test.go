@@ -348,6 +348,9 @@ func TestLiveFragmentShowsAClaimAsItIsNow(t *testing.T) {
 		!strings.Contains(body, `class="blk"`) || !strings.Contains(body, `id="sources-panel"`) {
 		t.Errorf("live fragment of a claim: %d %.400s", r.status, body)
 	}
+	if got := r.header.Get(pendingHeader); got != "1" {
+		t.Errorf("an editor's live fragment says %q claims wait, want 1", got)
+	}
 	h.do("DELETE", fmt.Sprintf("/api/v1/claims/%d", cl.ID), "ed", nil)
 	if r := b.get(path); r.status != http.StatusOK || !strings.Contains(string(r.body), fmt.Sprintf(`data-remove="claim-%d"`, cl.ID)) {
 		t.Errorf("live fragment of a deleted claim: %d %.400s", r.status, r.body)

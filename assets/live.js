@@ -4,7 +4,7 @@
 // claim that changed, keeping the reader's selection, open forms and scroll; the review queue
 // and the documents list fetch themselves again and swap in what differs. EventSource
 // reconnects by itself and sends Last-Event-ID, so a dropped stream misses nothing.
-import { applyFragment, panelQuery, selectionOffsets } from './app.js';
+import { applyFragment, panelQuery, pointOffset, selectionOffsets } from './app.js';
 
 const $ = (id) => document.getElementById(id);
 const meta = document.querySelector('meta[name="citecheck-live"]');
@@ -92,25 +92,53 @@ function pointAt(root, at) {
   return null;
 }
 
-// keepSelection runs change, then puts back the reader's selection in the text if change
-// replaced the nodes it was in.
+// keepSelection runs change, then puts back the reader's selection in the text, and the ranges
+// of the CSS highlights over it (the popup's span, the editor's caret), where change replaced
+// the nodes they were in: both are kept as code point offsets across it.
 function keepSelection(change) {
   const root = $('doc-text');
   const sel = window.getSelection();
   const before = root && selectionOffsets(root, sel);
+  const marks = [];
+  if (root && window.CSS && CSS.highlights) {
+    for (const [, hl] of CSS.highlights) {
+      for (const r of hl) {
+        if (!root.contains(r.startContainer)) continue;
+        marks.push({ hl, r, start: pointOffset(root, r.startContainer, r.startOffset), end: pointOffset(root, r.endContainer, r.endOffset) });
+      }
+    }
+  }
   change();
-  if (!before) return;
   const now = $('doc-text');
+  if (!now) return;
+  for (const m of marks) {
+    // A range over replaced nodes collapses into their block: compare where it is now.
+    const intact = now.contains(m.r.startContainer) && m.r.collapsed === (m.start === m.end) &&
+      pointOffset(now, m.r.startContainer, m.r.startOffset) === m.start &&
+      pointOffset(now, m.r.endContainer, m.r.endOffset) === m.end;
+    if (intact) continue;
+    const range = rangeAt(now, m.start, m.end);
+    m.hl.delete(m.r);
+    if (range) m.hl.add(range);
+  }
+  if (!before) return;
   const still = sel.rangeCount > 0 && now.contains(sel.getRangeAt(0).startContainer) && selectionOffsets(now, sel);
   if (still && still.start === before.start && still.end === before.end) return;
-  const a = pointAt(now, before.start);
-  const b = pointAt(now, before.end);
-  if (!a || !b) return;
+  const range = rangeAt(now, before.start, before.end);
+  if (!range) return;
+  sel.removeAllRanges();
+  sel.addRange(range);
+}
+
+// rangeAt is a DOM Range over the code points start..end of the runs of root, or null.
+function rangeAt(root, start, end) {
+  const a = pointAt(root, start);
+  const b = pointAt(root, end);
+  if (!a || !b) return null;
   const range = document.createRange();
   range.setStart(a[0], a[1]);
   range.setEnd(b[0], b[1]);
-  sel.removeAllRanges();
-  sel.addRange(range);
+  return range;
 }
 
 // refreshClaim fetches what a claim's change shows on the document page and applies it, all
@@ -124,8 +152,16 @@ async function refreshClaim(docId, id, force = false) {
   const q = panelQuery();
   q.set('claim', id);
   q.set('blocks', [...blocks].join(','));
-  const res = await fetch(`/documents/${docId}/live?${q}`, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+  let res;
+  try {
+    res = await fetch(`/documents/${docId}/live?${q}`, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+  } catch {
+    return; // leaving the page, or the server is away: the next event tries again
+  }
   if (!res.ok) return;
+  const pending = res.headers.get('Citecheck-Pending');
+  const count = document.querySelector('.nav-review .count');
+  if (pending !== null && count) count.textContent = `(${pending})`;
   let html = await res.text();
   const entry = $(`claim-${id}`);
   if (!force && busy(entry)) {
@@ -185,12 +221,14 @@ function swapMain(fresh, sel) {
   if (now && next && !busy(now)) now.replaceWith(document.importNode(next, true));
 }
 
-// debounced runs fn once after a burst of calls has been quiet for ms.
+// debounced runs fn once after a burst of calls has been quiet for ms. A failed fetch (the
+// reader is leaving the page, the server is restarting) is let go: the next event tries again.
 function debounced(fn, ms) {
   let timer = 0;
+  const run = () => Promise.resolve(fn()).catch(() => {});
   return () => {
     clearTimeout(timer);
-    timer = setTimeout(fn, ms);
+    timer = setTimeout(run, ms);
   };
 }
 

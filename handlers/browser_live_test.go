@@ -55,9 +55,10 @@ func TestBrowserLiveDesk(t *testing.T) {
 	ed.waitJS("rita's claim in ed's page", fmt.Sprintf(
 		`!!document.getElementById('claim-%d') && !!document.querySelector('#doc-text [data-claims~="%d"]')`, first, first))
 	t.Logf("rita's save to ed's page: %v", time.Since(saved).Round(time.Millisecond))
-	if got := evalJS[string](ed, "ed's selection", `window.getSelection().toString()`); got != edNeedle {
+	if got := evalJS[string](ed, "ed's selection", selectionShownJS); got != edNeedle {
 		t.Errorf("ed's selection after the live update = %q, want %q", got, edNeedle)
 	}
+	ed.waitJS("ed's header count", `document.querySelector('.nav-review .count').textContent === '(1)'`)
 	if hidden := evalJS[bool](ed, "ed's form", `document.getElementById('claim-form').hidden`); hidden {
 		t.Error("ed's claim form closed on the live update")
 	}
@@ -119,3 +120,17 @@ func TestBrowserLiveDesk(t *testing.T) {
 	ed.checkNoExceptions()
 	rita.checkNoExceptions()
 }
+
+// selectionShownJS answers the text the reader has selected in #doc-text: the page's selection,
+// or, once the popup has the focus (which takes the selection into its input), the range of the
+// CSS highlight that shows the popup's span.
+const selectionShownJS = `(() => {
+  const root = document.getElementById('doc-text');
+  const sel = window.getSelection();
+  if (sel.rangeCount && root.contains(sel.getRangeAt(0).startContainer) && sel.toString()) return sel.toString();
+  const shown = [];
+  if (window.CSS && CSS.highlights) {
+    for (const [name, hl] of CSS.highlights) for (const r of hl) if (root.contains(r.startContainer) && !r.collapsed) shown.push(r.toString());
+  }
+  return shown.sort((a, b) => b.length - a.length)[0] || '';
+})()`

@@ -23,6 +23,9 @@ import (
 // keyLive holds the stream a page follows, set by followLive.
 const keyLive = "live"
 
+// pendingHeader carries, on a live fragment for an editor, how many claims wait for review.
+const pendingHeader = "Citecheck-Pending"
+
 // documentEvents streams the events of one document, with who else has it open.
 func (s *Server) documentEvents(c echo.Context) error {
 	id, err := pathID(c)
@@ -100,7 +103,9 @@ func (s *Server) streamEvents(c echo.Context, doc int64) error {
 	for {
 		select {
 		case e := <-sub.events:
-			err = w.event(e)
+			if e.ID > after { // a page rendered after the hub's last event already reflects the rest
+				err = w.event(e)
+			}
 		case <-sub.presence:
 			err = w.send(0, citecheck.EventPresence, map[string]any{"document_id": doc, "users": s.hub.present(doc)})
 		case <-beat.C:
@@ -122,13 +127,15 @@ func (s *Server) streamEvents(c echo.Context, doc int64) error {
 }
 
 // replay sends the events of doc after the client's last one up to since (where the hub
-// takes over), or a reset event when some of them are gone: pruned, or from another database.
+// takes over), or a reset event when some of them are gone: pruned, or from another database
+// (an id the database has not reached). An id past since but not past the newest event is a
+// page rendered after events the hub has yet to hand out: the stream skips those.
 func (s *Server) replay(ctx context.Context, w *eventWriter, doc, after, since int64) error {
-	oldest, _, err := s.store.EventWindow(ctx)
+	oldest, newest, err := s.store.EventWindow(ctx)
 	if err != nil {
 		return err
 	}
-	if after > since || (oldest > 0 && after < oldest-1) {
+	if after > newest || (oldest > 0 && after < oldest-1) {
 		return w.send(since, citecheck.EventReset, map[string]string{
 			"reason": "the events after this id are no longer kept; reload the page"})
 	}
@@ -261,6 +268,14 @@ func (s *Server) liveFragment(c echo.Context) error {
 			return s.fragmentError(c, citecheck.FieldErrorf(citecheck.ECodeMalformed, "blocks", "%q is not a block offset", f))
 		}
 		spans = append(spans, [2]int{at, at + 1})
+	}
+	// The header bar's count of claims waiting for review changes with claims too.
+	if currentUser(c).Role.CanReview() {
+		n, err := s.store.CountPending(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set(pendingHeader, strconv.Itoa(n))
 	}
 	after, err := s.store.Claim(c.Request().Context(), id)
 	switch {

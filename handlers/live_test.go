@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/store"
 )
 
 // sseEvent is one event read off a stream; a comment line comes as name ":" with its text.
@@ -348,6 +349,9 @@ func TestLiveFragmentShowsAClaimAsItIsNow(t *testing.T) {
 		!strings.Contains(body, `class="blk"`) || !strings.Contains(body, `id="sources-panel"`) {
 		t.Errorf("live fragment of a claim: %d %.400s", r.status, body)
 	}
+	if got := r.header.Get(pendingHeader); got != "1" {
+		t.Errorf("an editor's live fragment says %q claims wait, want 1", got)
+	}
 	h.do("DELETE", fmt.Sprintf("/api/v1/claims/%d", cl.ID), "ed", nil)
 	if r := b.get(path); r.status != http.StatusOK || !strings.Contains(string(r.body), fmt.Sprintf(`data-remove="claim-%d"`, cl.ID)) {
 		t.Errorf("live fragment of a deleted claim: %d %.400s", r.status, r.body)
@@ -388,4 +392,34 @@ func TestStreamOutlivesTheServersWriteTimeout(t *testing.T) {
 		}
 	}
 	t.Fatalf("the stream ended after %v and %d pings: %v", time.Since(start), pings, sc.Err())
+}
+
+// TestStreamFromAPageAheadOfTheHubSkipsWhatThePageShows opens a stream from an id that the
+// database has but the hub has not handed out yet (a page rendered right after another
+// process's write): no reset, nothing the page already reflects, and the next event.
+func TestStreamFromAPageAheadOfTheHubSkipsWhatThePageShows(t *testing.T) {
+	h := newHarness(t, Config{})
+	doc := h.createDocument("rita", "A", streamText)
+	openStream(t, h, "/api/v1/events", http.DefaultClient, bearer(h.tokens["ed"])) // the hub runs
+
+	other, err := store.Open(h.dbPath) // another process on the same file: the hub learns by polling
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	rita, _, err := other.UserByName(context.Background(), "rita")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.CreateClaim(context.Background(), &citecheck.Claim{DocumentID: doc.ID, Start: 0, End: 5,
+		Quote: "Talks", Refs: []int{1}, CreatedByID: rita.ID}); err != nil {
+		t.Fatal(err)
+	}
+	_, rendered, _ := h.st.EventWindow(context.Background())
+
+	s := openStream(t, h, fmt.Sprintf("/api/v1/events?after=%d", rendered), http.DefaultClient, bearer(h.tokens["ed"]))
+	next := streamClaim(t, h, "rita", doc.ID)
+	if e := s.next(t); e.name != citecheck.EventClaimCreated || e.id <= rendered || e.desk(t).ClaimID != next.ID {
+		t.Errorf("first event after the page: %+v, want claim.created of %d after id %d", e, next.ID, rendered)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/formats"
 	"github.com/citecheck/citecheck/store"
 	"github.com/citecheck/citecheck/views"
 )
@@ -18,24 +19,34 @@ import (
 // big document hold one copy, not twenty. It is immutable once built: nothing may write to it
 // or to the slices it holds; a caller that needs to change a claim copies it first.
 type docState struct {
-	d       *loadedDocument
-	stamp   store.DocumentStamp
-	all     []citecheck.Claim
-	claims  []citecheck.Claim
-	orphans []citecheck.Claim
-	check   citecheck.SourcesCheck
-	summary citecheck.Counts
-	cuts    []int
-	blocks  []views.Block
+	d     *loadedDocument
+	stamp store.DocumentStamp
+	// exported is every claim in export order (formats.ExportOrder): claims, then orphans, which
+	// are its two parts, so that an export reads the view without copying a claim.
+	exported []citecheck.Claim
+	claims   []citecheck.Claim
+	orphans  []citecheck.Claim
+	check    citecheck.SourcesCheck
+	summary  citecheck.Counts
+	cuts     []int
+	blocks   []views.Block
 }
 
 // newDocState builds the view of d with all its claims, read at stamp.
 func newDocState(d *loadedDocument, stamp store.DocumentStamp, all []citecheck.Claim) *docState {
-	st := &docState{d: d, stamp: stamp, all: all, summary: citecheck.CountClaims(all)}
-	st.claims, st.orphans = anchored(d, all)
+	st := &docState{d: d, stamp: stamp, summary: citecheck.CountClaims(all)}
+	st.exported = formats.ExportOrder(d.doc, all)
+	n := len(st.exported)
+	for n > 0 && isOrphan(d, &st.exported[n-1]) {
+		n--
+	}
+	st.claims, st.orphans = st.exported[:n:n], st.exported[n:]
 	st.check = citecheck.CheckSources(d.text, d.src, st.claims)
 	for i := range st.claims { // the check holds each claim's checks, in the same order
 		st.claims[i].Checks = st.check.Claims[i].Checks
+	}
+	for i := range st.orphans { // an orphan has no place in the text to check
+		st.orphans[i].Checks = []citecheck.Check{}
 	}
 	st.cuts = blockCuts(d.text)
 	st.blocks = buildBlocks(buildRuns(d, st.claims), st.cuts, d.text.Len())

@@ -57,8 +57,8 @@ func TestConcurrentReadersShareOneDocumentView(t *testing.T) {
 			t.Fatalf("reader %d got its own view %p, reader 0 got %p", i, st, first[0])
 		}
 	}
-	if len(first[0].all) != 200 || len(first[0].blocks) == 0 {
-		t.Fatalf("the view holds %d claims and %d blocks", len(first[0].all), len(first[0].blocks))
+	if len(first[0].exported) != 200 || len(first[0].blocks) == 0 {
+		t.Fatalf("the view holds %d claims and %d blocks", len(first[0].exported), len(first[0].blocks))
 	}
 	if again, _ := s.documentState(ctx, d); again != first[0] {
 		t.Fatal("a later reader of the same state built a new view")
@@ -73,8 +73,8 @@ func TestConcurrentReadersShareOneDocumentView(t *testing.T) {
 			t.Fatalf("after a write reader %d got view %p (first state %p, others %p)", i, st, first[0], second[0])
 		}
 	}
-	if len(second[0].all) != 201 || len(first[0].all) != 200 {
-		t.Fatalf("views hold %d and %d claims, want 200 then 201", len(first[0].all), len(second[0].all))
+	if len(second[0].exported) != 201 || len(first[0].exported) != 200 {
+		t.Fatalf("views hold %d and %d claims, want 200 then 201", len(first[0].exported), len(second[0].exported))
 	}
 	if second[0].d != first[0].d {
 		t.Fatal("a claim write made the text be loaded again")

@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"bufio"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -82,8 +85,7 @@ func (s *Server) listClaims(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		claims := listOrder(st, f)
-		return c.JSON(http.StatusOK, listAnswer("claims", claims, ask.pageOf(len(claims))))
+		return writeClaimList(c, listOrder(st, f))
 	}
 	claims, err := s.store.ClaimsPage(c.Request().Context(), d.doc.ID, f, ask.offset, ask.fetch())
 	if err != nil {
@@ -119,6 +121,27 @@ func listOrder(st *docState, f citecheck.ClaimFilter) []citecheck.Claim {
 		}
 	}
 	return out
+}
+
+// writeClaimList answers {"claims": [...]} claim by claim through a small buffer: the whole
+// list of a big document is tens of MB of JSON, which c.JSON would hold whole per request.
+func writeClaimList(c echo.Context, claims []citecheck.Claim) error {
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriterSize(w, 32<<10)
+	enc := json.NewEncoder(bw)
+	bw.WriteString(`{"claims":[`)
+	for i := range claims {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		if err := enc.Encode(&claims[i]); err != nil {
+			return fmt.Errorf("claim list: %w", err) // the status is sent already: this only logs
+		}
+	}
+	bw.WriteString("]}\n")
+	return bw.Flush()
 }
 
 // listsBefore is the store's order of claims: by start, end, then id.

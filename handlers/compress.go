@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -26,7 +27,10 @@ func compression() echo.MiddlewareFunc {
 	gzip := middleware.GzipWithConfig(middleware.GzipConfig{Level: gzipLevel, MinLength: gzipMinLength})
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return gzip(func(c echo.Context) error {
-			c.Response().Writer = splitWriter{c.Response().Writer}
+			// As the gzip middleware decides: only a gzipped answer goes through its buffer.
+			if strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip") {
+				c.Response().Writer = splitWriter{c.Response().Writer}
+			}
 			return next(c)
 		})
 	}

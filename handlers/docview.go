@@ -83,11 +83,13 @@ func atLeast(a, b store.DocumentStamp) bool {
 
 // claim answers the entry that serves stamp for document id: the cached one when it is of that
 // state or a later one (built or being built), else a new entry that the caller must build
-// (owner true) and then finish.
+// (owner true) and then finish. While the view of an earlier state is being built, it answers
+// that one: the caller waits for it and asks again, so that a document has one build in
+// flight, not one per state that writes made meanwhile.
 func (sc *docStateCache) claim(id int64, stamp store.DocumentStamp) (e *docStateEntry, owner bool) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	if e, ok := sc.items[id]; ok && atLeast(e.stamp, stamp) {
+	if e, ok := sc.items[id]; ok && (atLeast(e.stamp, stamp) || !e.finished()) {
 		sc.touch(id)
 		return e, false
 	}
@@ -100,6 +102,16 @@ func (sc *docStateCache) claim(id int64, stamp store.DocumentStamp) (e *docState
 	sc.items[id] = e
 	sc.touch(id)
 	return e, true
+}
+
+// finished tells whether the build of e has ended.
+func (e *docStateEntry) finished() bool {
+	select {
+	case <-e.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // finish records the outcome of the build of e and wakes its waiters. A view is kept under the
@@ -184,21 +196,26 @@ func (s *Server) documentStateOnce(ctx context.Context, d *loadedDocument) (*doc
 	if stamp.Row() != d.row {
 		return nil, errStateMoved
 	}
-	e, owner := s.states.claim(id, stamp)
-	if owner {
-		// The build serves every request waiting for it, so one that goes away must not cancel it.
-		st, err := s.buildDocState(context.WithoutCancel(ctx), d)
-		s.states.finish(id, e, st, err)
+	for {
+		e, owner := s.states.claim(id, stamp)
+		if owner {
+			// The build serves every request waiting for it, so one that goes away must not cancel it.
+			st, err := s.buildDocState(context.WithoutCancel(ctx), d)
+			s.states.finish(id, e, st, err)
+		}
+		select {
+		case <-e.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if e.err != nil {
+			return nil, e.err
+		}
+		if atLeast(e.st.stamp, stamp) {
+			return e.st, nil
+		}
+		// That was the build of an earlier state, in flight when this request came: ask again.
 	}
-	select {
-	case <-e.done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	if e.err != nil {
-		return nil, e.err
-	}
-	return e.st, nil
 }
 
 // buildDocState reads the claims of d with their stamp and builds the view; a row that is no

@@ -5,7 +5,7 @@ ADDR    ?= 127.0.0.1:8080
 BIN     := bin/citecheck
 LOADBIN := bin/citecheck-bench
 
-.PHONY: run build test lint generate check-generated check-tracked bench bench-browser fuzz fuzz-short clean
+.PHONY: run build test lint generate check-generated check-tracked bench bench-browser bench-big fuzz fuzz-short clean
 
 ## run: build and start the server on the embedded default SQLite file
 run: build
@@ -61,6 +61,12 @@ bench:
 ## plain-text and no-claims pages of the same run (BenchmarkBrowserPage; needs /usr/bin/chromium)
 bench-browser:
 	$(GO) test -run '^$$' -bench '^BenchmarkBrowserPage$$' -benchtime 1x -timeout 30m ./handlers/
+
+## bench-big: a 5 MB text with 25,000 claims under 20 clients (citecheck-bench against
+## 'citecheck serve' as its own process, whose peak RSS it reports); SIZE, CLAIMS, CLIENTS,
+## DURATION override (cmd/citecheck-bench/big.sh)
+bench-big: build
+	cmd/citecheck-bench/big.sh
 
 ## fuzz: every fuzz target for FUZZTIME each (go test -fuzz takes one target and one package
 ## per run); a long run is e.g. 'make fuzz FUZZTIME=1h'. New findings land in the package's

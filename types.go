@@ -1,6 +1,9 @@
 package citecheck
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Role is what a user may do. Roles are ordered: each one may do all the one before it may.
 type Role string
@@ -224,4 +227,11 @@ type ClaimFilter struct {
 	Status Status
 	Review Review
 	Ref    int
+}
+
+// Matches reports whether c passes the filter, as the store's SQL filter does: its status and
+// review equal to those set, and its refs holding the ref set.
+func (f ClaimFilter) Matches(c *Claim) bool {
+	return (f.Status == "" || c.Status == f.Status) && (f.Review == "" || c.Review == f.Review) &&
+		(f.Ref == 0 || slices.Contains(c.Refs, f.Ref))
 }

@@ -55,8 +55,8 @@ func (e *etagHash) ints(ns ...int64) {
 }
 
 func (e *etagHash) str(s string) {
-	e.ints(int64(len(s)))
-	e.h.Write([]byte(s))
+	e.buf = append(binary.AppendVarint(e.buf[:0], int64(len(s))), s...) // reused: no copy per value
+	e.h.Write(e.buf)
 }
 
 // references hashes a reference list; none at all differs from an empty one.

@@ -79,17 +79,25 @@ func BuildExportIn(t *citecheck.Text, doc *citecheck.Document, claims []citechec
 			out[i].Checks = check.Claims[i].Checks
 		}
 	}
-	counts := citecheck.CountClaims(out)
+	return BuildCheckedExport(doc, out, check, now)
+}
+
+// BuildCheckedExport is BuildExportIn for a caller that holds the claims in export order with
+// their checks filled and the document check they come from (the server's shared view of the
+// document): it checks nothing again, copies no claim and changes none, so the claims may be
+// shared with other readers.
+func BuildCheckedExport(doc *citecheck.Document, claims []citecheck.Claim, check citecheck.SourcesCheck, now time.Time) *Export {
+	counts := citecheck.CountClaims(claims)
 	return &Export{
 		Format:     ExportFormat,
 		ExportedAt: now.UTC(),
 		OffsetUnit: OffsetUnit,
 		Document: ExportDocument{ID: doc.ID, Title: doc.Title, Text: doc.Text,
 			TextSHA256: doc.TextSHA256, Length: doc.Length},
-		Citations:  src.Citations,
+		Citations:  citecheck.DocumentSources(doc).Citations,
 		References: doc.References,
-		Claims:     out,
-		Summary: ExportSummary{Claims: len(out), ByStatus: counts.ByStatus, ByReview: counts.ByReview,
+		Claims:     claims,
+		Summary: ExportSummary{Claims: len(claims), ByStatus: counts.ByStatus, ByReview: counts.ByReview,
 			Markers: check.Markers, Covered: check.Covered, Problems: check.Problems},
 	}
 }

@@ -41,7 +41,12 @@ type loadFigures struct {
 	Elements int     `json:"elements"` // elements in the page
 	Bytes    int     `json:"bytes"`    // the HTML, decoded
 	Transfer int     `json:"transfer"` // the HTML as it came over the wire
+	FirstMS  float64 `json:"first"`    // navigation start to the first byte of the HTML (the server's work)
+	LastMS   float64 `json:"last"`     // navigation start to the last byte of the HTML
+	ParsedMS float64 `json:"parsed"`   // navigation start to the HTML parsed (domInteractive)
 	LayoutMS float64 `json:"-"`        // Chromium's LayoutDuration during the load
+	StyleMS  float64 `json:"-"`        // Chromium's RecalcStyleDuration during the load
+	ScriptMS float64 `json:"-"`        // Chromium's ScriptDuration during the load
 }
 
 // frameFigures are the frame intervals while the page scrolls.
@@ -137,29 +142,30 @@ func measureLoad(tb *tab, url string) loadFigures {
 	f := evalJS[loadFigures](tb, "load figures", `(() => {
 		const n = performance.getEntriesByType('navigation')[0];
 		return { load: window.__rendered, event: n.loadEventEnd, elements: document.getElementsByTagName('*').length,
-			bytes: n.decodedBodySize, transfer: n.transferSize };
+			bytes: n.decodedBodySize, transfer: n.transferSize,
+			first: n.responseStart, last: n.responseEnd, parsed: n.domInteractive };
 	})()`)
-	f.LayoutMS = layoutDuration(tb) * 1000
+	m := chromiumMetrics(tb)
+	f.LayoutMS, f.StyleMS, f.ScriptMS = m["LayoutDuration"]*1000, m["RecalcStyleDuration"]*1000, m["ScriptDuration"]*1000
 	return f
 }
 
-// layoutDuration is Chromium's total of layout time in the page since it was opened, in seconds.
-func layoutDuration(tb *tab) float64 {
+// chromiumMetrics are Chromium's performance metrics of the page since it was opened (the
+// durations in seconds), by name.
+func chromiumMetrics(tb *tab) map[string]float64 {
 	tb.t.Helper()
-	var total float64
-	tb.do("layout duration", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	out := map[string]float64{}
+	tb.do("performance metrics", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		res, err := cdp.Call(ctx, t, performance.GetMetrics, cdp.Empty{})
 		if err != nil {
 			return err
 		}
 		for _, m := range res.Metrics {
-			if m.Name == "LayoutDuration" {
-				total = m.Value
-			}
+			out[m.Name] = m.Value
 		}
 		return nil
 	}))
-	return total
+	return out
 }
 
 // measureScroll jumps to the middle of the page, then turns the mouse wheel 20 steps down over
@@ -336,8 +342,19 @@ func printBrowserFigures(b *testing.B, loads map[string][]loadFigures, scroll ma
 	row("load event (vs plain)", load("claims", ev), load("no-claims", ev), load("plain", ev), load("plain", ev), "ms")
 	el := func(l loadFigures) float64 { return float64(l.Elements) }
 	row("elements (vs plain)", load("claims", el), load("no-claims", el), load("plain", el), load("plain", el), "")
-	lay := func(l loadFigures) float64 { return l.LayoutMS }
-	row("layout during load (vs plain)", load("claims", lay), load("no-claims", lay), load("plain", lay), load("plain", lay), "ms")
+	for _, part := range []struct {
+		what string
+		f    func(loadFigures) float64
+	}{
+		{"first byte of the HTML (vs plain)", func(l loadFigures) float64 { return l.FirstMS }},
+		{"last byte of the HTML (vs plain)", func(l loadFigures) float64 { return l.LastMS }},
+		{"HTML parsed (vs plain)", func(l loadFigures) float64 { return l.ParsedMS }},
+		{"layout during load (vs plain)", func(l loadFigures) float64 { return l.LayoutMS }},
+		{"style during load (vs plain)", func(l loadFigures) float64 { return l.StyleMS }},
+		{"script during load (vs plain)", func(l loadFigures) float64 { return l.ScriptMS }},
+	} {
+		row(part.what, load("claims", part.f), load("no-claims", part.f), load("plain", part.f), load("plain", part.f), "ms")
+	}
 	kb := func(l loadFigures) float64 { return float64(l.Bytes) / 1024 }
 	row("HTML decoded (vs plain)", load("claims", kb), load("no-claims", kb), load("plain", kb), load("plain", kb), "KB")
 	tkb := func(l loadFigures) float64 { return float64(l.Transfer) / 1024 }

@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"net/http"
+	"strings"
+
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
@@ -22,6 +25,47 @@ const (
 // over HTTPS, where a TLS front end is the place to add them. Live event streams are not
 // compressed: each event must reach the client the moment it is written.
 func compression() echo.MiddlewareFunc {
-	return middleware.GzipWithConfig(middleware.GzipConfig{Level: gzipLevel, MinLength: gzipMinLength,
+	gzip := middleware.GzipWithConfig(middleware.GzipConfig{Level: gzipLevel, MinLength: gzipMinLength,
 		Skipper: isEventStream})
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return gzip(func(c echo.Context) error {
+			// As the gzip middleware decides: only a gzipped answer goes through its buffer.
+			if !isEventStream(c) && strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip") {
+				c.Response().Writer = splitWriter{c.Response().Writer}
+			}
+			return next(c)
+		})
+	}
 }
+
+// writePiece is the most that splitWriter passes on in one Write.
+const writePiece = 32 << 10
+
+// splitWriter passes big writes on in pieces. Echo's gzip writer copies whatever it is given
+// into a buffer until it has MinLength bytes, so a page or a JSON list written in one Write of
+// 30 MB was held twice, once more in that buffer; in pieces, only the first one is.
+type splitWriter struct{ http.ResponseWriter }
+
+func (w splitWriter) Write(b []byte) (int, error) {
+	n := 0
+	for len(b) > 0 {
+		piece := b[:min(len(b), writePiece)]
+		k, err := w.ResponseWriter.Write(piece)
+		k = min(k, len(piece)) // echo's gzip writer counts the bytes it had buffered too
+		n, b = n+k, b[k:]
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// Flush flushes the writer below, so that streamed answers still stream.
+func (w splitWriter) Flush() {
+	if err := http.NewResponseController(w.ResponseWriter).Flush(); err != nil {
+		return // a writer that cannot flush sends the body at its end
+	}
+}
+
+// Unwrap gives http.ResponseController the writer below.
+func (w splitWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

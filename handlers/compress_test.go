@@ -18,7 +18,8 @@ var rawClient = &http.Client{
 
 func TestAnswersAreGzippedWhenAsked(t *testing.T) {
 	h := newHarness(t, Config{})
-	doc := h.createDocument("rita", "big enough", strings.Repeat(sampleText+"\n\n", 4))
+	// Past writePiece several times over, so that the big answers go through splitWriter in pieces.
+	doc := h.createDocument("rita", "big enough", strings.Repeat(sampleText+"\n\n", 40))
 	cookies := sessionCookies(t, h, "rita")
 	cases := []struct {
 		name, path string

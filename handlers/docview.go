@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/formats"
 	"github.com/citecheck/citecheck/store"
 	"github.com/citecheck/citecheck/views"
 )
@@ -18,24 +19,34 @@ import (
 // big document hold one copy, not twenty. It is immutable once built: nothing may write to it
 // or to the slices it holds; a caller that needs to change a claim copies it first.
 type docState struct {
-	d       *loadedDocument
-	stamp   store.DocumentStamp
-	all     []citecheck.Claim
-	claims  []citecheck.Claim
-	orphans []citecheck.Claim
-	check   citecheck.SourcesCheck
-	summary citecheck.Counts
-	cuts    []int
-	blocks  []views.Block
+	d     *loadedDocument
+	stamp store.DocumentStamp
+	// exported is every claim in export order (formats.ExportOrder): claims, then orphans, which
+	// are its two parts, so that an export reads the view without copying a claim.
+	exported []citecheck.Claim
+	claims   []citecheck.Claim
+	orphans  []citecheck.Claim
+	check    citecheck.SourcesCheck
+	summary  citecheck.Counts
+	cuts     []int
+	blocks   []views.Block
 }
 
 // newDocState builds the view of d with all its claims, read at stamp.
 func newDocState(d *loadedDocument, stamp store.DocumentStamp, all []citecheck.Claim) *docState {
-	st := &docState{d: d, stamp: stamp, all: all, summary: citecheck.CountClaims(all)}
-	st.claims, st.orphans = anchored(d, all)
+	st := &docState{d: d, stamp: stamp, summary: citecheck.CountClaims(all)}
+	st.exported = formats.ExportOrder(d.doc, all)
+	n := len(st.exported)
+	for n > 0 && isOrphan(d, &st.exported[n-1]) {
+		n--
+	}
+	st.claims, st.orphans = st.exported[:n:n], st.exported[n:]
 	st.check = citecheck.CheckSources(d.text, d.src, st.claims)
 	for i := range st.claims { // the check holds each claim's checks, in the same order
 		st.claims[i].Checks = st.check.Claims[i].Checks
+	}
+	for i := range st.orphans { // an orphan has no place in the text to check
+		st.orphans[i].Checks = []citecheck.Check{}
 	}
 	st.cuts = blockCuts(d.text)
 	st.blocks = buildBlocks(buildRuns(d, st.claims), st.cuts, d.text.Len())
@@ -72,11 +83,13 @@ func atLeast(a, b store.DocumentStamp) bool {
 
 // claim answers the entry that serves stamp for document id: the cached one when it is of that
 // state or a later one (built or being built), else a new entry that the caller must build
-// (owner true) and then finish.
+// (owner true) and then finish. While the view of an earlier state is being built, it answers
+// that one: the caller waits for it and asks again, so that a document has one build in
+// flight, not one per state that writes made meanwhile.
 func (sc *docStateCache) claim(id int64, stamp store.DocumentStamp) (e *docStateEntry, owner bool) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	if e, ok := sc.items[id]; ok && atLeast(e.stamp, stamp) {
+	if e, ok := sc.items[id]; ok && (atLeast(e.stamp, stamp) || !e.finished()) {
 		sc.touch(id)
 		return e, false
 	}
@@ -89,6 +102,16 @@ func (sc *docStateCache) claim(id int64, stamp store.DocumentStamp) (e *docState
 	sc.items[id] = e
 	sc.touch(id)
 	return e, true
+}
+
+// finished tells whether the build of e has ended.
+func (e *docStateEntry) finished() bool {
+	select {
+	case <-e.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // finish records the outcome of the build of e and wakes its waiters. A view is kept under the
@@ -173,21 +196,26 @@ func (s *Server) documentStateOnce(ctx context.Context, d *loadedDocument) (*doc
 	if stamp.Row() != d.row {
 		return nil, errStateMoved
 	}
-	e, owner := s.states.claim(id, stamp)
-	if owner {
-		// The build serves every request waiting for it, so one that goes away must not cancel it.
-		st, err := s.buildDocState(context.WithoutCancel(ctx), d)
-		s.states.finish(id, e, st, err)
+	for {
+		e, owner := s.states.claim(id, stamp)
+		if owner {
+			// The build serves every request waiting for it, so one that goes away must not cancel it.
+			st, err := s.buildDocState(context.WithoutCancel(ctx), d)
+			s.states.finish(id, e, st, err)
+		}
+		select {
+		case <-e.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if e.err != nil {
+			return nil, e.err
+		}
+		if atLeast(e.st.stamp, stamp) {
+			return e.st, nil
+		}
+		// That was the build of an earlier state, in flight when this request came: ask again.
 	}
-	select {
-	case <-e.done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	if e.err != nil {
-		return nil, e.err
-	}
-	return e.st, nil
 }
 
 // buildDocState reads the claims of d with their stamp and builds the view; a row that is no

@@ -2,8 +2,10 @@ package handlers
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -57,8 +59,8 @@ func TestConcurrentReadersShareOneDocumentView(t *testing.T) {
 			t.Fatalf("reader %d got its own view %p, reader 0 got %p", i, st, first[0])
 		}
 	}
-	if len(first[0].all) != 200 || len(first[0].blocks) == 0 {
-		t.Fatalf("the view holds %d claims and %d blocks", len(first[0].all), len(first[0].blocks))
+	if len(first[0].exported) != 200 || len(first[0].blocks) == 0 {
+		t.Fatalf("the view holds %d claims and %d blocks", len(first[0].exported), len(first[0].blocks))
 	}
 	if again, _ := s.documentState(ctx, d); again != first[0] {
 		t.Fatal("a later reader of the same state built a new view")
@@ -73,8 +75,8 @@ func TestConcurrentReadersShareOneDocumentView(t *testing.T) {
 			t.Fatalf("after a write reader %d got view %p (first state %p, others %p)", i, st, first[0], second[0])
 		}
 	}
-	if len(second[0].all) != 201 || len(first[0].all) != 200 {
-		t.Fatalf("views hold %d and %d claims, want 200 then 201", len(first[0].all), len(second[0].all))
+	if len(second[0].exported) != 201 || len(first[0].exported) != 200 {
+		t.Fatalf("views hold %d and %d claims, want 200 then 201", len(first[0].exported), len(second[0].exported))
 	}
 	if second[0].d != first[0].d {
 		t.Fatal("a claim write made the text be loaded again")
@@ -179,4 +181,41 @@ func hasCheck(checks []citecheck.Check, code string) bool {
 		}
 	}
 	return false
+}
+
+// TestWholeClaimListFromTheViewEqualsTheStoresPages asks for the whole claim list, which the
+// shared view answers, and for the same list as one page (limit), which the store reads in SQL,
+// with each filter, on a document whose orphan sits among the anchored claims by its old
+// offsets: both must give the same claims, in the same order, with the same checks.
+func TestWholeClaimListFromTheViewEqualsTheStoresPages(t *testing.T) {
+	h := newHarness(t, Config{})
+	doc, _ := revisionDoc(t, h)
+	if r := h.do("POST", fmt.Sprintf("/api/v1/documents/%d/revisions", doc.ID), "rita", map[string]any{"text": revText2}); r.status != http.StatusCreated {
+		t.Fatalf("revise: %d %s", r.status, r.body)
+	}
+	s, e := runeSpan(t, revText2, "Closing.")
+	if r := h.do("POST", fmt.Sprintf("/api/v1/documents/%d/claims", doc.ID), "rita",
+		map[string]any{"start": s, "end": e, "refs": []int{2}, "status": "supported"}); r.status != http.StatusCreated {
+		t.Fatalf("claim: %d %s", r.status, r.body)
+	}
+	list := func(query string) []json.RawMessage {
+		t.Helper()
+		var ans struct{ Claims []json.RawMessage }
+		r := h.do("GET", fmt.Sprintf("/api/v1/documents/%d/claims?%s", doc.ID, query), "rita", nil)
+		if r.status != http.StatusOK {
+			t.Fatalf("list %s: %d %s", query, r.status, r.body)
+		}
+		r.json(t, &ans)
+		return ans.Claims
+	}
+	all := list("")
+	if len(all) != 4 || !strings.Contains(string(all[2]), `"anchor":"orphaned"`) {
+		t.Fatalf("whole list: %d claims, the orphan not third among them:\n%s", len(all), all)
+	}
+	for _, q := range []string{"", "status=supported", "status=unverified", "review=approved", "ref=1", "ref=2", "ref=9"} {
+		whole, paged := list(q), list(q+"&limit=1000")
+		if !slices.EqualFunc(whole, paged, func(a, b json.RawMessage) bool { return string(a) == string(b) }) {
+			t.Errorf("%q: the whole list differs from its page:\n%s\n%s", q, whole, paged)
+		}
+	}
 }

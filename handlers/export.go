@@ -36,16 +36,18 @@ func (s *Server) exportDocument(c echo.Context) error {
 		return citecheck.FieldErrorf(citecheck.ECodeInvalid, "format",
 			"format must be native, w3c, claimreview or csv, not %q", format)
 	}
+	// Every export carries every claim, the orphans last: the shared view holds them so, with
+	// their checks, for every reader of this state.
+	st, err := s.documentState(c.Request().Context(), d)
+	if err != nil {
+		return err
+	}
+	d, claims := st.d, st.exported
 	release, err := s.bigWork(c.Request().Context(), d) // a big export waits for a render slot
 	if err != nil {
 		return err
 	}
 	defer release()
-	claims, err := s.store.Claims(c.Request().Context(), d.doc.ID, citecheck.ClaimFilter{})
-	if err != nil {
-		return err
-	}
-	claims = formats.ExportOrder(d.doc, claims) // every export carries every claim: the orphans last
 	sources, err := s.exportSources(c, d.doc.ID, format)
 	if err != nil {
 		return err
@@ -63,7 +65,7 @@ func (s *Server) exportDocument(c echo.Context) error {
 	if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	if err := s.writeExport(c, d, claims, sources, format); err != nil {
+	if err := s.writeExport(c, st, sources, format); err != nil {
 		// The status and part of the body may be sent already: this only logs.
 		return fmt.Errorf("export document %d as %q: %w", d.doc.ID, format, err)
 	}
@@ -71,8 +73,8 @@ func (s *Server) exportDocument(c echo.Context) error {
 }
 
 // writeExport sends the headers of one export format and streams its body.
-func (s *Server) writeExport(c echo.Context, d *loadedDocument, claims []citecheck.Claim, sources []citecheck.Capture, format string) error {
-	w := c.Response()
+func (s *Server) writeExport(c echo.Context, st *docState, sources []citecheck.Capture, format string) error {
+	d, claims, w := st.d, st.exported, c.Response()
 	begin := func(contentType, ext string) {
 		w.Header().Set(echo.HeaderContentType, contentType)
 		w.Header().Set(echo.HeaderContentDisposition,
@@ -81,7 +83,6 @@ func (s *Server) writeExport(c echo.Context, d *loadedDocument, claims []citeche
 	}
 	switch format {
 	case "csv":
-		fillChecks(d, claims)
 		begin("text/csv; charset=utf-8", ".csv")
 		return formats.WriteClaimsCSV(w, claims)
 	case "claimreview":
@@ -93,7 +94,7 @@ func (s *Server) writeExport(c echo.Context, d *loadedDocument, claims []citeche
 		begin("application/ld+json; charset=utf-8", ".claimreview.jsonld")
 		return formats.WriteClaimReview(w, feed)
 	}
-	ex := formats.BuildExportIn(d.text, d.doc, claims, s.store.Now())
+	ex := formats.BuildCheckedExport(d.doc, claims, st.check, s.store.Now())
 	ex.Sources = sources
 	if format == "w3c" {
 		begin("application/ld+json; charset=utf-8", ".w3c.jsonld")

@@ -94,11 +94,11 @@ func (s *Server) revisionPage(c echo.Context) error {
 	}
 	var orphansOfPrev []citecheck.Claim // claims of revision n-1 that did not come into n
 	if ans.Current {
-		all, err := s.store.Claims(ctx, d.doc.ID, citecheck.ClaimFilter{})
+		st, err := s.documentState(ctx, d)
 		if err != nil {
 			return err
 		}
-		_, v.Orphans = anchored(d, all)
+		v.Orphans = st.orphans
 		orphansOfPrev = citecheck.OrphanedBy(ans.Number, v.Orphans)
 	} else if ans.Number > 1 {
 		prev, err := s.store.RevisionClaims(ctx, d.doc.ID, ans.Number-1)

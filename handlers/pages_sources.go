@@ -140,12 +140,11 @@ func (s *Server) claimUncitedPage(c echo.Context) error {
 		return s.formError(c, d.doc.ID, citecheck.FieldErrorf(citecheck.ECodeInvalid, "start",
 			"that sentence is no longer an uncited statement of the text; reload the page"))
 	}
-	claims, err := s.store.Claims(c.Request().Context(), d.doc.ID, citecheck.ClaimFilter{})
+	st, err := s.documentState(c.Request().Context(), d)
 	if err != nil {
 		return err
 	}
-	anchoredClaims, _ := anchored(d, claims)
-	if items, _ := uncitedItems(d, []citecheck.UncitedSentence{{Start: start, End: end}}, anchoredClaims); items[0].ClaimID != 0 {
+	if items, _ := uncitedItems(d, []citecheck.UncitedSentence{{Start: start, End: end}}, st.claims); items[0].ClaimID != 0 {
 		return redirectWithFlash(c, fmt.Sprintf("/documents/%d#c-%d", d.doc.ID, items[0].ClaimID),
 			fmt.Sprintf("Nothing created: claim #%d already covers that sentence.", items[0].ClaimID), true)
 	}

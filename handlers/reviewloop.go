@@ -77,7 +77,7 @@ func (s *Server) reportPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rejections, err := s.lastRejections(ctx, st.all)
+	rejections, err := s.lastRejections(ctx, st.exported)
 	if err != nil {
 		return err
 	}

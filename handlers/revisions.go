@@ -80,15 +80,18 @@ func (s *Server) loadRevision(c echo.Context) (*revisionAnswer, *loadedDocument,
 	if err != nil {
 		return nil, nil, err
 	}
-	ans := &revisionAnswer{Revision: rev, Current: n == d.doc.Revision}
-	if ans.Current {
-		all, err := s.store.Claims(ctx, d.doc.ID, citecheck.ClaimFilter{})
+	ans := &revisionAnswer{Revision: rev}
+	if n == d.doc.Revision {
+		// The current revision's claims, with their checks, are the shared view's: read by
+		// every reader of this state, copied by none.
+		st, err := s.documentState(ctx, d)
 		if err != nil {
 			return nil, nil, err
 		}
-		ans.Claims, _ = citecheck.AnchoredIn(n, all)
-		citecheck.FillChecksIn(d.text, d.src, ans.Claims)
-		return ans, d, nil
+		if d = st.d; n == d.doc.Revision {
+			ans.Current, ans.Claims = true, st.claims
+			return ans, d, nil
+		}
 	}
 	if ans.Claims, err = s.store.RevisionClaims(ctx, d.doc.ID, n); err != nil {
 		return nil, nil, err

@@ -19,17 +19,18 @@ func (s *Server) openSuggestions(ctx context.Context, d *loadedDocument) ([]cite
 // suggestions splits the cited sentences of a document that no claim has exactly into those
 // still open and those somebody dismissed, which can be restored.
 func (s *Server) suggestions(ctx context.Context, d *loadedDocument) (open, dismissed []citecheck.CitedSentence, err error) {
-	claims, err := s.store.Claims(ctx, d.doc.ID, citecheck.ClaimFilter{})
+	st, err := s.documentState(ctx, d)
 	if err != nil {
 		return nil, nil, err
 	}
-	claims, _ = anchored(d, claims)
+	claims := st.claims
 	spans, err := s.store.DismissedSuggestions(ctx, d.doc.ID)
 	if err != nil {
 		return nil, nil, err
 	}
 	claimed := map[citecheck.Span]bool{}
-	for _, cl := range claims {
+	for i := range claims {
+		cl := &claims[i]
 		claimed[citecheck.Span{Start: cl.Start, End: cl.End}] = true
 	}
 	isDismissed := map[citecheck.Span]bool{}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -431,5 +432,26 @@ func TestClaimsPageIsASliceOfClaims(t *testing.T) {
 	}
 	if _, err := s.ClaimsPage(ctx, d.ID, citecheck.ClaimFilter{}, -1, 3); citecheck.ErrorCode(err) != citecheck.ECodeInvalid {
 		t.Fatalf("a negative offset: %v", err)
+	}
+}
+
+// TestParseRefsReadsWhatMarshalRefsWrites: the hand-written reader of stored refs gives what
+// encoding/json gives, for what the store writes and for anything else a row might hold.
+func TestParseRefsReadsWhatMarshalRefsWrites(t *testing.T) {
+	for _, refs := range [][]int{nil, {}, {1}, {30, 31}, {7, 12, 400, 100000}} {
+		s, err := marshalRefs(refs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := parseRefs(s)
+		if err != nil || got == nil || !slices.Equal(got, append([]int{}, refs...)) {
+			t.Errorf("%s: %v %v, want %v", s, got, err, refs)
+		}
+	}
+	for s, want := range map[string][]int{"[ 1, 2 ]": {1, 2}, "[]": {}, "null": {}, "[+1]": nil, "[1,]": nil, "[1": nil, "": nil, "[a]": nil} {
+		got, err := parseRefs(s)
+		if (err != nil) != (want == nil) || (want != nil && !slices.Equal(got, want)) {
+			t.Errorf("%q: %v %v, want %v", s, got, err, want)
+		}
 	}
 }

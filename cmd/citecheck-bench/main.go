@@ -20,7 +20,7 @@ import (
 // config is the flags of citecheck-bench.
 type config struct {
 	URL, Token, EditorToken, User, Password string
-	Clients, Requests, DocSize, PID         int
+	Clients, Requests, DocSize, Claims, PID int
 	Duration                                time.Duration
 	Seed                                    uint64
 }
@@ -52,8 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := b.setUp(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "bench %s: %d clients, document %d of %d bytes with %d marked sentences, ops: %s\n",
-		base, cfg.Clients, b.docID, cfg.DocSize, len(b.sentences), strings.Join(b.ops, " "))
+	fmt.Fprintf(stdout, "bench %s: %d clients, document %d of %d bytes with %d marked sentences and %d claims (made in %v), ops: %s\n",
+		base, cfg.Clients, b.docID, cfg.DocSize, len(b.sentences), cfg.Claims, b.seeded.Round(time.Millisecond), strings.Join(b.ops, " "))
 	elapsed := b.run(ctx)
 	b.report(stdout, stderr, elapsed)
 	return nil
@@ -74,6 +74,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.Duration, "duration", 30*time.Second, "how long to run")
 	fs.IntVar(&cfg.Requests, "requests", 0, "stop after this many requests in all (0: run for --duration); whichever limit comes first")
 	fs.IntVar(&cfg.DocSize, "doc-size", 100000, "size of the generated document in bytes")
+	fs.IntVar(&cfg.Claims, "claims", 0, "claims to create on the document before the run (by --clients at once), as on a long-worked document")
 	fs.IntVar(&cfg.PID, "pid", 0, "server process whose RSS to report (/proc/PID/status)")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed of the generated text and the reviewers' choices")
 	if err := fs.Parse(args); err != nil {
@@ -84,8 +85,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	case cfg.Token == "":
 		return cfg, errors.New("--token (or CITECHECK_TOKEN) is required")
-	case cfg.Clients < 1 || cfg.Duration <= 0 || cfg.Requests < 0 || cfg.DocSize < 100:
-		return cfg, errors.New("--clients and --duration must be positive, --requests not negative, --doc-size at least 100")
+	case cfg.Clients < 1 || cfg.Duration <= 0 || cfg.Requests < 0 || cfg.Claims < 0 || cfg.DocSize < 100:
+		return cfg, errors.New("--clients and --duration must be positive, --requests and --claims not negative, --doc-size at least 100")
 	case cfg.User != "" && cfg.Password == "":
 		return cfg, errors.New("--user needs --password or CITECHECK_BENCH_PASSWORD")
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
@@ -101,6 +102,37 @@ func TestBenchStopsAtTheRequestCountAndSkipsWhatItCannotDo(t *testing.T) {
 	}
 }
 
+func TestBenchCreatesTheAskedClaimsBeforeTheRun(t *testing.T) {
+	url, rita, _ := benchServer(t)
+	out, errOut, err := runBench(t, "--url", url, "--token", rita, "--clients", "3", "--requests", "1",
+		"--doc-size", "5000", "--claims", "25")
+	if err != nil || errOut != "" {
+		t.Fatalf("bench: %v %s", err, errOut)
+	}
+	var id int64
+	if _, err := fmt.Sscanf(out[strings.Index(out, "document "):], "document %d", &id); err != nil {
+		t.Fatalf("no document in %q: %v", out, err)
+	}
+	var list struct{ Claims []struct{ Note string } }
+	c := newClient(url, 1)
+	if status, err := c.call(context.Background(), rita, "GET", fmt.Sprintf("/api/v1/documents/%d/claims?limit=1000", id), nil, &list); err != nil || status != 200 {
+		t.Fatalf("list claims: %d %v", status, err)
+	}
+	seeded := 0
+	for _, cl := range list.Claims {
+		if cl.Note == "seeded" {
+			seeded++
+		}
+	}
+	if seeded != 25 || !strings.Contains(out, "and 25 claims") {
+		t.Errorf("%d seeded claims, want 25; the bench said:\n%s", seeded, out)
+	}
+	if _, _, err := runBench(t, "--url", url, "--token", rita, "--requests", "1", "--doc-size", "5000",
+		"--claims", "100000"); err == nil || !strings.Contains(err.Error(), "only") {
+		t.Errorf("more claims than sentences: %v, want a refusal", err)
+	}
+}
+
 // benchRows reads the table that bench prints: operation -> its fields.
 func benchRows(out string) map[string][]string {
 	rows := map[string][]string{}
@@ -140,6 +172,7 @@ func TestBenchRefusesBadFlagsAndTargetsOffThisMachine(t *testing.T) {
 		{"--token", "x", "--user", "ed"},     // a user without a password
 		{"--token", "x", "stray-argument"},   // an argument it does not take
 		{"--token", "x", "--doc-size", "10"}, // too small a document
+		{"--token", "x", "--claims", "-1"},   // fewer than no claims
 	} {
 		if _, _, err := runBench(t, args...); err == nil {
 			t.Errorf("%q accepted", args)

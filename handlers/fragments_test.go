@@ -133,7 +133,6 @@ func TestClaimChangesInPlaceAnswerSmallFragments(t *testing.T) {
 		})
 	}
 
-	// In place too, a delete needs its confirmation (the script asks first).
 	deleted := rita.postFragment(fmt.Sprintf("/claims/%d/delete?panel=%d", newest.ID, page), "document", url.Values{"confirm": {"yes"}})
 	if deleted.status != http.StatusOK || !strings.Contains(string(deleted.body), fmt.Sprintf(`data-remove="claim-%d"`, newest.ID)) ||
 		!strings.Contains(string(deleted.body), "400 claims") {

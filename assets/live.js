@@ -257,6 +257,11 @@ function follow() {
   const docId = text ? text.dataset.docId : null;
   const source = new EventSource(meta.content);
   window.citecheckLive = source; // for tests and the console: readyState, close()
+  // A page left for another must not keep its stream open: a browser holds few connections to
+  // one server, and a page kept in the back-forward cache would hold one of them.
+  addEventListener('pagehide', () => source.close());
+  // Back to it from that cache, it reloads to catch up.
+  addEventListener('pageshow', (e) => { if (e.persisted) location.reload(); });
 
   if (docId) {
     // The document page: the claims that changed, each fetched once per burst.

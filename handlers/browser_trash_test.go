@@ -83,6 +83,7 @@ func TestBrowserTrash(t *testing.T) {
 	tb.windowScreenshot("trash-undo")
 	tb.do("undo", chromedp.Click(chromedp.CSS(`.banner.undo button`)))
 	waitAcrossNavigation(tb, "the restored claim's page", `!!document.querySelector('#history .ev-restored')`)
+	tb.screenshot("trash-restored-claim")
 	events := evalJS[[]string](tb, "the history", `[...document.querySelectorAll('#history .event .action')].map((e) => e.textContent)`)
 	if n := len(events); n < 3 || events[n-2] != "deleted" || events[n-1] != "restored" {
 		t.Errorf("history %v, want it to end deleted, restored", events)

@@ -77,7 +77,8 @@ func TestAPIDeleteMovesToTheTrashAndRestoreBringsBack(t *testing.T) {
 	if r := h.do("DELETE", docPath, "rita", nil); r.status != http.StatusNoContent {
 		t.Fatalf("DELETE document: %d", r.status)
 	}
-	for _, p := range []string{docPath, docPath + "/claims", docPath + "/check", docPath + "/export", claimPath} {
+	for _, p := range []string{docPath, docPath + "/claims", docPath + "/check", docPath + "/export", claimPath,
+		docPath + "/revisions", docPath + "/revisions/1", docPath + "/sources", docPath + "/sentences"} {
 		if r := h.do("GET", p, "rita", nil); r.status != http.StatusNotFound {
 			t.Errorf("GET %s of a trashed document: %d", p, r.status)
 		}

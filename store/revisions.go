@@ -18,11 +18,11 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	revisionColumns = `r.number, r.length, r.text_sha256, r.anchors, r.created_by, u.name, r.created_at`
 	selectRevisions = `SELECT ` + revisionColumns + `
 FROM revisions r JOIN users u ON u.id = r.created_by
-WHERE r.document_id = ?
+WHERE r.document_id = ? AND r.document_id NOT IN ` + trashedDocumentIDs + `
 ORDER BY r.number`
 	selectRevision = `SELECT ` + revisionColumns + `, r.text, r.citations, r.reference_list
 FROM revisions r JOIN users u ON u.id = r.created_by
-WHERE r.document_id = ? AND r.number = ?`
+WHERE r.document_id = ? AND r.number = ? AND r.document_id NOT IN ` + trashedDocumentIDs
 	selectRevisionClaims = `SELECT data FROM revision_claims WHERE document_id = ? AND number = ?`
 	insertRevisionClaim  = `INSERT INTO revision_claims (document_id, number, claim_id, data) VALUES (?, ?, ?, ?)`
 	// selectClaimVersions lists the claims anchored in a revision: an imported orphan carries

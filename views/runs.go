@@ -5,7 +5,6 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/a-h/templ"
@@ -68,7 +67,7 @@ func appendRun(buf []byte, r *Run) []byte {
 		}
 		if len(r.Claims) > 1 {
 			buf = append(buf, ` title="`...)
-			buf = append(buf, templ.EscapeString(overlapTitle(r.Claims))...)
+			buf = appendOverlapTitle(buf, r.Claims)
 			buf = append(buf, '"')
 		}
 		switch {
@@ -109,7 +108,8 @@ func appendRunClass(buf []byte, r *Run) []byte {
 		}
 		// Every other verdict of an overlap gets its own underline: u2-STATUS and u3-STATUS
 		// colour the second and third, so no verdict hides behind the newest.
-		for i, st := range distinctVerdicts(r.Claims, maxUnderlines)[1:] {
+		var seen [maxUnderlines]citecheck.Status
+		for i, st := range distinctVerdicts(seen[:0], r.Claims, maxUnderlines)[1:] {
 			buf = append(buf, " u"...)
 			buf = strconv.AppendInt(buf, int64(i+2), 10)
 			buf = append(buf, '-')
@@ -122,10 +122,10 @@ func appendRunClass(buf []byte, r *Run) []byte {
 // maxUnderlines is how many verdicts an overlap shows as underlines; its title names them all.
 const maxUnderlines = 3
 
-// distinctVerdicts lists the distinct verdicts of the claims over a run, the newest claim's
-// first (it colours the run), at most max of them.
-func distinctVerdicts(claims []ClaimRef, max int) []citecheck.Status {
-	out := make([]citecheck.Status, 0, min(max, len(claims)))
+// distinctVerdicts appends to out the distinct verdicts of the claims over a run, the newest
+// claim's first (it colours the run), until out holds max of them. The caller passes the room
+// for them, so a page of tens of thousands of runs allocates nothing here.
+func distinctVerdicts(out []citecheck.Status, claims []ClaimRef, max int) []citecheck.Status {
 	for i := len(claims) - 1; i >= 0 && len(out) < max; i-- {
 		if !slices.Contains(out, claims[i].Status) {
 			out = append(out, claims[i].Status)
@@ -134,13 +134,17 @@ func distinctVerdicts(claims []ClaimRef, max int) []citecheck.Status {
 	return out
 }
 
-// overlapTitle says what an overlap holds, for the run's title: "3 claims: supported,
-// unsupported, contradicted" (each verdict once, newest first).
-func overlapTitle(claims []ClaimRef) string {
-	seen := distinctVerdicts(claims, len(claims))
-	names := make([]string, len(seen))
-	for i, st := range seen {
-		names[i] = string(st)
+// appendOverlapTitle appends what an overlap holds, for the run's title: "3 claims:
+// supported, unsupported, contradicted" (each verdict once, newest first).
+func appendOverlapTitle(buf []byte, claims []ClaimRef) []byte {
+	var seen [8]citecheck.Status // room for every verdict of the vocabulary (six)
+	buf = strconv.AppendInt(buf, int64(len(claims)), 10)
+	buf = append(buf, " claims: "...)
+	for i, st := range distinctVerdicts(seen[:0], claims, len(seen)) {
+		if i > 0 {
+			buf = append(buf, ", "...)
+		}
+		buf = append(buf, templ.EscapeString(string(st))...)
 	}
-	return strconv.Itoa(len(claims)) + " claims: " + strings.Join(names, ", ")
+	return buf
 }

@@ -281,11 +281,11 @@ func TestDistinctVerdictsNamesEachVerdictOnceNewestFirst(t *testing.T) {
 		{refs(p, s, u, c), "[contradicted unsupported supported]", "4 claims: contradicted, unsupported, supported, partly-supported"},
 		{refs(u, s, u), "[unsupported supported]", "3 claims: unsupported, supported"},
 	} {
-		if got := fmt.Sprint(distinctVerdicts(tt.claims, maxUnderlines)); got != tt.want {
+		if got := fmt.Sprint(distinctVerdicts(nil, tt.claims, maxUnderlines)); got != tt.want {
 			t.Errorf("distinctVerdicts(%v) = %s, want %s", tt.claims, got, tt.want)
 		}
-		if got := overlapTitle(tt.claims); got != tt.title {
-			t.Errorf("overlapTitle(%v) = %q, want %q", tt.claims, got, tt.title)
+		if got := string(appendOverlapTitle(nil, tt.claims)); got != tt.title {
+			t.Errorf("appendOverlapTitle(%v) = %q, want %q", tt.claims, got, tt.title)
 		}
 	}
 }

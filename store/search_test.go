@@ -356,7 +356,7 @@ func TestSearchUnicode(t *testing.T) {
 		{"المفاو", "المفاوضات"}, // a prefix, as typed
 		{"ΑΘΉΝΑ", "Αθήνα"},
 		{"Ἀθῆναι", ""}, // no such word: another spelling
-		{"قَالَ", ""},   // the text has no harakat
+		{"قَالَ", ""},  // the text has no harakat
 		{"senor nandu", "Señor"},
 		{"gar", "gare"},
 	} {

@@ -214,6 +214,9 @@ var matrix = []matrixCase{
 		return map[string]any{"source_id": f.source, "start": 0, "end": 7, "stance": "supports"}
 	}, signedIn(401, 201)},
 	{"DELETE", "/api/v1/evidence/:id", func(f matrixFixture) string { return fmt.Sprintf("/api/v1/evidence/%d", f.evidence) }, nil, nil, byRole(401, 403, 204, 204)},
+	// Search: whoever may read documents may search them all.
+	{"GET", "/search", docPath("/search?q=claim&document_id=%d"), nil, nil, signedIn(303, 200)},
+	{"GET", "/api/v1/search", docPath("/api/v1/search?q=claim&document_id=%d"), nil, nil, signedIn(401, 200)},
 }
 
 // TestRoleMatrix walks every route with every role (none, reviewer, editor, admin, disabled)

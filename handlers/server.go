@@ -216,6 +216,9 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/sources/:id", s.getSource)
 	api.POST("/claims/:id/evidence", s.addEvidence)
 	api.DELETE("/evidence/:id", s.removeEvidence)
+	// Search over the desk: the page and the API read the same query (handlers/search.go).
+	pages.GET("/search", s.searchPage)
+	api.GET("/search", s.search)
 }
 
 // logRequests writes one line per request with its id, status and duration.

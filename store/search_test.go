@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -404,5 +406,70 @@ func TestSearchTakesFTS5SyntaxAsText(t *testing.T) {
 	}
 	if res, _ := search(t, s, "U.S. border", citecheck.SearchQuery{}); len(res) != 1 {
 		t.Errorf("U.S. border: %v", hits(res))
+	}
+}
+
+// TestMigration0014IndexesWhatIsThere stores a document with a reference list, a claim and a
+// source under the migrations before 0014, then opens the store: the backfill indexes them all.
+func TestMigration0014IndexesWhatIsThere(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite3", "file:"+path+"?"+pragmas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(createMigrationsTable); err != nil {
+		t.Fatal(err)
+	}
+	list, err := listMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range list {
+		if m.version >= 14 {
+			break
+		}
+		body, _ := migrations.ReadFile("migrations/" + m.name)
+		if _, err := db.Exec(string(body)); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+		if _, err := db.Exec(insertMigration, m.version, "2025-01-01T00:00:00.000000000Z"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const at = "2025-01-02T00:00:00.000000000Z"
+	text := "Old talks in Lausanne. [1]\n\nReferences\n[1] Le Temps, https://example.org/lt\n"
+	refs, _ := json.Marshal(citecheck.DetectReferences(text))
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO users (id, name, role, created_at) VALUES (1, 'ana', 'admin', ?)`, []any{at}},
+		{`INSERT INTO documents (id, title, text, text_sha256, length, citations, reference_list, created_by, created_at)
+		 VALUES (7, 'Lausanne', ?, 'sha', ?, '[]', ?, 1, ?)`, []any{text, citecheck.NewText(text).Len(), string(refs), at}},
+		{`INSERT INTO claims (id, document_id, start, "end", quote, note, created_by, created_at, updated_by, updated_at)
+		 VALUES (3, 7, 0, 22, 'Old talks in Lausanne.', 'Vérifié', 1, ?, 1, ?)`, []any{at, at}},
+		{`INSERT INTO sources (id, document_id, ref, title, text, text_sha256, length, method, captured_by, captured_at)
+		 VALUES (5, 7, 1, 'Le Temps', 'Les pourparlers de Lausanne.', 'sha', 28, 'paste', 1, ?)`, []any{at}},
+	} {
+		if _, err := db.Exec(q.sql, q.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	s := mustOpenPath(t, path)
+	checkIndexConsistent(t, s)
+	res, _ := search(t, s, "lausanne", citecheck.SearchQuery{})
+	got := hits(res)
+	slices.Sort(got)
+	want := []string{"claim:3", "document:7", "document:7", "source:5"} // the title and the first line
+	if !slices.Equal(got, want) {
+		t.Fatalf("after the backfill: %v", got)
+	}
+	if res, _ := search(t, s, "verifie", citecheck.SearchQuery{}); !slices.Equal(hits(res), []string{"claim:3"}) {
+		t.Fatalf("the note: %v", hits(res))
+	}
+	if res, _ := search(t, s, "temps", citecheck.SearchQuery{Kind: citecheck.SearchReference}); !slices.Equal(hits(res), []string{"reference:1"}) {
+		t.Fatalf("the entry: %v", hits(res))
 	}
 }

@@ -74,15 +74,17 @@ func (q SearchQuery) OnlyClaims() bool {
 }
 
 // SearchCursor is the position after the last result of a page: its score and its row in the
-// index, which breaks ties. It is opaque to clients.
+// index, which breaks ties, and the lowest row the search ranks (0 for all), so that every page
+// ranks the same rows. It is opaque to clients.
 type SearchCursor struct {
-	Rank float64 // the stored ranking value, lower first
-	Row  int64
+	Rank  float64 // the stored ranking value, lower first
+	Row   int64
+	Floor int64
 }
 
 // Encode gives the cursor as text for a URL.
 func (c SearchCursor) Encode() string {
-	raw := "s:" + strconv.FormatFloat(c.Rank, 'g', -1, 64) + ":" + strconv.FormatInt(c.Row, 10)
+	raw := "s:" + strconv.FormatFloat(c.Rank, 'g', -1, 64) + ":" + strconv.FormatInt(c.Row, 10) + ":" + strconv.FormatInt(c.Floor, 10)
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
@@ -94,15 +96,16 @@ func ParseSearchCursor(s string) (*SearchCursor, error) {
 		return nil, bad
 	}
 	parts := strings.Split(string(raw), ":")
-	if len(parts) != 3 || parts[0] != "s" {
+	if len(parts) != 4 || parts[0] != "s" {
 		return nil, bad
 	}
 	rank, err1 := strconv.ParseFloat(parts[1], 64)
 	row, err2 := strconv.ParseInt(parts[2], 10, 64)
-	if err1 != nil || err2 != nil || row < 0 {
+	floor, err3 := strconv.ParseInt(parts[3], 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil || row < 0 || floor < 0 {
 		return nil, bad
 	}
-	return &SearchCursor{Rank: rank, Row: row}, nil
+	return &SearchCursor{Rank: rank, Row: row, Floor: floor}, nil
 }
 
 // ParseSearchTerms splits what a user typed into the terms of a query: pieces between white

@@ -99,12 +99,12 @@ func TestSnippetPartsSplitOnTheMarkersOnly(t *testing.T) {
 }
 
 func TestSearchCursorRoundTripsAndRefusesOthers(t *testing.T) {
-	c := SearchCursor{Rank: -1.2345678901234567e-6, Row: 42}
+	c := SearchCursor{Rank: -1.2345678901234567e-6, Row: 42, Floor: 7}
 	got, err := ParseSearchCursor(c.Encode())
 	if err != nil || *got != c {
 		t.Fatalf("%v %v", got, err)
 	}
-	for _, bad := range []string{"", "x", "!!", encodeRaw("o:3"), encodeRaw("s:nan-ish:3"), encodeRaw("s:1:-3")} {
+	for _, bad := range []string{"", "x", "!!", encodeRaw("o:3"), encodeRaw("s:nan-ish:3:0"), encodeRaw("s:1:-3:0"), encodeRaw("s:1:3"), encodeRaw("s:1:3:-1")} {
 		if _, err := ParseSearchCursor(bad); ErrorCode(err) != ECodeInvalid {
 			t.Errorf("%q: %v", bad, err)
 		}

@@ -473,3 +473,31 @@ func TestMigration0014IndexesWhatIsThere(t *testing.T) {
 		t.Fatalf("the entry: %v", hits(res))
 	}
 }
+
+// TestSearchRanksTheNewestCandidatesOnly lowers the bound of ranked rows to 5 on a search that
+// matches 12: the pages, through the cursor, hold the 5 newest matches and only them.
+func TestSearchRanksTheNewestCandidatesOnly(t *testing.T) {
+	s := mustOpen(t)
+	u := mustUser(t, s, "rita", citecheck.RoleReviewer)
+	var docs []int64
+	for i := range 12 {
+		docs = append(docs, newTextDoc(t, s, u, fmt.Sprintf("Report %d", i), "Nothing of note.").ID)
+	}
+	defer func(n int) { searchCandidates = n }(searchCandidates)
+	searchCandidates = 5
+	var got []int64
+	var after *citecheck.SearchCursor
+	for range 5 {
+		res, next := search(t, s, "report", citecheck.SearchQuery{Limit: 2, After: after})
+		for _, r := range res {
+			got = append(got, r.ID)
+		}
+		if after = next; next == nil {
+			break
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, docs[7:]) {
+		t.Fatalf("ranked %v, want the newest five %v", got, docs[7:])
+	}
+}

@@ -42,9 +42,11 @@ CREATE INDEX search_entries_object ON search_entries (kind, object_id);
 
 -- Words are letters, digits and marks (so an Arabic word keeps its harakat inside it), folded to
 -- lower case without Latin diacritics (café finds cafe); anything else, emoji included, parts them.
+-- Prefix indexes of 2 and 3 characters serve the last word as it is being typed: without them a
+-- short prefix merges the lists of every word it opens, seconds on a large desk.
 CREATE VIRTUAL TABLE search_fts USING fts5 (
     head, body,
-    content = 'search_entries', content_rowid = 'id',
+    content = 'search_entries', content_rowid = 'id', prefix = '2 3',
     tokenize = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
 );
 

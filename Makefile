@@ -83,6 +83,7 @@ fuzz:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzDecodeImport$$' -fuzztime $(FUZZTIME) ./formats
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseW3C$$' -fuzztime $(FUZZTIME) ./formats
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzNormalizeText$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzPassages$$' -fuzztime $(FUZZTIME) .
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzAPIBodies$$' -fuzztime $(FUZZTIME) ./handlers
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzMultipartUpload$$' -fuzztime $(FUZZTIME) ./handlers
 

@@ -115,3 +115,27 @@ func TestSearchCursorRoundTripsAndRefusesOthers(t *testing.T) {
 }
 
 func encodeRaw(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+// FuzzPassages checks that every passage is the text at its span, trimmed, within the bound,
+// and after the one before it, whatever the (valid UTF-8, as every stored text is) text.
+func FuzzPassages(f *testing.F) {
+	for _, s := range []string{"", "a\nb", "  x  \n\n\ty", strings.Repeat("mot ", 600), "👍🏽\u0301 قال\r\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if !utf8.ValidString(text) {
+			t.Skip()
+		}
+		runes := []rune(text)
+		end := 0
+		for _, p := range Passages(text) {
+			if p.Start < end || p.End <= p.Start || p.End > len(runes) || string(runes[p.Start:p.End]) != p.Text {
+				t.Fatalf("passage %d..%d %q after %d in %q", p.Start, p.End, p.Text, end, text)
+			}
+			if strings.TrimSpace(p.Text) != p.Text || utf8.RuneCountInString(p.Text) > MaxPassageLen || strings.Contains(p.Text, "\n") {
+				t.Fatalf("passage %q", p.Text)
+			}
+			end = p.End
+		}
+	})
+}

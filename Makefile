@@ -4,8 +4,11 @@ DB      ?= data/citecheck.db
 ADDR    ?= 127.0.0.1:8080
 BIN     := bin/citecheck
 LOADBIN := bin/citecheck-bench
+# TAGS are the build tags of every build, test, vet and fuzz run: go-sqlite3 compiles SQLite's
+# FTS5, which search needs, only with sqlite_fts5 (a binary without it refuses to start).
+TAGS    ?= sqlite_fts5
 
-.PHONY: run build test lint generate check-generated check-tracked bench bench-browser bench-big fuzz fuzz-short clean
+.PHONY: run build test lint generate check-generated check-tracked bench bench-browser bench-big bench-search fuzz fuzz-short clean
 
 ## run: build and start the server on the embedded default SQLite file
 run: build
@@ -13,8 +16,8 @@ run: build
 
 ## build: compile the server binary and the load command
 build:
-	$(GO) build -o $(BIN) ./cmd/citecheck
-	$(GO) build -o $(LOADBIN) ./cmd/citecheck-bench
+	$(GO) build -tags $(TAGS) -o $(BIN) ./cmd/citecheck
+	$(GO) build -tags $(TAGS) -o $(LOADBIN) ./cmd/citecheck-bench
 
 ## generate: regenerate templ views
 generate:
@@ -43,24 +46,29 @@ check-tracked:
 lint: check-tracked check-generated
 	@out=$$(gofmt -l . | grep -v '_templ.go$$' || true); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
+	$(GO) vet -tags $(TAGS) ./...
 
 ## test: lint, then every test, browser tests included (they need /usr/bin/chromium)
 test: lint
-	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -tags $(TAGS) -count=1 -timeout 20m ./...
 
 ## bench: every benchmark; the hot paths beside their baselines with 'make bench BENCH=Hot'
 ## (BenchmarkHot* in handlers/bench_hot_test.go). BENCH selects, BENCHTIME sets the time.
 BENCH     ?= .
 BENCHTIME ?= 1s
 bench:
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem ./...
+	$(GO) test -tags $(TAGS) -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem ./...
 
 ## bench-browser: what a user in headless Chromium sees on a 1 MB text with 5,000 claims (load,
 ## scroll frames, selection to popup, save to highlight with its bytes), each figure beside the
 ## plain-text and no-claims pages of the same run (BenchmarkBrowserPage; needs /usr/bin/chromium)
 bench-browser:
-	$(GO) test -run '^$$' -bench '^BenchmarkBrowserPage$$' -benchtime 1x -timeout 30m ./handlers/
+	$(GO) test -tags $(TAGS) -run '^$$' -bench '^BenchmarkBrowserPage$$' -benchtime 1x -timeout 30m ./handlers/
+
+## bench-search: search on a desk of 10,000 documents and 500,000 claims built in a temp SQLite
+## file (minutes to build): p50 and p95 per kind of query beside a lookup by id and FTS5 alone
+bench-search:
+	$(GO) test -tags $(TAGS) -run '^$$' -bench '^BenchmarkSearch$$' -benchtime 100x -timeout 60m ./store/
 
 ## bench-big: a 5 MB text with 25,000 claims under 20 clients (citecheck-bench against
 ## 'citecheck serve' as its own process, whose peak RSS it reports); SIZE, CLAIMS, CLIENTS,
@@ -73,16 +81,17 @@ bench-big: build
 ## testdata/fuzz/<Name>/ and then fail 'make test' until fixed.
 FUZZTIME ?= 10s
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzParseCitations$$' -fuzztime $(FUZZTIME) .
-	$(GO) test -run '^$$' -fuzz '^FuzzValidateSpan$$' -fuzztime $(FUZZTIME) .
-	$(GO) test -run '^$$' -fuzz '^FuzzOffsets$$' -fuzztime $(FUZZTIME) .
-	$(GO) test -run '^$$' -fuzz '^FuzzSplitSentences$$' -fuzztime $(FUZZTIME) .
-	$(GO) test -run '^$$' -fuzz '^FuzzReanchor$$' -fuzztime $(FUZZTIME) ./anchor
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeImport$$' -fuzztime $(FUZZTIME) ./formats
-	$(GO) test -run '^$$' -fuzz '^FuzzParseW3C$$' -fuzztime $(FUZZTIME) ./formats
-	$(GO) test -run '^$$' -fuzz '^FuzzNormalizeText$$' -fuzztime $(FUZZTIME) .
-	$(GO) test -run '^$$' -fuzz '^FuzzAPIBodies$$' -fuzztime $(FUZZTIME) ./handlers
-	$(GO) test -run '^$$' -fuzz '^FuzzMultipartUpload$$' -fuzztime $(FUZZTIME) ./handlers
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseCitations$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzValidateSpan$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzOffsets$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzSplitSentences$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzReanchor$$' -fuzztime $(FUZZTIME) ./anchor
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzDecodeImport$$' -fuzztime $(FUZZTIME) ./formats
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseW3C$$' -fuzztime $(FUZZTIME) ./formats
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzNormalizeText$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzPassages$$' -fuzztime $(FUZZTIME) .
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzAPIBodies$$' -fuzztime $(FUZZTIME) ./handlers
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzMultipartUpload$$' -fuzztime $(FUZZTIME) ./handlers
 
 ## fuzz-short: every fuzz target for 3 s, for CI
 fuzz-short:

@@ -241,6 +241,9 @@ var matrix = []matrixCase{
 	{"GET", "/api/v1/events", fixed("/api/v1/events"), nil, nil, signedIn(401, 200)},
 	{"GET", "/api/v1/documents/:id/events", docPath("/api/v1/documents/%d/events"), nil, nil, signedIn(401, 200)},
 	{"GET", "/documents/:id/live", func(f matrixFixture) string { return fmt.Sprintf("/documents/%d/live?claim=%d", f.doc, f.claim) }, nil, nil, signedIn(303, 200)},
+	// Search: whoever may read documents may search them all.
+	{"GET", "/search", docPath("/search?q=claim&document_id=%d"), nil, nil, signedIn(303, 200)},
+	{"GET", "/api/v1/search", docPath("/api/v1/search?q=claim&document_id=%d"), nil, nil, signedIn(401, 200)},
 }
 
 func trashedClaimPath(format string) func(matrixFixture) string {

@@ -256,6 +256,9 @@ func (s *Server) routes(e *echo.Echo) {
 	// Live updates (server-sent events).
 	api.GET("/events", s.deskEvents)
 	api.GET("/documents/:id/events", s.documentEvents)
+	// Search over the desk: the page and the API read the same query (handlers/search.go).
+	pages.GET("/search", s.searchPage)
+	api.GET("/search", s.search)
 }
 
 // logRequests writes one line per request with its id, status and duration.

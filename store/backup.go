@@ -38,7 +38,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	if err := s.reader.QueryRowContext(ctx, selectMainFile).Scan(&seq, &name, &file); err != nil {
 		return fmt.Errorf("store: backup: find the database file: %w", err)
 	}
-	db, err := sql.Open("sqlite3", dsn(file, pragmas))
+	db, err := sql.Open(driverName, dsn(file, pragmas))
 	if err != nil {
 		return fmt.Errorf("store: backup: %w", err)
 	}

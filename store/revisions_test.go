@@ -115,9 +115,18 @@ func claimOn(t *testing.T, s *Store, u *citecheck.User, d *citecheck.Document, q
 // plan works out a revision of d to newText as the handlers do.
 func plan(t *testing.T, s *Store, d *citecheck.Document, newText string, by int64) *Revise {
 	t.Helper()
-	all, err := s.Claims(context.Background(), d.ID, citecheck.ClaimFilter{})
+	r, err := planRevision(s, d, newText, by)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return r
+}
+
+// planRevision is plan for a caller without a test (the writer that a test kills).
+func planRevision(s *Store, d *citecheck.Document, newText string, by int64) (*Revise, error) {
+	all, err := s.Claims(context.Background(), d.ID, citecheck.ClaimFilter{})
+	if err != nil {
+		return nil, err
 	}
 	before, _ := citecheck.AnchoredIn(d.Revision, all)
 	anchors := anchor.Reanchor(d.Text, newText, before)
@@ -130,7 +139,7 @@ func plan(t *testing.T, s *Store, d *citecheck.Document, newText string, by int6
 	return &Revise{DocumentID: d.ID, Base: d.Revision,
 		Doc: &citecheck.Document{Text: newText, TextSHA256: citecheck.TextSHA256(newText), Length: nt.Len(),
 			Citations: src.Citations, References: src.List},
-		Before: before, After: citecheck.ReviseClaims(nt, d.Revision+1, before, anchors), Counts: counts, By: by}
+		Before: before, After: citecheck.ReviseClaims(nt, d.Revision+1, before, anchors), Counts: counts, By: by}, nil
 }
 
 const (

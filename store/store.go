@@ -67,7 +67,7 @@ func Open(path string) (*Store, error) {
 
 	// _txlock=immediate makes BeginTx take the write lock up front, so a transaction that reads
 	// and then writes never fails half-way trying to upgrade its lock.
-	writer, err := sql.Open("sqlite3", dsn(path, pragmas+"&_txlock=immediate"))
+	writer, err := sql.Open(driverName, dsn(path, pragmas+"&_txlock=immediate"))
 	if err != nil {
 		return nil, fmt.Errorf("store: open writer %s: %w", path, err)
 	}
@@ -76,6 +76,10 @@ func Open(path string) (*Store, error) {
 	writer.SetConnMaxLifetime(0)
 	s.writer = writer
 	s.writes = newWriteQueue(writer)
+	if err := checkFTS5(context.Background(), writer); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.migrate(context.Background()); err != nil {
 		s.Close()
 		return nil, err
@@ -97,7 +101,7 @@ func Open(path string) (*Store, error) {
 
 // openReadPool opens a pool of n read-only connections to path.
 func openReadPool(path string, n int) (*sql.DB, error) {
-	db, err := sql.Open("sqlite3", dsn(path, pragmas+"&_query_only=1"))
+	db, err := sql.Open(driverName, dsn(path, pragmas+"&_query_only=1"))
 	if err != nil {
 		return nil, fmt.Errorf("store: open reader %s: %w", path, err)
 	}

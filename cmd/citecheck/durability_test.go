@@ -71,9 +71,7 @@ func TestDurabilityUnderRandomKills(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0))
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "citecheck")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v %s", err, out)
-	}
+	buildBinary(t, bin)
 	db := filepath.Join(dir, "c.db")
 	text, spans := durabilityText(20000)
 	r := &durabilityRun{rita: userToken(t, db, "rita", "reviewer"), ed: userToken(t, db, "ed", "editor"),

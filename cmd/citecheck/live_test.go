@@ -22,9 +22,7 @@ import (
 func TestLiveStreamSeesOtherProcessesAndEndsOnSIGTERM(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "citecheck")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v %s", err, out)
-	}
+	buildBinary(t, bin)
 	db := filepath.Join(dir, "c.db")
 	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--live-heartbeat", "1h")
 	cmd.Env = append(os.Environ(), "CITECHECK_ADMIN_PASSWORD=admin password")

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"testing"
@@ -86,9 +87,7 @@ func TestUserAddTokenCreateAndExport(t *testing.T) {
 func TestAcknowledgedClaimsSurviveKill9(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "citecheck")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v %s", err, out)
-	}
+	buildBinary(t, bin)
 	db := filepath.Join(dir, "c.db")
 	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "CITECHECK_ADMIN_PASSWORD=admin password")
@@ -313,5 +312,22 @@ func TestImportCommandReadsAFileOrStdin(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.err) {
 			t.Errorf("%s: %v, want an error with %q", name, err, tc.err)
 		}
+	}
+}
+
+// buildBinary builds the citecheck command into bin with the build tags of this test binary
+// (sqlite_fts5 among them: the server refuses to start without FTS5).
+func buildBinary(t *testing.T, bin string) {
+	t.Helper()
+	args := []string{"build", "-o", bin}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "-tags" {
+				args = append(args, "-tags", s.Value)
+			}
+		}
+	}
+	if out, err := exec.Command("go", append(args, ".")...).CombinedOutput(); err != nil {
+		t.Fatalf("build: %v %s", err, out)
 	}
 }

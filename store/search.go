@@ -1,0 +1,213 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/citecheck/citecheck"
+	sqlite3 "github.com/mattn/go-sqlite3"
+)
+
+// driverName is the go-sqlite3 driver with citecheck's own SQL function, citecheck_passages,
+// which the search triggers of migration 0014 call to cut a text into passages. Every
+// connection of the store is opened with it.
+const driverName = "sqlite3_citecheck"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{
+		ConnectHook: func(c *sqlite3.SQLiteConn) error {
+			return c.RegisterFunc("citecheck_passages", passagesJSON, true)
+		},
+	})
+}
+
+// passagesJSON answers the passages of a text (citecheck.Passages) as a JSON array of
+// [start, end, text], for json_each in a trigger.
+func passagesJSON(text string) (string, error) {
+	ps := citecheck.Passages(text)
+	rows := make([][3]any, len(ps))
+	for i, p := range ps {
+		rows[i] = [3]any{p.Start, p.End, p.Text}
+	}
+	b, err := json.Marshal(rows)
+	return string(b), err
+}
+
+// errNoFTS5 is the start-up error of a binary built without FTS5.
+var errNoFTS5 = errors.New("store: this binary's SQLite lacks FTS5, which search needs: build with -tags sqlite_fts5 (make build does)")
+
+// checkFTS5 refuses to go on with a SQLite that was compiled without FTS5, before a migration
+// fails on it with a less helpful message.
+func checkFTS5(ctx context.Context, db *sql.DB) error {
+	var on int
+	if err := db.QueryRowContext(ctx, `SELECT sqlite_compileoption_used('ENABLE_FTS5')`).Scan(&on); err != nil {
+		return fmt.Errorf("store: check FTS5: %w", err)
+	}
+	if on == 0 {
+		return errNoFTS5
+	}
+	return nil
+}
+
+// searchVisible is the one condition that decides whether an indexed row may be found: its
+// document (d) and, for a claim, the claim (c, NULL for other kinds) must exist and not be in
+// the trash (migration 0012). Rows that are hidden but kept add their condition here, and only here.
+const searchVisible = `d.deleted_at IS NULL AND (e.kind <> 'claim' OR (c.id IS NOT NULL AND c.deleted_at IS NULL))`
+
+// searchFrom is where a search looks: the rows that match ?1 (an FTS5 query built by
+// ftsQuery) and may be found. f.rank is bm25 with the weights that migration 0014 configured
+// (head 5, body 1), lower is better. The filters follow (searchFilters).
+const searchFrom = `
+	FROM search_fts f
+	JOIN search_entries e ON e.id = f.rowid` + searchJoins
+
+const searchJoins = `
+	JOIN documents d ON d.id = e.document_id
+	LEFT JOIN claims c ON e.kind = 'claim' AND c.id = e.object_id
+	WHERE search_fts MATCH ?1 AND ` + searchVisible
+
+// searchFloor is the lowest row among the newest searchCandidates that match ?1, before any
+// filter (FTS5 walks its own list of rows for it, reading no table).
+const searchFloor = `SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`
+
+// searchPage reads what a page of results shows, best first. The snippet is made for those rows
+// alone (by the same match, looked up by rowid), from the column that matched best, with the
+// private-use markers of citecheck.SnippetOpen and SnippetClose around each match.
+const searchPage = `SELECT e.kind, e.object_id, e.document_id, e.start, e."end",
+	CASE WHEN e.kind = 'source' THEN coalesce(nullif(s.title, ''), s.url) ELSE d.title END,
+	snippet(search_fts, -1, char(57344), char(57345), '…', 24), top.rank, top.id
+FROM top
+JOIN search_fts f ON f.rowid = top.id
+JOIN search_entries e ON e.id = top.id
+JOIN documents d ON d.id = e.document_id
+LEFT JOIN sources s ON e.kind = 'source' AND s.id = e.object_id
+WHERE search_fts MATCH ?1
+ORDER BY top.rank, top.id`
+
+// searchCandidates bounds the rows a search ranks: bm25 is computed for every row it ranks, so a
+// word in a third of a large desk (or the one letter a user has typed so far) would rank
+// hundreds of thousands. A search that matches more rows ranks the newest searchCandidates of
+// them, then applies its filters: the best of recent work, at a bounded cost. A search in one
+// document ranks all the document's rows: FTS5 still walks every match of the desk, but it
+// computes bm25 only for the rows that pass the filters.
+var searchCandidates = 20_000
+
+// Search answers the results of q, best first, and the cursor of the next page (nil at the
+// end). Any signed-in user may read every document, so it filters nothing by user. The first
+// page finds the floor of the rows it ranks (searchCandidates); the cursor carries it, so the
+// pages after it rank the same rows.
+func (s *Store) Search(ctx context.Context, q citecheck.SearchQuery) ([]citecheck.SearchResult, *citecheck.SearchCursor, error) {
+	filters, fargs := searchFilters(q)
+	match := ftsQuery(q.Terms, q.Prefix)
+	var floor int64
+	switch {
+	case q.After != nil:
+		floor = q.After.Floor
+	case q.DocumentID == 0:
+		err := s.reader.QueryRowContext(ctx, searchFloor, match, searchCandidates-1).Scan(&floor)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, nil, fmt.Errorf("store: search: %w", err)
+		}
+	}
+	query, args := searchSQL(q, match, filters, fargs, floor)
+	rows, err := s.reader.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: search: %w", err)
+	}
+	defer rows.Close()
+	var (
+		out  []citecheck.SearchResult
+		last = citecheck.SearchCursor{Floor: floor}
+		next *citecheck.SearchCursor
+	)
+	for rows.Next() {
+		if len(out) == q.Limit {
+			next = &last
+			break
+		}
+		var (
+			r          citecheck.SearchResult
+			start, end sql.NullInt64
+		)
+		if err := rows.Scan(&r.Kind, &r.ID, &r.DocumentID, &start, &end, &r.Title, &r.Snippet, &last.Rank, &last.Row); err != nil {
+			return nil, nil, fmt.Errorf("store: search: %w", err)
+		}
+		if start.Valid && end.Valid {
+			a, b := int(start.Int64), int(end.Int64)
+			r.Start, r.End = &a, &b
+		}
+		r.Score = -last.Rank
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("store: search: %w", err)
+	}
+	return out, next, nil
+}
+
+// searchFilters builds the conditions of q's filters, for a statement whose ?1 is the match.
+func searchFilters(q citecheck.SearchQuery) (string, []any) {
+	var b strings.Builder
+	var args []any
+	where := func(cond string, arg any) {
+		b.WriteString("\nAND " + cond)
+		args = append(args, arg)
+	}
+	if q.OnlyClaims() {
+		where(`e.kind = ?`, string(citecheck.SearchClaim))
+	}
+	if q.Kind != "" {
+		where(`e.kind = ?`, string(q.Kind))
+	}
+	if q.Status != "" {
+		where(`c.status = ?`, string(q.Status))
+	}
+	if q.Review != "" {
+		where(`c.review = ?`, string(q.Review))
+	}
+	if q.Checker != "" {
+		where(`c.created_by = (SELECT id FROM users WHERE name = ?)`, q.Checker)
+	}
+	if q.DocumentID != 0 {
+		where(`e.document_id = ?`, q.DocumentID)
+	}
+	return b.String(), args
+}
+
+// searchSQL builds the statement and its arguments for q: the match, the filters, the floor of
+// the rows to rank, the cursor and one row more than the limit, which tells whether a next page
+// follows.
+func searchSQL(q citecheck.SearchQuery, match, filters string, fargs []any, floor int64) (string, []any) {
+	var b strings.Builder
+	b.WriteString("WITH top AS MATERIALIZED (SELECT f.rowid AS id, f.rank AS rank" + searchFrom + filters)
+	args := append([]any{match}, fargs...)
+	if floor > 0 {
+		b.WriteString("\nAND f.rowid >= ?")
+		args = append(args, floor)
+	}
+	if q.After != nil {
+		b.WriteString(fmt.Sprintf("\nAND (f.rank > ?%d OR (f.rank = ?%d AND f.rowid > ?%d))", len(args)+1, len(args)+1, len(args)+2))
+		args = append(args, q.After.Rank, q.After.Row)
+	}
+	b.WriteString("\nORDER BY f.rank, f.rowid LIMIT ?)\n" + searchPage)
+	args = append(args, q.Limit+1)
+	return b.String(), args
+}
+
+// ftsQuery turns the terms a user typed into an FTS5 query that holds no syntax of its own:
+// each term is a quoted string (a phrase of the words in it; a quote inside is doubled), all
+// of them must match, and the last ends in * when it is a prefix.
+func ftsQuery(terms []string, prefix bool) string {
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	if prefix && len(quoted) > 0 {
+		quoted[len(quoted)-1] += "*"
+	}
+	return strings.Join(quoted, " ")
+}

@@ -204,6 +204,29 @@ func TestSearchIndexFollowsEveryWrite(t *testing.T) {
 	if res, _ := search(t, s, "another", citecheck.SearchQuery{}); !slices.Equal(hits(res), []string{fmt.Sprintf("document:%d", other.ID)}) {
 		t.Fatalf("the other document: %v", hits(res))
 	}
+
+	// Out of the trash, the document is found again with its passages, references, sources
+	// and the claims that went with it (migration 0020); a claim trashed before it stays out.
+	kept := claimOn(t, s, u, other, "Another text")
+	gone := claimOn(t, s, u, other, "entirely")
+	if err := s.DeleteClaim(ctx, gone.ID, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteDocument(ctx, other.ID, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	checkIndexConsistent(t, s)
+	if res, _ := search(t, s, "another", citecheck.SearchQuery{}); len(res) != 0 {
+		t.Fatalf("a trashed document is found: %v", hits(res))
+	}
+	if err := s.UndeleteDocument(ctx, other.ID, u.ID, func(citecheck.Trashed) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	checkIndexConsistent(t, s)
+	want := []string{fmt.Sprintf("claim:%d", kept.ID), fmt.Sprintf("document:%d", other.ID)}
+	if res, _ := search(t, s, "another", citecheck.SearchQuery{}); !slices.Equal(slices.Sorted(slices.Values(hits(res))), want) {
+		t.Fatalf("after the restore: %v, want %v", hits(res), want)
+	}
 }
 
 // TestSearchRanksQuoteAndTitleAboveText searches a designed set: the word in a title, in a

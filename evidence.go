@@ -105,6 +105,15 @@ func NewEvidence(cl *Claim, src *Capture, t *Text, in EvidenceInput, by int64) (
 	return e, nil
 }
 
+// CheckEvidenceRemoval says whether u may remove the evidence e: editors and admins any, a
+// reviewer only the evidence they added. Every door (API, pages) asks this one rule.
+func CheckEvidenceRemoval(u User, e *Evidence) error {
+	if !u.Role.CanReview() && e.CreatedByID != u.ID {
+		return Errorf(ECodeForbidden, "only editors, admins and whoever added it may remove a passage of evidence")
+	}
+	return nil
+}
+
 // EvidenceChange is what a claim's history records of evidence added or removed: enough to say
 // which passage of which source, with which stance, without the passage's context.
 func EvidenceChange(e *Evidence) map[string]any {

@@ -208,3 +208,21 @@ func TestImportedEvidenceChangesKeepWhatTheFileSaid(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckEvidenceRemovalLetsEditorsAndTheAuthor(t *testing.T) {
+	e := &Evidence{ID: 1, CreatedByID: 7}
+	for _, tt := range []struct {
+		name string
+		u    User
+		code string
+	}{
+		{"its author, a reviewer", User{ID: 7, Role: RoleReviewer}, ""},
+		{"another reviewer", User{ID: 8, Role: RoleReviewer}, ECodeForbidden},
+		{"an editor", User{ID: 9, Role: RoleEditor}, ""},
+		{"an admin", User{ID: 10, Role: RoleAdmin}, ""},
+	} {
+		if got := ErrorCode(CheckEvidenceRemoval(tt.u, e)); got != tt.code {
+			t.Errorf("%s: code %q, want %q", tt.name, got, tt.code)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -70,15 +71,32 @@ func (s *Server) removeEvidence(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u := currentUser(c)
-	_, err = s.store.RemoveEvidence(c.Request().Context(), id, u.ID, func(e *citecheck.Evidence) error {
-		if !u.Role.CanReview() && e.CreatedByID != u.ID {
-			return citecheck.Errorf(citecheck.ECodeForbidden, "only editors, admins and its creator may remove evidence")
-		}
-		return nil
-	})
-	if err != nil {
+	if _, err := s.removeEvidenceBy(c, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// removeEvidenceBy removes evidence id as the caller, under citecheck.CheckEvidenceRemoval,
+// and gives the claim as it is after.
+func (s *Server) removeEvidenceBy(c echo.Context, id int64) (*citecheck.Claim, error) {
+	u := currentUser(c)
+	return s.store.RemoveEvidence(c.Request().Context(), id, u.ID, func(e *citecheck.Evidence) error {
+		return citecheck.CheckEvidenceRemoval(*u, e)
+	})
+}
+
+// removeEvidencePage is the Remove button of a passage on the claim page and in the evidence
+// pane: it removes the passage and goes back where the form came from, saying what it did.
+func (s *Server) removeEvidencePage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	cl, err := s.removeEvidenceBy(c, id) // an unknown id or a role that may not: the error page
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("Evidence #%d removed from claim #%d.", id, cl.ID)
+	return redirectWithFlash(c, localBack(c.FormValue("back"), claimURL(cl.ID)), msg, false)
 }

@@ -147,6 +147,40 @@ func TestSplitPaneFormAddsEvidenceWithoutScript(t *testing.T) {
 	if n, rv := f.evidenceCount(t, h, f.bare.ID); n != 1 || rv != citecheck.ReviewPending {
 		t.Fatalf("after saving: %d evidence, review %s; want 1 and pending", n, rv)
 	}
+
+	// The passage has a Remove button in the pane and on the claim page; the same rule as the
+	// API decides (citecheck.CheckEvidenceRemoval): another reviewer may not, its author may.
+	var cl citecheck.Claim
+	h.do("GET", fmt.Sprintf("/api/v1/claims/%d", f.bare.ID), "rita", nil).json(t, &cl)
+	ev := cl.Evidence[0].ID
+	remove := fmt.Sprintf(`action="/evidence/%d/delete"`, ev)
+	mustContain(t, "the pane", page.body, remove)
+	mustContain(t, "the claim page", rita.get(fmt.Sprintf("/claims/%d", f.bare.ID)).body, remove)
+	ralph := h.newBrowser()
+	ralph.login("ralph")
+	back := url.Values{"back": {fmt.Sprintf("/claims/%d", f.bare.ID)}}
+	if r := ralph.postForm(fmt.Sprintf("/evidence/%d/delete", ev), back, true); r.status != http.StatusForbidden {
+		t.Errorf("another reviewer removes: %d, want 403", r.status)
+	}
+	if r := rita.postForm(fmt.Sprintf("/evidence/%d/delete", ev), back, false); r.status != http.StatusForbidden {
+		t.Errorf("remove without CSRF: %d, want 403", r.status)
+	}
+	if n, _ := f.evidenceCount(t, h, f.bare.ID); n != 1 {
+		t.Fatalf("a refused removal removed: %d evidence left", n)
+	}
+	r = rita.postForm(fmt.Sprintf("/evidence/%d/delete", ev), url.Values{"back": {"//evil.example/"}}, true)
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != fmt.Sprintf("/claims/%d", f.bare.ID) {
+		t.Fatalf("remove: %d to %q, want the claim page (never another site)", r.status, r.header.Get("Location"))
+	}
+	mustContain(t, "after removing", rita.follow(r).body, fmt.Sprintf("Evidence #%d removed from claim #%d.", ev, f.bare.ID))
+	if n, _ := f.evidenceCount(t, h, f.bare.ID); n != 0 {
+		t.Fatalf("after removing: %d evidence", n)
+	}
+	var hist struct{ Events []citecheck.ClaimEvent }
+	h.do("GET", fmt.Sprintf("/api/v1/claims/%d/history", f.bare.ID), "rita", nil).json(t, &hist)
+	if last := hist.Events[len(hist.Events)-1]; last.Action != "evidence-removed" || last.By != "rita" {
+		t.Errorf("the history's last event is %s by %s, want evidence-removed by rita", last.Action, last.By)
+	}
 }
 
 // TestSplitPaneInPlace: asked for as evidence.js asks, the pane comes as a fragment, and its

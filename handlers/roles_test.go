@@ -228,6 +228,7 @@ var matrix = []matrixCase{
 		return map[string]any{"source_id": f.source, "start": 0, "end": 7, "stance": "supports"}
 	}, signedIn(401, 201)},
 	{"DELETE", "/api/v1/evidence/:id", func(f matrixFixture) string { return fmt.Sprintf("/api/v1/evidence/%d", f.evidence) }, nil, nil, byRole(401, 403, 204, 204)},
+	{"POST", "/evidence/:id/delete", func(f matrixFixture) string { return fmt.Sprintf("/evidence/%d/delete", f.evidence) }, func(matrixFixture) url.Values { return url.Values{"back": {"/"}} }, nil, byRole(303, 403, 303, 303)},
 
 	// The trash: ralph (a reviewer, never the caller) deleted a document and a claim of his;
 	// editors and admins restore them, another reviewer may not (TestReviewerRestoresOwnDeletion).

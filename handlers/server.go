@@ -186,6 +186,7 @@ func (s *Server) routes(e *echo.Echo) {
 	// The evidence pane beside the document (issue 14): the pane as a fragment, and its form.
 	pages.GET("/claims/:id/evidence", s.splitPane)
 	pages.POST("/claims/:id/evidence", s.addEvidencePage)
+	pages.POST("/evidence/:id/delete", s.removeEvidencePage)
 	pages.GET("/claims/:id", s.claimPage, s.followLive)
 	pages.POST("/claims/:id", s.updateClaimPage)
 	pages.POST("/claims/:id/delete", s.deleteClaimPage)

@@ -65,3 +65,11 @@ func splitPaneURL(claimID, sourceID int64) string {
 	}
 	return u
 }
+
+// sourceIDOf is the source the pane shows, or 0.
+func sourceIDOf(v SplitView) int64 {
+	if v.Source == nil {
+		return 0
+	}
+	return v.Source.ID
+}

@@ -949,7 +949,7 @@ func queueItem(p Page, v QueueView, e QueueEntry) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = evidenceList(e.Evidence).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = evidenceList(p, e.Evidence, "").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -178,7 +178,7 @@ func SplitPane(p Page, v SplitView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = evidenceList(v.Evidence).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = evidenceList(p, v.Evidence, SplitURL(v.Claim.DocumentID, v.Claim.ID, sourceIDOf(v))).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -31,6 +31,8 @@ type Config struct {
 
 	Fetch FetchConfig // --fetch*, CITECHECK_FETCH*: fetching sources from their URLs
 	Live  LiveConfig  // --max-streams, --live-heartbeat: the live event streams (config_live.go)
+
+	MemoryLimit int64 // --memory-limit, CITECHECK_MEMORY_LIMIT: the soft memory limit, in bytes (config_memory.go)
 }
 
 // setting is one field of Config: its flag (none for a secret, which would show in the process
@@ -100,7 +102,7 @@ var settings = map[string]setting{
 
 // printOrder is the order of the settings in the line serve prints at start.
 var printOrder = []string{sDB, sAddr, sMaxTextBytes, sOrg, sPublicURL, sSessionIdle, sSessionMax, sSessionKey, sAdminPassword,
-	sTrashKeep, sFetch, sFetchAllow, sFetchMaxBytes, sFetchTimeout, sMaxStreams, sLiveHeartbeat}
+	sTrashKeep, sFetch, sFetchAllow, sFetchMaxBytes, sFetchTimeout, sMaxStreams, sLiveHeartbeat, sMemoryLimit}
 
 func init() {
 	// The fetch settings live beside FetchConfig (config_fetch.go).

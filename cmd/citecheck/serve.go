@@ -27,6 +27,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	logger.Info("config", cfg.logAttrs(serveCommand.uses)...)
+	applyMemoryLimit(cfg)
 	fetchCfg, err := cfg.Fetch.handlerConfig()
 	if err != nil {
 		return err

@@ -236,6 +236,11 @@ function follow() {
         warnConflicts(ev);
       });
     }
+    // A new comment changes only the count on the claim's panel entry.
+    source.addEventListener('comment.added', (e) => {
+      waiting.add(JSON.parse(e.data).claim_id);
+      flush();
+    });
     source.addEventListener('revision.created', (e) => {
       const ev = JSON.parse(e.data);
       notice('revision', `${ev.by} made revision ${ev.version} of the text just now.`, true);
@@ -256,7 +261,29 @@ function follow() {
       });
     }
   }
+  followDiscussion(source);
   source.addEventListener('reset', () => location.reload());
+}
+
+// followDiscussion shows new comments on a claim page's thread as they are written: the thread
+// is fetched again, leaving the comment being typed alone.
+function followDiscussion(source) {
+  const thread = $('discussion');
+  if (!thread) return;
+  const fetchThread = debounced(async () => {
+    const res = await fetch(location.pathname, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+    if (!res.ok) return;
+    const fresh = new DOMParser().parseFromString(await res.text(), 'text/html');
+    for (const id of ['comment-list', 'comment-count']) {
+      const next = fresh.getElementById(id);
+      if (next && $(id)) $(id).replaceWith(document.importNode(next, true));
+    }
+    const empty = $('no-comments');
+    if (empty && !fresh.getElementById('no-comments')) empty.remove();
+  }, 100);
+  source.addEventListener('comment.added', (e) => {
+    if (String(JSON.parse(e.data).claim_id) === thread.dataset.claimId) fetchThread();
+  });
 }
 
 follow();

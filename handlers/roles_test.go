@@ -241,6 +241,14 @@ var matrix = []matrixCase{
 	{"GET", "/api/v1/events", fixed("/api/v1/events"), nil, nil, signedIn(401, 200)},
 	{"GET", "/api/v1/documents/:id/events", docPath("/api/v1/documents/%d/events"), nil, nil, signedIn(401, 200)},
 	{"GET", "/documents/:id/live", func(f matrixFixture) string { return fmt.Sprintf("/documents/%d/live?claim=%d", f.doc, f.claim) }, nil, nil, signedIn(303, 200)},
+	// The live desk (issue 16): the discussion under a claim, open to every signed-in role.
+	{"POST", "/claims/:id/comments", claimPath("/claims/%d/comments"), func(matrixFixture) url.Values {
+		return url.Values{"body": {"a comment"}}
+	}, nil, signedIn(303, 303)},
+	{"GET", "/api/v1/claims/:id/comments", claimPath("/api/v1/claims/%d/comments"), nil, nil, signedIn(401, 200)},
+	{"POST", "/api/v1/claims/:id/comments", claimPath("/api/v1/claims/%d/comments"), nil, func(matrixFixture) any {
+		return map[string]string{"body": "a comment"}
+	}, signedIn(401, 201)},
 }
 
 func trashedClaimPath(format string) func(matrixFixture) string {

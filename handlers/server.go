@@ -195,6 +195,8 @@ func (s *Server) routes(e *echo.Echo) {
 	// The review loop and the printable report (issue 13, items 9 and 10).
 	pages.GET("/my/rejected", s.myRejectedPage)
 	pages.GET("/documents/:id/report", s.reportPage)
+	// The live desk (issue 16): the discussion under a claim.
+	pages.POST("/claims/:id/comments", s.createCommentPage)
 	pages.GET("/account", s.accountPage)
 	pages.POST("/account/password", s.changePasswordPage)
 	pages.POST("/account/tokens", s.createTokenPage)
@@ -256,6 +258,9 @@ func (s *Server) routes(e *echo.Echo) {
 	// Live updates (server-sent events).
 	api.GET("/events", s.deskEvents)
 	api.GET("/documents/:id/events", s.documentEvents)
+	// The live desk (issue 16): the discussion under a claim.
+	api.GET("/claims/:id/comments", s.listComments)
+	api.POST("/claims/:id/comments", s.createComment)
 }
 
 // logRequests writes one line per request with its id, status and duration.

@@ -54,6 +54,7 @@ type ClaimItem struct {
 	CanUndo   bool            // the viewer may take back its last decision here
 	// Rejection is the last rejection of a pending claim that was fixed since, else nil.
 	Rejection *citecheck.Rejection
+	Comments  int // how many comments its discussion holds
 }
 
 // PanelView is which page of the claims the side panel shows: a document may carry thousands,
@@ -166,6 +167,7 @@ type ClaimView struct {
 	History   []HistoryEntry
 	Orphan    string               // why it has no place in the current text, or ""
 	Rejection *citecheck.Rejection // its last rejection, while it waits again after a fix
+	Comments  []citecheck.Comment  // its discussion, oldest first
 }
 
 // HistoryEntry is one event of a claim's history, its changes in a stable order.

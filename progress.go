@@ -106,3 +106,39 @@ func (p Progress) Missing() []string {
 	add(p.Orphans, "orphaned claim", "orphaned claims")
 	return out
 }
+
+// DeskDocument is a document as the desk's list shows it: its summary, its state with the
+// counts behind it, and its assignment (nil if none).
+type DeskDocument struct {
+	DocumentSummary
+	State      DocState    `json:"state"`
+	Progress   Progress    `json:"progress"`
+	Assignment *Assignment `json:"assignment"`
+}
+
+// DocumentFilter narrows and orders the documents list: by state, checker and editor (user
+// names), sorted by Sort (one of DocumentSorts) ascending unless Desc.
+type DocumentFilter struct {
+	State   DocState
+	Checker string
+	Editor  string
+	Sort    string
+	Desc    bool
+}
+
+// DocumentSorts are the orders of the documents list; "created" (newest first) is the default.
+var DocumentSorts = []string{"created", "title", "state", "checker", "editor", "due"}
+
+// ParseDocumentSort reads a sort key (ECodeInvalid about "sort" for an unknown one); "" is
+// "created".
+func ParseDocumentSort(s string) (string, error) {
+	if s == "" {
+		return "created", nil
+	}
+	for _, k := range DocumentSorts {
+		if k == s {
+			return s, nil
+		}
+	}
+	return "", FieldErrorf(ECodeInvalid, "sort", "sort must be one of created, title, state, checker, editor, due")
+}

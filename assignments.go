@@ -69,3 +69,14 @@ func CheckAssignment(checker User, editor *User, due, now time.Time, start, end 
 	}
 	return nil
 }
+
+// ParseDueAt reads a due time: RFC 3339 (as the API sends it), or a form's local date and time
+// ("2026-12-02T17:00"), taken as UTC (ECodeInvalid about "due_at" otherwise).
+func ParseDueAt(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04", "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, FieldErrorf(ECodeInvalid, "due_at", "due_at must be a date and time such as 2026-12-02T17:00:00Z")
+}

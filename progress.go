@@ -86,24 +86,31 @@ func StateOf(p Progress, assigned bool) DocState {
 	return StateUnassigned
 }
 
+// Lack is one thing that keeps a document from approved: what (uncovered, pending, checks,
+// orphans or claims) and the phrase that says it ("3 markers uncovered").
+type Lack struct {
+	What string `json:"what"`
+	Text string `json:"text"`
+}
+
 // Missing says what keeps a document from approved, one phrase per count that does ("3 markers
 // uncovered", "2 claims pending", "1 open check"); empty once it is approved.
-func (p Progress) Missing() []string {
-	var out []string
-	add := func(n int, one, many string) {
+func (p Progress) Missing() []Lack {
+	out := []Lack{}
+	add := func(what string, n int, one, many string) {
 		if n == 1 {
-			out = append(out, "1 "+one)
+			out = append(out, Lack{what, "1 " + one})
 		} else if n > 1 {
-			out = append(out, fmt.Sprintf("%d %s", n, many))
+			out = append(out, Lack{what, fmt.Sprintf("%d %s", n, many)})
 		}
 	}
 	if p.Claims == 0 {
-		out = append(out, "no claims yet")
+		out = append(out, Lack{"claims", "no claims yet"})
 	}
-	add(p.Uncovered, "marker uncovered", "markers uncovered")
-	add(p.Pending, "claim pending", "claims pending")
-	add(p.OpenChecks, "open check", "open checks")
-	add(p.Orphans, "orphaned claim", "orphaned claims")
+	add("uncovered", p.Uncovered, "marker uncovered", "markers uncovered")
+	add("pending", p.Pending, "claim pending", "claims pending")
+	add("checks", p.OpenChecks, "open check", "open checks")
+	add("orphans", p.Orphans, "orphaned claim", "orphaned claims")
 	return out
 }
 

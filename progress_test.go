@@ -45,7 +45,8 @@ func TestProgressOfCountsClaimsChecksAndOrphans(t *testing.T) {
 	if got != want {
 		t.Fatalf("ProgressOf = %+v, want %+v", got, want)
 	}
-	if m := got.Missing(); !slices.Equal(m, []string{"3 markers uncovered", "3 claims pending", "2 open checks", "1 orphaned claim"}) {
+	want2 := []Lack{{"uncovered", "3 markers uncovered"}, {"pending", "3 claims pending"}, {"checks", "2 open checks"}, {"orphans", "1 orphaned claim"}}
+	if m := got.Missing(); !slices.Equal(m, want2) {
 		t.Fatalf("Missing = %q", m)
 	}
 	if m := (Progress{Markers: 1, Claims: 1, Approved: 1}).Missing(); len(m) != 0 {

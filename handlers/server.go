@@ -197,6 +197,10 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.GET("/documents/:id/report", s.reportPage)
 	// The live desk (issue 16): the discussion under a claim.
 	pages.POST("/claims/:id/comments", s.createCommentPage)
+	// Assignments and states.
+	pages.POST("/documents/:id/assignment", s.assignPage)
+	pages.POST("/documents/:id/assignment/delete", s.unassignPage)
+	pages.GET("/my", s.myWorkPage, s.followLive)
 	pages.GET("/account", s.accountPage)
 	pages.POST("/account/password", s.changePasswordPage)
 	pages.POST("/account/tokens", s.createTokenPage)
@@ -261,6 +265,11 @@ func (s *Server) routes(e *echo.Echo) {
 	// The live desk (issue 16): the discussion under a claim.
 	api.GET("/claims/:id/comments", s.listComments)
 	api.POST("/claims/:id/comments", s.createComment)
+	// Assignments and states.
+	api.PUT("/documents/:id/assignment", s.putAssignment)
+	api.DELETE("/documents/:id/assignment", s.deleteAssignment)
+	api.GET("/me/work", s.getMyWork)
+	api.POST("/me/comments/seen", s.markCommentsSeen)
 }
 
 // logRequests writes one line per request with its id, status and duration.

@@ -69,6 +69,7 @@ type PanelView struct {
 
 // DocumentView is everything the document page shows.
 type DocumentView struct {
+	Desk           *DeskPanel          // its state and assignment (issue 16); nil on fragments
 	Doc            *citecheck.Document // the text itself is not needed: Blocks carry it
 	Blocks         []Block
 	Claims         []ClaimItem // side panel: one page of the claims, in text order, filtered by StatusFilter

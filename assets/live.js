@@ -219,6 +219,12 @@ function follow() {
   const docId = text ? text.dataset.docId : null;
   const source = new EventSource(meta.content);
   window.citecheckLive = source; // for tests and the console: readyState, close()
+  // A page left for another is closed with its stream: else the back/forward cache keeps the
+  // stream's connection open, and after six such pages the browser has no connection left to
+  // the server (its limit per host) and every navigation hangs. A page brought back from that
+  // cache is reloaded, to follow the desk again from its current state.
+  window.addEventListener('pagehide', () => source.close());
+  window.addEventListener('pageshow', (e) => { if (e.persisted) location.reload(); });
 
   if (docId) {
     // The document page: the claims that changed, each fetched once per burst.

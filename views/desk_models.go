@@ -56,12 +56,13 @@ func (v DocumentsView) sortHref(key string) string {
 	return "/?" + q.Encode()
 }
 
-// sortMark is the arrow of the column the list is sorted by.
+// sortMark is the arrow of the column the list is sorted by (↓ for descending; "created" is
+// newest first unless Desc).
 func (v DocumentsView) sortMark(key string) string {
 	if key != v.Filter.Sort {
 		return ""
 	}
-	if v.Filter.Desc {
+	if v.Filter.Desc != (key == "created") {
 		return " ↓"
 	}
 	return " ↑"

@@ -257,11 +257,12 @@ function follow() {
   const docId = text ? text.dataset.docId : null;
   const source = new EventSource(meta.content);
   window.citecheckLive = source; // for tests and the console: readyState, close()
-  // A page left for another must not keep its stream open: a browser holds few connections to
-  // one server, and a page kept in the back-forward cache would hold one of them.
-  addEventListener('pagehide', () => source.close());
-  // Back to it from that cache, it reloads to catch up.
-  addEventListener('pageshow', (e) => { if (e.persisted) location.reload(); });
+  // A page left for another is closed with its stream: else the back/forward cache keeps the
+  // stream's connection open, and after six such pages the browser has no connection left to
+  // the server (its limit per host) and every navigation hangs. A page brought back from that
+  // cache is reloaded, to follow the desk again from its current state.
+  window.addEventListener('pagehide', () => source.close());
+  window.addEventListener('pageshow', (e) => { if (e.persisted) location.reload(); });
 
   if (docId) {
     // The document page: the claims that changed, each fetched once per burst.
@@ -279,6 +280,11 @@ function follow() {
         warnConflicts(ev);
       });
     }
+    // A new comment changes only the count on the claim's panel entry.
+    source.addEventListener('comment.added', (e) => {
+      waiting.add(JSON.parse(e.data).claim_id);
+      flush();
+    });
     source.addEventListener('revision.created', (e) => {
       const ev = JSON.parse(e.data);
       notice('revision', `${ev.by} made revision ${ev.version} of the text just now.`, true);
@@ -299,7 +305,29 @@ function follow() {
       });
     }
   }
+  followDiscussion(source);
   source.addEventListener('reset', () => location.reload());
+}
+
+// followDiscussion shows new comments on a claim page's thread as they are written: the thread
+// is fetched again, leaving the comment being typed alone.
+function followDiscussion(source) {
+  const thread = $('discussion');
+  if (!thread) return;
+  const fetchThread = debounced(async () => {
+    const res = await fetch(location.pathname, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+    if (!res.ok) return;
+    const fresh = new DOMParser().parseFromString(await res.text(), 'text/html');
+    for (const id of ['comment-list', 'comment-count']) {
+      const next = fresh.getElementById(id);
+      if (next && $(id)) $(id).replaceWith(document.importNode(next, true));
+    }
+    const empty = $('no-comments');
+    if (empty && !fresh.getElementById('no-comments')) empty.remove();
+  }, 100);
+  source.addEventListener('comment.added', (e) => {
+    if (String(JSON.parse(e.data).claim_id) === thread.dataset.claimId) fetchThread();
+  });
 }
 
 follow();

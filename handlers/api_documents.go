@@ -14,21 +14,6 @@ type createDocumentRequest struct {
 	Text  *string `json:"text"`
 }
 
-func (s *Server) listDocuments(c echo.Context) error {
-	docs, err := s.store.Documents(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	if docs == nil {
-		docs = []citecheck.DocumentSummary{}
-	}
-	p, err := paginate(c, len(docs))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listAnswer("documents", docs[p.lo:p.hi], p))
-}
-
 func (s *Server) createDocument(c echo.Context) error {
 	var req createDocumentRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -73,14 +58,6 @@ func (s *Server) newDocument(c echo.Context, title, raw string) (*citecheck.Docu
 	stamp := store.DocumentStamp{Revision: doc.Revision, TextSHA256: doc.TextSHA256}
 	s.docs.put(newLoadedDocument(doc, t, stamp), stamp)
 	return doc, nil
-}
-
-func (s *Server) getDocument(c echo.Context) error {
-	d, err := s.documentFromPath(c)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d.doc)
 }
 
 func (s *Server) documentFromPath(c echo.Context) (*loadedDocument, error) {

@@ -104,7 +104,7 @@ func TestBrowserLiveDesk(t *testing.T) {
 	ed.do("mark ed's queue page", chromedp.Evaluate[chromedp.Void](`window.__same = 1`))
 	third := streamClaim(t, h, "rita", doc.ID)
 	ed.waitJS("the new claim in ed's queue", fmt.Sprintf(`!!document.getElementById('q-%d') && window.__same === 1`, third.ID))
-	rita.waitJS("the count in rita's list", `document.querySelector('table.docs tbody td:nth-child(3)').textContent === '3'`)
+	rita.waitJS("the count in rita's list", `document.querySelector('table.docs tbody td.claims').textContent === '3'`)
 	ed.screenshot("live-queue")
 
 	// Rita has the claim's edit form open on its own page when ed changes the claim.

@@ -18,11 +18,11 @@ func (s *Server) documentsPage(c echo.Context) error {
 }
 
 func (s *Server) renderDocuments(c echo.Context, status int, form views.NewDocumentForm) error {
-	docs, err := s.store.Documents(c.Request().Context())
+	v, err := s.documentsView(c)
 	if err != nil {
 		return err
 	}
-	return s.render(c, status, views.DocumentsPage(s.page(c, "Documents"), docs, form))
+	return s.render(c, status, views.DocumentsPage(s.page(c, "Documents"), v, form))
 }
 
 // createDocumentPage takes the new-document form: pasted text, or an uploaded .txt file.
@@ -104,6 +104,9 @@ func (s *Server) renderDocumentWith(c echo.Context, status int, errMsg, revision
 	}
 	v.Blocks = st.blocks
 	if err := s.fillPanel(c, &v, st.claims); err != nil {
+		return err
+	}
+	if v.Desk, err = s.deskPanel(c, st); err != nil {
 		return err
 	}
 	p := s.page(c, d.doc.Title)

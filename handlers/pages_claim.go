@@ -54,7 +54,12 @@ func (s *Server) renderClaim(c echo.Context, status int, errMsg string) error {
 	if err != nil {
 		return err
 	}
+	comments, err := s.store.Comments(c.Request().Context(), cl.ID)
+	if err != nil {
+		return err
+	}
 	v := views.ClaimView{
+		Comments:  comments,
 		Claim:     *cl,
 		DocTitle:  d.doc.Title,
 		Refs:      refMarkers(d, cl),

@@ -102,7 +102,10 @@ func (s *Server) fillPanel(c echo.Context, v *views.DocumentView, claims []citec
 		v.Claims = append(v.Claims, views.ClaimItem{Claim: shown[i], CanDecide: mayDecide(u, &shown[i]),
 			CanUndo: citecheck.MayUndo(u, &shown[i])})
 	}
-	return s.fillRejections(c, v.Claims)
+	if err := s.fillRejections(c, v.Claims); err != nil {
+		return err
+	}
+	return s.fillCommentCounts(c, v.Claims)
 }
 
 // panelFragment answers one page of the side panel as an HTML fragment (the #claims-list

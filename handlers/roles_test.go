@@ -245,6 +245,29 @@ var matrix = []matrixCase{
 	// Search: whoever may read documents may search them all.
 	{"GET", "/search", docPath("/search?q=claim&document_id=%d"), nil, nil, signedIn(303, 200)},
 	{"GET", "/api/v1/search", docPath("/api/v1/search?q=claim&document_id=%d"), nil, nil, signedIn(401, 200)},
+	// The live desk (issue 16): the discussion under a claim, open to every signed-in role.
+	{"POST", "/claims/:id/comments", claimPath("/claims/%d/comments"), func(matrixFixture) url.Values {
+		return url.Values{"body": {"a comment"}}
+	}, nil, signedIn(303, 303)},
+	{"GET", "/api/v1/claims/:id/comments", claimPath("/api/v1/claims/%d/comments"), nil, nil, signedIn(401, 200)},
+	{"POST", "/api/v1/claims/:id/comments", claimPath("/api/v1/claims/%d/comments"), nil, func(matrixFixture) any {
+		return map[string]string{"body": "a comment"}
+	}, signedIn(401, 201)},
+	// Assignments: editors and admins plan the desk (TestAssignmentAPI covers the refusals).
+	{"POST", "/documents/:id/assignment", docPath("/documents/%d/assignment"), func(f matrixFixture) url.Values {
+		return url.Values{"checker": {"ralph"}, "due_at": {"2099-01-01T12:00"}}
+	}, nil, byRole(303, 403, 303, 303)},
+	{"POST", "/documents/:id/assignment/delete", docPath("/documents/%d/assignment/delete"), func(matrixFixture) url.Values { return url.Values{} }, nil, byRole(303, 403, 404, 404)},
+	{"PUT", "/api/v1/documents/:id/assignment", docPath("/api/v1/documents/%d/assignment"), nil, func(matrixFixture) any {
+		return map[string]string{"checker": "ralph", "due_at": "2099-01-01T12:00:00Z"}
+	}, byRole(401, 403, 200, 200)},
+	{"DELETE", "/api/v1/documents/:id/assignment", docPath("/api/v1/documents/%d/assignment"), nil, nil, byRole(401, 403, 404, 404)},
+	// My work: each signed-in user's own.
+	{"GET", "/my", fixed("/my"), nil, nil, signedIn(303, 200)},
+	{"GET", "/api/v1/me/work", fixed("/api/v1/me/work"), nil, nil, signedIn(401, 200)},
+	{"POST", "/api/v1/me/comments/seen", fixed("/api/v1/me/comments/seen"), nil, func(matrixFixture) any {
+		return map[string]int{"up_to": 1}
+	}, signedIn(401, 204)},
 }
 
 func trashedClaimPath(format string) func(matrixFixture) string {

@@ -196,6 +196,12 @@ func (s *Server) routes(e *echo.Echo) {
 	// The review loop and the printable report (issue 13, items 9 and 10).
 	pages.GET("/my/rejected", s.myRejectedPage)
 	pages.GET("/documents/:id/report", s.reportPage)
+	// The live desk (issue 16): the discussion under a claim.
+	pages.POST("/claims/:id/comments", s.createCommentPage)
+	// Assignments and states.
+	pages.POST("/documents/:id/assignment", s.assignPage)
+	pages.POST("/documents/:id/assignment/delete", s.unassignPage)
+	pages.GET("/my", s.myWorkPage, s.followLive)
 	pages.GET("/account", s.accountPage)
 	pages.POST("/account/password", s.changePasswordPage)
 	pages.POST("/account/tokens", s.createTokenPage)
@@ -260,6 +266,14 @@ func (s *Server) routes(e *echo.Echo) {
 	// Search over the desk: the page and the API read the same query (handlers/search.go).
 	pages.GET("/search", s.searchPage)
 	api.GET("/search", s.search)
+	// The live desk (issue 16): the discussion under a claim.
+	api.GET("/claims/:id/comments", s.listComments)
+	api.POST("/claims/:id/comments", s.createComment)
+	// Assignments and states.
+	api.PUT("/documents/:id/assignment", s.putAssignment)
+	api.DELETE("/documents/:id/assignment", s.deleteAssignment)
+	api.GET("/me/work", s.getMyWork)
+	api.POST("/me/comments/seen", s.markCommentsSeen)
 }
 
 // logRequests writes one line per request with its id, status and duration.

@@ -93,6 +93,13 @@ func indexedRows(t *testing.T, s *Store) (want, got []string) {
 		for _, c := range claims {
 			a, b := span(c.Start, c.End)
 			want = append(want, row("claim", c.ID, 0, a, b, c.Quote, c.Note))
+			comments, err := s.Comments(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, cm := range comments {
+				want = append(want, row("claim", c.ID, int(cm.ID), null, null, "", cm.Body))
+			}
 		}
 		caps, err := s.CapturesWithText(ctx, d.ID)
 		if err != nil {
@@ -190,10 +197,21 @@ func TestSearchIndexFollowsEveryWrite(t *testing.T) {
 		t.Fatalf("the new text is not found: %v", hits(res))
 	}
 
+	// A claim's discussion is found as the claim (migration 0021).
+	if _, err := s.AddComment(ctx, c.ID, u.ID, "Ask the harbourmaster about Riyadh"); err != nil {
+		t.Fatal(err)
+	}
+	checkIndexConsistent(t, s)
+	if res, _ := search(t, s, "harbourmaster", citecheck.SearchQuery{}); !slices.Equal(hits(res), []string{fmt.Sprintf("claim:%d", c.ID)}) {
+		t.Fatalf("a comment is not found as its claim: %v", hits(res))
+	}
 	if err := s.DeleteClaim(ctx, c.ID, u.ID); err != nil {
 		t.Fatal(err)
 	}
 	checkIndexConsistent(t, s)
+	if res, _ := search(t, s, "harbourmaster", citecheck.SearchQuery{}); len(res) != 0 {
+		t.Fatalf("a trashed claim's comment is found: %v", hits(res))
+	}
 	if err := s.DeleteDocument(ctx, d.ID, u.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -208,6 +226,9 @@ func TestSearchIndexFollowsEveryWrite(t *testing.T) {
 	// Out of the trash, the document is found again with its passages, references, sources
 	// and the claims that went with it (migration 0020); a claim trashed before it stays out.
 	kept := claimOn(t, s, u, other, "Another text")
+	if _, err := s.AddComment(ctx, kept.ID, u.ID, "its comment comes back with it"); err != nil {
+		t.Fatal(err)
+	}
 	gone := claimOn(t, s, u, other, "entirely")
 	if err := s.DeleteClaim(ctx, gone.ID, u.ID); err != nil {
 		t.Fatal(err)

@@ -54,6 +54,7 @@ type ClaimItem struct {
 	CanUndo   bool            // the viewer may take back its last decision here
 	// Rejection is the last rejection of a pending claim that was fixed since, else nil.
 	Rejection *citecheck.Rejection
+	Comments  int // how many comments its discussion holds
 }
 
 // PanelView is which page of the claims the side panel shows: a document may carry thousands,
@@ -68,6 +69,7 @@ type PanelView struct {
 
 // DocumentView is everything the document page shows.
 type DocumentView struct {
+	Desk           *DeskPanel          // its state and assignment (issue 16); nil on fragments
 	Doc            *citecheck.Document // the text itself is not needed: Blocks carry it
 	Blocks         []Block
 	Claims         []ClaimItem // side panel: one page of the claims, in text order, filtered by StatusFilter
@@ -166,6 +168,7 @@ type ClaimView struct {
 	History   []HistoryEntry
 	Orphan    string               // why it has no place in the current text, or ""
 	Rejection *citecheck.Rejection // its last rejection, while it waits again after a fix
+	Comments  []citecheck.Comment  // its discussion, oldest first
 }
 
 // HistoryEntry is one event of a claim's history, its changes in a stable order.

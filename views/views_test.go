@@ -245,7 +245,8 @@ func TestPagesRender(t *testing.T) {
 	}
 	buf.Reset()
 	p.User = &citecheck.User{Name: "bob", Role: citecheck.RoleEditor}
-	if err := DocumentsPage(p, docs, NewDocumentForm{Text: "\nkept"}).Render(context.Background(), &buf); err != nil {
+	desk := DocumentsView{Docs: []citecheck.DeskDocument{{DocumentSummary: docs[0], State: citecheck.StateInProgress}}}
+	if err := DocumentsPage(p, desk, NewDocumentForm{Text: "\nkept"}).Render(context.Background(), &buf); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{`href="/documents/4"`, "Doc &amp; co", "1 supported", `enctype="multipart/form-data"`, "\n\nkept</textarea>", `action="/logout"`} {

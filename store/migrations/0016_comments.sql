@@ -2,10 +2,7 @@
 -- is also a "commented" event of the claim's history (written by the store in the same
 -- transaction), which event_actions announces live as comment.added.
 --
--- Search (FTS5, issue 16 item 4) is not built yet. Its index should take comments as part of a
--- claim's text: index claim_comments.body under the claim (kind "claim", id claim_id), kept in
--- step by an AFTER INSERT trigger on claim_comments (comments are never updated or deleted
--- but with their claim, whose purge removes its index row anyway).
+-- Search (FTS5, 0014) finds comments as part of their claim: migration 0021 indexes them.
 CREATE TABLE claim_comments (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     claim_id    INTEGER NOT NULL REFERENCES claims (id) ON DELETE CASCADE,

@@ -37,7 +37,7 @@ func (s *Store) CreateCapture(ctx context.Context, c *citecheck.Capture) (*citec
 		if c.HTTPStatus != nil {
 			status = *c.HTTPStatus
 		}
-		res, err := tx.ExecContext(ctx, insertCapture, c.DocumentID, c.Ref, c.URL, c.FinalURL, c.Title, c.Text,
+		res, err := insertRow(ctx, tx, insertCapture, c.DocumentID, c.Ref, c.URL, c.FinalURL, c.Title, c.Text,
 			c.TextSHA256, c.Length, string(c.Method), status, c.ContentType, c.CapturedByID, formatTime(s.now()))
 		if isForeignKeyViolation(err) {
 			return notFound("document %d not found", c.DocumentID)

@@ -80,7 +80,7 @@ func (s *Store) CreateClaim(ctx context.Context, c *citecheck.Claim) (*citecheck
 		if err := claimRoom(ctx, tx, c.DocumentID, 1); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, insertClaim, c.DocumentID, c.Start, c.End, c.Quote, c.Prefix,
+		res, err := insertRow(ctx, tx, insertClaim, c.DocumentID, c.Start, c.End, c.Quote, c.Prefix,
 			c.Suffix, refs, string(status), c.Note, string(citecheck.ReviewPending),
 			c.CreatedByID, now, c.CreatedByID, now, rev)
 		if err != nil {

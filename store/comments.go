@@ -54,7 +54,7 @@ func (s *Store) AddComment(ctx context.Context, claimID, by int64, body string) 
 			return fmt.Errorf("store: comment on claim %d: %w", claimID, err)
 		}
 		now := formatTime(s.now())
-		res, err := tx.ExecContext(ctx, insertComment, claimID, docID, by, body, now)
+		res, err := insertRow(ctx, tx, insertComment, claimID, docID, by, body, now)
 		if err != nil {
 			return fmt.Errorf("store: comment on claim %d: %w", claimID, err)
 		}

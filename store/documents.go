@@ -65,7 +65,7 @@ func (s *Store) CreateDocument(ctx context.Context, d *citecheck.Document) (*cit
 			}
 			return fmt.Errorf("store: create document: %w", err)
 		}
-		res, err := tx.ExecContext(ctx, insertDocument, d.Title, d.Text, d.TextSHA256, d.Length,
+		res, err := insertRow(ctx, tx, insertDocument, d.Title, d.Text, d.TextSHA256, d.Length,
 			string(cj), refs, d.CreatedByID, formatTime(out.CreatedAt))
 		if err != nil {
 			return fmt.Errorf("store: create document: %w", err)

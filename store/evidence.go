@@ -43,7 +43,7 @@ func (s *Store) AddEvidence(ctx context.Context, e *citecheck.Evidence) (*citech
 	var claim *citecheck.Claim
 	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := formatTime(s.now())
-		res, err := tx.ExecContext(ctx, insertEvidence, e.ClaimID, e.SourceID, e.Start, e.End, e.Quote, e.Prefix,
+		res, err := insertRow(ctx, tx, insertEvidence, e.ClaimID, e.SourceID, e.Start, e.End, e.Quote, e.Prefix,
 			e.Suffix, string(e.Stance), e.Note, e.CreatedByID, now)
 		if isForeignKeyViolation(err) {
 			return notFound("claim %d or source %d not found", e.ClaimID, e.SourceID)

@@ -144,7 +144,7 @@ func (s *Store) insertDocument(ctx context.Context, tx *sql.Tx, d *citecheck.Doc
 		}
 		return nil, fmt.Errorf("store: import document: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, insertDocument, d.Title, d.Text, d.TextSHA256, d.Length,
+	res, err := insertRow(ctx, tx, insertDocument, d.Title, d.Text, d.TextSHA256, d.Length,
 		string(cj), refs, d.CreatedByID, formatTime(out.CreatedAt))
 	if err != nil {
 		return nil, fmt.Errorf("store: import document: %w", err)
@@ -184,7 +184,7 @@ func (s *Store) insertClaims(ctx context.Context, tx *sql.Tx, documentID int64, 
 		if err != nil {
 			return nil, err
 		}
-		res, err := tx.ExecContext(ctx, insertImportedClaim, args...)
+		res, err := insertRow(ctx, tx, insertImportedClaim, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: import claim %d: %w", i+1, err)
 		}
@@ -305,7 +305,7 @@ func (s *Store) insertImportedEvidence(ctx context.Context, tx *sql.Tx, document
 		if c.HTTPStatus != nil {
 			status = *c.HTTPStatus
 		}
-		res, err := tx.ExecContext(ctx, insertCapture, documentID, c.Ref, c.URL, c.FinalURL, c.Title, c.Text,
+		res, err := insertRow(ctx, tx, insertCapture, documentID, c.Ref, c.URL, c.FinalURL, c.Title, c.Text,
 			c.TextSHA256, c.Length, string(c.Method), status, c.ContentType, by, at)
 		if err != nil {
 			return fmt.Errorf("store: import source %d: %w", i+1, err)
@@ -321,7 +321,7 @@ func (s *Store) insertImportedEvidence(ctx context.Context, tx *sql.Tx, document
 				return citecheck.FieldErrorf(citecheck.ECodeInvalid, fmt.Sprintf("claims[%d].evidence[%d].source_id", i, j),
 					"evidence names source %d, which the file does not carry", e.SourceID)
 			}
-			res, err := tx.ExecContext(ctx, insertEvidence, stored[i].ID, src, e.Start, e.End, e.Quote, e.Prefix,
+			res, err := insertRow(ctx, tx, insertEvidence, stored[i].ID, src, e.Start, e.End, e.Quote, e.Prefix,
 				e.Suffix, string(e.Stance), e.Note, by, now)
 			if err != nil {
 				return fmt.Errorf("store: import evidence of claim %d: %w", i+1, err)

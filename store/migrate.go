@@ -14,8 +14,14 @@ import (
 // migrations holds the schema as numbered files (0001_init.sql, 0002_...). A new table, such as
 // the claim_events history planned next, is a new file; an applied file is never edited.
 //
-//go:embed migrations/*.sql
+//go:embed migrations
 var migrations embed.FS
+
+// The two engines' migrations, versioned alike: version N of one is version N of the other.
+const (
+	sqliteMigrations   = "migrations/sqlite"
+	postgresMigrations = "migrations/postgres"
+)
 
 const (
 	createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -30,6 +36,7 @@ const (
 type migration struct {
 	version int
 	name    string
+	path    string // in migrations
 }
 
 // migrate applies, in order, each migration that schema_migrations does not list, each in its
@@ -39,7 +46,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.writer.ExecContext(ctx, createMigrationsTable); err != nil {
 		return fmt.Errorf("store: create schema_migrations: %w", err)
 	}
-	list, err := listMigrations()
+	list, err := listMigrations(s.migrationsDir())
 	if err != nil {
 		return err
 	}
@@ -53,7 +60,7 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // applyMigration runs one migration file unless it has been applied already.
 func (s *Store) applyMigration(ctx context.Context, m migration) error {
-	body, err := migrations.ReadFile("migrations/" + m.name)
+	body, err := migrations.ReadFile(m.path)
 	if err != nil {
 		return fmt.Errorf("store: read migration %s: %w", m.name, err)
 	}
@@ -75,9 +82,9 @@ func (s *Store) applyMigration(ctx context.Context, m migration) error {
 	})
 }
 
-// listMigrations returns the embedded migrations ordered by their number.
-func listMigrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrations, "migrations")
+// listMigrations returns the embedded migrations of dir ordered by their number.
+func listMigrations(dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(migrations, dir)
 	if err != nil {
 		return nil, fmt.Errorf("store: list migrations: %w", err)
 	}
@@ -93,7 +100,7 @@ func listMigrations() ([]migration, error) {
 			return nil, fmt.Errorf("store: migrations %s and %s share number %d", prev, e.Name(), v)
 		}
 		seen[v] = e.Name()
-		list = append(list, migration{version: v, name: e.Name()})
+		list = append(list, migration{version: v, name: e.Name(), path: dir + "/" + e.Name()})
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].version < list[j].version })
 	return list, nil

@@ -23,7 +23,7 @@ func TestMigration0005KeepsExistingData(t *testing.T) {
 	if _, err := db.Exec(createMigrationsTable); err != nil {
 		t.Fatal(err)
 	}
-	list, err := listMigrations()
+	list, err := listMigrations(sqliteMigrations)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestMigration0005KeepsExistingData(t *testing.T) {
 		if m.version >= 5 {
 			break
 		}
-		body, _ := migrations.ReadFile("migrations/" + m.name)
+		body, _ := migrations.ReadFile(m.path)
 		if _, err := db.Exec(string(body)); err != nil {
 			t.Fatalf("%s: %v", m.name, err)
 		}

@@ -55,7 +55,7 @@ func (s *Store) CreateSession(ctx context.Context, n NewSession) (*citecheck.Ses
 		n.Data = []byte{}
 	}
 	now := s.now()
-	res, err := s.exec(ctx, insertSession, n.TokenHash, nullableID(n.UserID), n.Data,
+	res, err := s.insert(ctx, insertSession, n.TokenHash, nullableID(n.UserID), n.Data,
 		n.UserAgent, n.Address, formatTime(now), formatTime(now), formatTime(now.Add(n.MaxAge)))
 	if isUniqueViolation(err) {
 		return nil, citecheck.Errorf(citecheck.ECodeConflict, "session already exists")

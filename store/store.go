@@ -46,24 +46,29 @@ type Store struct {
 	// is converted to UTC before it is stored.
 	Now func() time.Time
 
+	pg     bool // PostgreSQL rather than SQLite (postgres.go)
 	writer *sql.DB
 	writes *writeQueue
 	reader *sql.DB
 	lookup *sql.DB
 }
 
-// Open opens (creating if needed) the database file at path and its parent directory, and
-// applies the migrations it has not seen yet.
+// Open opens the store at path: a SQLite file (created if needed, with its parent directory)
+// or, for a postgres:// URL, a PostgreSQL database (postgres.go); either way it applies the
+// migrations the database has not seen yet.
 func Open(path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: empty database path")
+	}
+	if IsPostgresURL(path) {
+		return openPostgres(path)
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("store: create directory of %s: %w", path, err)
 		}
 	}
-	s := &Store{Now: func() time.Time { return time.Now().UTC() }}
+	s := newStore()
 
 	// _txlock=immediate makes BeginTx take the write lock up front, so a transaction that reads
 	// and then writes never fails half-way trying to upgrade its lock.
@@ -142,6 +147,19 @@ func (s *Store) Close() error {
 	return nil
 }
 
+// newStore is a store with its clock, before its engine is opened.
+func newStore() *Store {
+	return &Store{Now: func() time.Time { return time.Now().UTC() }}
+}
+
+// migrationsDir is where the engine's migrations are.
+func (s *Store) migrationsDir() string {
+	if s.pg {
+		return postgresMigrations
+	}
+	return sqliteMigrations
+}
+
 // now returns the store's clock in UTC.
 func (s *Store) now() time.Time {
 	return s.Now().UTC()
@@ -180,13 +198,33 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result
 		if err != nil {
 			return err
 		}
-		if out.id, err = res.LastInsertId(); err != nil {
-			return err
-		}
 		out.rows, err = res.RowsAffected()
 		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// insert runs one INSERT through the write queue and answers the new row's id
+// (LastInsertId), as insertRow does inside a transaction.
+func (s *Store) insert(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var out sql.Result
+	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		out, err = insertRow(ctx, tx, query, args...)
+		return err
+	})
+	return out, err
+}
+
+// insertRow runs an INSERT of one row into a table with an id column and answers the new id
+// as the result's LastInsertId, by RETURNING, which both engines have (PostgreSQL has no last
+// insert id).
+func insertRow(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	out := execResult{rows: 1}
+	if err := tx.QueryRowContext(ctx, query+"\nRETURNING id", args...).Scan(&out.id); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -205,16 +243,19 @@ type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// isUniqueViolation reports whether err is SQLite refusing a duplicate in a UNIQUE column.
+// isUniqueViolation reports whether err is the database refusing a duplicate in a UNIQUE column
+// or primary key.
 func isUniqueViolation(err error) bool {
 	var se sqlite3.Error
 	return errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique ||
-		se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
+		se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey) || pgCode(err) == "23505"
 }
 
+// isForeignKeyViolation reports whether err is the database refusing a row whose foreign key
+// names nothing.
 func isForeignKeyViolation(err error) bool {
 	var se sqlite3.Error
-	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintForeignKey
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintForeignKey || pgCode(err) == "23503"
 }
 
 // notFound builds the domain's not-found error.

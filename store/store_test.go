@@ -119,7 +119,7 @@ func TestOpenAppliesMigrationsOnce(t *testing.T) {
 	if err := s.reader.QueryRow(`SELECT COUNT(*), MAX(version) FROM schema_migrations`).Scan(&versions, &applied); err != nil {
 		t.Fatal(err)
 	}
-	list, err := listMigrations()
+	list, err := listMigrations(sqliteMigrations)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ const (
 // CreateNamedToken stores the hash of a new API token with a name its owner chose.
 func (s *Store) CreateNamedToken(ctx context.Context, userID int64, name, tokenHash string) (*citecheck.Token, error) {
 	now := s.now()
-	res, err := s.exec(ctx, insertNamedToken, userID, name, tokenHash, formatTime(now))
+	res, err := s.insert(ctx, insertNamedToken, userID, name, tokenHash, formatTime(now))
 	if isUniqueViolation(err) {
 		return nil, citecheck.Errorf(citecheck.ECodeConflict, "token already exists")
 	}

@@ -39,7 +39,7 @@ FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`
 // conflict.
 func (s *Store) CreateUser(ctx context.Context, name string, role citecheck.Role, passwordHash []byte) (*citecheck.User, error) {
 	now := s.now()
-	res, err := s.exec(ctx, insertUser, name, string(role), passwordHash, formatTime(now))
+	res, err := s.insert(ctx, insertUser, name, string(role), passwordHash, formatTime(now))
 	if isUniqueViolation(err) {
 		return nil, citecheck.Errorf(citecheck.ECodeConflict, "user %q already exists", name)
 	}

@@ -59,6 +59,7 @@ type writeResult struct {
 // writeQueue holds the queue and the writer goroutine's lifecycle.
 type writeQueue struct {
 	db      *sql.DB
+	begin   func(tx *sql.Tx) error // run first in every transaction, if set (PostgreSQL's write lock)
 	jobs    chan *writeJob
 	stop    chan struct{} // closed by close: the writer should finish
 	stopped chan struct{} // closed by the writer when it has answered everything it took
@@ -210,6 +211,11 @@ func (q *writeQueue) run(b *batch, j *writeJob) {
 		// The transaction belongs to the writer, not to any one request: no request's end may
 		// roll it back.
 		tx, err := q.db.BeginTx(context.Background(), nil)
+		if err == nil && q.begin != nil {
+			if err = q.begin(tx); err != nil {
+				tx.Rollback()
+			}
+		}
 		if err != nil {
 			j.done <- writeResult{err: fmt.Errorf("store: begin: %w", err)}
 			return

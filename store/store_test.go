@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/citecheck/citecheck/store/pgtest"
 	"os"
 	"path/filepath"
 	"sync"
@@ -16,11 +17,24 @@ import (
 // t0 is where the test clock starts.
 var t0 = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
-// mustOpen opens a fresh database file in a temporary directory, with a clock that starts at t0
-// and moves one second per reading, and closes it when the test ends.
+// mustOpen opens a fresh database (a file in a temporary directory, or on PostgreSQL a database
+// of its own: pgtest), with a clock that starts at t0 and moves one second per reading, and
+// closes it when the test ends.
 func mustOpen(tb testing.TB) *Store {
 	tb.Helper()
+	if pgtest.Postgres() {
+		return mustOpenPath(tb, pgtest.URL(tb, migrateOnly))
+	}
 	return mustOpenPath(tb, filepath.Join(tb.TempDir(), "data", "citecheck.db"))
+}
+
+// migrateOnly opens the database at url, which applies the migrations, and closes it.
+func migrateOnly(url string) error {
+	s, err := Open(url)
+	if err != nil {
+		return err
+	}
+	return s.Close()
 }
 
 // mustOpenPath opens the database at path with the test clock.

@@ -65,7 +65,6 @@ type Server struct {
 	cfg      Config
 	sessions *sessionStore
 	docs     *documentCache
-	throttle *loginThrottle
 	log      *slog.Logger
 	fetcher  *fetch.Fetcher
 	uncited  *uncitedCache
@@ -115,7 +114,6 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 		cfg:      cfg,
 		sessions: newSessionStore(st, cfg.SessionKey, cfg.SessionIdle, cfg.SessionMaxAge, clientIP),
 		docs:     newDocumentCache(32),
-		throttle: newLoginThrottle(time.Now),
 		log:      cfg.Logger,
 		fetcher:  fetch.New(cfg.Fetch),
 		uncited:  newUncitedCache(),

@@ -11,11 +11,12 @@ import (
 	"github.com/citecheck/citecheck/store"
 )
 
-// The hub is the one reader of new live events in the process: woken by every commit of this
-// server's store, and by a slow poll for commits of another process on the same file (the
-// command line, a second server), it reads the events after the last one it sent, once, and
-// hands each to the streams that follow its document or the whole desk. It runs only while a
-// stream is open.
+// The hub is the one reader of new live events in the process: woken by Store.Committed (every
+// commit of this server's store and, on PostgreSQL, every server's: store/pglisten.go), and by a
+// slow poll for commits that nothing announced (on SQLite those of another process on the same
+// file: the command line, a second server), it reads the events after the last one it sent,
+// once, and hands each to the streams that follow its document or the whole desk. It runs only
+// while a stream is open.
 
 // Defaults of the live settings.
 const (
@@ -56,11 +57,14 @@ type hub struct {
 	stop chan struct{} // the running reader's; nil while none runs
 }
 
-func newHub(st *store.Store, log *slog.Logger, maxStreams int) *hub {
+func newHub(st *store.Store, log *slog.Logger, maxStreams int, poll time.Duration) *hub {
 	if maxStreams <= 0 {
 		maxStreams = defaultMaxStreams
 	}
-	return &hub{st: st, log: log, max: maxStreams, poll: livePoll, subs: map[*subscriber]struct{}{}}
+	if poll <= 0 {
+		poll = livePoll
+	}
+	return &hub{st: st, log: log, max: maxStreams, poll: poll, subs: map[*subscriber]struct{}{}}
 }
 
 // errTooManyStreams answers a stream beyond the bound.

@@ -46,7 +46,7 @@ func TestLoadConfigFlagBeatsEnvironmentBeatsDefault(t *testing.T) {
 			"CITECHECK_MAX_TEXT_BYTES": "1000", "CITECHECK_ORG": "Desk", "CITECHECK_PUBLIC_URL": "https://desk.example",
 			"CITECHECK_SESSION_IDLE": "30m", "CITECHECK_SESSION_MAX": "48h",
 			"CITECHECK_SESSION_KEY": key, "CITECHECK_ADMIN_PASSWORD": "a long password",
-			"CITECHECK_MAX_STREAMS": "20", "CITECHECK_LIVE_HEARTBEAT": "5s"},
+			"CITECHECK_MAX_STREAMS": "20", "CITECHECK_LIVE_HEARTBEAT": "5s", "CITECHECK_LIVE_POLL": "1m"},
 			want: Config{DB: "env.db", Addr: ":9000", MaxTextBytes: 1000, Organization: "Desk", PublicURL: "https://desk.example",
 				SessionIdle: 30 * time.Minute, SessionMax: 48 * time.Hour, SessionKey: key, AdminPassword: "a long password",
 				TrashKeep: defaults.TrashKeep, Fetch: defaults.Fetch, Live: LiveConfig{MaxStreams: 20, Heartbeat: 5 * time.Second, Poll: time.Minute}, MemoryLimit: defaults.MemoryLimit}},

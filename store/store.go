@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/citecheck/citecheck"
+	"github.com/jackc/pgx/v5"
 	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
@@ -261,4 +262,22 @@ func isForeignKeyViolation(err error) bool {
 // notFound builds the domain's not-found error.
 func notFound(format string, args ...any) error {
 	return citecheck.Errorf(citecheck.ECodeNotFound, format, args...)
+}
+
+// OpenSQL opens a plain database/sql handle on db (a SQLite file or a postgres:// URL) that
+// speaks the store's SQL on either engine, for tools and tests that look at the tables
+// themselves. It neither migrates nor goes through the write queue; readOnly refuses writes.
+func OpenSQL(db string, readOnly bool) (*sql.DB, error) {
+	if IsPostgresURL(db) {
+		cfg, err := pgx.ParseConfig(db)
+		if err != nil {
+			return nil, fmt.Errorf("store: bad PostgreSQL URL: %w", err)
+		}
+		return openPG(cfg, 4, readOnly), nil
+	}
+	params := pragmas
+	if readOnly {
+		params += "&_query_only=1"
+	}
+	return sql.Open(driverName, dsn(db, params))
 }

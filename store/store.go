@@ -237,6 +237,17 @@ type execResult struct{ id, rows int64 }
 func (r execResult) LastInsertId() (int64, error) { return r.id, nil }
 func (r execResult) RowsAffected() (int64, error) { return r.rows, nil }
 
+// readTx begins a read transaction whose statements all see one state of the database: SQLite's
+// WAL readers do by nature, PostgreSQL's need REPEATABLE READ (its default, READ COMMITTED,
+// gives each statement a newer snapshot).
+func (s *Store) readTx(ctx context.Context) (*sql.Tx, error) {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.pg {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return s.reader.BeginTx(ctx, opts)
+}
+
 // queryer is what both *sql.DB and *sql.Tx offer, so one read function serves the reader pool
 // and a write transaction that reads back what it wrote.
 type queryer interface {

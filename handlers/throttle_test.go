@@ -32,19 +32,21 @@ func (h *harness) twin() *harness {
 	return tw
 }
 
-// frozenClock stops both stores' clocks at one moment, so the throttle's waits are exact.
-type frozenClock struct{ now time.Time }
-
-func (c *frozenClock) Now() time.Time { return c.now }
+// twoServers is a harness and its twin, their stores' clocks stopped at one moment (moved by
+// hand), so the throttle's waits are exact.
+func twoServers(t *testing.T) (a, b *harness, clock *testClock) {
+	a = newHarness(t, Config{})
+	b = a.twin()
+	clock = &testClock{now: time.Now().UTC()}
+	a.st.Now, b.st.Now = clock.Now, clock.Now
+	return a, b, clock
+}
 
 // TestSignInThrottleHoldsAcrossServers: failed sign-ins on one server slow the same name, and
 // the same address, on another server on the same database; the wait is told in the page, a
 // right password does not get past it, and once the wait is over a success signs in.
 func TestSignInThrottleHoldsAcrossServers(t *testing.T) {
-	a := newHarness(t, Config{})
-	b := a.twin()
-	clock := &frozenClock{now: time.Now().UTC()}
-	a.st.Now, b.st.Now = clock.Now, clock.Now
+	a, b, clock := twoServers(t)
 	onA, onB := a.newBrowser(), b.newBrowser()
 	onA.get("/login")
 	onB.get("/login")
@@ -63,7 +65,7 @@ func TestSignInThrottleHoldsAcrossServers(t *testing.T) {
 	if r := signIn(onB, "ed", testPassword); r.status != http.StatusTooManyRequests {
 		t.Errorf("the same address with another name: %d", r.status)
 	}
-	clock.now = clock.now.Add(time.Second)
+	clock.set(clock.Now().Add(time.Second))
 	if r := signIn(onB, "rita", testPassword); r.status != http.StatusSeeOther {
 		t.Fatalf("after the wait: %d %s", r.status, r.body)
 	}
@@ -75,10 +77,7 @@ func TestSignInThrottleHoldsAcrossServers(t *testing.T) {
 // TestPasswordChangeThrottleHoldsAcrossServers: wrong current passwords on one server slow the
 // account's password change on the other.
 func TestPasswordChangeThrottleHoldsAcrossServers(t *testing.T) {
-	a := newHarness(t, Config{})
-	b := a.twin()
-	clock := &frozenClock{now: time.Now().UTC()}
-	a.st.Now, b.st.Now = clock.Now, clock.Now
+	a, b, clock := twoServers(t)
 	onA, onB := a.newBrowser(), b.newBrowser()
 	onA.login("rita")
 	onB.login("rita")
@@ -87,7 +86,7 @@ func TestPasswordChangeThrottleHoldsAcrossServers(t *testing.T) {
 		return br.postForm("/account/password", url.Values{"current": {current}, "new": {"a fresh password"}, "repeat": {"a fresh password"}}, true)
 	}
 	for i := 0; i < citecheck.ThrottleFreeAttempts+1; i++ {
-		clock.now = clock.now.Add(time.Minute) // past each wait: every guess is counted
+		clock.set(clock.Now().Add(time.Minute)) // past each wait: every guess is counted
 		if r := change(onA, "wrong"); r.status != http.StatusUnprocessableEntity {
 			t.Fatalf("wrong guess %d: %d", i, r.status)
 		}

@@ -25,7 +25,8 @@ import (
 // SQLite file) and checks what must hold across them: a session signed in on A works on B, and
 // signing out on B ends it on A; failed sign-ins on A slow the same name on B; a live stream
 // open on B receives a claim created through A; a claim's version moves for both, so a stale
-// version is refused on B after an update on A.
+// version is refused on B after an update on A; who has a document open through either server
+// is named on both.
 //
 // On PostgreSQL the hub's poll is an hour, so only LISTEN/NOTIFY can bring the event to B; on
 // SQLite the servers of one file hear each other through the poll, set short here.
@@ -42,9 +43,7 @@ func TestTwoServersOnOneDatabaseBehaveAsOne(t *testing.T) {
 	defer killA()
 	b, killB := startServer(t, bin, db, flags...) // after A, which created the admin
 	defer killB()
-	if _, errOut, err := runCLI(t, testPassword+"\n", "user", "add", "--db", db, "--name", "rita", "--role", "reviewer", "--password-stdin"); err != nil {
-		t.Fatalf("user add: %v %s", err, errOut)
-	}
+	ritaTok := userToken(t, db, "rita", "reviewer")
 	tok, _, err := runCLI(t, "", "token", "create", "--db", db, "--user", "admin")
 	if err != nil {
 		t.Fatal(err)
@@ -55,6 +54,7 @@ func TestTwoServersOnOneDatabaseBehaveAsOne(t *testing.T) {
 	t.Run("throttle", func(t *testing.T) { throttleAcrossServers(t, a, b) })
 	claim := liveAcrossServers(t, a, b, tok)
 	t.Run("versions", func(t *testing.T) { versionsAcrossServers(t, a, b, tok, claim) })
+	t.Run("presence", func(t *testing.T) { presenceAcrossServers(t, a, b, tok, ritaTok, claim.DocumentID) })
 }
 
 // migrateDatabase applies the migrations to the database at url.
@@ -66,13 +66,14 @@ func migrateDatabase(url string) error {
 	return st.Close()
 }
 
-const testPassword = "a password for rita"
+// ritaPassword is the password userToken gives rita.
+const ritaPassword = "rita's password"
 
 // sessionAcrossServers: sign in on A, use the session on B, sign out on B, and the same cookie
 // no longer works on A.
 func sessionAcrossServers(t *testing.T, a, b string) {
 	br := newBrowser(t, "127.0.0.1")
-	if r := br.signIn(a, "rita", testPassword); r != http.StatusSeeOther {
+	if r := br.signIn(a, "rita", ritaPassword); r != http.StatusSeeOther {
 		t.Fatalf("sign in on A: %d", r)
 	}
 	cookie := br.cookieHeader(a)
@@ -122,25 +123,7 @@ func throttleAcrossServers(t *testing.T, a, b string) {
 // liveAcrossServers opens the desk's stream on B, creates a document and a claim through A, and
 // waits for B's stream to announce the claim. It answers the claim.
 func liveAcrossServers(t *testing.T, a, b, tok string) citecheck.Claim {
-	req, _ := http.NewRequest("GET", b+"/api/v1/events", nil)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	stream, err := http.DefaultClient.Do(req)
-	if err != nil || stream.StatusCode != http.StatusOK {
-		t.Fatalf("open the stream on B: %v %v", stream, err)
-	}
-	defer stream.Body.Close()
-	lines := make(chan string)
-	go func() {
-		defer close(lines)
-		sc := bufio.NewScanner(stream.Body)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-	}()
-	if _, ok := <-lines; !ok { // the opening lines come once the stream is subscribed
-		t.Fatal("B's stream ended at once")
-	}
-
+	desk := openStream(t, b+"/api/v1/events", tok)
 	var doc citecheck.Document
 	if s := sendJSON(t, http.DefaultClient, "POST", a+"/api/v1/documents", tok, map[string]string{"title": "two", "text": "One claim. [1]"}, &doc); s != http.StatusCreated {
 		t.Fatalf("create a document on A: %d", s)
@@ -150,23 +133,68 @@ func liveAcrossServers(t *testing.T, a, b, tok string) citecheck.Claim {
 		map[string]any{"start": 0, "end": 10, "refs": []int{1}}, &claim); s != http.StatusCreated {
 		t.Fatalf("create a claim on A: %d", s)
 	}
-	want := fmt.Sprintf(`"claim_id":%d`, claim.ID)
-	// Not a measure of speed: with an hour's poll on PostgreSQL, only the notification delivers.
+	waitForEvent(t, desk, citecheck.EventClaimCreated, fmt.Sprintf(`"claim_id":%d`, claim.ID), "B's desk stream: the claim created on A")
+	return claim
+}
+
+// presenceAcrossServers: admin has the document open through A, rita through B; each server's
+// stream names both.
+func presenceAcrossServers(t *testing.T, a, b, adminTok, ritaTok string, doc int64) {
+	onA := openStream(t, fmt.Sprintf("%s/api/v1/documents/%d/events", a, doc), adminTok)
+	onB := openStream(t, fmt.Sprintf("%s/api/v1/documents/%d/events", b, doc), ritaTok)
+	waitForEvent(t, onA, citecheck.EventPresence, `"users":["admin","rita"]`, "A's stream: rita, present through B")
+	waitForEvent(t, onB, citecheck.EventPresence, `"users":["admin","rita"]`, "B's stream: admin, present through A")
+}
+
+// openStream opens a live stream and answers its lines; the stream ends with the test.
+func openStream(t *testing.T, url, tok string) <-chan string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	stream, err := http.DefaultClient.Do(req)
+	if err != nil || stream.StatusCode != http.StatusOK {
+		t.Fatalf("open the stream %s: %v %v", url, stream, err)
+	}
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		defer stream.Body.Close()
+		sc := bufio.NewScanner(stream.Body)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	if _, ok := <-lines; !ok { // the opening lines come once the stream is subscribed
+		t.Fatalf("the stream %s ended at once", url)
+	}
+	return lines
+}
+
+// waitForEvent reads lines until an event named name whose data holds want. The guard is not
+// a measure of speed: with an hour's poll on PostgreSQL, only a notification delivers.
+func waitForEvent(t *testing.T, lines <-chan string, name, want, what string) {
+	t.Helper()
 	guard := time.After(30 * time.Second)
 	for event := ""; ; {
 		select {
 		case line, ok := <-lines:
 			if !ok {
-				t.Fatal("B's stream ended before the claim created on A")
+				t.Fatalf("the stream ended before %s", what)
 			}
 			if strings.HasPrefix(line, "event: ") {
 				event = strings.TrimPrefix(line, "event: ")
 			}
-			if event == citecheck.EventClaimCreated && strings.HasPrefix(line, "data: ") && strings.Contains(line, want) {
-				return claim
+			if event == name && strings.HasPrefix(line, "data: ") && strings.Contains(line, want) {
+				return
 			}
 		case <-guard:
-			t.Fatal("B's stream never announced the claim created on A")
+			t.Fatalf("waited in vain for %s", what)
 		}
 	}
 }

@@ -27,7 +27,7 @@ commands:
   revise --doc ID [--user NAME] FILE                     make FILE (- for stdin) a document's new revision
   backup --out FILE                                      copy the database consistently, also while serving
 
-every command takes --db PATH (default data/citecheck.db, or CITECHECK_DB)
+every command takes --db PATH or a postgres:// URL (default data/citecheck.db, or CITECHECK_DB)
 `
 
 func main() {

@@ -464,22 +464,23 @@ func TestSearchTakesFTS5SyntaxAsText(t *testing.T) {
 }
 
 // oldDatabase answers a database of the test engine with the migrations before version only
-// (applied by hand, as an older binary left it), open through the engine's plain driver, and
-// the path that opens it as a store.
+// (applied by hand, as an older binary left it), open through OpenSQL, and the path that opens
+// it as a store.
 func oldDatabase(t *testing.T, version int) (*sql.DB, string) {
 	t.Helper()
 	path, dir := filepath.Join(t.TempDir(), "old.db"), sqliteMigrations
-	db, err := sql.Open("sqlite3", "file:"+path+"?"+pragmas)
-	q := func(s string) string { return s }
 	if pgtest.Postgres() {
-		// A new database of the suite holds every migration: emptied, it is a new server's.
-		path, dir, q = pgtest.URL(t, migrateOnly), postgresMigrations, pgQuery
-		if db, err = sql.Open("pgx", path); err == nil {
-			_, err = db.Exec(`DROP SCHEMA public CASCADE; CREATE SCHEMA public`)
-		}
+		path, dir = pgtest.URL(t, migrateOnly), postgresMigrations
 	}
+	db, err := OpenSQL(path, false)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if pgtest.Postgres() {
+		// A new database of the suite holds every migration: emptied, it is a new server's.
+		if _, err := db.Exec(`DROP SCHEMA public CASCADE; CREATE SCHEMA public`); err != nil {
+			t.Fatal(err)
+		}
 	}
 	t.Cleanup(func() { db.Close() })
 	if _, err := db.Exec(createMigrationsTable); err != nil {
@@ -497,7 +498,7 @@ func oldDatabase(t *testing.T, version int) (*sql.DB, string) {
 		if _, err := db.Exec(string(body)); err != nil {
 			t.Fatalf("%s: %v", m.name, err)
 		}
-		if _, err := db.Exec(q(insertMigration), m.version, "2025-01-01T00:00:00.000000000Z"); err != nil {
+		if _, err := db.Exec(insertMigration, m.version, "2025-01-01T00:00:00.000000000Z"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -509,10 +510,6 @@ func oldDatabase(t *testing.T, version int) (*sql.DB, string) {
 // (on PostgreSQL, the passages by the Go step of its 0014, migrationSteps).
 func TestMigration0014IndexesWhatIsThere(t *testing.T) {
 	db, path := oldDatabase(t, 14)
-	q := func(s string) string { return s }
-	if pgtest.Postgres() {
-		q = pgQuery
-	}
 	const at = "2025-01-02T00:00:00.000000000Z"
 	text := "Old talks in Lausanne. [1]\n\nReferences\n[1] Le Temps, https://example.org/lt\n"
 	refs, _ := json.Marshal(citecheck.DetectReferences(text))
@@ -528,7 +525,7 @@ func TestMigration0014IndexesWhatIsThere(t *testing.T) {
 		{`INSERT INTO sources (id, document_id, ref, title, text, text_sha256, length, method, captured_by, captured_at)
 		 VALUES (5, 7, 1, 'Le Temps', 'Les pourparlers de Lausanne.', 'sha', 28, 'paste', 1, ?)`, []any{at}},
 	} {
-		if _, err := db.Exec(q(st.sql), st.args...); err != nil {
+		if _, err := db.Exec(st.sql, st.args...); err != nil {
 			t.Fatal(err)
 		}
 	}

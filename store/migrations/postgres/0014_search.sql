@@ -86,18 +86,66 @@ END;
 $$;
 
 -- search_snippet shows where q matches in t, as FTS5's snippet(..., char(57344), char(57345),
--- '…', 24) does: about 24 words around the best match, each match between the private-use
--- markers U+E000 and U+E001 (citecheck.SnippetOpen, SnippetClose), with '…' where t goes on.
+-- '…', 24) does: the 24 words of t that hold the most matching words (centred on them), each
+-- match between the private-use markers U+E000 and U+E001 (citecheck.SnippetOpen and
+-- SnippetClose), with '…' where t goes on. It reads t as search_plain does, runs of word
+-- characters and runs of others, rather than through ts_headline, whose parser would take
+-- markup, URLs and hosts as tokens of their own and miss the words in them.
 CREATE FUNCTION search_snippet(t text, q tsquery) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
-    h  text := ts_headline('citecheck', t, q, 'StartSel=' || chr(57344) || ', StopSel=' || chr(57345)
-        || ', MaxWords=24, MinWords=12, ShortWord=0, MaxFragments=1, FragmentDelimiter=…');
-    p  text := replace(replace(h, chr(57344), ''), chr(57345), '');
-    at int  := strpos(t, p);
+    width CONSTANT int := 24;
+    -- Any word of the query, prefixes kept: 'a' <-> 'b' & 'c':* becomes 'a' | 'b' | 'c':*.
+    anyword tsquery := (SELECT string_agg(m[1], ' | ') FROM regexp_matches(q::text, '(''[^'']*''(?::\*)?)', 'g') AS m)::tsquery;
+    runs  text[] := ARRAY(SELECT m[1] FROM regexp_matches(t, '([[:alnum:]]+|[^[:alnum:]]+)', 'g') AS m);
+    hit   boolean[] := '{}'; -- per run: a word that matches
+    word  int[] := '{}';     -- the run of each word
+    n     int := 0;
+    best  int := 1;
+    most  int := -1;
+    c     int;
+    first int;
+    last  int;
+    out   text := '';
 BEGIN
-    RETURN CASE WHEN at > 1 THEN '…' ELSE '' END || h
-        || CASE WHEN at > 0 AND at + length(p) <= length(t) THEN '…' ELSE '' END;
+    FOR i IN 1 .. coalesce(array_length(runs, 1), 0) LOOP
+        IF runs[i] ~ '^[[:alnum:]]' THEN
+            n := n + 1;
+            word := word || i;
+            hit := hit || coalesce(to_tsvector('citecheck', runs[i]) @@ anyword, false);
+        ELSE
+            hit := hit || false;
+        END IF;
+    END LOOP;
+    IF n <= width THEN
+        first := 1;
+        last := n;
+    ELSE
+        FOR s IN 1 .. n - width + 1 LOOP
+            c := 0;
+            FOR j IN s .. s + width - 1 LOOP
+                IF hit[word[j]] THEN c := c + 1; END IF;
+            END LOOP;
+            IF c > most THEN most := c; best := s; END IF;
+        END LOOP;
+        -- Centre the matches of the best window in it, as FTS5 does.
+        first := best;
+        last := best + width - 1;
+        WHILE first < last AND NOT hit[word[first]] LOOP first := first + 1; END LOOP;
+        WHILE last > first AND NOT hit[word[last]] LOOP last := last - 1; END LOOP;
+        IF most > 0 THEN
+            best := greatest(1, least(n - width + 1, first - (width - (last - first + 1)) / 2));
+        END IF;
+        first := best;
+        last := best + width - 1;
+    END IF;
+    IF first > 1 THEN out := '…'; END IF;
+    FOR i IN CASE WHEN first <= 1 THEN 1 ELSE word[first] END
+          .. CASE WHEN last >= n THEN coalesce(array_length(runs, 1), 0) ELSE word[last] END LOOP
+        out := out || CASE WHEN hit[i] THEN chr(57344) || runs[i] || chr(57345) ELSE runs[i] END;
+    END LOOP;
+    IF last < n THEN out := out || '…'; END IF;
+    RETURN out;
 END;
 $$;
 

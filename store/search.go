@@ -187,7 +187,11 @@ const (
 	JOIN documents d ON d.id = e.document_id
 	LEFT JOIN claims c ON e.kind = 'claim' AND c.id = e.object_id
 	WHERE e.tsv @@ q.q AND ` + searchVisible
-	pgSearchFloor = `SELECT id FROM search_entries WHERE tsv @@ search_tsquery(?) ORDER BY id DESC LIMIT 1 OFFSET ?`
+	// pgSearchQuery makes the match once: in a prepared statement's generic plan the planner
+	// cannot fold search_tsquery(?1) into a constant, and would run it for every row it filters.
+	pgSearchQuery = `WITH q AS MATERIALIZED (SELECT search_tsquery(?1) AS q)`
+	pgSearchFloor = pgSearchQuery + `
+SELECT e.id FROM q CROSS JOIN search_entries e WHERE e.tsv @@ q.q ORDER BY e.id DESC LIMIT 1 OFFSET ?`
 	// pgSearchPage snippets the column that holds the whole match (the head when both or
 	// neither do), as FTS5's snippet picks its best column.
 	pgSearchPage = `SELECT e.kind, e.object_id, e.document_id, e.start, e."end",
@@ -216,21 +220,19 @@ var searchCandidates = 20_000
 // pages after it rank the same rows.
 func (s *Store) Search(ctx context.Context, q citecheck.SearchQuery) ([]citecheck.SearchResult, *citecheck.SearchCursor, error) {
 	filters, fargs := searchFilters(q)
-	match, floorSQL := ftsQuery(q.Terms, q.Prefix), searchFloor
-	if s.pg {
-		match, floorSQL = pgMatch(q.Terms, q.Prefix), pgSearchFloor
-	}
+	sd := s.searchDialect()
+	match := sd.match(q.Terms, q.Prefix)
 	var floor int64
 	switch {
 	case q.After != nil:
 		floor = q.After.Floor
 	case q.DocumentID == 0:
-		err := s.reader.QueryRowContext(ctx, floorSQL, match, searchCandidates-1).Scan(&floor)
+		err := s.reader.QueryRowContext(ctx, sd.floor, match, searchCandidates-1).Scan(&floor)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return nil, nil, fmt.Errorf("store: search: %w", err)
 		}
 	}
-	query, args := searchSQL(s.pg, q, match, filters, fargs, floor)
+	query, args := searchSQL(sd, q, match, filters, fargs, floor)
 	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: search: %w", err)
@@ -295,37 +297,51 @@ func searchFilters(q citecheck.SearchQuery) (string, []any) {
 	return b.String(), args
 }
 
-// searchSQL builds the statement and its arguments for q on its engine: the match, the
+// searchDialect is what the engines' statements of a search differ in: how the match is
+// written (match), the floor's statement, the ranked rows up to the filters (open), the row id
+// a floor bounds (floorRow), what closes the ranked rows before the cursor (close), the row id
+// and rank the cursor and the order read, and the page's statement.
+type searchDialect struct {
+	match                                         func(terms []string, prefix bool) string
+	floor, open, floorRow, close, row, rank, page string
+}
+
+var (
+	sqliteSearch = searchDialect{match: ftsQuery, floor: searchFloor,
+		open:     "WITH top AS MATERIALIZED (SELECT f.rowid AS id, f.rank AS rank" + searchFrom,
+		floorRow: "f.rowid", row: "f.rowid", rank: "f.rank", page: searchPage}
+	pgSearch = searchDialect{match: pgMatch, floor: pgSearchFloor,
+		open: pgSearchQuery + ",\n" +
+			"top AS MATERIALIZED (SELECT id, rank FROM (SELECT e.id AS id, " + pgSearchRank + " AS rank" + pgSearchFrom,
+		floorRow: "e.id", close: ") hits WHERE true", row: "id", rank: "rank", page: pgSearchPage}
+)
+
+// searchDialect answers the store's engine's.
+func (s *Store) searchDialect() searchDialect {
+	if s.pg {
+		return pgSearch
+	}
+	return sqliteSearch
+}
+
+// searchSQL builds the statement and its arguments for q in dialect sd: the match, the
 // filters, the floor of the rows to rank, the cursor and one row more than the limit, which
 // tells whether a next page follows. Both engines rank the same rows in the same order: by rank
 // (lower first), then by row id.
-func searchSQL(pg bool, q citecheck.SearchQuery, match, filters string, fargs []any, floor int64) (string, []any) {
+func searchSQL(sd searchDialect, q citecheck.SearchQuery, match, filters string, fargs []any, floor int64) (string, []any) {
 	var b strings.Builder
-	row, rank, page := "f.rowid", "f.rank", searchPage
-	if pg {
-		row, rank, page = "id", "rank", pgSearchPage
-		b.WriteString("WITH q AS MATERIALIZED (SELECT search_tsquery(?1) AS q),\ntop AS MATERIALIZED (SELECT id, rank FROM (SELECT e.id AS id, " +
-			pgSearchRank + " AS rank" + pgSearchFrom + filters)
-	} else {
-		b.WriteString("WITH top AS MATERIALIZED (SELECT f.rowid AS id, f.rank AS rank" + searchFrom + filters)
-	}
+	b.WriteString(sd.open + filters)
 	args := append([]any{match}, fargs...)
 	if floor > 0 {
-		if pg {
-			b.WriteString("\nAND e.id >= ?")
-		} else {
-			b.WriteString("\nAND f.rowid >= ?")
-		}
+		b.WriteString("\nAND " + sd.floorRow + " >= ?")
 		args = append(args, floor)
 	}
-	if pg {
-		b.WriteString(") hits WHERE true")
-	}
+	b.WriteString(sd.close)
 	if q.After != nil {
-		b.WriteString(fmt.Sprintf("\nAND (%[1]s > ?%[3]d OR (%[1]s = ?%[3]d AND %[2]s > ?%[4]d))", rank, row, len(args)+1, len(args)+2))
+		b.WriteString(fmt.Sprintf("\nAND (%[1]s > ?%[3]d OR (%[1]s = ?%[3]d AND %[2]s > ?%[4]d))", sd.rank, sd.row, len(args)+1, len(args)+2))
 		args = append(args, q.After.Rank, q.After.Row)
 	}
-	b.WriteString(fmt.Sprintf("\nORDER BY %s, %s LIMIT ?)\n", rank, row) + page)
+	b.WriteString(fmt.Sprintf("\nORDER BY %s, %s LIMIT ?)\n", sd.rank, sd.row) + sd.page)
 	args = append(args, q.Limit+1)
 	return b.String(), args
 }

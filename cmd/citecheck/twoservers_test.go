@@ -32,12 +32,12 @@ import (
 // SQLite the servers of one file hear each other through the poll, set short here.
 func TestTwoServersOnOneDatabaseBehaveAsOne(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "citecheck")
-	buildBinary(t, bin)
 	db, poll := filepath.Join(dir, "c.db"), "100ms"
 	if pgtest.Postgres() {
-		db, poll = pgtest.URL(t, migrateDatabase), "1h"
+		db, poll = pgtest.URL(t, migrateDatabase), "1h" // fails at once without a server
 	}
+	bin := filepath.Join(dir, "citecheck")
+	buildBinary(t, bin)
 	flags := []string{"--live-poll", poll, "--live-heartbeat", "1h"}
 	a, killA := startServer(t, bin, db, flags...)
 	defer killA()

@@ -1,0 +1,424 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/store/pgtest"
+	"github.com/jackc/pgx/v5"
+)
+
+// The move of a SQLite desk into PostgreSQL (migratedb.go) needs both engines: these tests run
+// with CITECHECK_TEST_ENGINE=postgres (make test's PostgreSQL pass) and say so otherwise.
+
+// needPostgres skips a test of the move outside the PostgreSQL pass; pgtest.URL then fails
+// clearly when the server's URL is missing.
+func needPostgres(t *testing.T) {
+	t.Helper()
+	if !pgtest.Postgres() {
+		t.Skip("moving a desk needs PostgreSQL: run with CITECHECK_TEST_ENGINE=postgres and CITECHECK_TEST_POSTGRES")
+	}
+}
+
+// deskText is a document with markers and a reference list, in three scripts.
+const deskText = "The Kurds[46] live in four countries. [1] Café owners 👩🏽‍💻 said so. [2]\n" +
+	"قال المتحدث إن المفاوضات مستمرة. [3]\n\nReferences\n" +
+	"1. Smith, J. The Kurds. https://example.org/kurds\n2. Café press. https://example.org/cafe\n3. Arabic news.\n"
+
+// fillDesk writes every kind of row a desk holds into s, through the store as the server does,
+// and answers the id of a claim that was purged from the trash after being the newest.
+func fillDesk(t *testing.T, s *Store) (purged int64) {
+	t.Helper()
+	ctx := context.Background()
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	ed := mustUser(t, s, "ed", citecheck.RoleEditor)
+	mustUser(t, s, "adm", citecheck.RoleAdmin)
+	if _, err := s.SetUserDisabled(ctx, mustUser(t, s, "gone", citecheck.RoleReviewer).Name, true); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := s.CreateNamedToken(ctx, ana.ID, "laptop", "token-hash-ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.TouchToken(ctx, tok.ID, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateSession(ctx, NewSession{TokenHash: "session-hash", UserID: ed.ID, Data: []byte{0, 1, 2, 0xff},
+		UserAgent: "Firefox", Address: "192.0.2.1", MaxAge: 24 * time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SessionKey(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	src := citecheck.NewSources(deskText)
+	d, err := s.CreateDocument(ctx, &citecheck.Document{Title: "Kurds 👩🏽‍💻", Text: deskText,
+		TextSHA256: citecheck.TextSHA256(deskText), Length: citecheck.NewText(deskText).Len(),
+		Citations: src.Citations, References: src.List, CreatedByID: ana.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims []*citecheck.Claim
+	for i, status := range citecheck.Statuses {
+		c := claimOn(t, s, ana, d, []string{"The Kurds[46] live", "four countries.", "Café owners",
+			"👩🏽‍💻 said so.", "قال المتحدث", "المفاوضات مستمرة."}[i])
+		c, err = s.UpdateClaim(ctx, c.ID, c.Version, ana.ID, func(c *citecheck.Claim) error {
+			c.Status, c.Note = status, "note "+string(status)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		claims = append(claims, c)
+	}
+	approve(t, s, ed, claims[1].ID)
+	mustReject(t, s, ed, claims[2].ID, "the source says otherwise")
+	capture := mustCapture(t, s, ana, d.ID, 1)
+	mustEvidence(t, s, ana, claims[1], capture, "café closed", citecheck.StanceSupports)
+	comment, err := s.AddComment(ctx, claims[0].ID, ed.ID, "Which census? ✓")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkCommentsSeen(ctx, ana.ID, comment.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DismissSuggestions(ctx, d.ID, []citecheck.Span{{Start: 0, End: 5}}); err != nil {
+		t.Fatal(err)
+	}
+	start, end := 0, 40
+	if _, err := s.SetAssignment(ctx, AssignmentChange{DocumentID: d.ID, CheckerID: ana.ID, EditorID: &ed.ID,
+		DueAt: t0.Add(48 * time.Hour), Start: &start, End: &end, By: ed.ID}); err != nil {
+		t.Fatal(err)
+	}
+	stamp, err := s.DocumentStamp(ctx, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutDocumentStates(ctx, []DocumentState{{DocumentID: d.ID, Stamp: stamp, State: citecheck.StateInProgress,
+		Progress: citecheck.Progress{Claims: len(claims)}}}); err != nil {
+		t.Fatal(err)
+	}
+
+	// A second revision: re-anchored claims, an orphan and the old revision's claims.
+	r2 := strings.Replace(deskText, "four countries.", "several countries.", 1)
+	r2 = strings.Replace(r2, "Café owners 👩🏽‍💻 said so. [2]", "", 1)
+	if _, err := s.ReviseDocument(ctx, plan(t, s, d, r2, ed.ID)); err != nil {
+		t.Fatal(err)
+	}
+
+	// The trash: the newest claim purged for good (its id must never come back), then a claim
+	// and a whole second document left in the trash.
+	other := newDoc(t, s, ed, "Second desk document. [1]\n")
+	last := claimOn(t, s, ed, other, "Second desk document.")
+	if err := s.DeleteClaim(ctx, last.ID, ed.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.PurgeTrash(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	claimOn(t, s, ed, other, "desk document")
+	if err := s.DeleteClaim(ctx, claims[5].ID, ana.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteDocument(ctx, other.ID, ed.ID); err != nil {
+		t.Fatal(err)
+	}
+	return last.ID
+}
+
+// deskView is everything the store answers about a desk, to compare two engines' answers.
+type deskView struct {
+	Users     []citecheck.User
+	Tokens    []citecheck.Token
+	Documents []citecheck.DocumentSummary
+	Docs      []*citecheck.Document
+	Claims    [][]citecheck.Claim
+	History   [][]citecheck.ClaimEvent
+	Revisions [][]citecheck.RevisionSummary
+	Old       [][]citecheck.Claim // the claims of revision 1
+	Captures  [][]citecheck.Capture
+	Comments  [][]citecheck.Comment
+	Assigned  []*citecheck.Assignment
+	Dismissed [][]citecheck.Span
+	DocEvents [][]citecheck.DocumentEvent
+	Trash     citecheck.Trash
+	Events    []citecheck.DeskEvent
+	Search    map[string][]string
+}
+
+// viewDesk reads s through the store's API.
+func viewDesk(t *testing.T, s *Store) deskView {
+	t.Helper()
+	ctx := context.Background()
+	var v deskView
+	var err error
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	v.Users, err = s.Users(ctx)
+	must(err)
+	for _, u := range v.Users {
+		toks, err := s.Tokens(ctx, u.ID)
+		must(err)
+		v.Tokens = append(v.Tokens, toks...)
+	}
+	v.Documents, err = s.Documents(ctx)
+	must(err)
+	for _, sum := range v.Documents {
+		d, err := s.Document(ctx, sum.ID)
+		must(err)
+		v.Docs = append(v.Docs, d)
+		claims, err := s.Claims(ctx, d.ID, citecheck.ClaimFilter{})
+		must(err)
+		v.Claims = append(v.Claims, claims)
+		for _, c := range claims {
+			h, err := s.ClaimHistory(ctx, c.ID)
+			must(err)
+			v.History = append(v.History, h)
+			cs, err := s.Comments(ctx, c.ID)
+			must(err)
+			v.Comments = append(v.Comments, cs)
+		}
+		revs, err := s.Revisions(ctx, d.ID)
+		must(err)
+		v.Revisions = append(v.Revisions, revs)
+		old, err := s.RevisionClaims(ctx, d.ID, 1)
+		must(err)
+		v.Old = append(v.Old, old)
+		caps, err := s.CapturesWithText(ctx, d.ID)
+		must(err)
+		v.Captures = append(v.Captures, caps)
+		a, err := s.Assignment(ctx, d.ID)
+		must(err)
+		v.Assigned = append(v.Assigned, a)
+		dis, err := s.DismissedSuggestions(ctx, d.ID)
+		must(err)
+		v.Dismissed = append(v.Dismissed, dis)
+	}
+	v.Trash, err = s.Trash(ctx, time.Hour)
+	must(err)
+	for _, d := range v.Trash.Documents {
+		h, err := s.DocumentHistory(ctx, d.ID)
+		must(err)
+		v.DocEvents = append(v.DocEvents, h)
+	}
+	_, newest, err := s.EventWindow(ctx)
+	must(err)
+	v.Events, err = s.EventsAfter(ctx, 0, newest, 10000)
+	must(err)
+	v.Search = map[string][]string{}
+	for _, q := range []string{"kurds", "cafe", "countries", "census", "المفاوضات", "example", "sev"} {
+		res, _ := search(t, s, q, citecheck.SearchQuery{})
+		var got []string
+		for _, r := range res {
+			got = append(got, fmt.Sprintf("%s:%d doc %d %v-%v", r.Kind, r.ID, r.DocumentID, r.Start, r.End))
+		}
+		slices.Sort(got)
+		v.Search[q] = got
+	}
+	return v
+}
+
+func TestMigrateDBMovesEveryTableOfADeskAndItReadsBackEqual(t *testing.T) {
+	needPostgres(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "desk.db")
+	source := mustOpenPath(t, path)
+	purged := fillDesk(t, source)
+	if _, err := source.PruneEvents(ctx, t0.Add(5*time.Second), 0); err != nil {
+		t.Fatal(err)
+	}
+	want := viewDesk(t, source)
+	if err := source.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	url := pgtest.URL(t, migrateOnly)
+	var told []string
+	report, err := MigrateDB(ctx, path, url, func(m TableMove) { told = append(told, m.Table) })
+	if err != nil {
+		t.Fatalf("MigrateDB: %v (report %+v)", err, report)
+	}
+	var names []string
+	for _, m := range report.Tables {
+		names = append(names, m.Table)
+		if !m.OK() || m.SourceSHA256 == "" {
+			t.Errorf("table %s: %+v", m.Table, m)
+		}
+		if m.SourceRows == 0 {
+			t.Errorf("table %s is empty in the desk the test filled: fillDesk must write every kind of row", m.Table)
+		}
+	}
+	if !reflect.DeepEqual(told, names) {
+		t.Errorf("progress told %v, the report lists %v", told, names)
+	}
+	for _, name := range []string{"users", "claims", "claim_events", "events", "search_entries", "claim_counts", "event_actions"} {
+		if !slices.Contains(names, name) {
+			t.Errorf("%s was not moved: %v", name, names)
+		}
+	}
+	for _, name := range names {
+		if strings.HasPrefix(name, "search_fts") || strings.HasPrefix(name, "sqlite_") || name == "schema_migrations" {
+			t.Errorf("moved %s, which is SQLite's own", name)
+		}
+	}
+	if i, j := slices.Index(names, "users"), slices.Index(names, "claims"); i > j {
+		t.Errorf("claims were copied before the users they name: %v", names)
+	}
+
+	target := mustOpenPath(t, url)
+	got := viewDesk(t, target)
+	if !reflect.DeepEqual(got, want) {
+		gv, wv := reflect.ValueOf(got), reflect.ValueOf(want)
+		for i := range gv.NumField() {
+			if !reflect.DeepEqual(gv.Field(i).Interface(), wv.Field(i).Interface()) {
+				t.Errorf("%s read back differently:\n got %+v\nwant %+v", gv.Type().Field(i).Name, gv.Field(i).Interface(), wv.Field(i).Interface())
+			}
+		}
+	}
+
+	// New rows get ids after every id the source gave out, the purged claim's included.
+	ana, _, err := target.UserByName(ctx, "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := claimOn(t, target, ana, got.Docs[0], "قال المتحدث")
+	if c.ID <= purged {
+		t.Errorf("a new claim got id %d, not after the purged claim %d", c.ID, purged)
+	}
+	u := mustUser(t, target, "newcomer", citecheck.RoleReviewer)
+	if u.ID <= want.Users[len(want.Users)-1].ID {
+		t.Errorf("a new user got id %d, taken already", u.ID)
+	}
+	if ev := eventsSince(t, target, want.Events[len(want.Events)-1].ID); len(ev) == 0 {
+		t.Errorf("the new claim's event does not follow the moved events")
+	}
+}
+
+// movedTarget answers a fresh PostgreSQL database and a closed SQLite desk file to move into it.
+func movedTarget(t *testing.T) (path, url string) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "desk.db")
+	s := mustOpenPath(t, path)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	d := mustDocument(t, s, ana, "doc")
+	mustClaim(t, s, ana, d.ID, 0, 9, []int{46}, citecheck.StatusSupported)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path, pgtest.URL(t, migrateOnly)
+}
+
+// countTarget counts a table's rows in the PostgreSQL database at url.
+func countTarget(t *testing.T, url, table string) int {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestMigrateDBLeavesTheTargetUntouchedWhenTheCopyDiffers(t *testing.T) {
+	needPostgres(t)
+	ctx := context.Background()
+	path, url := movedTarget(t)
+	report, err := migrateDB(ctx, path, url, nil, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE claims SET note = 'changed on the way'`)
+		return err
+	})
+	if !errors.Is(err, ErrMoveMismatch) {
+		t.Fatalf("err = %v, want ErrMoveMismatch", err)
+	}
+	for _, m := range report.Tables {
+		if m.OK() == (m.Table == "claims") {
+			t.Errorf("table %s: ok %v: %+v", m.Table, m.OK(), m)
+		}
+	}
+	for _, table := range []string{"users", "documents", "claims", "events", "search_entries"} {
+		if n := countTarget(t, url, table); n != 0 {
+			t.Errorf("a failed move left %d rows in %s", n, table)
+		}
+	}
+	if _, err := MigrateDB(ctx, path, url, nil); err != nil {
+		t.Fatalf("the move after a failed one: %v", err)
+	}
+}
+
+func TestMigrateDBRefusesATargetThatHoldsADesk(t *testing.T) {
+	needPostgres(t)
+	ctx := context.Background()
+	path, url := movedTarget(t)
+	s := mustOpenPath(t, url)
+	mustUser(t, s, "admin", citecheck.RoleAdmin)
+	_, err := MigrateDB(ctx, path, url, nil)
+	if err == nil || !strings.Contains(err.Error(), "the target is not empty: it holds 1 users") {
+		t.Fatalf("err = %v, want a refusal of the non-empty target", err)
+	}
+	if n := countTarget(t, url, "users"); n != 1 {
+		t.Errorf("the refused move left %d users, want the target's own 1", n)
+	}
+}
+
+func TestMigrateDBRefusesASourceOfAnotherSchemaVersion(t *testing.T) {
+	needPostgres(t)
+	ctx := context.Background()
+	path, url := movedTarget(t)
+	latest := latestVersion(t)
+	for _, c := range []struct{ change, want string }{
+		{`DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)`,
+			fmt.Sprintf("the source is at schema version %d and this citecheck at %d: stop the server, open the source once with this binary", latest-1, latest)},
+		{fmt.Sprintf(`INSERT INTO schema_migrations (version, applied_at) VALUES (%d, 'x'), (%d, 'x')`, latest, latest+1),
+			fmt.Sprintf("the source is at schema version %d, newer than this citecheck's %d", latest+1, latest)},
+	} {
+		changeSource(t, path, c.change)
+		_, err := MigrateDB(ctx, path, url, nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("err = %v, want %q", err, c.want)
+		}
+	}
+	if n := countTarget(t, url, "users"); n != 0 {
+		t.Errorf("a refused move left %d users", n)
+	}
+}
+
+// latestVersion is the schema version of this binary's SQLite migrations.
+func latestVersion(t *testing.T) int {
+	t.Helper()
+	list, err := listMigrations(sqliteMigrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list[len(list)-1].version
+}
+
+// changeSource runs a statement on the SQLite file at path behind the store's back, and closes
+// it again (so no WAL is left beside it).
+func changeSource(t *testing.T, path, stmt string) {
+	t.Helper()
+	db, err := sql.Open(driverName, dsn(path, pragmas))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(stmt); err != nil {
+		t.Fatal(err)
+	}
+}

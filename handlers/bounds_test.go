@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -114,11 +113,7 @@ func TestImportIntoAFullDocumentIsRefusedWhole(t *testing.T) {
 	}
 	w3c := h.do("GET", fmt.Sprintf("/api/v1/documents/%d/export?format=w3c", src.ID), "rita", nil).body
 	dst := h.createDocument("rita", "dst", text)
-	db, err := sql.Open("sqlite3", "file:"+h.dbPath+"?_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := h.rawDB(false)
 	if _, err := db.Exec(`INSERT INTO claim_counts (document_id, n) VALUES (?, ?)`, dst.ID, citecheck.MaxClaimsPerDocument-1); err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -56,11 +55,7 @@ type fuzzServer struct {
 func newFuzzServer(f *testing.F) *fuzzServer {
 	errs := &lockedBuffer{}
 	h := newHarness(f, Config{Logger: slog.New(slog.NewTextHandler(errs, &slog.HandlerOptions{Level: slog.LevelError}))})
-	db, err := sql.Open("sqlite3", "file:"+filepath.ToSlash(h.dbPath)+"?_journal_mode=WAL&_busy_timeout=5000&_query_only=1")
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { db.Close() })
+	db := h.rawDB(true)
 	fs := &fuzzServer{harness: h, handler: h.srv.Config.Handler, db: db, errs: errs}
 	doc := h.createDocument("rita", "fuzz", fuzzDocText)
 	fs.docID = doc.ID

@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -19,9 +20,10 @@ import (
 
 	"github.com/citecheck/citecheck"
 	"github.com/citecheck/citecheck/store"
+	"github.com/citecheck/citecheck/store/pgtest"
 )
 
-// harness is a real router on a real SQLite file, with one user and one API token per role.
+// harness is a real router on a real database (testDB), with one user and one API token per role.
 type harness struct {
 	t      testing.TB
 	st     *store.Store
@@ -36,9 +38,36 @@ type harness struct {
 
 const testPassword = "correct horse battery"
 
+// rawDB opens the harness's database for a test to read or write the tables directly,
+// closed when the test ends.
+func (h *harness) rawDB(readOnly bool) *sql.DB {
+	h.t.Helper()
+	db, err := store.OpenSQL(h.dbPath, readOnly)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// testDB answers where a test's store lives: a SQLite file in a temporary directory, or with
+// CITECHECK_TEST_ENGINE=postgres a PostgreSQL database of its own (store/pgtest).
+func testDB(t testing.TB) string {
+	if pgtest.Postgres() {
+		return pgtest.URL(t, func(url string) error {
+			st, err := store.Open(url)
+			if err != nil {
+				return err
+			}
+			return st.Close()
+		})
+	}
+	return filepath.Join(t.TempDir(), "citecheck.db")
+}
+
 func newHarness(t testing.TB, cfg Config) *harness {
 	t.Helper()
-	dbPath := filepath.Join(t.TempDir(), "citecheck.db")
+	dbPath := testDB(t)
 	st, err := store.Open(dbPath)
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,9 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	if path == "" {
 		return errors.New("store: backup: empty path")
 	}
+	if s.pg {
+		return errors.New("store: backup copies a SQLite file; back up a PostgreSQL database with its own tools (pg_dump, or the server's base backups and WAL archive)")
+	}
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("store: backup: %s already exists; refusing to overwrite it", path)
 	} else if !errors.Is(err, fs.ErrNotExist) {

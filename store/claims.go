@@ -121,7 +121,7 @@ func (s *Store) Claims(ctx context.Context, documentID int64, f citecheck.ClaimF
 // document they belong to, both read in one read transaction: the claims are exactly those of
 // that stamp, so a copy of them kept under it is never older or newer than it says.
 func (s *Store) ClaimsWithStamp(ctx context.Context, documentID int64) (DocumentStamp, []citecheck.Claim, error) {
-	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.readTx(ctx)
 	if err != nil {
 		return DocumentStamp{}, nil, fmt.Errorf("store: claims of document %d: %w", documentID, err)
 	}

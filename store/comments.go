@@ -36,7 +36,7 @@ WHERE m.user_id != ?1
 ORDER BY m.id DESC
 LIMIT ?2`
 	upsertCommentsSeen = `INSERT INTO comment_reads (user_id, seen) VALUES (?, ?)
-ON CONFLICT (user_id) DO UPDATE SET seen = MAX(seen, excluded.seen)`
+ON CONFLICT (user_id) DO UPDATE SET seen = CASE WHEN excluded.seen > comment_reads.seen THEN excluded.seen ELSE comment_reads.seen END`
 )
 
 // AddComment adds the comment body (already citecheck.NormalizeComment'd) by the user by to

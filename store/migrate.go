@@ -43,7 +43,12 @@ type migration struct {
 // own transaction together with the row that records it. The check runs inside the write
 // transaction, so two processes opening the same new file do not both apply a migration.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.writer.ExecContext(ctx, createMigrationsTable); err != nil {
+	// In a write transaction, so that on PostgreSQL two servers starting at once take turns
+	// (the write lock) instead of racing to create the table.
+	if err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, createMigrationsTable)
+		return err
+	}); err != nil {
 		return fmt.Errorf("store: create schema_migrations: %w", err)
 	}
 	list, err := listMigrations(s.migrationsDir())

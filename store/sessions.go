@@ -20,7 +20,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	selectSessionByHash = `SELECT ` + sessionColumns + `, data FROM sessions WHERE token_hash = ? AND ` + liveSession
 	selectUserSessions  = `SELECT ` + sessionColumns + `, token_hash = ? FROM sessions
 WHERE user_id = ? AND ` + liveSession + ` ORDER BY last_used_at DESC, id DESC`
-	updateSessionData   = `UPDATE sessions SET data = ? WHERE token_hash = ? AND user_id IS ?`
+	updateSessionData   = `UPDATE sessions SET data = ? WHERE token_hash = ? AND user_id IS NOT DISTINCT FROM ?`
 	touchSession        = `UPDATE sessions SET last_used_at = ?, user_agent = ?, address = ? WHERE token_hash = ?`
 	deleteSessionByHash = `DELETE FROM sessions WHERE token_hash = ?`
 	deleteUserSession   = `DELETE FROM sessions WHERE id = ? AND user_id = ?`

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/citecheck/citecheck"
+	"github.com/jackc/pgx/v5"
 	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
@@ -236,6 +237,17 @@ type execResult struct{ id, rows int64 }
 func (r execResult) LastInsertId() (int64, error) { return r.id, nil }
 func (r execResult) RowsAffected() (int64, error) { return r.rows, nil }
 
+// readTx begins a read transaction whose statements all see one state of the database: SQLite's
+// WAL readers do by nature, PostgreSQL's need REPEATABLE READ (its default, READ COMMITTED,
+// gives each statement a newer snapshot).
+func (s *Store) readTx(ctx context.Context) (*sql.Tx, error) {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.pg {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return s.reader.BeginTx(ctx, opts)
+}
+
 // queryer is what both *sql.DB and *sql.Tx offer, so one read function serves the reader pool
 // and a write transaction that reads back what it wrote.
 type queryer interface {
@@ -261,4 +273,22 @@ func isForeignKeyViolation(err error) bool {
 // notFound builds the domain's not-found error.
 func notFound(format string, args ...any) error {
 	return citecheck.Errorf(citecheck.ECodeNotFound, format, args...)
+}
+
+// OpenSQL opens a plain database/sql handle on db (a SQLite file or a postgres:// URL) that
+// speaks the store's SQL on either engine, for tools and tests that look at the tables
+// themselves. It neither migrates nor goes through the write queue; readOnly refuses writes.
+func OpenSQL(db string, readOnly bool) (*sql.DB, error) {
+	if IsPostgresURL(db) {
+		cfg, err := pgx.ParseConfig(db)
+		if err != nil {
+			return nil, fmt.Errorf("store: bad PostgreSQL URL: %w", err)
+		}
+		return openPG(cfg, 4, readOnly), nil
+	}
+	params := pragmas
+	if readOnly {
+		params += "&_query_only=1"
+	}
+	return sql.Open(driverName, dsn(db, params))
 }

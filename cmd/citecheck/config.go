@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/store"
 )
 
 // Config is every setting of citecheck, filled by loadConfig from flags and CITECHECK_*
 // environment variables for every subcommand alike: a flag beats its variable, which beats the
 // default.
 type Config struct {
-	DB            string        // --db, CITECHECK_DB: the SQLite file
+	DB            string        // --db, CITECHECK_DB: the SQLite file or a postgres:// URL
 	Addr          string        // --addr, CITECHECK_ADDR: where serve listens
 	MaxTextBytes  int           // --max-text-bytes, CITECHECK_MAX_TEXT_BYTES: the largest document text
 	Organization  string        // --org, CITECHECK_ORG: the publisher named in ClaimReview exports
@@ -65,9 +66,9 @@ const (
 
 // settings are every setting of citecheck, by name, in the order they are printed.
 var settings = map[string]setting{
-	sDB: {flag: "db", env: "CITECHECK_DB", def: "data/citecheck.db", usage: "SQLite database file",
+	sDB: {flag: "db", env: "CITECHECK_DB", def: "data/citecheck.db", usage: "SQLite database file, or a postgres:// URL",
 		set:  func(c *Config, v string) error { c.DB = v; return nonEmpty(v) },
-		show: func(c *Config) string { return c.DB }},
+		show: func(c *Config) string { return redactURL(c.DB) }},
 	sAddr: {flag: "addr", env: "CITECHECK_ADDR", def: "127.0.0.1:8080", usage: "listen address",
 		set:  func(c *Config, v string) error { c.Addr = v; return nonEmpty(v) },
 		show: func(c *Config) string { return c.Addr }},
@@ -271,3 +272,16 @@ type switchValue struct {
 func (v *switchValue) String() string     { return v.s }
 func (v *switchValue) Set(s string) error { v.s = s; return nil }
 func (v *switchValue) IsBoolFlag() bool   { return v.boolean }
+
+// redactURL hides the password of a database URL, so the settings printed at start never
+// show it; a file path is shown as it is.
+func redactURL(db string) string {
+	u, err := url.Parse(db)
+	if err != nil || u.User == nil || !store.IsPostgresURL(db) {
+		return db
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

@@ -172,3 +172,13 @@ func TestConfigPrintsSecretsMasked(t *testing.T) {
 		t.Fatalf("printed %s", line)
 	}
 }
+
+// TestConfigPrintsDatabaseURLWithoutPassword: a postgres:// URL is printed with its password
+// masked, and everything else of it kept, so the log says which database without the secret.
+func TestConfigPrintsDatabaseURLWithoutPassword(t *testing.T) {
+	cfg := Config{DB: "postgres://desk:s3cret-pass@db.internal:5432/citecheck?sslmode=require"}
+	line := fmt.Sprint(cfg.logAttrs(serveCommand.uses))
+	if strings.Contains(line, "s3cret-pass") || !strings.Contains(line, "postgres://desk:xxxxx@db.internal:5432/citecheck?sslmode=require") {
+		t.Fatalf("printed %s", line)
+	}
+}

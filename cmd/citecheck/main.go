@@ -28,7 +28,7 @@ commands:
   backup --out FILE                                      copy the database consistently, also while serving
   migrate-db --from FILE --to postgres://...             move a stopped desk into an empty PostgreSQL database, verified
 
-every command takes --db PATH (default data/citecheck.db, or CITECHECK_DB)
+every command takes --db PATH or a postgres:// URL (default data/citecheck.db, or CITECHECK_DB)
 `
 
 func main() {

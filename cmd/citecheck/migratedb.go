@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"text/tabwriter"
 
 	"github.com/citecheck/citecheck/store"
@@ -63,11 +62,3 @@ func printMoveReport(w io.Writer, r *store.MoveReport) {
 	tw.Flush()
 }
 
-// redactURL is a database URL with its password, if any, hidden.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "the target"
-	}
-	return u.Redacted()
-}

@@ -61,4 +61,3 @@ func printMoveReport(w io.Writer, r *store.MoveReport) {
 	}
 	tw.Flush()
 }
-

@@ -66,15 +66,16 @@ var neverNonEmpty = []string{"users", "documents", "claims"}
 
 // MigrateDB copies the SQLite desk in the file from into the empty PostgreSQL database at the
 // URL to (created by the caller; MigrateDB applies the migrations), verifies it and commits.
-// progress, if not nil, is told of each table once it is copied and read back. The report is
-// answered also with ErrMoveMismatch, so the caller can show what differed.
-func MigrateDB(ctx context.Context, from, to string, progress func(TableMove)) (*MoveReport, error) {
+// progress, if not nil, is told of each table once it is copied, with its number of rows; the
+// verification follows the copy of every table. The report is answered also with
+// ErrMoveMismatch, so the caller can show what differed.
+func MigrateDB(ctx context.Context, from, to string, progress func(table string, rows int64)) (*MoveReport, error) {
 	return migrateDB(ctx, from, to, progress, nil)
 }
 
 // migrateDB is MigrateDB with a hook run on the target's transaction after the copy and before
 // the verification; tests use it to prove that a mismatch leaves the target untouched.
-func migrateDB(ctx context.Context, from, to string, progress func(TableMove), beforeVerify func(pgx.Tx) error) (*MoveReport, error) {
+func migrateDB(ctx context.Context, from, to string, progress func(string, int64), beforeVerify func(pgx.Tx) error) (*MoveReport, error) {
 	if IsPostgresURL(from) {
 		return nil, errors.New("store: migrate-db: --from must be a SQLite file, not a PostgreSQL URL")
 	}
@@ -130,7 +131,7 @@ func prepareTarget(ctx context.Context, tx pgx.Tx) error {
 
 // moveTables checks that both sides have the same schema and that the target is empty, then
 // copies and verifies every table and resets the target's id sequences.
-func moveTables(ctx context.Context, src *source, tx pgx.Tx, progress func(TableMove), beforeVerify func(pgx.Tx) error) (*MoveReport, error) {
+func moveTables(ctx context.Context, src *source, tx pgx.Tx, progress func(string, int64), beforeVerify func(pgx.Tx) error) (*MoveReport, error) {
 	report := &MoveReport{Version: src.version}
 	if err := checkVersions(ctx, src, tx); err != nil {
 		return nil, err
@@ -152,8 +153,12 @@ func moveTables(ctx context.Context, src *source, tx pgx.Tx, progress func(Table
 		if t.keep {
 			continue
 		}
-		if err := copyTable(ctx, src, tx, t); err != nil {
+		n, err := copyTable(ctx, src, tx, t)
+		if err != nil {
 			return nil, err
+		}
+		if progress != nil {
+			progress(t.src.name, n)
 		}
 	}
 	if err := resetSequences(ctx, src, tx, tables); err != nil {
@@ -172,9 +177,6 @@ func moveTables(ctx context.Context, src *source, tx pgx.Tx, progress func(Table
 		}
 		mismatch = mismatch || !m.OK()
 		report.Tables = append(report.Tables, m)
-		if progress != nil {
-			progress(m)
-		}
 	}
 	if mismatch {
 		return report, ErrMoveMismatch
@@ -226,21 +228,23 @@ func checkEmpty(ctx context.Context, src *source, tx pgx.Tx, t *targetTable) err
 	return nil
 }
 
-// copyTable streams the source table's rows, in primary-key order, into the target by COPY.
-func copyTable(ctx context.Context, src *source, tx pgx.Tx, t *targetTable) error {
+// copyTable streams the source table's rows, in primary-key order, into the target by COPY,
+// and answers how many it copied.
+func copyTable(ctx context.Context, src *source, tx pgx.Tx, t *targetTable) (int64, error) {
 	rows, err := src.tx.QueryContext(ctx, t.src.selectSQL())
 	if err != nil {
-		return fmt.Errorf("store: migrate-db: read %s: %w", t.src.name, err)
+		return 0, fmt.Errorf("store: migrate-db: read %s: %w", t.src.name, err)
 	}
 	defer rows.Close()
 	cs := &copySource{rows: rows, table: t, vals: make([]any, len(t.src.columns))}
-	if _, err := tx.CopyFrom(ctx, t.name, t.src.columns, cs); err != nil {
-		return fmt.Errorf("store: migrate-db: copy %s: %w", t.src.name, err)
+	n, err := tx.CopyFrom(ctx, t.name, t.src.columns, cs)
+	if err != nil {
+		return 0, fmt.Errorf("store: migrate-db: copy %s: %w", t.src.name, err)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: migrate-db: read %s: %w", t.src.name, err)
+		return 0, fmt.Errorf("store: migrate-db: read %s: %w", t.src.name, err)
 	}
-	return nil
+	return n, nil
 }
 
 // copySource feeds pgx's COPY one source row at a time, converted to the target's column types,

@@ -248,7 +248,7 @@ func TestMigrateDBMovesEveryTableOfADeskAndItReadsBackEqual(t *testing.T) {
 
 	url := pgtest.URL(t, migrateOnly)
 	var told []string
-	report, err := MigrateDB(ctx, path, url, func(m TableMove) { told = append(told, m.Table) })
+	report, err := MigrateDB(ctx, path, url, func(table string, rows int64) { told = append(told, table) })
 	if err != nil {
 		t.Fatalf("MigrateDB: %v (report %+v)", err, report)
 	}
@@ -262,8 +262,9 @@ func TestMigrateDBMovesEveryTableOfADeskAndItReadsBackEqual(t *testing.T) {
 			t.Errorf("table %s is empty in the desk the test filled: fillDesk must write every kind of row", m.Table)
 		}
 	}
-	if !reflect.DeepEqual(told, names) {
-		t.Errorf("progress told %v, the report lists %v", told, names)
+	copied := slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == "event_actions" })
+	if !reflect.DeepEqual(told, copied) {
+		t.Errorf("progress told %v, want every table but those set by migrations, %v", told, copied)
 	}
 	for _, name := range []string{"users", "claims", "claim_events", "events", "search_entries", "claim_counts", "event_actions"} {
 		if !slices.Contains(names, name) {

@@ -30,8 +30,8 @@ func migrateDB(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *to == "" {
 		return errors.New(usage)
 	}
-	report, err := store.MigrateDB(ctx, *from, *to, func(m store.TableMove) {
-		fmt.Fprintf(stderr, "%s: %d rows\n", m.Table, m.TargetRows)
+	report, err := store.MigrateDB(ctx, *from, *to, func(table string, rows int64) {
+		fmt.Fprintf(stderr, "copied %s: %d rows\n", table, rows)
 	})
 	if report != nil {
 		printMoveReport(stdout, report)
@@ -48,7 +48,7 @@ func migrateDB(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // sides, and whether they match.
 func printMoveReport(w io.Writer, r *store.MoveReport) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "table\tsource rows\ttarget rows\tsource sha256\ttarget sha256\tresult\t")
+	fmt.Fprintln(tw, "table\tsource rows\ttarget rows\tsource sha256\ttarget sha256\tresult")
 	for _, m := range r.Tables {
 		result := "ok"
 		switch {
@@ -57,7 +57,7 @@ func printMoveReport(w io.Writer, r *store.MoveReport) {
 		case !m.Copied:
 			result = "ok (set by migrations)"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.16s\t%.16s\t%s\t\n", m.Table, m.SourceRows, m.TargetRows, m.SourceSHA256, m.TargetSHA256, result)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.16s\t%.16s\t%s\n", m.Table, m.SourceRows, m.TargetRows, m.SourceSHA256, m.TargetSHA256, result)
 	}
 	tw.Flush()
 }

@@ -236,7 +236,10 @@ func copyTable(ctx context.Context, src *source, tx pgx.Tx, t *targetTable) (int
 		return 0, fmt.Errorf("store: migrate-db: read %s: %w", t.src.name, err)
 	}
 	defer rows.Close()
-	cs := &copySource{rows: rows, table: t, vals: make([]any, len(t.src.columns))}
+	cs := &copySource{rows: rows, table: t, vals: make([]any, len(t.src.columns)), ptrs: make([]any, len(t.src.columns))}
+	for i := range cs.vals {
+		cs.ptrs[i] = &cs.vals[i]
+	}
 	n, err := tx.CopyFrom(ctx, t.name, t.src.columns, cs)
 	if err != nil {
 		return 0, fmt.Errorf("store: migrate-db: copy %s: %w", t.src.name, err)
@@ -252,7 +255,8 @@ func copyTable(ctx context.Context, src *source, tx pgx.Tx, t *targetTable) (int
 type copySource struct {
 	rows  *sql.Rows
 	table *targetTable
-	vals  []any
+	vals  []any // the row read, through ptrs
+	ptrs  []any
 	err   error
 }
 
@@ -260,11 +264,7 @@ func (c *copySource) Next() bool {
 	if c.err != nil || !c.rows.Next() {
 		return false
 	}
-	ptrs := make([]any, len(c.vals))
-	for i := range c.vals {
-		ptrs[i] = &c.vals[i]
-	}
-	if c.err = c.rows.Scan(ptrs...); c.err != nil {
+	if c.err = c.rows.Scan(c.ptrs...); c.err != nil {
 		return false
 	}
 	return true

@@ -362,7 +362,7 @@ func verifyTable(ctx context.Context, src *source, tx pgx.Tx, t *targetTable) (T
 type rowHash struct {
 	h   hash.Hash
 	n   int64
-	buf []byte
+	buf []byte // one row's encoding, reused
 }
 
 func newRowHash() *rowHash { return &rowHash{h: sha256.New()} }
@@ -370,17 +370,10 @@ func newRowHash() *rowHash { return &rowHash{h: sha256.New()} }
 func (r *rowHash) add(vals []any) error {
 	r.buf = r.buf[:0]
 	for _, v := range vals {
-		text, null, err := canonicalValue(v)
-		if err != nil {
+		var err error
+		if r.buf, err = appendCanonical(r.buf, v); err != nil {
 			return err
 		}
-		if null {
-			r.buf = append(r.buf, 0)
-			continue
-		}
-		r.buf = append(r.buf, 1)
-		r.buf = binary.AppendUvarint(r.buf, uint64(len(text)))
-		r.buf = append(r.buf, text...)
 	}
 	r.h.Write(r.buf)
 	r.n++
@@ -389,27 +382,35 @@ func (r *rowHash) add(vals []any) error {
 
 func (r *rowHash) sum() (int64, string) { return r.n, hex.EncodeToString(r.h.Sum(nil)) }
 
-// canonicalValue is a value's text for the row hash, or null.
-func canonicalValue(v any) (text []byte, null bool, err error) {
+// appendCanonical appends a value's encoding for the row hash to b.
+func appendCanonical(b []byte, v any) ([]byte, error) {
+	var num [32]byte
 	switch v := v.(type) {
 	case nil:
-		return nil, true, nil
+		return append(b, 0), nil
 	case int64:
-		return strconv.AppendInt(nil, v, 10), false, nil
+		return appendText(b, strconv.AppendInt(num[:0], v, 10)), nil
 	case int32:
-		return strconv.AppendInt(nil, int64(v), 10), false, nil
+		return appendText(b, strconv.AppendInt(num[:0], int64(v), 10)), nil
 	case int16:
-		return strconv.AppendInt(nil, int64(v), 10), false, nil
+		return appendText(b, strconv.AppendInt(num[:0], int64(v), 10)), nil
 	case float64:
-		return strconv.AppendFloat(nil, v, 'g', -1, 64), false, nil
+		return appendText(b, strconv.AppendFloat(num[:0], v, 'g', -1, 64)), nil
 	case float32:
-		return strconv.AppendFloat(nil, float64(v), 'g', -1, 64), false, nil
+		return appendText(b, strconv.AppendFloat(num[:0], float64(v), 'g', -1, 64)), nil
 	case string:
-		return []byte(v), false, nil
+		return appendText(b, v), nil
 	case []byte:
-		return v, false, nil
+		return appendText(b, v), nil
 	}
-	return nil, false, fmt.Errorf("a value of type %T, which migrate-db does not compare", v)
+	return nil, fmt.Errorf("a value of type %T, which migrate-db does not compare", v)
+}
+
+// appendText appends a present value's text, after its length.
+func appendText[T string | []byte](b []byte, text T) []byte {
+	b = append(b, 1)
+	b = binary.AppendUvarint(b, uint64(len(text)))
+	return append(b, text...)
 }
 
 // convertValue turns a value read from SQLite, whose columns hold what they were given, into one

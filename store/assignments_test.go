@@ -42,9 +42,7 @@ func TestAssignmentsAreSetReassignedRemovedAndKeptInHistory(t *testing.T) {
 	if a, err := s.Assignment(ctx, d.ID); a != nil || err != nil {
 		t.Fatalf("after unassigning: %+v, %v", a, err)
 	}
-	var actions string
-	s.reader.QueryRow(`SELECT group_concat(action, ',') FROM (SELECT action FROM assignment_events WHERE document_id = ? ORDER BY id)`, d.ID).Scan(&actions)
-	if actions != "assigned,reassigned,unassigned" {
+	if actions := column(t, s, `SELECT action FROM assignment_events WHERE document_id = ? ORDER BY id`, d.ID); actions != "assigned,reassigned,unassigned" {
 		t.Fatalf("assignment history = %q", actions)
 	}
 	_, err = s.SetAssignment(ctx, AssignmentChange{DocumentID: 999, CheckerID: ana.ID, DueAt: due, By: ed.ID})

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -176,9 +177,14 @@ func claimsPage(ctx context.Context, q queryer, documentID int64, f citecheck.Cl
 }
 
 // claimsSized is claimsPage into a list with room for size claims, which the caller expects.
+// A negative limit is none (PostgreSQL refuses SQLite's LIMIT -1, so it is sent as the largest).
 func claimsSized(ctx context.Context, q queryer, documentID int64, f citecheck.ClaimFilter, offset, limit, size int) ([]citecheck.Claim, error) {
+	sqlLimit := int64(limit)
+	if limit < 0 {
+		sqlLimit = math.MaxInt64
+	}
 	rows, err := q.QueryContext(ctx, selectClaimsPage, documentID,
-		string(f.Status), string(f.Status), string(f.Review), string(f.Review), f.Ref, f.Ref, limit, offset)
+		string(f.Status), string(f.Status), string(f.Review), string(f.Review), f.Ref, f.Ref, sqlLimit, offset)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ FROM documents d
 JOIN users u ON u.id = d.created_by
 LEFT JOIN claims c ON c.document_id = d.id AND c.deleted_at IS NULL
 WHERE d.deleted_at IS NULL
-GROUP BY d.id, c.status, c.review
+GROUP BY d.id, u.name, c.status, c.review
 ORDER BY d.created_at DESC, d.id DESC`
 	// selectDocumentStamp is answered from the documents_changes index and the claim_counts
 	// primary key alone.

@@ -149,10 +149,7 @@ func TestImportDocumentWritesNothingOnFailure(t *testing.T) {
 	s := mustOpen(t)
 	imp := mustUser(t, s, "imp", citecheck.RoleAdmin)
 	// The second claim's insert fails half-way through the transaction.
-	if _, err := s.writer.Exec(`CREATE TRIGGER boom BEFORE INSERT ON claims WHEN NEW.note = 'boom'
-BEGIN SELECT RAISE(ABORT, 'boom'); END`); err != nil {
-		t.Fatal(err)
-	}
+	failingTrigger(t, s, "boom", "claims", "NEW.note = 'boom'", false)
 	d, in := importable()
 	in[1].Note = "boom"
 	if _, err := s.ImportDocument(ctx, d, in, imp.ID); err == nil {

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,6 +69,8 @@ func openPG(cfg *pgx.ConnConfig, n int, readOnly bool) *sql.DB {
 		c.RuntimeParams = map[string]string{}
 	}
 	c.RuntimeParams["timezone"] = "UTC"
+	// An acknowledged write is on the database server's disk, whatever the server's default.
+	c.RuntimeParams["synchronous_commit"] = "on"
 	if readOnly {
 		c.RuntimeParams["default_transaction_read_only"] = "on"
 	}
@@ -102,12 +105,29 @@ func (c pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, 
 }
 
 func (c pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	return c.Conn.ExecContext(ctx, pgQuery(query), args)
+	return c.Conn.ExecContext(ctx, pgQuery(query), pgArgs(args))
 }
 
 func (c pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	return c.Conn.QueryContext(ctx, pgQuery(query), args)
+	return c.Conn.QueryContext(ctx, pgQuery(query), pgArgs(args))
 }
+
+// pgArgs binds Go booleans as 0 and 1, as SQLite stores them: the schema keeps flags in
+// integer columns on both engines, and the shared SQL compares them with numbers.
+func pgArgs(args []driver.NamedValue) []driver.NamedValue {
+	for i, a := range args {
+		if b, ok := a.Value.(bool); ok {
+			args[i].Value = int64(0)
+			if b {
+				args[i].Value = int64(1)
+			}
+		}
+	}
+	return args
+}
+
+// indexedBy matches SQLite's index hint.
+var indexedBy = regexp.MustCompile(` INDEXED BY \w+`)
 
 // pgQueries caches translations: the store runs a few hundred distinct statements.
 var pgQueries sync.Map
@@ -115,13 +135,18 @@ var pgQueries sync.Map
 // pgQuery translates SQLite's placeholders into PostgreSQL's: ?N becomes $N and a bare ? the
 // next number after the largest seen so far (SQLite's own rule). Quoted strings, quoted names,
 // comments and dollar-quoted bodies are copied as they are.
+//
+// SQLite's index hints (INDEXED BY name), which PostgreSQL has no syntax for and whose planner
+// chooses by itself, are dropped.
 func pgQuery(q string) string {
-	if !strings.Contains(q, "?") {
+	if !strings.Contains(q, "?") && !strings.Contains(q, "INDEXED BY") {
 		return q
 	}
 	if t, ok := pgQueries.Load(q); ok {
 		return t.(string)
 	}
+	orig := q
+	q = indexedBy.ReplaceAllString(q, "")
 	var b strings.Builder
 	b.Grow(len(q) + 16)
 	maxN := 0
@@ -184,7 +209,7 @@ func pgQuery(q string) string {
 		}
 	}
 	t := b.String()
-	pgQueries.Store(q, t)
+	pgQueries.Store(orig, t)
 	return t
 }
 

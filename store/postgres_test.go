@@ -17,6 +17,7 @@ func TestPgQuery(t *testing.T) {
 		{`DO $body$ ? $body$ ?`, `DO $body$ ? $body$ $1`},
 		{`SELECT $1x ?`, `SELECT $1x $1`},
 		{`'unterminated ?`, `'unterminated ?`},
+		{"FROM documents d INDEXED BY documents_changes\nWHERE d.id = ?", "FROM documents d\nWHERE d.id = $1"},
 	} {
 		if got := pgQuery(c.in); got != c.want {
 			t.Errorf("pgQuery(%q) = %q, want %q", c.in, got, c.want)

@@ -7,6 +7,7 @@ import (
 	"github.com/citecheck/citecheck/store/pgtest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -56,6 +57,59 @@ func mustOpenPath(tb testing.TB, path string) *Store {
 	return s
 }
 
+// failingTrigger makes every insert into table for which cond holds fail: on its own
+// (the statement is refused, the transaction goes on), or, with lose, taking the whole
+// transaction with it (SQLite's RAISE(ROLLBACK); on PostgreSQL the writer's connection is cut).
+func failingTrigger(tb testing.TB, s *Store, name, table, cond string, lose bool) {
+	tb.Helper()
+	var stmts []string
+	switch {
+	case s.pg:
+		body := "RAISE EXCEPTION '" + name + "';"
+		if lose {
+			body = "PERFORM pg_terminate_backend(pg_backend_pid());"
+		}
+		stmts = []string{
+			"CREATE FUNCTION " + name + "_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " + body + " RETURN NEW; END $$",
+			"CREATE TRIGGER " + name + " BEFORE INSERT ON " + table + " FOR EACH ROW WHEN (" + cond + ") EXECUTE FUNCTION " + name + "_fn()",
+		}
+	default:
+		raise := "ABORT"
+		if lose {
+			raise = "ROLLBACK"
+		}
+		stmts = []string{"CREATE TRIGGER " + name + " BEFORE INSERT ON " + table + " WHEN " + cond +
+			" BEGIN SELECT RAISE(" + raise + ", '" + name + "'); END"}
+	}
+	for _, q := range stmts {
+		if _, err := s.writer.Exec(q); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// column reads the first column of every row that query answers, joined by commas.
+func column(tb testing.TB, s *Store, query string, args ...any) string {
+	tb.Helper()
+	rows, err := s.reader.Query(query, args...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return strings.Join(out, ",")
+}
+
 // mustUser creates a user or fails the test.
 func mustUser(tb testing.TB, s *Store, name string, role citecheck.Role) *citecheck.User {
 	tb.Helper()
@@ -93,6 +147,10 @@ func wantCode(tb testing.TB, err error, code string) {
 
 func TestOpenSetsPragmas(t *testing.T) {
 	s := mustOpen(t)
+	if s.pg {
+		checkPostgresSettings(t, s)
+		return
+	}
 	for _, db := range []struct {
 		name string
 		q    queryer
@@ -106,6 +164,29 @@ func TestOpenSetsPragmas(t *testing.T) {
 			}
 			if got != p.want {
 				t.Errorf("%s PRAGMA %s = %q, want %q", db.name, p.pragma, got, p.want)
+			}
+		}
+	}
+}
+
+// checkPostgresSettings is TestOpenSetsPragmas on PostgreSQL: every pool reads times in UTC,
+// the writer commits durably (synchronous_commit, so an acknowledged write survives a crash of
+// the database server), and the read pools refuse writes.
+func checkPostgresSettings(t *testing.T, s *Store) {
+	for _, db := range []struct {
+		name     string
+		q        queryer
+		readOnly string
+	}{{"writer", s.writer, "off"}, {"reader", s.reader, "on"}, {"lookup", s.lookup, "on"}} {
+		for _, p := range []struct{ setting, want string }{
+			{"TimeZone", "UTC"}, {"synchronous_commit", "on"}, {"default_transaction_read_only", db.readOnly},
+		} {
+			var got string
+			if err := db.q.QueryRowContext(context.Background(), "SHOW "+p.setting).Scan(&got); err != nil {
+				t.Fatalf("%s SHOW %s: %v", db.name, p.setting, err)
+			}
+			if got != p.want {
+				t.Errorf("%s %s = %q, want %q", db.name, p.setting, got, p.want)
 			}
 		}
 	}

@@ -188,11 +188,9 @@ func TestWriteCancelledWhileRunningFinishes(t *testing.T) {
 
 func TestWriteLosingItsTransactionFailsTheWritesBeforeIt(t *testing.T) {
 	s := mustOpen(t)
-	// RAISE(ROLLBACK) ends the whole transaction, as SQLite does on a full disk or an I/O error.
-	if _, err := s.writer.Exec(`CREATE TRIGGER lose BEFORE INSERT ON settings WHEN NEW.key = 'lose'
-		BEGIN SELECT RAISE(ROLLBACK, 'lost'); END`); err != nil {
-		t.Fatal(err)
-	}
+	// The whole transaction is lost, as on a full disk or an I/O error (SQLite) or a dropped
+	// connection (PostgreSQL).
+	failingTrigger(t, s, "lose", "settings", "NEW.key = 'lose'", true)
 	keys := []string{"before", "lose", "after"}
 	errs := make([]error, len(keys))
 	var wg sync.WaitGroup

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -422,5 +423,106 @@ func changeSource(t *testing.T, path, stmt string) {
 	defer db.Close()
 	if _, err := db.Exec(stmt); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestMigrateDBRefusesASourceItCannotMoveSafely(t *testing.T) {
+	ctx := context.Background()
+	const nowhere = "postgres://citecheck@nowhere.invalid/desk" // never reached: the source is refused first
+	dir := t.TempDir()
+	other := filepath.Join(dir, "other.db")
+	changeSource(t, other, `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)`)
+	broken := filepath.Join(dir, "broken.db")
+	s := mustOpenPath(t, broken)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	d := mustDocument(t, s, ana, "doc")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	changeSource(t, broken, fmt.Sprintf(`PRAGMA foreign_keys = off; UPDATE documents SET created_by = 99 WHERE id = %d`, d.ID))
+	running := filepath.Join(dir, "running.db")
+	live := mustOpenPath(t, running)
+	mustUser(t, live, "ana", citecheck.RoleReviewer) // a write the WAL holds while the store is open
+
+	for _, c := range []struct{ from, to, want string }{
+		{nowhere, nowhere, "--from must be a SQLite file, not a PostgreSQL URL"},
+		{broken, filepath.Join(dir, "copy.db"), "--to must be a postgres:// URL"},
+		{filepath.Join(dir, "missing.db"), nowhere, "missing.db does not exist"},
+		{other, nowhere, "other.db is not a citecheck database (it has no schema_migrations)"},
+		{broken, nowhere, "the source is inconsistent: a row of documents (rowid 1) names a row of users that does not exist"},
+		{running, nowhere, "running.db-wal holds writes not yet folded into " + running + ": a server is probably still running on it"},
+	} {
+		report, err := MigrateDB(ctx, c.from, c.to, nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) || report != nil {
+			t.Errorf("MigrateDB(%s, %s) = %v, %v; want %q", filepath.Base(c.from), c.to, report, err, c.want)
+		}
+	}
+}
+
+func TestMigrateDBRowHashTellsNullFromEmptyAndReadsBothEnginesAlike(t *testing.T) {
+	hashOf := func(rows ...[]any) string {
+		h := newRowHash()
+		for _, r := range rows {
+			if err := h.add(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, sum := h.sum()
+		return sum
+	}
+	// SQLite may answer text where PostgreSQL answers bytes (a BLOB column given a string).
+	if hashOf([]any{int64(7), "Café 👩🏽‍💻", nil}) != hashOf([]any{int64(7), []byte("Café 👩🏽‍💻"), nil}) {
+		t.Error("text and the same bytes hash differently")
+	}
+	for _, c := range []struct {
+		name string
+		a, b [][]any
+	}{
+		{"NULL and the empty text", [][]any{{nil}}, [][]any{{""}}},
+		{"values split differently between columns", [][]any{{"ab", "c"}}, [][]any{{"a", "bc"}}},
+		{"rows in another order", [][]any{{int64(1)}, {int64(2)}}, [][]any{{int64(2)}, {int64(1)}}},
+		{"a real and its neighbour", [][]any{{0.1}}, [][]any{{math.Nextafter(0.1, 1)}}},
+	} {
+		if hashOf(c.a...) == hashOf(c.b...) {
+			t.Errorf("%s hash alike", c.name)
+		}
+	}
+	if err := newRowHash().add([]any{time.Now()}); err == nil {
+		t.Error("a time was hashed; the schema stores times as text")
+	}
+}
+
+func TestMigrateDBConvertsSQLiteValuesToTheTargetsTypesOrRefuses(t *testing.T) {
+	for _, c := range []struct {
+		v    any
+		typ  string
+		want any
+		err  string
+	}{
+		{int64(3), "bigint", int64(3), ""},
+		{int64(1), "double precision", float64(1), ""},
+		{float64(2), "bigint", int64(2), ""},
+		{"hash", "bytea", []byte("hash"), ""},
+		{[]byte("text"), "text", "text", ""},
+		{nil, "bigint", nil, ""},
+		{"seven", "bigint", nil, `text "seven" in a bigint column`},
+		{2.5, "bigint", nil, "real 2.5 in an integer column"},
+		{true, "bigint", nil, "a value of type bool"},
+	} {
+		got, err := convertValue(c.v, c.typ)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("convertValue(%v, %s) = %v, %v; want error %q", c.v, c.typ, got, err, c.err)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, c.want) {
+			t.Errorf("convertValue(%v, %s) = %#v, %v; want %#v", c.v, c.typ, got, err, c.want)
+		}
+		before, err1 := appendCanonical(nil, c.v)
+		after, err2 := appendCanonical(nil, got)
+		if err1 != nil || err2 != nil || !reflect.DeepEqual(before, after) {
+			t.Errorf("convertValue(%v, %s) changed the value's canonical text", c.v, c.typ)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -231,21 +230,14 @@ func checkEmpty(ctx context.Context, src *source, tx pgx.Tx, t *targetTable) err
 // copyTable streams the source table's rows, in primary-key order, into the target by COPY,
 // and answers how many it copied.
 func copyTable(ctx context.Context, src *source, tx pgx.Tx, t *targetTable) (int64, error) {
-	rows, err := src.tx.QueryContext(ctx, t.src.selectSQL())
+	rows, err := src.readRows(ctx, t.src)
 	if err != nil {
-		return 0, fmt.Errorf("store: migrate-db: read %s: %w", t.src.name, err)
+		return 0, err
 	}
 	defer rows.Close()
-	cs := &copySource{rows: rows, table: t, vals: make([]any, len(t.src.columns)), ptrs: make([]any, len(t.src.columns))}
-	for i := range cs.vals {
-		cs.ptrs[i] = &cs.vals[i]
-	}
-	n, err := tx.CopyFrom(ctx, t.name, t.src.columns, cs)
+	n, err := tx.CopyFrom(ctx, t.name, t.src.columns, copySource{rows, t})
 	if err != nil {
 		return 0, fmt.Errorf("store: migrate-db: copy %s: %w", t.src.name, err)
-	}
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("store: migrate-db: read %s: %w", t.src.name, err)
 	}
 	return n, nil
 }
@@ -253,24 +245,11 @@ func copyTable(ctx context.Context, src *source, tx pgx.Tx, t *targetTable) (int
 // copySource feeds pgx's COPY one source row at a time, converted to the target's column types,
 // so a table is never held in memory whole.
 type copySource struct {
-	rows  *sql.Rows
+	*sourceRows
 	table *targetTable
-	vals  []any // the row read, through ptrs
-	ptrs  []any
-	err   error
 }
 
-func (c *copySource) Next() bool {
-	if c.err != nil || !c.rows.Next() {
-		return false
-	}
-	if c.err = c.rows.Scan(c.ptrs...); c.err != nil {
-		return false
-	}
-	return true
-}
-
-func (c *copySource) Values() ([]any, error) {
+func (c copySource) Values() ([]any, error) {
 	out := make([]any, len(c.vals))
 	for i, v := range c.vals {
 		conv, err := convertValue(v, c.table.types[i])
@@ -281,8 +260,6 @@ func (c *copySource) Values() ([]any, error) {
 	}
 	return out, nil
 }
-
-func (c *copySource) Err() error { return c.err }
 
 // resetSequences sets each id sequence of the copied tables past the largest id the source ever
 // gave out (its sqlite_sequence, which remembers ids of rows since deleted, or else the largest

@@ -310,50 +310,86 @@ func (t *targetTable) selectSQL() string {
 // verifyTable counts and hashes the table on both sides.
 func verifyTable(ctx context.Context, src *source, tx pgx.Tx, t *targetTable) (TableMove, error) {
 	m := TableMove{Table: t.src.name, Copied: !t.keep}
-	h := newRowHash()
-	rows, err := src.tx.QueryContext(ctx, t.src.selectSQL())
+	rows, err := src.readRows(ctx, t.src)
 	if err != nil {
-		return m, fmt.Errorf("store: migrate-db: read %s: %w", t.src.name, err)
+		return m, err
 	}
 	defer rows.Close()
-	vals := make([]any, len(t.src.columns))
-	ptrs := make([]any, len(vals))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return m, fmt.Errorf("store: migrate-db: read %s: %w", t.src.name, err)
-		}
-		if err := h.add(vals); err != nil {
-			return m, fmt.Errorf("store: migrate-db: %s: %w", t.src.name, err)
-		}
-	}
-	if err := rows.Err(); err != nil {
+	if m.SourceRows, m.SourceSHA256, err = hashRows(rows); err != nil {
 		return m, fmt.Errorf("store: migrate-db: read %s: %w", t.src.name, err)
 	}
-	m.SourceRows, m.SourceSHA256 = h.sum()
-
-	h = newRowHash()
 	trows, err := tx.Query(ctx, t.selectSQL())
 	if err != nil {
 		return m, fmt.Errorf("store: migrate-db: read back %s: %w", t.src.name, err)
 	}
 	defer trows.Close()
-	for trows.Next() {
-		vals, err := trows.Values()
-		if err != nil {
-			return m, fmt.Errorf("store: migrate-db: read back %s: %w", t.src.name, err)
-		}
-		if err := h.add(vals); err != nil {
-			return m, fmt.Errorf("store: migrate-db: %s in the target: %w", t.src.name, err)
-		}
-	}
-	if err := trows.Err(); err != nil {
+	if m.TargetRows, m.TargetSHA256, err = hashRows(trows); err != nil {
 		return m, fmt.Errorf("store: migrate-db: read back %s: %w", t.src.name, err)
 	}
-	m.TargetRows, m.TargetSHA256 = h.sum()
 	return m, nil
+}
+
+// rowReader is what the source's rows and pgx's rows both offer.
+type rowReader interface {
+	Next() bool
+	Values() ([]any, error)
+	Err() error
+}
+
+// hashRows counts and hashes every row that rows answers.
+func hashRows(rows rowReader) (int64, string, error) {
+	h := newRowHash()
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			return 0, "", err
+		}
+		if err := h.add(vals); err != nil {
+			return 0, "", err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, "", err
+	}
+	n, sum := h.sum()
+	return n, sum, nil
+}
+
+// sourceRows reads a source table's rows in key order, one at a time into one reused slice.
+type sourceRows struct {
+	*sql.Rows
+	vals, ptrs []any
+	err        error
+}
+
+func (s *source) readRows(ctx context.Context, t *sourceTable) (*sourceRows, error) {
+	rows, err := s.tx.QueryContext(ctx, t.selectSQL())
+	if err != nil {
+		return nil, fmt.Errorf("store: migrate-db: read %s: %w", t.name, err)
+	}
+	r := &sourceRows{Rows: rows, vals: make([]any, len(t.columns)), ptrs: make([]any, len(t.columns))}
+	for i := range r.vals {
+		r.ptrs[i] = &r.vals[i]
+	}
+	return r, nil
+}
+
+func (r *sourceRows) Next() bool {
+	if r.err != nil || !r.Rows.Next() {
+		return false
+	}
+	r.err = r.Rows.Scan(r.ptrs...)
+	return r.err == nil
+}
+
+// Values answers the current row; the slice is reused by the next row.
+func (r *sourceRows) Values() ([]any, error) { return r.vals, nil }
+
+func (r *sourceRows) Err() error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.Rows.Err()
 }
 
 // rowHash is the canonical hash of a table's rows, the same from either engine: each value as

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -86,6 +85,15 @@ func migrateDB(ctx context.Context, from, to string, progress func(string, int64
 		return nil, err
 	}
 	defer src.close()
+	conn, err := pgx.Connect(ctx, to)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrate-db: connect to the target: %w", err)
+	}
+	defer conn.Close(context.Background())
+	// A desk already there is refused before the migrations could change its schema.
+	if err := checkNoDesk(ctx, conn); err != nil {
+		return nil, err
+	}
 	target, err := Open(to) // applies the target's migrations
 	if err != nil {
 		return nil, err
@@ -93,11 +101,6 @@ func migrateDB(ctx context.Context, from, to string, progress func(string, int64
 	if err := target.Close(); err != nil {
 		return nil, err
 	}
-	conn, err := pgx.Connect(ctx, to)
-	if err != nil {
-		return nil, fmt.Errorf("store: migrate-db: connect to the target: %w", err)
-	}
-	defer conn.Close(context.Background())
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store: migrate-db: %w", err)
@@ -132,6 +135,9 @@ func prepareTarget(ctx context.Context, tx pgx.Tx) error {
 // copies and verifies every table and resets the target's id sequences.
 func moveTables(ctx context.Context, src *source, tx pgx.Tx, progress func(string, int64), beforeVerify func(pgx.Tx) error) (*MoveReport, error) {
 	report := &MoveReport{Version: src.version}
+	if err := checkNoDesk(ctx, tx); err != nil { // again, under the lock
+		return nil, err
+	}
 	if err := checkVersions(ctx, src, tx); err != nil {
 		return nil, err
 	}
@@ -191,7 +197,7 @@ func checkVersions(ctx context.Context, src *source, tx pgx.Tx) error {
 	}
 	switch {
 	case src.version < target:
-		return fmt.Errorf("store: migrate-db: the source is at schema version %d and this citecheck at %d: "+
+		return fmt.Errorf("store: migrate-db: the source is at schema version %d and this citecheck's at %d: "+
 			"stop the server, open the source once with this binary so that it migrates (for example "+
 			"`citecheck user list --db %s`), then run migrate-db again", src.version, target, src.path)
 	case src.version > target:
@@ -201,8 +207,32 @@ func checkVersions(ctx context.Context, src *source, tx pgx.Tx) error {
 	return nil
 }
 
-// checkEmpty refuses a target that already holds a desk's rows. A table that the target's
-// migrations filled (a vocabulary) is kept if it equals the source's, and refused otherwise.
+// checkNoDesk refuses a target that holds any row of the tables that make a desk.
+func checkNoDesk(ctx context.Context, q interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}) error {
+	for _, table := range neverNonEmpty {
+		var exists bool
+		if err := q.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, table).Scan(&exists); err != nil {
+			return fmt.Errorf("store: migrate-db: look into the target: %w", err)
+		}
+		if !exists {
+			continue
+		}
+		var n int64
+		if err := q.QueryRow(ctx, `SELECT count(*) FROM `+pgx.Identifier{table}.Sanitize()).Scan(&n); err != nil {
+			return fmt.Errorf("store: migrate-db: count %s in the target: %w", table, err)
+		}
+		if n > 0 {
+			return fmt.Errorf("store: migrate-db: the target is not empty: it holds %d %s; "+
+				"migrate-db moves a desk into an empty database only (create a new one, or drop and recreate this one)", n, table)
+		}
+	}
+	return nil
+}
+
+// checkEmpty refuses a target table that holds rows other than the source's: one that the
+// target's migrations filled (a vocabulary) is kept if it equals the source's.
 func checkEmpty(ctx context.Context, src *source, tx pgx.Tx, t *targetTable) error {
 	var n int64
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM `+t.name.Sanitize()).Scan(&n); err != nil {
@@ -210,10 +240,6 @@ func checkEmpty(ctx context.Context, src *source, tx pgx.Tx, t *targetTable) err
 	}
 	if n == 0 {
 		return nil
-	}
-	if slices.Contains(neverNonEmpty, t.src.name) {
-		return fmt.Errorf("store: migrate-db: the target is not empty: it holds %d %s; "+
-			"migrate-db moves a desk into an empty database only (create a new one, or drop and recreate this one)", n, t.src.name)
 	}
 	m, err := verifyTable(ctx, src, tx, t)
 	if err != nil {

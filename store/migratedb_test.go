@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	neturl "net/url"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -385,6 +387,48 @@ func TestMigrateDBRefusesATargetThatHoldsADesk(t *testing.T) {
 	if n := countTarget(t, url, "users"); n != 1 {
 		t.Errorf("the refused move left %d users, want the target's own 1", n)
 	}
+
+	// A database of something else that has a users table is refused before any migration.
+	other := emptyDatabase(t)
+	execTarget(t, other, `CREATE TABLE users (id BIGINT PRIMARY KEY)`, `INSERT INTO users VALUES (1), (2)`)
+	_, err = MigrateDB(ctx, path, other, nil)
+	if err == nil || !strings.Contains(err.Error(), "the target is not empty: it holds 2 users") {
+		t.Fatalf("err = %v, want a refusal of the non-empty target", err)
+	}
+	if n := countTarget(t, other, "pg_tables WHERE tablename = 'schema_migrations'"); n != 0 {
+		t.Error("the refused move migrated the target")
+	}
+}
+
+// emptyDatabase creates a PostgreSQL database without any schema on the test server, dropped
+// when the test ends.
+func emptyDatabase(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("CITECHECK_TEST_POSTGRES")
+	name := fmt.Sprintf("citecheck_move_%d_%d", os.Getpid(), time.Now().UnixNano())
+	execTarget(t, base, "CREATE DATABASE "+name)
+	t.Cleanup(func() { execTarget(t, base, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") })
+	u, err := neturl.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// execTarget runs statements on the PostgreSQL database at url.
+func execTarget(t *testing.T, url string, stmts ...string) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	for _, q := range stmts {
+		if _, err := conn.Exec(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
 }
 
 func TestMigrateDBRefusesASourceOfAnotherSchemaVersion(t *testing.T) {
@@ -394,7 +438,7 @@ func TestMigrateDBRefusesASourceOfAnotherSchemaVersion(t *testing.T) {
 	latest := latestVersion(t)
 	for _, c := range []struct{ change, want string }{
 		{`DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)`,
-			fmt.Sprintf("the source is at schema version %d and this citecheck at %d: stop the server, open the source once with this binary", latest-1, latest)},
+			fmt.Sprintf("the source is at schema version %d and this citecheck's at %d: stop the server, open the source once with this binary", latest-1, latest)},
 		{fmt.Sprintf(`INSERT INTO schema_migrations (version, applied_at) VALUES (%d, 'x'), (%d, 'x')`, latest, latest+1),
 			fmt.Sprintf("the source is at schema version %d, newer than this citecheck's %d", latest+1, latest)},
 	} {

@@ -226,7 +226,11 @@ func viewDesk(t *testing.T, s *Store) deskView {
 		res, _ := search(t, s, q, citecheck.SearchQuery{})
 		var got []string
 		for _, r := range res {
-			got = append(got, fmt.Sprintf("%s:%d doc %d %v-%v", r.Kind, r.ID, r.DocumentID, r.Start, r.End))
+			span := "no span"
+			if r.Start != nil && r.End != nil {
+				span = fmt.Sprintf("%d-%d", *r.Start, *r.End)
+			}
+			got = append(got, fmt.Sprintf("%s:%d doc %d %s %q", r.Kind, r.ID, r.DocumentID, span, r.Snippet))
 		}
 		slices.Sort(got)
 		v.Search[q] = got
@@ -435,10 +439,10 @@ func TestMigrateDBRefusesASourceOfAnotherSchemaVersion(t *testing.T) {
 	needPostgres(t)
 	ctx := context.Background()
 	path, url := movedTarget(t)
-	latest := latestVersion(t)
+	previous, latest := lastVersions(t)
 	for _, c := range []struct{ change, want string }{
 		{`DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)`,
-			fmt.Sprintf("the source is at schema version %d and this citecheck's at %d: stop the server, open the source once with this binary", latest-1, latest)},
+			fmt.Sprintf("the source is at schema version %d and this citecheck's at %d: stop the server, open the source once with this binary", previous, latest)},
 		{fmt.Sprintf(`INSERT INTO schema_migrations (version, applied_at) VALUES (%d, 'x'), (%d, 'x')`, latest, latest+1),
 			fmt.Sprintf("the source is at schema version %d, newer than this citecheck's %d", latest+1, latest)},
 	} {
@@ -453,14 +457,14 @@ func TestMigrateDBRefusesASourceOfAnotherSchemaVersion(t *testing.T) {
 	}
 }
 
-// latestVersion is the schema version of this binary's SQLite migrations.
-func latestVersion(t *testing.T) int {
+// lastVersions are the two latest schema versions of this binary's SQLite migrations.
+func lastVersions(t *testing.T) (previous, latest int) {
 	t.Helper()
 	list, err := listMigrations(sqliteMigrations)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return list[len(list)-1].version
+	return list[len(list)-2].version, list[len(list)-1].version
 }
 
 // changeSource runs a statement on the SQLite file at path behind the store's back, and closes

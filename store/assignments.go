@@ -63,7 +63,7 @@ ORDER BY a.due_at, d.id`
 // (the id) keeps the order total. Documents without a value sort last either way.
 var deskOrders = map[string]string{
 	"created": `d.created_at %[1]s, d.id %[1]s`,
-	"title":   `d.title COLLATE NOCASE %[1]s, d.id`,
+	"title":   `lower(d.title) %[1]s, d.id`,
 	"state":   `CASE ds.state WHEN 'unassigned' THEN 0 WHEN 'in progress' THEN 1 WHEN 'in review' THEN 2 WHEN 'approved' THEN 3 END %[1]s, d.id`,
 	"checker": `ck.name IS NULL, ck.name %[1]s, d.id`,
 	"editor":  `ed.name IS NULL, ed.name %[1]s, d.id`,

@@ -49,6 +49,9 @@ func (s *Store) CreateCapture(ctx context.Context, c *citecheck.Capture) (*citec
 		if err != nil {
 			return fmt.Errorf("store: create source: %w", err)
 		}
+		if err := indexPassages(ctx, tx, citecheck.SearchSource, id, c.DocumentID, c.Text); err != nil {
+			return err
+		}
 		out, err = captureByID(ctx, tx, id)
 		return err
 	})

@@ -313,6 +313,9 @@ func (s *Store) insertImportedEvidence(ctx context.Context, tx *sql.Tx, document
 		if newID[c.ID], err = res.LastInsertId(); err != nil {
 			return fmt.Errorf("store: import source %d: %w", i+1, err)
 		}
+		if err := indexPassages(ctx, tx, citecheck.SearchSource, newID[c.ID], documentID, c.Text); err != nil {
+			return err
+		}
 	}
 	for i := range claims {
 		for j, e := range claims[i].Evidence {

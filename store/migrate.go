@@ -80,6 +80,11 @@ func (s *Store) applyMigration(ctx context.Context, m migration) error {
 		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 			return fmt.Errorf("store: apply migration %s: %w", m.name, err)
 		}
+		if step := migrationSteps[m.path]; step != nil {
+			if err := step(ctx, tx); err != nil {
+				return fmt.Errorf("store: apply migration %s: %w", m.name, err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, insertMigration, m.version, formatTime(s.now())); err != nil {
 			return fmt.Errorf("store: record migration %s: %w", m.name, err)
 		}

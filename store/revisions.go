@@ -54,7 +54,9 @@ func insertRevision(ctx context.Context, tx *sql.Tx, d *citecheck.Document, cita
 	if err != nil {
 		return fmt.Errorf("store: revision %d of document %d: %w", d.Revision, d.ID, err)
 	}
-	return nil
+	// Every text a document takes (created, imported, revised) is written as a revision, so
+	// this is where the search index gets the new text's passages.
+	return indexPassages(ctx, tx, citecheck.SearchDocument, d.ID, d.ID, d.Text)
 }
 
 // Revisions lists the revisions of a document, oldest first, without their texts.

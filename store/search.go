@@ -37,6 +37,93 @@ func passagesJSON(text string) (string, error) {
 	return string(b), err
 }
 
+// The passage rows of a text (kind 'document' or 'source', part n for the n-th passage of
+// citecheck.Passages), which the store writes itself on both engines since migration 0023:
+// PostgreSQL's triggers cannot call Go.
+const (
+	deletePassages = `DELETE FROM search_entries WHERE kind = ? AND object_id = ? AND part > 0`
+	insertPassages = `INSERT INTO search_entries (kind, object_id, part, document_id, start, "end", body) VALUES `
+	// passagesPerInsert bounds the rows of one INSERT (7 arguments each), well under both
+	// engines' limits on the arguments of a statement.
+	passagesPerInsert = 200
+	// selectDocumentTexts is the texts of a document and of its sources, selectAllTexts every text.
+	selectDocumentTexts = `SELECT 'document', id, id, text FROM documents WHERE id = ?1
+UNION ALL SELECT 'source', id, document_id, text FROM sources WHERE document_id = ?1`
+	selectAllTexts = `SELECT 'document', id, id, text FROM documents
+UNION ALL SELECT 'source', id, document_id, text FROM sources`
+)
+
+// indexPassages writes the passage rows of the text of a document or a source (kind), in place
+// of those it had, in tx: the transaction that writes the text (a document created, imported,
+// revised or restored from the trash; a source created or imported), so the index never holds
+// another text's passages.
+func indexPassages(ctx context.Context, tx *sql.Tx, kind citecheck.SearchKind, objectID, documentID int64, text string) error {
+	if _, err := tx.ExecContext(ctx, deletePassages, string(kind), objectID); err != nil {
+		return fmt.Errorf("store: index %s %d: %w", kind, objectID, err)
+	}
+	ps := citecheck.Passages(text)
+	for first := 0; first < len(ps); first += passagesPerInsert {
+		chunk := ps[first:min(len(ps), first+passagesPerInsert)]
+		var b strings.Builder
+		b.WriteString(insertPassages)
+		args := make([]any, 0, 7*len(chunk))
+		for i, p := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, string(kind), objectID, first+i+1, documentID, p.Start, p.End, p.Text)
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("store: index %s %d: %w", kind, objectID, err)
+		}
+	}
+	return nil
+}
+
+// indexTexts writes the passage rows of each text that query answers (kind, id, document id,
+// text): a document's and its sources' when it is restored from the trash, or every text when
+// PostgreSQL's migration 0014 creates the index (migrationSteps).
+func indexTexts(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	type text struct {
+		kind      citecheck.SearchKind
+		id, docID int64
+		text      string
+	}
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("store: index texts: %w", err)
+	}
+	var texts []text
+	for rows.Next() {
+		var t text
+		if err := rows.Scan(&t.kind, &t.id, &t.docID, &t.text); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: index texts: %w", err)
+		}
+		texts = append(texts, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: index texts: %w", err)
+	}
+	for _, t := range texts {
+		if err := indexPassages(ctx, tx, t.kind, t.id, t.docID, t.text); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// migrationSteps are the parts of migrations that SQL cannot do, by the migration's path: each
+// runs in the migration's transaction right after its SQL. PostgreSQL's 0014 indexes the
+// passages of the texts already there, which SQLite's 0014 does with citecheck_passages.
+var migrationSteps = map[string]func(ctx context.Context, tx *sql.Tx) error{
+	postgresMigrations + "/0014_search.sql": func(ctx context.Context, tx *sql.Tx) error {
+		return indexTexts(ctx, tx, selectAllTexts)
+	},
+}
+
 // errNoFTS5 is the start-up error of a binary built without FTS5.
 var errNoFTS5 = errors.New("store: this binary's SQLite lacks FTS5, which search needs: build with -tags sqlite_fts5 (make build does)")
 
@@ -88,6 +175,37 @@ LEFT JOIN sources s ON e.kind = 'source' AND s.id = e.object_id
 WHERE search_fts MATCH ?1
 ORDER BY top.rank, top.id`
 
+// The PostgreSQL statements of a search (migrations/postgres/0014): search_tsquery(?1) makes
+// the match of what the user typed (pgMatch) once; a row's rank is ts_rank over its tsvector
+// with the head (weight A) 5 times the body (weight D), normalized by the log of its length as
+// bm25 favours short rows, negated so that lower is better as on SQLite.
+const (
+	pgSearchRank = `-ts_rank('{0.2, 0.2, 0.2, 1.0}', e.tsv, q.q, 1)::float8`
+	pgSearchFrom = `
+	FROM q CROSS JOIN search_entries e` + pgSearchJoins
+	pgSearchJoins = `
+	JOIN documents d ON d.id = e.document_id
+	LEFT JOIN claims c ON e.kind = 'claim' AND c.id = e.object_id
+	WHERE e.tsv @@ q.q AND ` + searchVisible
+	// pgSearchQuery makes the match once: in a prepared statement's generic plan the planner
+	// cannot fold search_tsquery(?1) into a constant, and would run it for every row it filters.
+	pgSearchQuery = `WITH q AS MATERIALIZED (SELECT search_tsquery(?1) AS q)`
+	pgSearchFloor = pgSearchQuery + `
+SELECT e.id FROM q CROSS JOIN search_entries e WHERE e.tsv @@ q.q ORDER BY e.id DESC LIMIT 1 OFFSET ?`
+	// pgSearchPage snippets the column that holds the whole match (the head when both or
+	// neither do), as FTS5's snippet picks its best column.
+	pgSearchPage = `SELECT e.kind, e.object_id, e.document_id, e.start, e."end",
+	CASE WHEN e.kind = 'source' THEN coalesce(nullif(s.title, ''), s.url) ELSE d.title END,
+	search_snippet(CASE WHEN e.head <> '' AND (ts_filter(e.tsv, '{a}') @@ q.q OR NOT ts_filter(e.tsv, '{d}') @@ q.q)
+		THEN e.head ELSE e.body END, q.q), top.rank, top.id
+FROM top
+CROSS JOIN q
+JOIN search_entries e ON e.id = top.id
+JOIN documents d ON d.id = e.document_id
+LEFT JOIN sources s ON e.kind = 'source' AND s.id = e.object_id
+ORDER BY top.rank, top.id`
+)
+
 // searchCandidates bounds the rows a search ranks: bm25 is computed for every row it ranks, so a
 // word in a third of a large desk (or the one letter a user has typed so far) would rank
 // hundreds of thousands. A search that matches more rows ranks the newest searchCandidates of
@@ -102,18 +220,19 @@ var searchCandidates = 20_000
 // pages after it rank the same rows.
 func (s *Store) Search(ctx context.Context, q citecheck.SearchQuery) ([]citecheck.SearchResult, *citecheck.SearchCursor, error) {
 	filters, fargs := searchFilters(q)
-	match := ftsQuery(q.Terms, q.Prefix)
+	sd := s.searchDialect()
+	match := sd.match(q.Terms, q.Prefix)
 	var floor int64
 	switch {
 	case q.After != nil:
 		floor = q.After.Floor
 	case q.DocumentID == 0:
-		err := s.reader.QueryRowContext(ctx, searchFloor, match, searchCandidates-1).Scan(&floor)
+		err := s.reader.QueryRowContext(ctx, sd.floor, match, searchCandidates-1).Scan(&floor)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return nil, nil, fmt.Errorf("store: search: %w", err)
 		}
 	}
-	query, args := searchSQL(q, match, filters, fargs, floor)
+	query, args := searchSQL(sd, q, match, filters, fargs, floor)
 	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: search: %w", err)
@@ -178,22 +297,51 @@ func searchFilters(q citecheck.SearchQuery) (string, []any) {
 	return b.String(), args
 }
 
-// searchSQL builds the statement and its arguments for q: the match, the filters, the floor of
-// the rows to rank, the cursor and one row more than the limit, which tells whether a next page
-// follows.
-func searchSQL(q citecheck.SearchQuery, match, filters string, fargs []any, floor int64) (string, []any) {
+// searchDialect is what the engines' statements of a search differ in: how the match is
+// written (match), the floor's statement, the ranked rows up to the filters (open), the row id
+// a floor bounds (floorRow), what closes the ranked rows before the cursor (close), the row id
+// and rank the cursor and the order read, and the page's statement.
+type searchDialect struct {
+	match                                         func(terms []string, prefix bool) string
+	floor, open, floorRow, close, row, rank, page string
+}
+
+var (
+	sqliteSearch = searchDialect{match: ftsQuery, floor: searchFloor,
+		open:     "WITH top AS MATERIALIZED (SELECT f.rowid AS id, f.rank AS rank" + searchFrom,
+		floorRow: "f.rowid", row: "f.rowid", rank: "f.rank", page: searchPage}
+	pgSearch = searchDialect{match: pgMatch, floor: pgSearchFloor,
+		open: pgSearchQuery + ",\n" +
+			"top AS MATERIALIZED (SELECT id, rank FROM (SELECT e.id AS id, " + pgSearchRank + " AS rank" + pgSearchFrom,
+		floorRow: "e.id", close: ") hits WHERE true", row: "id", rank: "rank", page: pgSearchPage}
+)
+
+// searchDialect answers the store's engine's.
+func (s *Store) searchDialect() searchDialect {
+	if s.pg {
+		return pgSearch
+	}
+	return sqliteSearch
+}
+
+// searchSQL builds the statement and its arguments for q in dialect sd: the match, the
+// filters, the floor of the rows to rank, the cursor and one row more than the limit, which
+// tells whether a next page follows. Both engines rank the same rows in the same order: by rank
+// (lower first), then by row id.
+func searchSQL(sd searchDialect, q citecheck.SearchQuery, match, filters string, fargs []any, floor int64) (string, []any) {
 	var b strings.Builder
-	b.WriteString("WITH top AS MATERIALIZED (SELECT f.rowid AS id, f.rank AS rank" + searchFrom + filters)
+	b.WriteString(sd.open + filters)
 	args := append([]any{match}, fargs...)
 	if floor > 0 {
-		b.WriteString("\nAND f.rowid >= ?")
+		b.WriteString("\nAND " + sd.floorRow + " >= ?")
 		args = append(args, floor)
 	}
+	b.WriteString(sd.close)
 	if q.After != nil {
-		b.WriteString(fmt.Sprintf("\nAND (f.rank > ?%d OR (f.rank = ?%d AND f.rowid > ?%d))", len(args)+1, len(args)+1, len(args)+2))
+		b.WriteString(fmt.Sprintf("\nAND (%[1]s > ?%[3]d OR (%[1]s = ?%[3]d AND %[2]s > ?%[4]d))", sd.rank, sd.row, len(args)+1, len(args)+2))
 		args = append(args, q.After.Rank, q.After.Row)
 	}
-	b.WriteString("\nORDER BY f.rank, f.rowid LIMIT ?)\n" + searchPage)
+	b.WriteString(fmt.Sprintf("\nORDER BY %s, %s LIMIT ?)\n", sd.rank, sd.row) + sd.page)
 	args = append(args, q.Limit+1)
 	return b.String(), args
 }
@@ -210,4 +358,15 @@ func ftsQuery(terms []string, prefix bool) string {
 		quoted[len(quoted)-1] += "*"
 	}
 	return strings.Join(quoted, " ")
+}
+
+// pgMatch is what the user typed as search_tsquery (migrations/postgres/0014) reads it: the
+// terms, and whether the last is a prefix. The words are found and folded there, as the index's
+// are, so that both sides of a match are made by one definition.
+func pgMatch(terms []string, prefix bool) string {
+	b, _ := json.Marshal(struct {
+		Terms  []string `json:"terms"`
+		Prefix bool     `json:"prefix"`
+	}{terms, prefix})
+	return string(b)
 }

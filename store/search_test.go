@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/citecheck/citecheck"
+	"github.com/citecheck/citecheck/store/pgtest"
 )
 
 // search runs q (what a user typed) with the filters in base and fails the test on an error.
@@ -136,12 +137,21 @@ func indexedRows(t *testing.T, s *Store) (want, got []string) {
 }
 
 // checkIndexConsistent fails unless search_entries holds exactly the rows the tables call for
-// and the FTS5 index agrees with it (its integrity-check reads both).
+// and the full-text index agrees with it: on SQLite, FTS5's integrity-check reads both; on
+// PostgreSQL, every row's stored tsvector is the one its head and body make now (a change of the
+// text search configuration or of unaccent's rules since it was written would break that).
 func checkIndexConsistent(t *testing.T, s *Store) {
 	t.Helper()
 	want, got := indexedRows(t, s)
 	if !slices.Equal(want, got) {
 		t.Fatalf("index out of step with the tables:\nwant %q\n got %q", want, got)
+	}
+	if s.pg {
+		var stale int
+		if err := s.reader.QueryRow(`SELECT count(*) FROM search_entries WHERE tsv IS DISTINCT FROM search_vector(head, body)`).Scan(&stale); err != nil || stale != 0 {
+			t.Fatalf("tsvector check: %d stale rows, %v", stale, err)
+		}
+		return
 	}
 	if _, err := s.writer.Exec(`INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
 		t.Fatalf("FTS5 integrity-check: %v", err)
@@ -453,23 +463,35 @@ func TestSearchTakesFTS5SyntaxAsText(t *testing.T) {
 	}
 }
 
-// TestMigration0014IndexesWhatIsThere stores a document with a reference list, a claim and a
-// source under the migrations before 0014, then opens the store: the backfill indexes them all.
-func TestMigration0014IndexesWhatIsThere(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "old.db")
-	db, err := sql.Open("sqlite3", "file:"+path+"?"+pragmas)
+// oldDatabase answers a database of the test engine with the migrations before version only
+// (applied by hand, as an older binary left it), open through OpenSQL, and the path that opens
+// it as a store.
+func oldDatabase(t *testing.T, version int) (*sql.DB, string) {
+	t.Helper()
+	path, dir := filepath.Join(t.TempDir(), "old.db"), sqliteMigrations
+	if pgtest.Postgres() {
+		path, dir = pgtest.URL(t, migrateOnly), postgresMigrations
+	}
+	db, err := OpenSQL(path, false)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if pgtest.Postgres() {
+		// A new database of the suite holds every migration: emptied, it is a new server's.
+		if _, err := db.Exec(`DROP SCHEMA public CASCADE; CREATE SCHEMA public`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { db.Close() })
 	if _, err := db.Exec(createMigrationsTable); err != nil {
 		t.Fatal(err)
 	}
-	list, err := listMigrations(sqliteMigrations)
+	list, err := listMigrations(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range list {
-		if m.version >= 14 {
+		if m.version >= version {
 			break
 		}
 		body, _ := migrations.ReadFile(m.path)
@@ -480,10 +502,18 @@ func TestMigration0014IndexesWhatIsThere(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return db, path
+}
+
+// TestMigration0014IndexesWhatIsThere stores a document with a reference list, a claim and a
+// source under the migrations before 0014, then opens the store: the backfill indexes them all
+// (on PostgreSQL, the passages by the Go step of its 0014, migrationSteps).
+func TestMigration0014IndexesWhatIsThere(t *testing.T) {
+	db, path := oldDatabase(t, 14)
 	const at = "2025-01-02T00:00:00.000000000Z"
 	text := "Old talks in Lausanne. [1]\n\nReferences\n[1] Le Temps, https://example.org/lt\n"
 	refs, _ := json.Marshal(citecheck.DetectReferences(text))
-	for _, q := range []struct {
+	for _, st := range []struct {
 		sql  string
 		args []any
 	}{
@@ -495,7 +525,7 @@ func TestMigration0014IndexesWhatIsThere(t *testing.T) {
 		{`INSERT INTO sources (id, document_id, ref, title, text, text_sha256, length, method, captured_by, captured_at)
 		 VALUES (5, 7, 1, 'Le Temps', 'Les pourparlers de Lausanne.', 'sha', 28, 'paste', 1, ?)`, []any{at}},
 	} {
-		if _, err := db.Exec(q.sql, q.args...); err != nil {
+		if _, err := db.Exec(st.sql, st.args...); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 const (
-	insertDismissed = `INSERT OR IGNORE INTO dismissed_suggestions (document_id, start, "end") VALUES (?, ?, ?)`
+	insertDismissed = `INSERT INTO dismissed_suggestions (document_id, start, "end") VALUES (?, ?, ?) ON CONFLICT DO NOTHING`
 	selectDismissed = `SELECT start, "end" FROM dismissed_suggestions WHERE document_id = ? ORDER BY start, "end"`
 	deleteDismissed = `DELETE FROM dismissed_suggestions WHERE document_id = ? AND start = ? AND "end" = ?`
 )

@@ -262,6 +262,9 @@ func (s *Store) UndeleteDocument(ctx context.Context, id, by int64, authorize fu
 				return fmt.Errorf("store: restore document %d: %w", id, err)
 			}
 		}
+		if err := indexTexts(ctx, tx, selectDocumentTexts, id); err != nil {
+			return err
+		}
 		return recordDocumentEvent(ctx, tx, id, at, by, citecheck.ActionRestored)
 	})
 }

@@ -32,7 +32,7 @@ VALUES (?, ?, ?, 0, ?)`
 FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`
 
 	selectSetting       = `SELECT value FROM settings WHERE key = ?`
-	insertSettingIfNone = `INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)`
+	insertSettingIfNone = `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING`
 )
 
 // CreateUser adds a user with a password hash made by the caller. A name already taken is a
@@ -231,7 +231,7 @@ func (s *Store) UserByTokenHash(ctx context.Context, tokenHash string) (*citeche
 }
 
 // SessionKey returns the key that protects session cookies, creating it on first use. It lives
-// in the database so that sessions survive a restart; INSERT OR IGNORE followed by SELECT in one
+// in the database so that sessions survive a restart; an insert that ignores a conflict, then a SELECT, in one
 // transaction makes concurrent first callers agree on one key.
 func (s *Store) SessionKey(ctx context.Context) ([]byte, error) {
 	var key []byte

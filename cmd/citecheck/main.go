@@ -26,6 +26,7 @@ commands:
   import [--user NAME] [--restore-reviews] FILE          import a native export (- for stdin); print the new id
   revise --doc ID [--user NAME] FILE                     make FILE (- for stdin) a document's new revision
   backup --out FILE                                      copy the database consistently, also while serving
+  migrate-db --from FILE --to postgres://...             move a stopped desk into an empty PostgreSQL database, verified
 
 every command takes --db PATH or a postgres:// URL (default data/citecheck.db, or CITECHECK_DB)
 `
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return revise(ctx, rest, stdin, stdout, stderr)
 	case "backup":
 		return backup(ctx, rest, stdout, stderr)
+	case "migrate-db":
+		return migrateDB(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -12,24 +12,26 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
 // client is the bench's own small HTTP client of the server: bearer-token JSON calls for the
 // API and one signed-in session for the pages.
 type client struct {
-	base    string
+	bases   []string      // the servers, taken in turn by each request, as a load balancer would
+	next    atomic.Uint64 // the next request's turn
 	api     *http.Client
 	browser *http.Client
 }
 
-func newClient(base string, conns int) *client {
+func newClient(bases []string, conns int) *client {
 	tr := &http.Transport{MaxIdleConnsPerHost: conns, Proxy: nil}
 	// Redirects are never followed: the sign-in answers one, and a target could otherwise send
 	// the load elsewhere.
 	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	jar, _ := cookiejar.New(nil)
-	return &client{base: base,
+	return &client{bases: bases,
 		api:     &http.Client{Transport: tr, Timeout: time.Minute, CheckRedirect: noRedirect},
 		browser: &http.Client{Transport: tr, Timeout: time.Minute, CheckRedirect: noRedirect, Jar: jar},
 	}
@@ -46,7 +48,7 @@ func (c *client) call(ctx context.Context, token, method, path string, body, out
 		}
 		r = bytes.NewReader(data)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, r)
+	req, err := http.NewRequestWithContext(ctx, method, c.url(path), r)
 	if err != nil {
 		return 0, err
 	}
@@ -59,7 +61,7 @@ func (c *client) call(ctx context.Context, token, method, path string, body, out
 
 // page fetches a page with the signed-in session.
 func (c *client) page(ctx context.Context, path string) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, "GET", c.base+path, nil)
+	req, err := http.NewRequestWithContext(ctx, "GET", c.url(path), nil)
 	if err != nil {
 		return 0, err
 	}
@@ -81,9 +83,15 @@ func do(hc *http.Client, req *http.Request, out any) (int, error) {
 
 var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
+// url answers path on the server whose turn it is.
+func (c *client) url(path string) string {
+	return c.bases[(c.next.Add(1)-1)%uint64(len(c.bases))] + path
+}
+
 // signIn fetches the sign-in form for its CSRF token and signs in the page session.
 func (c *client) signIn(ctx context.Context, user, password string) error {
-	req, _ := http.NewRequestWithContext(ctx, "GET", c.base+"/login", nil)
+	base := c.bases[0] // both steps on one server; the session they make is good on every one
+	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/login", nil)
 	res, err := c.browser.Do(req)
 	if err != nil {
 		return fmt.Errorf("sign in: %w", err)
@@ -95,7 +103,7 @@ func (c *client) signIn(ctx context.Context, user, password string) error {
 		return errors.New("sign in: no CSRF token in the sign-in form")
 	}
 	form := url.Values{"username": {user}, "password": {password}, "csrf_token": {string(m[1])}}
-	req, _ = http.NewRequestWithContext(ctx, "POST", c.base+"/login", strings.NewReader(form.Encode()))
+	req, _ = http.NewRequestWithContext(ctx, "POST", base+"/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	res, err = c.browser.Do(req)
 	if err != nil {

@@ -42,13 +42,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	base, err := loopbackURL(cfg.URL)
-	if err != nil {
-		return err
+	var bases []string
+	for _, u := range strings.Split(cfg.URL, ",") {
+		base, err := loopbackURL(strings.TrimSpace(u))
+		if err != nil {
+			return err
+		}
+		bases = append(bases, base)
 	}
+	base := strings.Join(bases, ",")
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	b := newBencher(cfg, base)
+	b := newBencher(cfg, bases)
 	if err := b.setUp(ctx); err != nil {
 		return err
 	}
@@ -65,7 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("citecheck-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.URL, "url", envOr("CITECHECK_BENCH_URL", "http://127.0.0.1:8080"), "server to drive; loopback only")
+	fs.StringVar(&cfg.URL, "url", envOr("CITECHECK_BENCH_URL", "http://127.0.0.1:8080"), "server to drive, or several separated by commas (app servers on one database), which the requests take in turn; loopback only")
 	fs.StringVar(&cfg.Token, "token", os.Getenv("CITECHECK_TOKEN"), "API token of a reviewer (CITECHECK_TOKEN)")
 	fs.StringVar(&cfg.EditorToken, "editor-token", os.Getenv("CITECHECK_EDITOR_TOKEN"), "API token of another user, an editor, for reviews; none skips them")
 	fs.StringVar(&cfg.User, "user", "", "user who signs in to render the document page; none skips it")

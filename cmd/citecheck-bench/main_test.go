@@ -5,10 +5,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/citecheck/citecheck"
@@ -33,6 +35,14 @@ func benchServer(t *testing.T) (string, string, string) {
 	}
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
+	// A second server on the same store, counting what it is asked, stands for a second app
+	// server behind a load balancer.
+	second := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		secondRequests.Add(1)
+		e.ServeHTTP(w, r)
+	}))
+	t.Cleanup(second.Close)
+	secondURL = second.URL
 	token := func(name string, role citecheck.Role) string {
 		hash, err := citecheck.HashPassword(name + " password")
 		if err != nil {
@@ -50,6 +60,12 @@ func benchServer(t *testing.T) (string, string, string) {
 	}
 	return srv.URL, token("rita", citecheck.RoleReviewer), token("editor", citecheck.RoleEditor)
 }
+
+// secondURL is benchServer's second server, and secondRequests what it has been asked.
+var (
+	secondURL      string
+	secondRequests atomic.Int64
+)
 
 func runBench(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
@@ -87,6 +103,28 @@ func TestBenchReportsEveryOperationAndTheWritesTogether(t *testing.T) {
 	}
 }
 
+// TestBenchTakesSeveralServersInTurn: with two URLs, the requests go to both in turn, as behind
+// a load balancer, and every operation still succeeds (the session is good on both).
+func TestBenchTakesSeveralServersInTurn(t *testing.T) {
+	url, rita, editor := benchServer(t)
+	secondRequests.Store(0)
+	out, errOut, err := runBench(t, "--url", url+","+secondURL, "--token", rita, "--editor-token", editor,
+		"--user", "editor", "--password", "editor password", "--clients", "2", "--requests", "60", "--doc-size", "5000")
+	if err != nil || errOut != "" {
+		t.Fatalf("bench: %v %s", err, errOut)
+	}
+	rows := benchRows(out)
+	if rows["all"] == nil || rows["all"][1] != "60" || rows["all"][2] != "0" {
+		t.Errorf("all: %q, want 60 requests without errors", rows["all"])
+	}
+	if n := secondRequests.Load(); n < 25 || n > 40 {
+		t.Errorf("the second server was asked %d of about 64 requests, want about half", n)
+	}
+	if _, _, err := runBench(t, "--url", url+",http://example.org", "--token", rita); err == nil {
+		t.Error("a list with a non-loopback server was accepted")
+	}
+}
+
 func TestBenchStopsAtTheRequestCountAndSkipsWhatItCannotDo(t *testing.T) {
 	url, rita, _ := benchServer(t)
 	out, errOut, err := runBench(t, "--url", url, "--token", rita, "--clients", "3", "--requests", "30", "--doc-size", "5000")
@@ -114,7 +152,7 @@ func TestBenchCreatesTheAskedClaimsBeforeTheRun(t *testing.T) {
 		t.Fatalf("no document in %q: %v", out, err)
 	}
 	var list struct{ Claims []struct{ Note string } }
-	c := newClient(url, 1)
+	c := newClient([]string{url}, 1)
 	if status, err := c.call(context.Background(), rita, "GET", fmt.Sprintf("/api/v1/documents/%d/claims?limit=1000", id), nil, &list); err != nil || status != 200 {
 		t.Fatalf("list claims: %d %v", status, err)
 	}

@@ -41,8 +41,8 @@ type bencher struct {
 
 type span struct{ start, end, ref int }
 
-func newBencher(cfg config, base string) *bencher {
-	b := &bencher{cfg: cfg, c: newClient(base, cfg.Clients*2), stats: map[string]*opStats{}}
+func newBencher(cfg config, bases []string) *bencher {
+	b := &bencher{cfg: cfg, c: newClient(bases, cfg.Clients*2), stats: map[string]*opStats{}}
 	for _, op := range ops {
 		if (op == "review" && cfg.EditorToken == "") || (op == "render" && cfg.User == "") {
 			continue

@@ -8,7 +8,7 @@ LOADBIN := bin/citecheck-bench
 # FTS5, which search needs, only with sqlite_fts5 (a binary without it refuses to start).
 TAGS    ?= sqlite_fts5
 
-.PHONY: run build test lint generate check-generated check-tracked bench bench-browser bench-big bench-search fuzz fuzz-short clean
+.PHONY: run build test test-postgres lint generate check-generated check-tracked bench bench-browser bench-big bench-engines bench-search fuzz fuzz-short clean
 
 ## run: build and start the server on the embedded default SQLite file
 run: build
@@ -48,9 +48,21 @@ lint: check-tracked check-generated
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet -tags $(TAGS) ./...
 
-## test: lint, then every test, browser tests included (they need /usr/bin/chromium)
+## test: lint, then every test on SQLite, browser tests included (they need /usr/bin/chromium),
+## then the same store and handler suites on PostgreSQL (test-postgres)
 test: lint
 	$(GO) test -tags $(TAGS) -count=1 -timeout 20m ./...
+	$(MAKE) --no-print-directory test-postgres
+
+## test-postgres: the store and handler suites, and the commands' PostgreSQL tests (two servers
+## on one database, migrate-db), on PostgreSQL: on the server that CITECHECK_TEST_POSTGRES names,
+## else on a throwaway one that store/pgtest/with-postgres starts (initdb, pg_ctl) and removes;
+## it needs Debian's postgresql package
+PGCMDTESTS ?= TestTwoServers|MigrateDB
+test-postgres:
+	store/pgtest/with-postgres env CITECHECK_TEST_ENGINE=postgres sh -c '\
+		$(GO) test -tags $(TAGS) -count=1 -timeout 20m ./store/ ./handlers/ && \
+		$(GO) test -tags $(TAGS) -count=1 -timeout 20m -run "$(PGCMDTESTS)" ./cmd/citecheck/'
 
 ## bench: every benchmark; the hot paths beside their baselines with 'make bench BENCH=Hot'
 ## (BenchmarkHot* in handlers/bench_hot_test.go). BENCH selects, BENCHTIME sets the time.
@@ -75,6 +87,12 @@ bench-search:
 ## DURATION override (cmd/citecheck-bench/big.sh)
 bench-big: build
 	cmd/citecheck-bench/big.sh
+
+## bench-engines: the load command against one app server on SQLite, one on PostgreSQL and two
+## on one PostgreSQL database, in one run (cmd/citecheck-bench/engines.sh; CLIENTS, DURATION,
+## SIZE, CLAIMS override; needs Debian's postgresql package)
+bench-engines: build
+	cmd/citecheck-bench/engines.sh
 
 ## fuzz: every fuzz target for FUZZTIME each (go test -fuzz takes one target and one package
 ## per run); a long run is e.g. 'make fuzz FUZZTIME=1h'. New findings land in the package's

@@ -18,26 +18,43 @@ type Segment struct {
 // sorted by Start and not overlap, as ParseCitations returns them. It is a sweep over the sorted
 // boundaries: O((claims + markers) log(claims + markers) + text length + output).
 func Segments(t *Text, cits []Citation, claims []Claim) []Segment {
-	n := t.Len()
-	if n == 0 {
+	return SegmentsIn(t, cits, claims, 0, t.Len())
+}
+
+// SegmentsIn is the part of Segments(t, cits, claims) between the code points from and to, each
+// run cut at from and to: a run that starts before from begins at from, and First holds only
+// the claims that start at a run, never one that started before from. It looks at the markers
+// there alone; claims that end before from or start at or after to change nothing, so a view
+// can cut one block of a big text again from the few claims over it.
+func SegmentsIn(t *Text, cits []Citation, claims []Claim, from, to int) []Segment {
+	from, to = max(from, 0), min(to, t.Len())
+	if from >= to {
 		return []Segment{}
 	}
 	type event struct{ pos, claim int }
-	starts := make([]event, 0, len(claims))
-	ends := make([]event, 0, len(claims))
-	cuts := make([]int, 0, 2*len(claims)+2*len(cits)+2)
-	cuts = append(cuts, 0, n)
+	var starts, ends []event
+	mi := sort.Search(len(cits), func(i int) bool { return cits[i].End > from })
+	cuts := []int{from, to}
+	var active []int // ascending claim indexes covering the current run
 	for i := range claims {
-		a, b := max(claims[i].Start, 0), min(claims[i].End, n)
-		if a >= b {
+		a, b := max(claims[i].Start, 0), min(claims[i].End, t.Len())
+		if a >= b || b <= from || a >= to {
 			continue
 		}
-		starts = append(starts, event{a, i})
+		if a < from {
+			active = append(active, i) // covering from on, but not starting in the window
+		} else {
+			starts = append(starts, event{a, i})
+			cuts = append(cuts, a)
+		}
 		ends = append(ends, event{b, i})
-		cuts = append(cuts, a, b)
+		cuts = append(cuts, min(b, to))
 	}
-	for _, m := range cits {
-		cuts = append(cuts, min(max(m.Start, 0), n), min(max(m.End, 0), n))
+	for _, m := range cits[mi:] {
+		if m.Start >= to {
+			break
+		}
+		cuts = append(cuts, min(max(m.Start, from), to), min(max(m.End, from), to))
 	}
 	byPos := func(e []event) func(i, j int) bool {
 		return func(i, j int) bool { return e[i].pos < e[j].pos || e[i].pos == e[j].pos && e[i].claim < e[j].claim }
@@ -48,8 +65,7 @@ func Segments(t *Text, cits []Citation, claims []Claim) []Segment {
 	cuts = compactInts(cuts)
 
 	segs := make([]Segment, 0, len(cuts)-1)
-	var active []int // ascending claim indexes covering the current run
-	si, ei, mi := 0, 0, 0
+	si, ei := 0, 0
 	for k := 0; k+1 < len(cuts); k++ {
 		a, b := cuts[k], cuts[k+1]
 		for ; ei < len(ends) && ends[ei].pos <= a; ei++ {

@@ -193,13 +193,68 @@ type SourcesCheck struct {
 // reference list. It is CheckDocument over the body's markers, with the claims checked as
 // ClaimChecksIn checks them.
 func CheckSources(t *Text, s Sources, claims []Claim) SourcesCheck {
-	ix := newSourcesIndex(s)
-	sc := SourcesCheck{DocumentCheck: coverage(t, s.Citations, claims), Problems: []Check{}, References: []ReferenceUse{},
-		Uncited: []UncitedSentence{}}
-	sc.Claims = make([]ClaimCheck, 0, len(claims))
+	k := NewChecker(t, s)
+	checks := make([]ClaimCheck, len(claims))
 	for i := range claims {
-		sc.Claims = append(sc.Claims, ClaimCheck{ID: claims[i].ID, Checks: claimChecksIn(t, s, ix, &claims[i])})
+		checks[i] = ClaimCheck{ID: claims[i].ID, Checks: k.ClaimChecks(&claims[i])}
 	}
+	return k.check(claims, checks, k.Cover(nil, nil, claims))
+}
+
+// Checker checks the claims of one text against its sources, holding what every check of that
+// text asks again (the numbers the body cites, the numbers listed), so that a view kept per
+// state of a big document can bring its check up to date after a few claims change: the
+// changed claims are checked (ClaimChecks), the coverage is moved by them (Cover), and the rest
+// is put together from the claims' own checks (Check). It is immutable and may be shared.
+type Checker struct {
+	t  *Text
+	s  Sources
+	ix sourcesIndex
+}
+
+// NewChecker prepares the checks of claims on t with sources s.
+func NewChecker(t *Text, s Sources) *Checker {
+	return &Checker{t: t, s: s, ix: newSourcesIndex(s)}
+}
+
+// ClaimChecks is ClaimChecksIn for the text and sources of k.
+func (k *Checker) ClaimChecks(c *Claim) []Check {
+	return claimChecksIn(k.t, k.s, k.ix, c)
+}
+
+// Cover answers how many claims cover each body marker (see coverage) once the claims removed
+// are gone from a coverage prev and the claims added have come: a new slice, prev is left as it
+// is. A nil prev is a text without claims.
+func (k *Checker) Cover(prev []int32, removed, added []Claim) []int32 {
+	cover := make([]int32, len(k.s.Citations))
+	copy(cover, prev)
+	for _, step := range []struct {
+		claims []Claim
+		delta  int32
+	}{{removed, -1}, {added, 1}} {
+		for i := range step.claims {
+			coveredBy(k.t, k.s.Citations, &step.claims[i], func(m int) { cover[m] += step.delta })
+		}
+	}
+	return cover
+}
+
+// Check is the document check of claims (those anchored in the text, in order, each with its
+// Checks as ClaimChecks finds them), given cover, their coverage as Cover counts it. It is what
+// CheckSources answers for the same claims.
+func (k *Checker) Check(claims []Claim, cover []int32) SourcesCheck {
+	checks := make([]ClaimCheck, len(claims))
+	for i := range claims {
+		checks[i] = ClaimCheck{ID: claims[i].ID, Checks: claims[i].Checks}
+	}
+	return k.check(claims, checks, cover)
+}
+
+func (k *Checker) check(claims []Claim, checks []ClaimCheck, cover []int32) SourcesCheck {
+	s, ix := k.s, k.ix
+	sc := SourcesCheck{DocumentCheck: coverageOf(s.Citations, cover), Problems: []Check{}, References: []ReferenceUse{},
+		Uncited: []UncitedSentence{}}
+	sc.Claims = checks
 	counts := CountClaims(claims)
 	sc.ByStatus, sc.ByReview = counts.ByStatus, counts.ByReview
 	if s.List == nil {
@@ -230,31 +285,43 @@ func CheckSources(t *Text, s Sources, claims []Claim) SourcesCheck {
 	return sc
 }
 
-// coverage counts the markers some claim covers and lists the others, as CheckDocument does. A
-// marker is covered by a claim that it is attached to (inside the span, or in the marker run
-// right after it: AttachedCitations) and whose refs include every number it carries, so a claim
-// with ref 46 covers its own [46] and not `Kurds[46]` further on. As for SuggestRefs, closing
-// punctuation right after the span may come before the run: a claim over “High Negotiating
-// Committee” was offered the 46 of `”. [46]` and covers that marker. An orphan has no place in
-// the text and covers nothing.
+// coverage counts the markers some claim covers and lists the others, as CheckDocument does.
 func coverage(t *Text, cits []Citation, claims []Claim) DocumentCheck {
-	dc := DocumentCheck{Markers: len(cits), Uncovered: []Citation{}}
-	covered := make([]bool, len(cits))
+	cover := make([]int32, len(cits))
 	for i := range claims {
-		if claims[i].Anchor == string(AnchorOrphaned) {
-			continue
-		}
-		refs := sortedUnique(claims[i].Refs)
-		from, to := attachedRange(t, cits, claims[i].Start, claims[i].End)
-		for k := from; k < to; k++ {
-			covered[k] = covered[k] || containsAll(refs, cits[k].Refs)
+		coveredBy(t, cits, &claims[i], func(m int) { cover[m]++ })
+	}
+	return coverageOf(cits, cover)
+}
+
+// coveredBy calls covers with the index of each marker of cits that claim c covers. A marker is
+// covered by a claim that it is attached to (inside the span, or in the marker run right after
+// it: AttachedCitations) and whose refs include every number it carries, so a claim with ref 46
+// covers its own [46] and not `Kurds[46]` further on. As for SuggestRefs, closing punctuation
+// right after the span may come before the run: a claim over “High Negotiating Committee” was
+// offered the 46 of `”. [46]` and covers that marker. An orphan has no place in the text and
+// covers nothing.
+func coveredBy(t *Text, cits []Citation, c *Claim, covers func(m int)) {
+	if c.Anchor == string(AnchorOrphaned) {
+		return
+	}
+	refs := sortedUnique(c.Refs)
+	from, to := attachedRange(t, cits, c.Start, c.End)
+	for m := from; m < to; m++ {
+		if containsAll(refs, cits[m].Refs) {
+			covers(m)
 		}
 	}
-	for k, m := range cits {
-		if covered[k] {
+}
+
+// coverageOf is the coverage part of a document check from the count of claims covering each marker.
+func coverageOf(cits []Citation, cover []int32) DocumentCheck {
+	dc := DocumentCheck{Markers: len(cits), Uncovered: []Citation{}}
+	for m, c := range cits {
+		if cover[m] > 0 {
 			dc.Covered++
 		} else {
-			dc.Uncovered = append(dc.Uncovered, m)
+			dc.Uncovered = append(dc.Uncovered, c)
 		}
 	}
 	return dc

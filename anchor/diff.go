@@ -70,7 +70,9 @@ func (tz *tokenizer) tokenize(rs []rune) tokens {
 		offset = 14695981039346656037
 		prime  = 1099511628211
 	)
-	var t tokens
+	// About one token in three code points (a word, its space, a mark): room for them at once,
+	// not grown by doubling through a few MB of text.
+	t := tokens{starts: make([]int32, 0, len(rs)/3+1), ids: make([]int32, 0, len(rs)/3+1)}
 	for i := 0; i < len(rs); {
 		c := tokenClass(rs[i])
 		j := i + 1

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -277,10 +276,14 @@ func (s *Server) login(c echo.Context) error {
 	ctx := c.Request().Context()
 	name := strings.TrimSpace(c.FormValue("username"))
 	password := c.FormValue("password")
-	keys := []string{"name:" + strings.ToLower(name), "ip:" + c.RealIP()}
-	if wait := s.throttle.wait(keys...); wait > 0 {
+	keys := signInKeys(name, c.RealIP())
+	wait, err := s.store.ThrottleWait(ctx, keys...)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
 		p := s.page(c, "Sign in")
-		p.Error = fmt.Sprintf("Too many failed sign-ins. Try again in %d seconds.", int(wait.Seconds()+0.999))
+		p.Error = tryAgainIn("failed sign-ins", wait)
 		return s.render(c, http.StatusTooManyRequests, loginView(p, name, formNext(c)))
 	}
 	u, hash, err := s.store.UserByName(ctx, name)
@@ -291,12 +294,16 @@ func (s *Server) login(c echo.Context) error {
 		hash = dummyHash
 	}
 	if !citecheck.CheckPassword(hash, password) || u == nil || u.Disabled {
-		s.throttle.fail(keys...)
+		if err := s.store.RecordFailure(ctx, keys...); err != nil {
+			return err
+		}
 		p := s.page(c, "Sign in")
 		p.Error = "Wrong name or password."
 		return s.render(c, http.StatusUnauthorized, loginView(p, name, formNext(c)))
 	}
-	s.throttle.succeed(keys[0])
+	if err := s.store.ForgetFailures(ctx, keys[0]); err != nil {
+		return err
+	}
 	if err := s.signIn(c, currentSession(c), u); err != nil {
 		return err
 	}

@@ -21,36 +21,55 @@ import (
 type docState struct {
 	d     *loadedDocument
 	stamp store.DocumentStamp
+	// mark is where the claims' history stood when the claims were read: the view of a later
+	// state is patched from this one with the claims written since (patched).
+	mark int64
 	// exported is every claim in export order (formats.ExportOrder): claims, then orphans, which
 	// are its two parts, so that an export reads the view without copying a claim.
 	exported []citecheck.Claim
 	claims   []citecheck.Claim
 	orphans  []citecheck.Claim
 	check    citecheck.SourcesCheck
+	checker  *citecheck.Checker // of d's text, shared by the views patched from this one
+	cover    []int32            // how many claims cover each body marker, for the check
 	summary  citecheck.Counts
 	cuts     []int
 	blocks   []views.Block
 }
 
-// newDocState builds the view of d with all its claims, read at stamp.
-func newDocState(d *loadedDocument, stamp store.DocumentStamp, all []citecheck.Claim) *docState {
-	st := &docState{d: d, stamp: stamp, summary: citecheck.CountClaims(all)}
-	st.exported = formats.ExportOrder(d.doc, all)
-	n := len(st.exported)
-	for n > 0 && isOrphan(d, &st.exported[n-1]) {
+// newDocState builds the view of d with all its claims, read at a stamp.
+func newDocState(d *loadedDocument, read store.ClaimsState) *docState {
+	st := &docState{d: d, stamp: read.Stamp, mark: read.Mark, checker: citecheck.NewChecker(d.text, d.src)}
+	all := formats.ExportOrder(d.doc, read.Claims)
+	n := len(all)
+	for n > 0 && isOrphan(d, &all[n-1]) {
 		n--
 	}
-	st.claims, st.orphans = st.exported[:n:n], st.exported[n:]
-	st.check = citecheck.CheckSources(d.text, d.src, st.claims)
-	for i := range st.claims { // the check holds each claim's checks, in the same order
-		st.claims[i].Checks = st.check.Claims[i].Checks
+	for i := range all {
+		all[i].Checks = st.claimChecks(&all[i])
 	}
-	for i := range st.orphans { // an orphan has no place in the text to check
-		st.orphans[i].Checks = []citecheck.Check{}
-	}
+	st.cover = st.checker.Cover(nil, nil, all[:n])
 	st.cuts = blockCuts(d.text)
-	st.blocks = buildBlocks(buildRuns(d, st.claims), st.cuts, d.text.Len())
+	st.complete(all, n, buildBlocks(buildRuns(d, all[:n]), st.cuts, d.text.Len()))
 	return st
+}
+
+// claimChecks are the checks of a claim in the view, as the document check holds them: an
+// orphan has no place in the text to check.
+func (st *docState) claimChecks(c *citecheck.Claim) []citecheck.Check {
+	if isOrphan(st.d, c) {
+		return []citecheck.Check{}
+	}
+	return st.checker.ClaimChecks(c)
+}
+
+// complete sets what follows from the claims: exported in export order, the first n anchored,
+// every claim with its checks; st.cover their coverage.
+func (st *docState) complete(exported []citecheck.Claim, n int, blocks []views.Block) {
+	st.exported, st.claims, st.orphans = exported, exported[:n:n], exported[n:]
+	st.summary = citecheck.CountClaims(exported)
+	st.check = st.checker.Check(st.claims, st.cover)
+	st.blocks = blocks
 }
 
 // docStateEntry is the view of one document in the cache: built, or being built by the first
@@ -86,14 +105,20 @@ func atLeast(a, b store.DocumentStamp) bool {
 // (owner true) and then finish. While the view of an earlier state is being built, it answers
 // that one: the caller waits for it and asks again, so that a document has one build in
 // flight, not one per state that writes made meanwhile.
-func (sc *docStateCache) claim(id int64, stamp store.DocumentStamp) (e *docStateEntry, owner bool) {
+//
+// A new entry comes with the view it replaces, if any (base), from which the owner may patch
+// the new one instead of building it from scratch.
+func (sc *docStateCache) claim(id int64, stamp store.DocumentStamp) (e *docStateEntry, base *docState, owner bool) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	if e, ok := sc.items[id]; ok && (atLeast(e.stamp, stamp) || !e.finished()) {
+	old, ok := sc.items[id]
+	if ok && (atLeast(old.stamp, stamp) || !old.finished()) {
 		sc.touch(id)
-		return e, false
+		return old, nil, false
 	}
-	if _, ok := sc.items[id]; !ok && len(sc.items) >= sc.max {
+	if ok {
+		base = old.st // finished, and kept only when its build succeeded
+	} else if len(sc.items) >= sc.max {
 		oldest := sc.order[0]
 		sc.order = sc.order[1:]
 		delete(sc.items, oldest)
@@ -101,7 +126,7 @@ func (sc *docStateCache) claim(id int64, stamp store.DocumentStamp) (e *docState
 	e = &docStateEntry{stamp: stamp, done: make(chan struct{})}
 	sc.items[id] = e
 	sc.touch(id)
-	return e, true
+	return e, base, true
 }
 
 // finished tells whether the build of e has ended.
@@ -197,10 +222,10 @@ func (s *Server) documentStateOnce(ctx context.Context, d *loadedDocument) (*doc
 		return nil, errStateMoved
 	}
 	for {
-		e, owner := s.states.claim(id, stamp)
+		e, base, owner := s.states.claim(id, stamp)
 		if owner {
 			// The build serves every request waiting for it, so one that goes away must not cancel it.
-			st, err := s.buildDocState(context.WithoutCancel(ctx), d)
+			st, err := s.buildDocState(context.WithoutCancel(ctx), d, base)
 			s.states.finish(id, e, st, err)
 		}
 		select {
@@ -218,20 +243,27 @@ func (s *Server) documentStateOnce(ctx context.Context, d *loadedDocument) (*doc
 	}
 }
 
-// buildDocState reads the claims of d with their stamp and builds the view; a row that is no
-// longer the one d was read from is errStateMoved.
-func (s *Server) buildDocState(ctx context.Context, d *loadedDocument) (*docState, error) {
+// buildDocState answers the view of d as it is now: patched from base, the view of an earlier
+// state, when only claims changed since and the claims' history tells which (patchDocState),
+// else built from all the claims read with their stamp. A row that is no longer the one d was
+// read from is errStateMoved.
+func (s *Server) buildDocState(ctx context.Context, d *loadedDocument, base *docState) (*docState, error) {
+	if base != nil && base.stamp.Row() == d.row {
+		if st, err := s.patchDocState(ctx, d, base); st != nil || err != nil {
+			return st, err
+		}
+	}
 	release, err := s.bigWork(ctx, d)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	stamp, all, err := s.store.ClaimsWithStamp(ctx, d.doc.ID)
+	read, err := s.store.ClaimsWithMark(ctx, d.doc.ID)
 	if err != nil {
 		return nil, err
 	}
-	if stamp.Row() != d.row {
+	if read.Stamp.Row() != d.row {
 		return nil, errStateMoved
 	}
-	return newDocState(d, stamp, all), nil
+	return newDocState(d, read), nil
 }

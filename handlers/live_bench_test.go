@@ -19,7 +19,7 @@ func BenchmarkLiveFanOut(b *testing.B) {
 	doc := h.createDocument("rita", "A", streamText)
 	ctx := context.Background()
 	// A hub of its own on the server's store: it wakes on the same commits as the server's.
-	hb := newHub(h.st, discardLogger(), 200)
+	hb := newHub(h.st, discardLogger(), 200, 0)
 	subs := make([]*subscriber, 100)
 	for i := range subs {
 		sub, _, err := hb.subscribe(ctx, 0, fmt.Sprint("reader", i))

@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
@@ -11,11 +10,12 @@ import (
 	"github.com/citecheck/citecheck/store"
 )
 
-// The hub is the one reader of new live events in the process: woken by every commit of this
-// server's store, and by a slow poll for commits of another process on the same file (the
-// command line, a second server), it reads the events after the last one it sent, once, and
-// hands each to the streams that follow its document or the whole desk. It runs only while a
-// stream is open.
+// The hub is the one reader of new live events in the process: woken by Store.Committed (every
+// commit of this server's store and, on PostgreSQL, every server's: store/pglisten.go), and by a
+// slow poll for commits that nothing announced (on SQLite those of another process on the same
+// file: the command line, a second server), it reads the events after the last one it sent,
+// once, and hands each to the streams that follow its document or the whole desk. It runs only
+// while a stream is open.
 
 // Defaults of the live settings.
 const (
@@ -54,13 +54,19 @@ type hub struct {
 	subs map[*subscriber]struct{}
 	last int64         // the newest event handed out
 	stop chan struct{} // the running reader's; nil while none runs
+
+	presence presence // who has the followed documents open, on every server (live_presence.go)
 }
 
-func newHub(st *store.Store, log *slog.Logger, maxStreams int) *hub {
+func newHub(st *store.Store, log *slog.Logger, maxStreams int, poll time.Duration) *hub {
 	if maxStreams <= 0 {
 		maxStreams = defaultMaxStreams
 	}
-	return &hub{st: st, log: log, max: maxStreams, poll: livePoll, subs: map[*subscriber]struct{}{}}
+	if poll <= 0 {
+		poll = livePoll
+	}
+	return &hub{st: st, log: log, max: maxStreams, poll: poll, subs: map[*subscriber]struct{}{},
+		presence: newPresence()}
 }
 
 // errTooManyStreams answers a stream beyond the bound.
@@ -87,6 +93,9 @@ func (h *hub) subscribe(ctx context.Context, doc int64, user string) (*subscribe
 		presence: make(chan struct{}, 1), dropped: make(chan struct{})}
 	h.subs[sub] = struct{}{}
 	h.presenceChanged(doc)
+	if _, known := h.presence.seen[doc]; known {
+		sub.presence <- struct{}{} // who is here already; the table tells of the new one soon
+	}
 	return sub, h.last, nil
 }
 
@@ -110,44 +119,20 @@ func (h *hub) remove(sub *subscriber) {
 	}
 }
 
-// presenceChanged tells the streams of doc that who has it open changed; h.mu is held.
-func (h *hub) presenceChanged(doc int64) {
-	if doc == 0 {
-		return
-	}
-	for sub := range h.subs {
-		if sub.doc == doc {
-			select {
-			case sub.presence <- struct{}{}:
-			default: // already told
-			}
-		}
-	}
-}
-
-// present names the users who have doc open, each once, sorted.
-func (h *hub) present(doc int64) []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	names := []string{}
-	for sub := range h.subs {
-		if sub.doc == doc && !slices.Contains(names, sub.user) {
-			names = append(names, sub.user)
-		}
-	}
-	slices.Sort(names)
-	return names
-}
-
-// run is the reader: after each commit, or each poll, it hands out the new events, until stop
-// is closed. It prunes old events now and then.
+// run is the reader: after each commit, or each poll, it hands out the new events and tells
+// the streams who is present, until stop is closed. It writes this server's presence when its
+// streams change, touches it now and then, and prunes old events.
 func (h *hub) run(stop chan struct{}) {
 	tick := time.NewTicker(h.poll)
 	defer tick.Stop()
+	touch := time.NewTicker(presenceTouch)
+	defer touch.Stop()
 	pruned := time.Time{}
 	for {
 		wait := h.st.Committed()
+		h.writePresence()
 		h.deliver(stop)
+		h.readPresence()
 		if time.Since(pruned) > pruneEvery {
 			pruned = time.Now()
 			if _, err := h.st.PruneEvents(context.Background(), h.st.Now().Add(-eventsKeptFor), eventsKept); err != nil {
@@ -157,7 +142,11 @@ func (h *hub) run(stop chan struct{}) {
 		select {
 		case <-wait:
 		case <-tick.C:
+		case <-h.presence.kick:
+		case <-touch.C:
+			h.touchPresence()
 		case <-stop:
+			h.writePresence() // the streams that left, the last one among them
 			return
 		}
 	}

@@ -132,7 +132,12 @@ func (st *docState) view(filter string) views.DocumentView {
 
 // buildRuns shapes the domain's text segments into the runs the view renders, one span each.
 func buildRuns(d *loadedDocument, claims []citecheck.Claim) []views.Run {
-	segs := citecheck.Segments(d.text, d.doc.Citations, claims)
+	return buildRunsIn(d, claims, 0, d.text.Len())
+}
+
+// buildRunsIn is buildRuns for the text between from and to (citecheck.SegmentsIn).
+func buildRunsIn(d *loadedDocument, claims []citecheck.Claim, from, to int) []views.Run {
+	segs := citecheck.SegmentsIn(d.text, d.doc.Citations, claims, from, to)
 	runs := make([]views.Run, len(segs))
 	n := 0
 	for _, sg := range segs {

@@ -146,24 +146,33 @@ func (s *Server) accountPage(c echo.Context) error {
 // must match, and wrong guesses are slowed down like sign-ins.
 func (s *Server) changePasswordPage(c echo.Context) error {
 	u := currentUser(c)
-	key := "account:" + strings.ToLower(u.Name)
+	ctx := c.Request().Context()
+	key := passwordChangeKey(u.Name)
 	refuse := func(status int, msg string) error {
 		p := s.page(c, "Account")
 		p.Error = msg
 		return s.renderAccount(c, status, p, views.AccountView{})
 	}
-	if wait := s.throttle.wait(key); wait > 0 {
-		return refuse(http.StatusTooManyRequests, fmt.Sprintf("Too many wrong passwords. Try again in %d seconds.", int(wait.Seconds()+0.999)))
+	wait, err := s.store.ThrottleWait(ctx, key)
+	if err != nil {
+		return err
 	}
-	_, hash, err := s.store.UserByName(c.Request().Context(), u.Name)
+	if wait > 0 {
+		return refuse(http.StatusTooManyRequests, tryAgainIn("wrong passwords", wait))
+	}
+	_, hash, err := s.store.UserByName(ctx, u.Name)
 	if err != nil {
 		return err
 	}
 	if !citecheck.CheckPassword(hash, c.FormValue("current")) {
-		s.throttle.fail(key)
+		if err := s.store.RecordFailure(ctx, key); err != nil {
+			return err
+		}
 		return refuse(http.StatusUnprocessableEntity, "The current password is wrong.")
 	}
-	s.throttle.succeed(key)
+	if err := s.store.ForgetFailures(ctx, key); err != nil {
+		return err
+	}
 	newPassword := c.FormValue("new")
 	if newPassword != c.FormValue("repeat") {
 		return refuse(http.StatusUnprocessableEntity, "The new password and its repetition differ.")

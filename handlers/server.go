@@ -47,6 +47,9 @@ type Config struct {
 	LiveHeartbeat time.Duration
 	// MaxStreams bounds the live streams open at once (default 500); one more is refused with 503.
 	MaxStreams int
+	// LivePoll is how often the live hub looks for events that no commit of this server and no
+	// PostgreSQL notification announced (default 2s).
+	LivePoll time.Duration
 	// Shutdown, when closed, ends every live stream, so that a graceful shutdown does not wait
 	// for them; nil never does.
 	Shutdown <-chan struct{}
@@ -65,7 +68,6 @@ type Server struct {
 	cfg      Config
 	sessions *sessionStore
 	docs     *documentCache
-	throttle *loginThrottle
 	log      *slog.Logger
 	fetcher  *fetch.Fetcher
 	uncited  *uncitedCache
@@ -115,13 +117,12 @@ func New(st *store.Store, cfg Config) (*echo.Echo, error) {
 		cfg:      cfg,
 		sessions: newSessionStore(st, cfg.SessionKey, cfg.SessionIdle, cfg.SessionMaxAge, clientIP),
 		docs:     newDocumentCache(32),
-		throttle: newLoginThrottle(time.Now),
 		log:      cfg.Logger,
 		fetcher:  fetch.New(cfg.Fetch),
 		uncited:  newUncitedCache(),
 		states:   newDocStateCache(8),
 		bigSlots: make(chan struct{}, bigWorkSlots()),
-		hub:      newHub(st, cfg.Logger, cfg.MaxStreams),
+		hub:      newHub(st, cfg.Logger, cfg.MaxStreams, cfg.LivePoll),
 	}
 	e := echo.New()
 	e.HideBanner = true

@@ -122,29 +122,21 @@ func (s *Store) Claims(ctx context.Context, documentID int64, f citecheck.ClaimF
 // document they belong to, both read in one read transaction: the claims are exactly those of
 // that stamp, so a copy of them kept under it is never older or newer than it says.
 func (s *Store) ClaimsWithStamp(ctx context.Context, documentID int64) (DocumentStamp, []citecheck.Claim, error) {
-	tx, err := s.readTx(ctx)
-	if err != nil {
-		return DocumentStamp{}, nil, fmt.Errorf("store: claims of document %d: %w", documentID, err)
-	}
-	defer tx.Rollback() //nolint:errcheck // a read transaction has nothing to keep
-	st, err := documentStamp(ctx, tx, documentID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return st, nil, notFound("document %d not found", documentID)
-	}
-	if err != nil {
-		return st, nil, fmt.Errorf("store: stamp of document %d: %w", documentID, err)
-	}
-	// The count sizes the list at once: growing it by doubling to 25,000 claims made twice
-	// their size in garbage on every build of a big document's view.
-	var n int
-	if err := tx.QueryRowContext(ctx, selectClaimCount, documentID).Scan(&n); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return st, nil, fmt.Errorf("store: claim count of document %d: %w", documentID, err)
-	}
-	claims, err := claimsSized(ctx, tx, documentID, citecheck.ClaimFilter{}, 0, -1, n)
-	if err != nil {
-		return st, nil, fmt.Errorf("store: claims of document %d: %w", documentID, err)
-	}
-	return st, claims, nil
+	all, err := s.ClaimsWithMark(ctx, documentID)
+	return all.Stamp, all.Claims, err
+}
+
+// ClaimsWithMark is ClaimsWithStamp with the mark of the claims' history read in the same
+// transaction, from which ClaimChangesSince later tells what changed.
+func (s *Store) ClaimsWithMark(ctx context.Context, documentID int64) (ClaimsState, error) {
+	var all ClaimsState
+	err := s.readClaimsState(ctx, documentID, &all.Stamp, &all.Mark, func(tx *sql.Tx, n int) (err error) {
+		// The count sizes the list at once: growing it by doubling to 25,000 claims made twice
+		// their size in garbage on every build of a big document's view.
+		all.Claims, err = claimsSized(ctx, tx, documentID, citecheck.ClaimFilter{}, 0, -1, n)
+		return err
+	})
+	return all, err
 }
 
 // ClaimsPage is one page of Claims: the claims after the first offset in that order, at most
@@ -183,8 +175,14 @@ func claimsSized(ctx context.Context, q queryer, documentID int64, f citecheck.C
 	if limit < 0 {
 		sqlLimit = math.MaxInt64
 	}
-	rows, err := q.QueryContext(ctx, selectClaimsPage, documentID,
+	return readClaims(ctx, q, size, selectClaimsPage, documentID,
 		string(f.Status), string(f.Status), string(f.Review), string(f.Review), f.Ref, f.Ref, sqlLimit, offset)
+}
+
+// readClaims runs query (claimColumns and claimFrom) through q with args, into a list with room
+// for size claims, and loads their evidence.
+func readClaims(ctx context.Context, q queryer, size int, query string, args ...any) ([]citecheck.Claim, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -73,8 +73,9 @@ func (s *Store) PruneEvents(ctx context.Context, before time.Time, keep int) (in
 	return res.RowsAffected()
 }
 
-// Committed answers a channel that is closed after the next commit of this store's writer, so
-// the live events' hub reads new events at once instead of at its next poll.
+// Committed answers a channel that is closed after the next commit of this store's writer and,
+// on PostgreSQL, after the next commit of the desk's events by any server on the database
+// (pglisten.go), so the live events' hub reads new events at once instead of at its next poll.
 func (s *Store) Committed() <-chan struct{} {
 	return s.writes.waitCommit()
 }

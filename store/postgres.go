@@ -58,6 +58,7 @@ func openPostgres(url string) (*Store, error) {
 	}
 	s.reader = openPG(cfg, readerConns, true)
 	s.lookup = openPG(cfg, lookupConns, true)
+	s.listen = startListener(cfg, s.writes.announceCommit) // other servers' commits (pglisten.go)
 	return s, nil
 }
 

@@ -47,7 +47,8 @@ type Store struct {
 	// is converted to UTC before it is stored.
 	Now func() time.Time
 
-	pg     bool // PostgreSQL rather than SQLite (postgres.go)
+	pg     bool        // PostgreSQL rather than SQLite (postgres.go)
+	listen *pgListener // PostgreSQL's notifications of commits (pglisten.go)
 	writer *sql.DB
 	writes *writeQueue
 	reader *sql.DB
@@ -127,10 +128,13 @@ func dsn(path, params string) string {
 	return "file:" + escaped + "?" + params
 }
 
-// Close stops the write queue (writes still waiting are refused), then closes the read pools
-// and the writer.
+// Close stops listening for other servers' commits and the write queue (writes still waiting
+// are refused), then closes the read pools and the writer.
 func (s *Store) Close() error {
 	var errs []error
+	if s.listen != nil {
+		s.listen.close()
+	}
 	if s.writes != nil {
 		s.writes.close()
 	}

@@ -31,7 +31,7 @@ type Config struct {
 	TrashKeep     time.Duration // --trash-keep, CITECHECK_TRASH_KEEP: a deleted document or claim can be restored this long
 
 	Fetch FetchConfig // --fetch*, CITECHECK_FETCH*: fetching sources from their URLs
-	Live  LiveConfig  // --max-streams, --live-heartbeat: the live event streams (config_live.go)
+	Live  LiveConfig  // --max-streams, --live-heartbeat, --live-poll: the live event streams (config_live.go)
 
 	MemoryLimit int64 // --memory-limit, CITECHECK_MEMORY_LIMIT: the soft memory limit, in bytes (config_memory.go)
 }
@@ -103,7 +103,7 @@ var settings = map[string]setting{
 
 // printOrder is the order of the settings in the line serve prints at start.
 var printOrder = []string{sDB, sAddr, sMaxTextBytes, sOrg, sPublicURL, sSessionIdle, sSessionMax, sSessionKey, sAdminPassword,
-	sTrashKeep, sFetch, sFetchAllow, sFetchMaxBytes, sFetchTimeout, sMaxStreams, sLiveHeartbeat, sMemoryLimit}
+	sTrashKeep, sFetch, sFetchAllow, sFetchMaxBytes, sFetchTimeout, sMaxStreams, sLiveHeartbeat, sLivePoll, sMemoryLimit}
 
 func init() {
 	// The fetch settings live beside FetchConfig (config_fetch.go).

@@ -13,11 +13,16 @@ import (
 type LiveConfig struct {
 	MaxStreams int
 	Heartbeat  time.Duration
+	// Poll is how often the live hub looks for events that no wake told it of: on SQLite those
+	// of another process on the file (the command line, a second server); on PostgreSQL, where
+	// every server's commits are notified, it is only the safety net.
+	Poll time.Duration
 }
 
 const (
 	sMaxStreams    = "max-streams"
 	sLiveHeartbeat = "live-heartbeat"
+	sLivePoll      = "live-poll"
 )
 
 var liveSettings = map[string]setting{
@@ -36,6 +41,10 @@ var liveSettings = map[string]setting{
 		usage: "how often an idle live stream pings and checks its sign-in, such as 15s",
 		set:   func(c *Config, v string) error { return setDuration(&c.Live.Heartbeat, v) },
 		show:  func(c *Config) string { return c.Live.Heartbeat.String() }},
+	sLivePoll: {flag: "live-poll", env: "CITECHECK_LIVE_POLL", def: "2s",
+		usage: "how often live streams look for events of other processes that nothing announced, such as 2s",
+		set:   func(c *Config, v string) error { return setDuration(&c.Live.Poll, v) },
+		show:  func(c *Config) string { return c.Live.Poll.String() }},
 }
 
 func init() {

@@ -28,7 +28,7 @@ func TestLoadConfigFlagBeatsEnvironmentBeatsDefault(t *testing.T) {
 	defaults := Config{DB: "data/citecheck.db", Addr: "127.0.0.1:8080", MaxTextBytes: citecheck.DefaultMaxTextBytes,
 		SessionIdle: 12 * time.Hour, SessionMax: 14 * 24 * time.Hour, TrashKeep: citecheck.DefaultTrashRetention,
 		Fetch: FetchConfig{MaxBytes: fetch.DefaultMaxBytes, Timeout: fetch.DefaultTimeout},
-		Live:  LiveConfig{MaxStreams: 500, Heartbeat: 15 * time.Second}, MemoryLimit: 320 << 20}
+		Live:  LiveConfig{MaxStreams: 500, Heartbeat: 15 * time.Second, Poll: 2 * time.Second}, MemoryLimit: 320 << 20}
 	with := func(change func(c *Config)) Config {
 		c := defaults
 		change(&c)
@@ -46,10 +46,10 @@ func TestLoadConfigFlagBeatsEnvironmentBeatsDefault(t *testing.T) {
 			"CITECHECK_MAX_TEXT_BYTES": "1000", "CITECHECK_ORG": "Desk", "CITECHECK_PUBLIC_URL": "https://desk.example",
 			"CITECHECK_SESSION_IDLE": "30m", "CITECHECK_SESSION_MAX": "48h",
 			"CITECHECK_SESSION_KEY": key, "CITECHECK_ADMIN_PASSWORD": "a long password",
-			"CITECHECK_MAX_STREAMS": "20", "CITECHECK_LIVE_HEARTBEAT": "5s"},
+			"CITECHECK_MAX_STREAMS": "20", "CITECHECK_LIVE_HEARTBEAT": "5s", "CITECHECK_LIVE_POLL": "1m"},
 			want: Config{DB: "env.db", Addr: ":9000", MaxTextBytes: 1000, Organization: "Desk", PublicURL: "https://desk.example",
 				SessionIdle: 30 * time.Minute, SessionMax: 48 * time.Hour, SessionKey: key, AdminPassword: "a long password",
-				TrashKeep: defaults.TrashKeep, Fetch: defaults.Fetch, Live: LiveConfig{MaxStreams: 20, Heartbeat: 5 * time.Second}, MemoryLimit: defaults.MemoryLimit}},
+				TrashKeep: defaults.TrashKeep, Fetch: defaults.Fetch, Live: LiveConfig{MaxStreams: 20, Heartbeat: 5 * time.Second, Poll: time.Minute}, MemoryLimit: defaults.MemoryLimit}},
 		{name: "flags beat the environment",
 			env:  map[string]string{"CITECHECK_DB": "env.db", "CITECHECK_MAX_TEXT_BYTES": "1000", "CITECHECK_SESSION_IDLE": "30m"},
 			args: []string{"--db", "flag.db", "--max-text-bytes", "2000", "--session-idle", "1h", "--session-max", "72h"},

@@ -298,11 +298,11 @@ func durabilityText(size int) (string, []textSpan) {
 	return sb.String(), spans
 }
 
-// startServer starts the binary on db at a free port and returns its URL and a function that
-// kills it with SIGKILL and waits for it.
-func startServer(t *testing.T, bin, db string) (string, func()) {
+// startServer starts the binary on db at a free port, with any further serve flags, and returns
+// its URL and a function that kills it with SIGKILL and waits for it.
+func startServer(t *testing.T, bin, db string, flags ...string) (string, func()) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, flags...)...)
 	cmd.Env = append(os.Environ(), "CITECHECK_ADMIN_PASSWORD=admin password")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -52,7 +52,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	e, err := handlers.New(st, handlers.Config{MaxTextBytes: cfg.MaxTextBytes, SessionKey: key, Logger: logger,
 		Organization: cfg.Organization, PublicURL: cfg.PublicURL,
 		SessionIdle: cfg.SessionIdle, SessionMaxAge: cfg.SessionMax, Fetch: fetchCfg, TrashKeep: cfg.TrashKeep,
-		MaxStreams: cfg.Live.MaxStreams, LiveHeartbeat: cfg.Live.Heartbeat, Shutdown: shutdown})
+		MaxStreams: cfg.Live.MaxStreams, LiveHeartbeat: cfg.Live.Heartbeat, LivePoll: cfg.Live.Poll, Shutdown: shutdown})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,4 @@
+-- 0025: nothing to do on SQLite. On PostgreSQL this migration adds a trigger that notifies the
+-- other app servers of every new live event (LISTEN/NOTIFY, store/pglisten.go); on SQLite the
+-- servers of one file hear each other's commits through the live hub's poll. The file keeps the
+-- two engines' migrations versioned alike.

@@ -190,8 +190,12 @@ const (
 	// pgSearchQuery makes the match once: in a prepared statement's generic plan the planner
 	// cannot fold search_tsquery(?1) into a constant, and would run it for every row it filters.
 	pgSearchQuery = `WITH q AS MATERIALIZED (SELECT search_tsquery(?1) AS q)`
+	// pgSearchFloor orders by e.id + 0, not e.id, so that the planner takes the matches from the
+	// GIN index and sorts them rather than walking the primary key backwards and testing every
+	// row: for a rare word that walk reads the whole table (640 ms against 45 ms on a desk of
+	// 151,000 rows), and even for a word in a third of the rows it is slower.
 	pgSearchFloor = pgSearchQuery + `
-SELECT e.id FROM q CROSS JOIN search_entries e WHERE e.tsv @@ q.q ORDER BY e.id DESC LIMIT 1 OFFSET ?`
+SELECT e.id FROM q CROSS JOIN search_entries e WHERE e.tsv @@ q.q ORDER BY e.id + 0 DESC LIMIT 1 OFFSET ?`
 	// pgSearchPage snippets the column that holds the whole match (the head when both or
 	// neither do), as FTS5's snippet picks its best column.
 	pgSearchPage = `SELECT e.kind, e.object_id, e.document_id, e.start, e."end",

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"database/sql"
 	"fmt"
 	"math/rand"
 	"net/http"
@@ -197,11 +196,7 @@ func TestDocumentViewSeesAWriteWithoutHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("sqlite3", "file:"+h.dbPath+"?_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := h.rawDB(false)
 	if _, err := db.ExecContext(ctx, `UPDATE claims SET status = 'contradicted' WHERE id = ?`, claims[3].ID); err != nil {
 		t.Fatal(err)
 	}

@@ -68,3 +68,28 @@ func TestBrowserScrollFollowsReading(t *testing.T) {
 	}
 	tb.checkNoExceptions()
 }
+
+// TestBrowserNarrowLongDocumentFits opens a long document at 390 px: the text wraps to the
+// window, with no sideways scroll, though most of its blocks are not laid out yet (their
+// placeholder gives a height, never a width).
+func TestBrowserNarrowLongDocumentFits(t *testing.T) {
+	h := newHarness(t, Config{})
+	doc, _ := hotDocument(t, h, 256<<10, 1200)
+	browserCtx := startBrowser(t)
+	tb := newTab(t, browserCtx, h.srv.URL, 60*time.Second)
+	tb.login("rita")
+	tb.do("a phone's window", chromedp.EmulateViewport(390, 800))
+	tb.do("open the document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)),
+		chromedp.WaitVisible(chromedp.ID("doc-text")))
+	for _, at := range []string{"0", "document.documentElement.scrollHeight / 3"} {
+		got := evalJS[[]int](tb, "widths", `(async () => {
+			window.scrollTo(0, `+at+`);
+			for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
+			return [document.documentElement.scrollWidth, window.innerWidth, Math.round(document.getElementById('doc-text').getBoundingClientRect().width)];
+		})()`)
+		if got[0] > got[1] || got[2] > got[1] {
+			t.Errorf("scrolled to %s at 390 px: the page is %d px wide and the text %d px, in a window of %d px", at, got[0], got[2], got[1])
+		}
+	}
+	tb.checkNoExceptions()
+}

@@ -812,13 +812,16 @@ function readingOffset() {
 
 // loadPanel swaps in the page of the side panel that the query names (panel, at or claim, and
 // the filter), and answers whether it did. ready, if given, is awaited before the swap and may
-// call it off by answering false. The panel is aria-busy meanwhile.
+// call it off by answering false. The panel is aria-busy while any page is on its way.
+let panelLoads = 0;
+
 async function loadPanel(query, ready) {
   const list = $('claims-list');
   const panel = $('claims-panel');
   if (!list || !panel) return false;
   const q = new URLSearchParams(query);
   if (list.dataset.status && !q.has('status')) q.set('status', list.dataset.status);
+  panelLoads++;
   panel.setAttribute('aria-busy', 'true');
   try {
     const res = await fetch(`/documents/${list.dataset.docId}/panel?${q}`, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
@@ -834,7 +837,7 @@ async function loadPanel(query, ready) {
   } catch {
     return false;
   } finally {
-    panel.removeAttribute('aria-busy');
+    if (--panelLoads === 0) panel.removeAttribute('aria-busy');
   }
 }
 

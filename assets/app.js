@@ -715,25 +715,49 @@ async function claimLabel(id) {
   return labels.get(id);
 }
 
+// scrollRest is how long the page must not scroll before the work that follows the scroll (the
+// side panel, a hover label) runs: it waits for the reader to stop, so no frame of the scroll
+// pays for it.
+const scrollRest = 150;
+let lastScroll = -Infinity;
+window.addEventListener('scroll', () => { lastScroll = performance.now(); }, { passive: true });
+
+// scrollSettled resolves once the page has not scrolled for scrollRest ms and the browser is
+// idle (layout clean, no frame due), however often the reader scrolls on meanwhile.
+async function scrollSettled() {
+  for (;;) {
+    const wait = lastScroll + scrollRest - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await new Promise((r) => (window.requestIdleCallback ? requestIdleCallback(r, { timeout: 500 }) : setTimeout(r, 0)));
+    if (performance.now() - lastScroll >= scrollRest) return;
+  }
+}
+
 // initLabels shows, while the pointer or focus is on a highlighted run, one floating label with
 // the claims over it: "#3 supported · approved; #7 contradicted · pending". One element outside
-// the text, so showing it costs the text no style or layout work.
+// the text, so showing it costs the text no style or layout work. While the text scrolls under
+// the pointer no label shows; once the scroll stops, the run under the pointer gets it.
 let showLabel = () => {};
 
 function initLabels() {
   let tip = null;
   let showing = null;
+  let pointer = null; // where the pointer last was in the window, null once it left
+  let queued = false;
   const hide = () => {
     showing = null;
     if (tip) tip.hidden = true;
   };
+  const runAtPointer = () => {
+    const el = pointer && document.elementFromPoint(pointer.x, pointer.y);
+    return el && el.closest('#doc-text [data-claims]');
+  };
   const show = (e) => {
+    pointer = { x: e.clientX, y: e.clientY };
+    if (performance.now() - lastScroll < scrollRest) return; // the scroll's stop labels it
     const span = e.target.closest && e.target.closest('#doc-text [data-claims]');
-    if (!span) {
-      if (showing && e.type === 'mouseover') hide();
-      return;
-    }
-    label(span);
+    if (span) label(span);
+    else if (showing) hide();
   };
   // label shows the claims over span; the keyboard cursor (n, p) shows them too.
   const label = async (span) => {
@@ -747,16 +771,28 @@ function initLabels() {
       tip.setAttribute('role', 'tooltip');
       document.body.appendChild(tip);
     }
+    const rect = span.getClientRects()[0] || span.getBoundingClientRect();
     tip.textContent = text;
     tip.hidden = false;
-    const rect = span.getClientRects()[0] || span.getBoundingClientRect();
+    // The stylesheet lifts the label above this point by its own height.
     tip.style.left = `${rect.left + window.scrollX}px`;
-    tip.style.top = `${rect.top + window.scrollY - tip.offsetHeight - 4}px`;
+    tip.style.top = `${rect.top + window.scrollY}px`;
   };
   showLabel = label;
   document.addEventListener('mouseover', show);
+  document.addEventListener('mouseout', (e) => { if (!e.relatedTarget) pointer = null; });
   document.addEventListener('focusout', hide);
-  document.addEventListener('scroll', hide, { passive: true });
+  document.addEventListener('scroll', () => {
+    hide();
+    if (queued || !pointer) return;
+    queued = true;
+    scrollSettled().then(() => {
+      queued = false;
+      // A label shown since (the keyboard cursor's) stays.
+      const span = showing ? null : runAtPointer();
+      if (span) label(span);
+    });
+  }, { passive: true });
 }
 
 // readingOffset is the code point offset of the text at the top left of the window, or -1
@@ -775,20 +811,34 @@ function readingOffset() {
 }
 
 // loadPanel swaps in the page of the side panel that the query names (panel, at or claim, and
-// the filter), and answers whether it did.
-async function loadPanel(query) {
+// the filter), and answers whether it did. ready, if given, is awaited before the swap and may
+// call it off by answering false. The panel is aria-busy while any page is on its way.
+let panelLoads = 0;
+
+async function loadPanel(query, ready) {
   const list = $('claims-list');
-  if (!list) return false;
+  const panel = $('claims-panel');
+  if (!list || !panel) return false;
   const q = new URLSearchParams(query);
   if (list.dataset.status && !q.has('status')) q.set('status', list.dataset.status);
-  const res = await fetch(`/documents/${list.dataset.docId}/panel?${q}`, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
-  if (!res.ok) return false;
-  const tpl = document.createElement('template');
-  tpl.innerHTML = await res.text();
-  const next = tpl.content.getElementById('claims-list');
-  if (!next || !$('claims-list')) return false;
-  $('claims-list').replaceWith(next);
-  return true;
+  panelLoads++;
+  panel.setAttribute('aria-busy', 'true');
+  try {
+    const res = await fetch(`/documents/${list.dataset.docId}/panel?${q}`, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+    if (!res.ok) return false;
+    const html = await res.text();
+    if (ready && !(await ready())) return false;
+    const tpl = document.createElement('template');
+    tpl.innerHTML = html;
+    const next = tpl.content.getElementById('claims-list');
+    if (!next || !$('claims-list')) return false;
+    $('claims-list').replaceWith(next);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (--panelLoads === 0) panel.removeAttribute('aria-busy');
+  }
 }
 
 // scrollPanelTo scrolls the side panel (when it scrolls on its own) to the first claim that
@@ -805,7 +855,11 @@ function scrollPanelTo(offset) {
 
 // followReading keeps the side panel on the claims where the reader is: it turns to the page
 // that holds them when the one shown does not, and scrolls to them. It leaves the panel alone
-// while the pointer or the focus is in it.
+// while the pointer or the focus is in it. It runs once the scroll has stopped, and a page that
+// arrives while the reader scrolls on waits for the next stop: the swap, the one costly step,
+// never lands in the middle of a scroll, and a newer follow supersedes it.
+let follows = 0;
+
 async function followReading() {
   const panel = $('claims-panel');
   if (!panel || panel.matches(':hover') || panel.contains(document.activeElement)) return;
@@ -819,7 +873,12 @@ async function followReading() {
   const last = items.length ? +items[items.length - 1].dataset.start : 0;
   const before = page > 1 && offset < first;
   const after = page < pages && offset > last;
-  if ((before || after) && !(await loadPanel({ at: offset }))) return;
+  const follow = ++follows;
+  const current = async () => {
+    await scrollSettled();
+    return follow === follows;
+  };
+  if ((before || after) && !(await loadPanel({ at: offset }, current))) return;
   scrollPanelTo(offset);
 }
 
@@ -827,10 +886,14 @@ async function followReading() {
 // without reloading the page, and opens the page holding a claim that a link names.
 function initPanel() {
   if (!$('claims-list')) return;
-  let timer = 0;
+  let queued = false;
   window.addEventListener('scroll', () => {
-    clearTimeout(timer);
-    timer = setTimeout(followReading, 150);
+    if (queued) return;
+    queued = true;
+    scrollSettled().then(() => {
+      queued = false;
+      return followReading();
+    });
   }, { passive: true });
   document.addEventListener('click', async (e) => {
     const a = e.target.closest && e.target.closest('#panel-pager a[data-page]');

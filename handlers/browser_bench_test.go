@@ -18,11 +18,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/performance"
@@ -51,9 +53,13 @@ type loadFigures struct {
 
 // frameFigures are the frame intervals while the page scrolls.
 type frameFigures struct {
-	P95   float64 `json:"p95"`
-	Worst float64 `json:"worst"`
-	N     int     `json:"n"`
+	P95      float64 `json:"p95"`
+	Worst    float64 `json:"worst"`
+	N        int     `json:"n"`
+	Requests int     `json:"requests"` // requests the page made meanwhile
+	BusyMS   float64 `json:"-"`        // Chromium's TaskDuration meanwhile: the main thread's work
+
+	JumpWorst float64 `json:"-"` // the longest frame from the jump to the middle until the page settled
 }
 
 // saveFigures is one save from the popup until the new highlight is in the text.
@@ -168,16 +174,36 @@ func chromiumMetrics(tb *tab) map[string]float64 {
 	return out
 }
 
-// measureScroll jumps to the middle of the page, then turns the mouse wheel 20 steps down over
-// the text, the pointer moving a little before each step as a reader's hand does (so hover
-// labels come and go), and answers the intervals between the frames meanwhile.
+// measureScroll jumps to the middle of the page, lets the page settle there, then turns the
+// mouse wheel 20 steps down over the text, the pointer moving a little before each step as a
+// reader's hand does (so hover labels come and go), and answers the intervals between the
+// frames meanwhile, with the main thread's busy time and the requests made; and apart, the
+// longest frame of the jump and the settling after it.
+//
+// The page settles first because the side panel follows the jump: it asks the server for the
+// panel's page at the new reading position and swaps it in once the scroll stops. That is the
+// cost of a jump, not of the wheel steps; with a fixed pause (300 ms, as before) it landed in
+// the wheel steps' frames whenever a loaded machine made the request slow.
 func measureScroll(tb *tab) frameFigures {
 	tb.t.Helper()
-	evalJS[bool](tb, "to the middle", `(async () => {
+	slowCPU(tb, benchCPUSlowdown())
+	jump := evalJS[float64](tb, "to the middle", `(async () => {
+		for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
+		let worst = 0, last = performance.now(), recording = true;
+		const tick = (t) => { worst = Math.max(worst, t - last); last = t; if (recording) requestAnimationFrame(tick); };
+		requestAnimationFrame(tick);
 		window.scrollTo(0, document.documentElement.scrollHeight / 2);
-		for (let i = 0; i < 5; i++) await new Promise((r) => requestAnimationFrame(r));
-		await new Promise((r) => setTimeout(r, 300));
+		for (let quiet = 0, waited = 0; quiet < 3 || waited < 1000; waited += 200) {
+			await new Promise((r) => setTimeout(r, 200));
+			quiet = document.querySelector('#claims-panel[aria-busy="true"]') ? 0 : quiet + 1;
+		}
+		recording = false;
+		return worst;
+	})()`)
+	before := chromiumMetrics(tb)
+	evalJS[bool](tb, "record the frames", `(() => {
 		window.__frames = [];
+		window.__scrollFrom = performance.now();
 		let last = performance.now();
 		window.__recording = true;
 		const tick = (t) => { window.__frames.push(t - last); last = t; if (window.__recording) requestAnimationFrame(tick); };
@@ -185,25 +211,55 @@ func measureScroll(tb *tab) frameFigures {
 		return true;
 	})()`)
 	for i := range 20 {
-		tb.do("wheel", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			_, err := cdp.Call(ctx, t, input.DispatchMouseEvent, input.DispatchMouseEventParams{
-				Type: input.DispatchMouseEventTypeMouseMoved, X: float64(300 + i%2*4), Y: 400})
-			if err != nil {
-				return err
-			}
-			_, err = cdp.Call(ctx, t, input.DispatchMouseEvent, input.DispatchMouseEventParams{
-				Type: input.DispatchMouseEventTypeMouseWheel, X: 300, Y: 400, DeltaY: 300,
-				DeltaX: 1e-6}) // the protocol wants both deltas, and the struct drops a zero
-			return err
-		}))
+		tb.do("wheel", pointerAt(float64(300+i%2*4), 400, 0), pointerAt(300, 400, 300))
 	}
-	return evalJS[frameFigures](tb, "frames", `(async () => {
+	f := evalJS[frameFigures](tb, "frames", `(async () => {
 		let y = -1;
 		while (y !== window.scrollY) { y = window.scrollY; for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r)); }
 		window.__recording = false;
 		const f = window.__frames.slice(1).sort((a, b) => a - b);
-		return { p95: f[Math.min(f.length - 1, Math.floor(f.length * 0.95))], worst: f[f.length - 1], n: f.length };
+		const requests = performance.getEntriesByType('resource').filter((e) => e.startTime >= window.__scrollFrom).length;
+		return { p95: f[Math.min(f.length - 1, Math.floor(f.length * 0.95))], worst: f[f.length - 1], n: f.length, requests };
 	})()`)
+	after := chromiumMetrics(tb)
+	slowCPU(tb, 1)
+	f.BusyMS = (after["TaskDuration"] - before["TaskDuration"]) * 1000
+	f.JumpWorst = jump
+	return f
+}
+
+// pointerAt moves the mouse pointer to x, y in the window, and turns the wheel dy pixels there
+// unless dy is 0.
+func pointerAt(x, y, dy float64) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		p := input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseMoved, X: x, Y: y}
+		if dy != 0 {
+			p.Type = input.DispatchMouseEventTypeMouseWheel
+			p.DeltaY, p.DeltaX = dy, 1e-6 // the protocol wants both deltas, and the struct drops a zero
+		}
+		_, err := cdp.Call(ctx, t, input.DispatchMouseEvent, p)
+		return err
+	})
+}
+
+// benchCPUSlowdown is CITECHECK_BENCH_CPU_SLOWDOWN, how many times Chromium slows its CPU down
+// while the wheel turns (1, the default, is not at all): a slow or loaded machine, reproduced
+// on a quiet one, the same for every page of the run.
+func benchCPUSlowdown() float64 {
+	rate, err := strconv.ParseFloat(os.Getenv("CITECHECK_BENCH_CPU_SLOWDOWN"), 64)
+	if err != nil || rate < 1 {
+		return 1
+	}
+	return rate
+}
+
+// slowCPU makes the tab's CPU rate times slower (1 is full speed).
+func slowCPU(tb *tab, rate float64) {
+	tb.t.Helper()
+	tb.do("CPU throttling", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: rate})
+		return err
+	}))
 }
 
 // selectInText selects the nth occurrence of needle in #doc-text, as selectTextJS does, but
@@ -326,6 +382,9 @@ func printBrowserFigures(b *testing.B, loads map[string][]loadFigures, scroll ma
 	ms := func(l loadFigures) float64 { return l.LoadMS }
 	var w strings.Builder
 	fmt.Fprintf(&w, "\nBrowser figures, 1 MB text, 5,000 claims (median of %d; same run, same Chromium):\n", benchReps)
+	if r := benchCPUSlowdown(); r > 1 {
+		fmt.Fprintf(&w, "(the scroll with Chromium's CPU %gx slower, CITECHECK_BENCH_CPU_SLOWDOWN)\n", r)
+	}
 	fmt.Fprintf(&w, "%-34s %14s %14s %14s %8s\n", "figure", "5,000 claims", "no claims", "plain text", "ratio")
 	row := func(what string, v, noClaims, plain, base float64, unit string) {
 		cell := func(x float64) string {
@@ -361,6 +420,12 @@ func printBrowserFigures(b *testing.B, loads map[string][]loadFigures, scroll ma
 	row("HTML transferred (vs plain)", load("claims", tkb), load("no-claims", tkb), load("plain", tkb), load("plain", tkb), "KB")
 	row("scroll frame p95 (vs no claims)", scroll["claims"].P95, scroll["no-claims"].P95, scroll["plain"].P95, scroll["no-claims"].P95, "ms")
 	row("scroll worst frame (vs no claims)", scroll["claims"].Worst, scroll["no-claims"].Worst, scroll["plain"].Worst, scroll["no-claims"].Worst, "ms")
+	jw := func(p string) float64 { return scroll[p].JumpWorst }
+	row("jump to the middle: worst frame", jw("claims"), jw("no-claims"), jw("plain"), jw("no-claims"), "ms")
+	busy := func(p string) float64 { return scroll[p].BusyMS }
+	row("scroll: main thread busy (vs no c.)", busy("claims"), busy("no-claims"), busy("plain"), busy("no-claims"), "ms")
+	reqs := func(p string) float64 { return float64(scroll[p].Requests) }
+	row("scroll: requests (vs no claims)", reqs("claims"), reqs("no-claims"), reqs("plain"), max(1, reqs("no-claims")), "")
 	pc, pn := median(popup["claims"]), median(popup["no-claims"])
 	row("selection to popup (vs no claims)", pc, pn, -1, pn, "ms")
 	sms := func(s saveFigures) float64 { return s.MS }
@@ -377,6 +442,7 @@ func printBrowserFigures(b *testing.B, loads map[string][]loadFigures, scroll ma
 	b.ReportMetric(lc/lp, "load/plain")
 	b.ReportMetric(scroll["claims"].P95, "scroll-p95-ms")
 	b.ReportMetric(scroll["claims"].P95/scroll["no-claims"].P95, "p95/no-claims")
+	b.ReportMetric(busy("claims")/busy("no-claims"), "scroll-busy/no-claims")
 	b.ReportMetric(pc, "popup-ms")
 	b.ReportMetric(sc, "save-ms")
 	b.ReportMetric(bc, "save-max-KB")

@@ -78,6 +78,9 @@ func (s *Server) streamEvents(c echo.Context, doc int64) error {
 	ctx := c.Request().Context()
 	signedIn := s.stillSignedIn(c)
 	sub, since, err := s.hub.subscribe(ctx, doc, currentUser(c).Name)
+	if err != nil && ctx.Err() != nil {
+		return nil // the client left (a reload, a closed tab) while the stream was being set up
+	}
 	if err != nil {
 		return err
 	}

@@ -70,6 +70,12 @@ func fillDesk(t *testing.T, s *Store) (purged int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := s.RecordFailure(ctx, "name:ana", "addr:192.0.2.9"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPresence(ctx, "server-a", d.ID, []string{"ana", "ed"}); err != nil {
+		t.Fatal(err)
+	}
 	var claims []*citecheck.Claim
 	for i, status := range citecheck.Statuses {
 		c := claimOn(t, s, ana, d, []string{"The Kurds[46] live", "four countries.", "Café owners",

@@ -80,10 +80,15 @@ func buildBlocks(runs []views.Run, cuts []int, textLen int) []views.Block {
 		first[bi] = len(all)
 	}
 	for i, c := range cuts {
-		blocks[i] = views.Block{Index: i, Start: c, Runs: all[first[i]:first[i+1]:first[i+1]]}
-		blocks[i].Lines = estimateLines(blocks[i].Runs)
+		blocks[i] = newBlock(i, c, all[first[i]:first[i+1]:first[i+1]])
 	}
 	return blocks
+}
+
+// newBlock is block i of the text, from start, with its runs rendered once: the views patched
+// from the one that holds it share it while no claim over it changes, HTML included.
+func newBlock(i, start int, runs []views.Run) views.Block {
+	return views.Block{Index: i, Start: start, Runs: runs, Lines: estimateLines(runs), HTML: views.RunsHTML(runs)}
 }
 
 // splitRun cuts a run after k code points; the tail is the same stretch of highlights and

@@ -38,6 +38,9 @@ type Block struct {
 	Start int
 	Lines int
 	Runs  []Run
+	// HTML is Runs rendered (RunsHTML), made when the block is cut and shared by every view of
+	// the document that keeps the block; nil renders the runs at each write.
+	HTML []byte
 }
 
 // ClaimRef is what a highlighted run needs to know about a claim that covers it.

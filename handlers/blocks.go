@@ -86,9 +86,11 @@ func buildBlocks(runs []views.Run, cuts []int, textLen int) []views.Block {
 }
 
 // newBlock is block i of the text, from start, with its runs rendered once: the views patched
-// from the one that holds it share it while no claim over it changes, HTML included.
+// from the one that holds it share it while no claim over it changes, HTML and its
+// compressed segment (pagegzip.go) included.
 func newBlock(i, start int, runs []views.Run) views.Block {
-	return views.Block{Index: i, Start: start, Runs: runs, Lines: estimateLines(runs), HTML: views.RunsHTML(runs)}
+	html := views.RunsHTML(runs)
+	return views.Block{Index: i, Start: start, Runs: runs, Lines: estimateLines(runs), HTML: html, Deflated: deflateSegment(html)}
 }
 
 // splitRun cuts a run after k code points; the tail is the same stretch of highlights and

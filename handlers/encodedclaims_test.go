@@ -116,3 +116,53 @@ func firstDiff(a, b []byte) int {
 func around(b []byte, i int) string {
 	return string(b[max(0, i-200):min(len(b), i+200)])
 }
+
+// TestDocumentPageSendsTheBlocksSegments: the gzipped document page carries each block's
+// compressed segment as it is kept with the block, and Go's gzip reader (which checks the
+// trailer's CRC-32 and size) reads it back to the page as sent uncompressed.
+func TestDocumentPageSendsTheBlocksSegments(t *testing.T) {
+	h := newHarness(t, Config{})
+	doc, _ := hotDocument(t, h, 40_000, 80)
+	s := viewServer(h)
+	d, err := s.loadDocument(t.Context(), doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.documentState(t.Context(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	br := h.newBrowser()
+	br.login("rita")
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID), nil)
+	req.Header.Set("Accept-Encoding", "gzip") // set by hand, so the client leaves the body as sent
+	res, err := br.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.Header.Get("Content-Encoding") != "gzip" || res.Header.Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("headers %v", res.Header)
+	}
+	if len(st.blocks) < 10 {
+		t.Fatalf("%d blocks", len(st.blocks))
+	}
+	for _, b := range st.blocks {
+		if !bytes.Contains(raw, b.Deflated) {
+			t.Fatalf("block %d's segment is not in the gzipped page", b.Index)
+		}
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := br.get(fmt.Sprintf("/documents/%d", doc.ID))
+	if !bytes.Equal(page, plain.body) {
+		t.Fatalf("gzipped page differs from the plain one at byte %d", firstDiff(page, plain.body))
+	}
+}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -120,22 +121,20 @@ func listOrder(st *docState, f citecheck.ClaimFilter) []int {
 
 // writeClaimList answers {"claims": [...]} claim by claim through a small buffer: the whole
 // list of a big document is tens of MB of JSON, which c.JSON would hold whole per request.
-// Each claim is the view's encoding of it (listJSON), made once for all the views that share it.
 func writeClaimList(c echo.Context, st *docState, claims []int) error {
 	w := c.Response()
 	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	w.WriteHeader(http.StatusOK)
 	bw := bufio.NewWriterSize(w, 32<<10)
+	enc := json.NewEncoder(bw)
 	bw.WriteString(`{"claims":[`)
 	for k, i := range claims {
 		if k > 0 {
 			bw.WriteByte(',')
 		}
-		b, err := st.listJSON(i)
-		if err != nil {
+		if err := enc.Encode(&st.exported[i]); err != nil {
 			return fmt.Errorf("claim list: %w", err) // the status is sent already: this only logs
 		}
-		bw.Write(b)
 	}
 	bw.WriteString("]}\n")
 	return bw.Flush()

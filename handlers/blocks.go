@@ -93,6 +93,16 @@ func newBlock(i, start int, runs []views.Run) views.Block {
 	return views.Block{Index: i, Start: start, Runs: runs, Lines: estimateLines(runs), HTML: html, Deflated: deflateSegment(html)}
 }
 
+// keptBlocks drops the runs of blocks that the view keeps rendered: the page and its fragments
+// write the HTML, and the runs of a 5 MB text (and the claims' references they hold) would
+// stay in memory beside it for as long as any view shares a block.
+func keptBlocks(blocks []views.Block) []views.Block {
+	for i := range blocks {
+		blocks[i].Runs = nil
+	}
+	return blocks
+}
+
 // splitRun cuts a run after k code points; the tail is the same stretch of highlights and
 // marker without the ids that belong to the run's start.
 func splitRun(r views.Run, k int) (head, tail views.Run) {

@@ -52,7 +52,7 @@ func newDocState(d *loadedDocument, read store.ClaimsState) *docState {
 	st.cover = st.checker.Cover(nil, nil, all[:n])
 	st.encoded = newEncoded(len(all))
 	st.cuts = blockCuts(d.text)
-	st.complete(all, n, buildBlocks(buildRuns(d, all[:n]), st.cuts, d.text.Len()))
+	st.complete(all, n, keptBlocks(buildBlocks(buildRuns(d, all[:n]), st.cuts, d.text.Len())))
 	return st
 }
 

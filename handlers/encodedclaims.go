@@ -1,21 +1,20 @@
 package handlers
 
 import (
-	"encoding/json"
 	"sync/atomic"
 
 	"github.com/citecheck/citecheck"
 	"github.com/citecheck/citecheck/formats"
 )
 
-// encodedClaim is one claim of a view encoded as the answers write it: for the native export
-// (formats.ExportClaimJSON) and for the whole claim list (the API's JSON). Each is made by the
-// first answer that needs it. A view patched from another keeps the entries of the claims that
-// did not change (carryEncoded), so an export or a list of a new state encodes only the claims
+// encodedClaim is one claim of a view encoded as the native export writes it
+// (formats.ExportClaimJSON), made by the first export that needs it. (The whole claim list
+// encodes its claims per request: keeping its JSON too took the server past 400 MB under
+// make bench-big.) A view patched from another keeps the entries of the claims that
+// did not change (carryEncoded), so an export of a new state encodes only the claims
 // written since; a changed claim gets a new, empty entry.
 type encodedClaim struct {
 	export atomic.Pointer[[]byte]
-	list   atomic.Pointer[[]byte]
 }
 
 // encodedOnce answers what p holds, or encodes c, keeps it in p and answers that. Two answers
@@ -35,15 +34,6 @@ func encodedOnce(p *atomic.Pointer[[]byte], c *citecheck.Claim, encode func(*cit
 // exportJSON is claim i of st.exported as the native export writes it.
 func (st *docState) exportJSON(i int) ([]byte, error) {
 	return encodedOnce(&st.encoded[i].export, &st.exported[i], formats.ExportClaimJSON)
-}
-
-// listJSON is claim i of st.exported as the claim list writes it: encoding/json, as c.JSON
-// writes a claim, and the line feed its Encoder ends each value with.
-func (st *docState) listJSON(i int) ([]byte, error) {
-	return encodedOnce(&st.encoded[i].list, &st.exported[i], func(c *citecheck.Claim) ([]byte, error) {
-		b, err := json.Marshal(c)
-		return append(b, '\n'), err
-	})
 }
 
 // newEncoded gives each of n claims an empty entry, in one allocation.

@@ -1,8 +1,10 @@
 package formats
 
 import (
+	"bufio"
 	"bytes"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -119,17 +121,20 @@ func ExportOrder(doc *citecheck.Document, claims []citecheck.Claim) []citecheck.
 	return claims
 }
 
-// exportJSON is Export as written, with its claims as exportClaims.
-type exportJSON struct {
+// exportHead and exportTail are Export as written, less its claims, which are written
+// between them one by one (WriteExportWith).
+type exportHead struct {
 	Format     string                   `json:"format"`
 	ExportedAt time.Time                `json:"exported_at"`
 	OffsetUnit string                   `json:"offset_unit"`
 	Document   ExportDocument           `json:"document"`
 	Citations  []citecheck.Citation     `json:"citations"`
 	References *citecheck.ReferenceList `json:"references"`
-	Claims     []exportClaim            `json:"claims"`
-	Sources    []citecheck.Capture      `json:"sources"`
-	Summary    ExportSummary            `json:"summary"`
+}
+
+type exportTail struct {
+	Sources []citecheck.Capture `json:"sources"`
+	Summary ExportSummary       `json:"summary"`
 }
 
 // exportClaim writes a claim of an export: as the API does, except that an orphan's start and
@@ -177,19 +182,122 @@ func writeJSON(w io.Writer, v any) error {
 	return err
 }
 
+// claimIndent is where a claim of the native export stands: an element of the claims list,
+// two levels in.
+const claimIndent = "    "
+
+// ExportClaimJSON is one claim as the native export writes it, indented for its place in the
+// claims list: the server keeps it with the claim in its shared view, so that an export of a
+// new state encodes only the claims that changed.
+func ExportClaimJSON(c *citecheck.Claim) ([]byte, error) {
+	buf := claimBuffers.Get().(*bytes.Buffer)
+	defer claimBuffers.Put(buf)
+	buf.Reset()
+	if err := writeExportClaim(buf, c); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil // exactly its size: 25,000 of them are kept
+}
+
+// claimBuffers keep the buffers claims are encoded into before they are kept.
+var claimBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func writeExportClaim(w io.Writer, c *citecheck.Claim) error {
+	return json.MarshalWrite(w, exportClaim{c}, encodeOptions, jsontext.WithIndentPrefix(claimIndent))
+}
+
 // WriteExport streams the native export to w, claim by claim, indented, without holding the
 // whole body: the server writes it straight to the response.
 func WriteExport(w io.Writer, ex *Export) error {
-	claims := make([]exportClaim, len(ex.Claims))
-	for i := range ex.Claims {
-		claims[i] = exportClaim{&ex.Claims[i]}
-	}
+	var buf bytes.Buffer // one claim at a time
+	return WriteExportWith(w, ex, func(i int) ([]byte, error) {
+		buf.Reset()
+		err := writeExportClaim(&buf, &ex.Claims[i])
+		return buf.Bytes(), err
+	})
+}
+
+// WriteExportWith is WriteExport with claim i written as claimJSON(i) answers it, which must be
+// ExportClaimJSON of it (a caller's cache of it): the document and the summary are encoded,
+// the claims' bytes copied between them.
+func WriteExportWith(w io.Writer, ex *Export, claimJSON func(i int) ([]byte, error)) error {
 	sources := ex.Sources
 	if sources == nil {
 		sources = []citecheck.Capture{}
 	}
-	return writeJSON(w, exportJSON{ex.Format, ex.ExportedAt, ex.OffsetUnit, ex.Document,
-		ex.Citations, ex.References, claims, sources, ex.Summary})
+	head := &holdBack{w: w, n: len("\n}")}
+	if err := json.MarshalWrite(head, exportHead{ex.Format, ex.ExportedAt, ex.OffsetUnit, ex.Document,
+		ex.Citations, ex.References}, encodeOptions); err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 32<<10)
+	bw.WriteString(",\n  \"claims\": [")
+	for i := range ex.Claims {
+		b, err := claimJSON(i)
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n" + claimIndent)
+		bw.Write(b)
+	}
+	if len(ex.Claims) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],")
+	tail := &skipFirst{w: bw}
+	if err := writeJSON(tail, exportTail{sources, ex.Summary}); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// holdBack passes on all but the last n bytes written to it: the closing of an object that
+// goes on after it.
+type holdBack struct {
+	w    io.Writer
+	n    int
+	held []byte
+}
+
+func (h *holdBack) Write(p []byte) (int, error) {
+	if len(p) < h.n {
+		all := append(h.held, p...)
+		if len(all) > h.n {
+			if _, err := h.w.Write(all[:len(all)-h.n]); err != nil {
+				return 0, err
+			}
+			all = append(all[:0], all[len(all)-h.n:]...)
+		}
+		h.held = all
+		return len(p), nil
+	}
+	if _, err := h.w.Write(h.held); err != nil {
+		return 0, err
+	}
+	if _, err := h.w.Write(p[:len(p)-h.n]); err != nil {
+		return 0, err
+	}
+	h.held = append(h.held[:0], p[len(p)-h.n:]...)
+	return len(p), nil
+}
+
+// skipFirst drops the first byte written to it: the opening of an object that continues one
+// begun before it.
+type skipFirst struct {
+	w       io.Writer
+	skipped bool
+}
+
+func (s *skipFirst) Write(p []byte) (int, error) {
+	if !s.skipped && len(p) > 0 {
+		s.skipped = true
+		n, err := s.w.Write(p[1:])
+		return n + 1, err
+	}
+	return s.w.Write(p)
 }
 
 // MarshalJSON writes the export as WriteExport does, for encoding/json (tests, the command line).

@@ -215,3 +215,18 @@ func TestExportETagFollowsWhatTheBodyIsMadeFrom(t *testing.T) {
 		t.Fatal("the format and the extra inputs do not change the tag")
 	}
 }
+
+// TestWriteExportOfNoClaimsWritesTheBytesItAlwaysHas: the claims list that WriteExportWith
+// writes between the document and the summary is "[]" when empty, as the encoder wrote it.
+func TestWriteExportOfNoClaimsWritesTheBytesItAlwaysHas(t *testing.T) {
+	ex := importSample(t)
+	ex.Claims = []citecheck.Claim{}
+	ex.Summary.Claims = 0
+	var got bytes.Buffer
+	if err := WriteExport(&got, ex); err != nil {
+		t.Fatal(err)
+	}
+	if want := legacyExport(t, ex); !bytes.Equal(got.Bytes(), want) {
+		t.Fatalf("export without claims:\n%s\nwant\n%s", got.Bytes(), want)
+	}
+}

@@ -85,7 +85,7 @@ func (s *Server) listClaims(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return writeClaimList(c, listOrder(st, f))
+		return writeClaimList(c, st, listOrder(st, f))
 	}
 	claims, err := s.store.ClaimsPage(c.Request().Context(), d.doc.ID, f, ask.offset, ask.fetch())
 	if err != nil {
@@ -100,24 +100,20 @@ func (s *Server) listClaims(c echo.Context) error {
 	return c.JSON(http.StatusOK, listAnswer("claims", claims, p))
 }
 
-// listOrder answers the claims of the view that f keeps in the order of the store's list
-// (start, end, id), orphans among them by their old offsets: the view's own slice when that
-// is all of them in that order already, else a new one.
-func listOrder(st *docState, f citecheck.ClaimFilter) []citecheck.Claim {
-	if f == (citecheck.ClaimFilter{}) && len(st.orphans) == 0 {
-		return st.claims
-	}
-	out := []citecheck.Claim{}
-	in, orphans := st.claims, st.orphans
-	for len(in) > 0 || len(orphans) > 0 {
-		var next *citecheck.Claim
-		if len(orphans) == 0 || len(in) > 0 && listsBefore(&in[0], &orphans[0]) {
-			next, in = &in[0], in[1:]
+// listOrder answers the claims of the view that f keeps, as indexes into st.exported, in the
+// order of the store's list (start, end, id), orphans among them by their old offsets.
+func listOrder(st *docState, f citecheck.ClaimFilter) []int {
+	out := make([]int, 0, len(st.exported))
+	in, orphans := 0, len(st.claims)
+	for in < len(st.claims) || orphans < len(st.exported) {
+		var next int
+		if orphans == len(st.exported) || in < len(st.claims) && listsBefore(&st.exported[in], &st.exported[orphans]) {
+			next, in = in, in+1
 		} else {
-			next, orphans = &orphans[0], orphans[1:]
+			next, orphans = orphans, orphans+1
 		}
-		if f.Matches(next) {
-			out = append(out, *next)
+		if f.Matches(&st.exported[next]) {
+			out = append(out, next)
 		}
 	}
 	return out
@@ -125,18 +121,18 @@ func listOrder(st *docState, f citecheck.ClaimFilter) []citecheck.Claim {
 
 // writeClaimList answers {"claims": [...]} claim by claim through a small buffer: the whole
 // list of a big document is tens of MB of JSON, which c.JSON would hold whole per request.
-func writeClaimList(c echo.Context, claims []citecheck.Claim) error {
+func writeClaimList(c echo.Context, st *docState, claims []int) error {
 	w := c.Response()
 	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	w.WriteHeader(http.StatusOK)
 	bw := bufio.NewWriterSize(w, 32<<10)
 	enc := json.NewEncoder(bw)
 	bw.WriteString(`{"claims":[`)
-	for i := range claims {
-		if i > 0 {
+	for k, i := range claims {
+		if k > 0 {
 			bw.WriteByte(',')
 		}
-		if err := enc.Encode(&claims[i]); err != nil {
+		if err := enc.Encode(&st.exported[i]); err != nil {
 			return fmt.Errorf("claim list: %w", err) // the status is sent already: this only logs
 		}
 	}

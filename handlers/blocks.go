@@ -80,8 +80,25 @@ func buildBlocks(runs []views.Run, cuts []int, textLen int) []views.Block {
 		first[bi] = len(all)
 	}
 	for i, c := range cuts {
-		blocks[i] = views.Block{Index: i, Start: c, Runs: all[first[i]:first[i+1]:first[i+1]]}
-		blocks[i].Lines = estimateLines(blocks[i].Runs)
+		blocks[i] = newBlock(i, c, all[first[i]:first[i+1]:first[i+1]])
+	}
+	return blocks
+}
+
+// newBlock is block i of the text, from start, with its runs rendered once: the views patched
+// from the one that holds it share it while no claim over it changes, HTML and its
+// compressed segment (pagegzip.go) included.
+func newBlock(i, start int, runs []views.Run) views.Block {
+	html := views.RunsHTML(runs)
+	return views.Block{Index: i, Start: start, Runs: runs, Lines: estimateLines(runs), HTML: html, Deflated: deflateSegment(html)}
+}
+
+// keptBlocks drops the runs of blocks that the view keeps rendered: the page and its fragments
+// write the HTML, and the runs of a 5 MB text (and the claims' references they hold) would
+// stay in memory beside it for as long as any view shares a block.
+func keptBlocks(blocks []views.Block) []views.Block {
+	for i := range blocks {
+		blocks[i].Runs = nil
 	}
 	return blocks
 }

@@ -24,6 +24,10 @@ func testBrowserBigDocument(t *testing.T, browserCtx context.Context) {
 	tb.do("open the 1 MB document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)),
 		chromedp.WaitVisible(chromedp.ID("doc-text")))
 	loaded := time.Since(began)
+	// The page came gzipped from the blocks' kept segments (pagegzip.go): Chromium read it whole.
+	if sizes := evalJS[[]int](tb, "transfer sizes", `(e => [e.encodedBodySize, e.decodedBodySize])(performance.getEntriesByType('navigation')[0])`); sizes[0] == 0 || sizes[0]*2 > sizes[1] {
+		t.Fatalf("page sent %d bytes for %d: want it gzipped", sizes[0], sizes[1])
+	}
 	if n := evalJS[int](tb, "highlighted runs", `document.querySelectorAll('#doc-text .hl').length`); n < 5000 {
 		t.Fatalf("%d highlighted runs, want at least one per claim", n)
 	}

@@ -26,16 +26,27 @@ const (
 // compressed: each event must reach the client the moment it is written.
 func compression() echo.MiddlewareFunc {
 	gzip := middleware.GzipWithConfig(middleware.GzipConfig{Level: gzipLevel, MinLength: gzipMinLength,
-		Skipper: isEventStream})
+		Skipper: func(c echo.Context) bool { return isEventStream(c) || writesOwnGzip(c) }})
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return gzip(func(c echo.Context) error {
 			// As the gzip middleware decides: only a gzipped answer goes through its buffer.
-			if !isEventStream(c) && strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip") {
+			if acceptsGzip(c) && !writesOwnGzip(c) {
 				c.Response().Writer = splitWriter{c.Response().Writer}
 			}
 			return next(c)
 		})
 	}
+}
+
+// acceptsGzip tells whether the client of c takes a gzipped answer that may be sent so.
+func acceptsGzip(c echo.Context) bool {
+	return !isEventStream(c) && strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip")
+}
+
+// writesOwnGzip tells whether the answer to c compresses itself: the document page, whose
+// blocks are kept compressed (writePageWithBlocks).
+func writesOwnGzip(c echo.Context) bool {
+	return c.Request().Method == http.MethodGet && c.Path() == documentPagePath
 }
 
 // writePiece is the most that splitWriter passes on in one Write.

@@ -65,6 +65,7 @@ func (st *docState) patched(ch store.ClaimChanges) *docState {
 		blocks[i] = next.cutBlock(exported[:n], i)
 	}
 	next.complete(exported, n, blocks)
+	next.carryEncoded(st, changed)
 	return next
 }
 
@@ -115,6 +116,7 @@ func (st *docState) cutBlock(claims []citecheck.Claim, i int) views.Block {
 	// Only claims that start before the block's end can be over it; SegmentsIn skips the
 	// others among them, which end before it starts.
 	k, _ := slices.BinarySearchFunc(claims, to, func(c citecheck.Claim, to int) int { return cmp.Compare(c.Start, to) })
-	runs := buildRunsIn(st.d, claims[:k], from, to)
-	return views.Block{Index: i, Start: from, Runs: runs, Lines: estimateLines(runs)}
+	b := newBlock(i, from, buildRunsIn(st.d, claims[:k], from, to))
+	b.Runs = nil // as keptBlocks
+	return b
 }

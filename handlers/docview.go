@@ -27,6 +27,7 @@ type docState struct {
 	// exported is every claim in export order (formats.ExportOrder): claims, then orphans, which
 	// are its two parts, so that an export reads the view without copying a claim.
 	exported []citecheck.Claim
+	encoded  []*encodedClaim // of each claim of exported, as the export and the list write it
 	claims   []citecheck.Claim
 	orphans  []citecheck.Claim
 	check    citecheck.SourcesCheck
@@ -49,8 +50,9 @@ func newDocState(d *loadedDocument, read store.ClaimsState) *docState {
 		all[i].Checks = st.claimChecks(&all[i])
 	}
 	st.cover = st.checker.Cover(nil, nil, all[:n])
+	st.encoded = newEncoded(len(all))
 	st.cuts = blockCuts(d.text)
-	st.complete(all, n, buildBlocks(buildRuns(d, all[:n]), st.cuts, d.text.Len()))
+	st.complete(all, n, keptBlocks(buildBlocks(buildRuns(d, all[:n]), st.cuts, d.text.Len())))
 	return st
 }
 

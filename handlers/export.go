@@ -101,7 +101,7 @@ func (s *Server) writeExport(c echo.Context, st *docState, sources []citecheck.C
 		return formats.WriteW3C(w, formats.BuildW3C(ex))
 	}
 	begin(echo.MIMEApplicationJSONCharsetUTF8, ".json")
-	return formats.WriteExport(w, ex)
+	return formats.WriteExportWith(w, ex, st.exportJSON) // ex.Claims is st.exported
 }
 
 // exportSources loads the document's sources for an export: with their text for the formats

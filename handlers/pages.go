@@ -113,7 +113,7 @@ func (s *Server) renderDocumentWith(c echo.Context, status int, errMsg, revision
 	if errMsg != "" {
 		p.Error = errMsg
 	}
-	return s.render(c, status, views.DocumentPage(p, v))
+	return renderHTMLWith(c, status, views.DocumentPage(p, v), v.Blocks)
 }
 
 // docState answers the shared view of d's current state (documentState), which every view of

@@ -36,6 +36,12 @@ const maxPooledPage = 16 << 20
 
 // renderHTML renders comp into memory and only then writes the status and the page.
 func renderHTML(c echo.Context, status int, comp templ.Component) error {
+	return renderHTMLWith(c, status, comp, nil)
+}
+
+// renderHTMLWith is renderHTML for a page that holds blocks of the document text, whose
+// HTML and compressed segments it sends as they are (writePageWithBlocks).
+func renderHTMLWith(c echo.Context, status int, comp templ.Component, blocks []views.Block) error {
 	buf := pageBuffers.Get().(*bytes.Buffer)
 	defer func() {
 		if buf.Cap() <= maxPooledPage {
@@ -48,6 +54,9 @@ func renderHTML(c echo.Context, status int, comp templ.Component) error {
 		return fmt.Errorf("render page: %w", err)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
+	if len(blocks) > 0 {
+		return writePageWithBlocks(c, status, buf.Bytes(), blocks)
+	}
 	return c.HTMLBlob(status, buf.Bytes())
 }
 

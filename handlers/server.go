@@ -165,7 +165,7 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.GET("/", s.documentsPage, s.followLive)
 	pages.POST("/documents", s.createDocumentPage)
 	pages.POST("/import", s.importPage)
-	pages.GET("/documents/:id", s.documentPage, s.followLive)
+	pages.GET(documentPagePath, s.documentPage, s.followLive)
 	pages.GET("/documents/:id/panel", s.panelFragment)
 	pages.GET("/documents/:id/live", s.liveFragment)
 	pages.POST("/documents/:id/delete", s.deleteDocumentPage)

@@ -588,7 +588,7 @@ func textBlock(b Block) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = blockRuns(b.Runs).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = blockRuns(b).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -38,6 +38,12 @@ type Block struct {
 	Start int
 	Lines int
 	Runs  []Run
+	// HTML is Runs rendered (RunsHTML), made when the block is cut and shared by every view of
+	// the document that keeps the block; nil renders the runs at each write.
+	HTML []byte
+	// Deflated is HTML compressed as a deflate segment that can stand anywhere in a stream
+	// (handlers/pagegzip.go), so a gzipped page copies it instead of compressing it again.
+	Deflated []byte
 }
 
 // ClaimRef is what a highlighted run needs to know about a claim that covers it.

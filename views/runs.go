@@ -1,6 +1,7 @@
 package views
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"slices"
@@ -12,23 +13,43 @@ import (
 	"github.com/citecheck/citecheck"
 )
 
-// blockRuns renders the runs of one block of the text: each run one span, its text the only
-// child, with nothing between the spans (see docText). It is written out by hand instead of in
-// templ: a big document has tens of thousands of runs, and templ's class handling and one
-// component per run were a third of the page's render time and allocation. Every text and
-// attribute value still goes through templ.EscapeString.
-func blockRuns(runs []Run) templ.Component {
+// blockRuns writes the runs of one block of the text: each run one span, its text the only
+// child, with nothing between the spans (see docText). A block cut by the document's view
+// carries them rendered already (Block.HTML), so a page writes the bytes it holds; a block
+// without them is rendered here.
+func blockRuns(b Block) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		if b.HTML != nil {
+			_, err := w.Write(b.HTML)
+			return err
+		}
 		bp := runBuffers.Get().(*[]byte)
 		defer runBuffers.Put(bp)
-		buf := (*bp)[:0]
-		for i := range runs {
-			buf = appendRun(buf, &runs[i])
-		}
-		*bp = buf
-		_, err := w.Write(buf)
+		*bp = appendRuns((*bp)[:0], b.Runs)
+		_, err := w.Write(*bp)
 		return err
 	})
+}
+
+// RunsHTML renders the runs of a block once, for the view of a document to keep with the
+// block (Block.HTML): a block that no claim write touches is the same value in the next view,
+// so its HTML is rendered once for every reader of every state that keeps it. It is written
+// out by hand instead of in templ: a big document has tens of thousands of runs, and templ's
+// class handling and one component per run were a third of the page's render time and
+// allocation. Every text and attribute value still goes through templ.EscapeString.
+func RunsHTML(runs []Run) []byte {
+	bp := runBuffers.Get().(*[]byte)
+	defer runBuffers.Put(bp)
+	*bp = appendRuns((*bp)[:0], runs)
+	return bytes.Clone(*bp)
+}
+
+// appendRuns appends the runs of a block, one span each.
+func appendRuns(buf []byte, runs []Run) []byte {
+	for i := range runs {
+		buf = appendRun(buf, &runs[i])
+	}
+	return buf
 }
 
 // runBuffers keeps the buffers blocks are rendered into, one block at a time: a big page has

@@ -260,7 +260,13 @@ func testBrowserSelectSave(t *testing.T, browserCtx context.Context) {
 
 	// A claim in the side panel links to its place in the text.
 	for id := range selected {
-		tb.do("click a claim in the panel", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#claim-%d a.quote`, id))))
+		// Panel entries are content-visibility: auto, so an entry off screen has a placeholder
+		// size until it is shown: bring it into view and let it lay out before clicking it, as a
+		// reader clicks what they see (else the click can land beside it).
+		entry := fmt.Sprintf(`#claim-%d a.quote`, id)
+		evalJS[bool](tb, "show the claim in the panel", fmt.Sprintf(`(document.querySelector(%q).scrollIntoView({block: 'center'}), true)`, entry))
+		tb.waitJS("the entry laid out", fmt.Sprintf(`(() => { const r = document.querySelector(%q).getBoundingClientRect(); return r.width > 0 && r.top >= 0 && r.bottom <= innerHeight; })()`, entry))
+		tb.do("click a claim in the panel", chromedp.Click(chromedp.CSS(entry)))
 		tb.waitJS("the hash", fmt.Sprintf(`location.hash === '#c-%d'`, id))
 		if !evalJS[bool](tb, "anchor", fmt.Sprintf(`!!document.getElementById('c-%d') && document.getElementById('doc-text').contains(document.getElementById('c-%d'))`, id, id)) {
 			t.Errorf("no #c-%d anchor in the text", id)

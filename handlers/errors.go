@@ -86,6 +86,14 @@ func (s *Server) toDetail(c echo.Context, err error) (int, errorDetail) {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(c.Request().Context().Err(), context.DeadlineExceeded) {
 		return http.StatusServiceUnavailable, errorDetail{Code: "timeout", Message: "the request took too long and was cancelled; try again"}
 	}
+	if errors.Is(err, context.Canceled) {
+		// The client went away (or the server is shutting down) while the request was at work:
+		// a store call on its context gave up, which is no fault of the server. Echo's own
+		// ContextTimeout cancels the context only once the handler has returned, so this is the
+		// request's client, not the timeout.
+		s.log.Info("request cancelled", "path", c.Request().URL.Path, "err", err)
+		return http.StatusServiceUnavailable, errorDetail{Code: "cancelled", Message: "the request was cancelled before it finished; try again"}
+	}
 	s.log.Error("internal error", "path", c.Request().URL.Path, "err", err)
 	return http.StatusInternalServerError, errorDetail{Code: "internal", Message: "internal server error"}
 }

@@ -1,9 +1,12 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -113,4 +116,31 @@ func mustRequest(t *testing.T, method, u string) *http.Request {
 		t.Fatal(err)
 	}
 	return req
+}
+
+// TestARequestItsClientLeftIsNoInternalError sends requests whose context is over before the
+// store answers, as when a browser leaves a page while its live stream connects: the store's
+// "context canceled" is answered 503 "cancelled" and logged as no server error.
+func TestARequestItsClientLeftIsNoInternalError(t *testing.T) {
+	var logs bytes.Buffer
+	h := newHarness(t, Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	h.createDocument("rita", "t", "A claim. [1]")
+	for _, path := range []string{"/api/v1/events", "/api/v1/documents/1/export", "/api/v1/claims"} {
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		req := httptest.NewRequestWithContext(ctx, "GET", path, nil)
+		req.Header.Set("Authorization", "Bearer "+h.tokens["rita"])
+		rec := httptest.NewRecorder()
+		h.echo.ServeHTTP(rec, req)
+		var body errorBody
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || rec.Code != http.StatusServiceUnavailable || body.Error.Code != "cancelled" {
+			t.Errorf("GET %s, its client gone: %d %s, want 503 cancelled", path, rec.Code, rec.Body)
+		}
+	}
+	if strings.Contains(logs.String(), "level=ERROR") {
+		t.Fatalf("a request whose client left was logged as a server error:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), `msg="request cancelled"`) {
+		t.Fatalf("the cancelled requests were not logged:\n%s", logs.String())
+	}
 }

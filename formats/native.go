@@ -3,6 +3,7 @@ package formats
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -221,37 +222,121 @@ func WriteExport(w io.Writer, ex *Export) error {
 // ExportClaimJSON of it (a caller's cache of it): the document and the summary are encoded,
 // the claims' bytes copied between them.
 func WriteExportWith(w io.Writer, ex *Export, claimJSON func(i int) ([]byte, error)) error {
+	bw := bufio.NewWriterSize(w, 32<<10)
+	err := WriteExportParts(bw, ex, nil, func(w io.Writer) error {
+		var entry []byte
+		for i := range ex.Claims {
+			b, err := claimJSON(i)
+			if err != nil {
+				return err
+			}
+			entry = entry[:0]
+			if i > 0 {
+				entry = append(entry, ExportClaimSeparator)
+			}
+			entry = AppendExportClaim(entry, b)
+			if _, err := w.Write(entry); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// WriteExportParts writes the native export of ex to w as WriteExport does, with two parts
+// written by the caller, which may keep them (a server's cache of a big document's export):
+// rest, unless nil, writes ExportHeadRest(ex), the head after its exported_at value; claims
+// writes the claims, each as AppendExportClaim appends its ExportClaimJSON, with
+// ExportClaimSeparator between them. A nil rest has the head encoded here.
+func WriteExportParts(w io.Writer, ex *Export, rest, claims func(w io.Writer) error) error {
+	if rest == nil {
+		head := &holdBack{w: w, n: len("\n}")}
+		if err := json.MarshalWrite(head, exportHeadOf(ex), encodeOptions); err != nil {
+			return err
+		}
+	} else {
+		start, err := ExportHeadStart(ex)
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(start); err != nil {
+			return err
+		}
+		if err := rest(w); err != nil {
+			return err
+		}
+	}
+	if _, err := io.WriteString(w, ",\n  \"claims\": ["); err != nil {
+		return err
+	}
+	if err := claims(w); err != nil {
+		return err
+	}
+	end := "],"
+	if len(ex.Claims) > 0 {
+		end = "\n  ],"
+	}
+	if _, err := io.WriteString(w, end); err != nil {
+		return err
+	}
 	sources := ex.Sources
 	if sources == nil {
 		sources = []citecheck.Capture{}
 	}
-	head := &holdBack{w: w, n: len("\n}")}
-	if err := json.MarshalWrite(head, exportHead{ex.Format, ex.ExportedAt, ex.OffsetUnit, ex.Document,
-		ex.Citations, ex.References}, encodeOptions); err != nil {
-		return err
+	return writeJSON(&skipFirst{w: w}, exportTail{sources, ex.Summary})
+}
+
+// ExportClaimSeparator stands between two claims of the native export's claims list.
+const ExportClaimSeparator = ','
+
+// AppendExportClaim appends a claim of the native export as its list holds it: on a line of its
+// own, claimJSON (ExportClaimJSON of it) indented for its place.
+func AppendExportClaim(dst, claimJSON []byte) []byte {
+	return append(append(dst, "\n"+claimIndent...), claimJSON...)
+}
+
+func exportHeadOf(ex *Export) exportHead {
+	return exportHead{ex.Format, ex.ExportedAt, ex.OffsetUnit, ex.Document, ex.Citations, ex.References}
+}
+
+// ExportHeadStart is the start of the native export's head up to its exported_at value, which
+// the time of each export decides.
+func ExportHeadStart(ex *Export) ([]byte, error) {
+	format, err := json.Marshal(ex.Format)
+	if err != nil {
+		return nil, err
 	}
-	bw := bufio.NewWriterSize(w, 32<<10)
-	bw.WriteString(",\n  \"claims\": [")
-	for i := range ex.Claims {
-		b, err := claimJSON(i)
-		if err != nil {
-			return err
-		}
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n" + claimIndent)
-		bw.Write(b)
+	at, err := json.Marshal(ex.ExportedAt)
+	if err != nil {
+		return nil, err
 	}
-	if len(ex.Claims) > 0 {
-		bw.WriteString("\n  ")
+	start := append([]byte("{\n  \"format\": "), format...)
+	start = append(start, ",\n  \"exported_at\": "...)
+	return append(start, at...), nil
+}
+
+// ExportHeadRest is the native export's head after its exported_at value up to the claims: the
+// offset unit, the document with its text, the citations and the references, which only the
+// document (its row, not its claims) decides; megabytes for a big document, which a server
+// keeps for every export of one revision.
+func ExportHeadRest(ex *Export) ([]byte, error) {
+	var buf bytes.Buffer
+	head := &holdBack{w: &buf, n: len("\n}")}
+	if err := json.MarshalWrite(head, exportHeadOf(ex), encodeOptions); err != nil {
+		return nil, err
 	}
-	bw.WriteString("],")
-	tail := &skipFirst{w: bw}
-	if err := writeJSON(tail, exportTail{sources, ex.Summary}); err != nil {
-		return err
+	start, err := ExportHeadStart(ex)
+	if err != nil {
+		return nil, err
 	}
-	return bw.Flush()
+	if !bytes.HasPrefix(buf.Bytes(), start) {
+		return nil, fmt.Errorf("formats: the export head does not start as ExportHeadStart writes it")
+	}
+	return buf.Bytes()[len(start):], nil
 }
 
 // holdBack passes on all but the last n bytes written to it: the closing of an object that

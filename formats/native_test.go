@@ -3,6 +3,7 @@ package formats
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"runtime"
 	"strings"
 	"testing"
@@ -228,5 +229,55 @@ func TestWriteExportOfNoClaimsWritesTheBytesItAlwaysHas(t *testing.T) {
 	}
 	if want := legacyExport(t, ex); !bytes.Equal(got.Bytes(), want) {
 		t.Fatalf("export without claims:\n%s\nwant\n%s", got.Bytes(), want)
+	}
+}
+
+// TestWriteExportPartsWithKeptPartsWritesTheExport: an export written from parts a caller kept
+// (the head after its time, from ExportHeadRest of an export made at another time, and the
+// claims as AppendExportClaim appends them) is byte for byte WriteExport's, at times with and
+// without fractions of a second, with claims and without.
+func TestWriteExportPartsWithKeptPartsWritesTheExport(t *testing.T) {
+	for _, noClaims := range []bool{false, true} {
+		ex := sourcesSample(t)
+		if noClaims {
+			ex.Claims, ex.Summary.Claims = []citecheck.Claim{}, 0
+		}
+		kept := *ex
+		kept.ExportedAt = time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC)
+		rest, err := ExportHeadRest(&kept)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, at := range []time.Time{time.Date(2026, 12, 1, 18, 30, 0, 0, time.UTC), time.Date(2026, 12, 1, 18, 30, 1, 123456789, time.UTC)} {
+			ex.ExportedAt = at
+			var want, got bytes.Buffer
+			if err := WriteExport(&want, ex); err != nil {
+				t.Fatal(err)
+			}
+			err := WriteExportParts(&got, ex, func(w io.Writer) error {
+				_, err := w.Write(rest)
+				return err
+			}, func(w io.Writer) error {
+				var b []byte
+				for i := range ex.Claims {
+					js, err := ExportClaimJSON(&ex.Claims[i])
+					if err != nil {
+						return err
+					}
+					if i > 0 {
+						b = append(b, ExportClaimSeparator)
+					}
+					b = AppendExportClaim(b, js)
+				}
+				_, err := w.Write(b)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Fatalf("no claims %v, at %v: from parts\n%s\nwant\n%s", noClaims, at, got.Bytes(), want.Bytes())
+			}
+		}
 	}
 }

@@ -2,8 +2,10 @@ package handlers
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -85,7 +87,7 @@ func (s *Server) listClaims(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return writeClaimList(c, st, listOrder(st, f))
+		return writeClaimList(c, st, listOrder(st, f), f == citecheck.ClaimFilter{})
 	}
 	claims, err := s.store.ClaimsPage(c.Request().Context(), d.doc.ID, f, ask.offset, ask.fetch())
 	if err != nil {
@@ -97,7 +99,7 @@ func (s *Server) listClaims(c echo.Context) error {
 	p := ask.pageOf(len(claims))
 	claims = claims[p.lo:p.hi]
 	fillChecks(d, claims)
-	return c.JSON(http.StatusOK, listAnswer("claims", claims, p))
+	return writeOwnJSON(c, http.StatusOK, listAnswer("claims", claims, p))
 }
 
 // listOrder answers the claims of the view that f keeps, as indexes into st.exported, in the
@@ -120,24 +122,68 @@ func listOrder(st *docState, f citecheck.ClaimFilter) []int {
 }
 
 // writeClaimList answers {"claims": [...]} claim by claim through a small buffer: the whole
-// list of a big document is tens of MB of JSON, which c.JSON would hold whole per request.
-func writeClaimList(c echo.Context, st *docState, claims []int) error {
-	w := c.Response()
-	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
-	w.WriteHeader(http.StatusOK)
-	bw := bufio.NewWriterSize(w, 32<<10)
-	enc := json.NewEncoder(bw)
-	bw.WriteString(`{"claims":[`)
-	for k, i := range claims {
-		if k > 0 {
-			bw.WriteByte(',')
+// list of a big document is tens of MB of JSON, which c.JSON would hold whole per request. The
+// whole list gzipped is sent as chunks of claims kept compressed (writeChunks), so that a
+// reader of a new state encodes only the claims written since; a filtered list encodes all.
+func writeClaimList(c echo.Context, st *docState, claims []int, whole bool) error {
+	z := gzipAnswer(c, http.StatusOK, echo.MIMEApplicationJSON)
+	if z == nil {
+		bw := bufio.NewWriterSize(c.Response(), 32<<10)
+		if err := writeListBody(bw, st, claims, nil); err != nil {
+			return err
 		}
-		if err := enc.Encode(&st.exported[i]); err != nil {
-			return fmt.Errorf("claim list: %w", err) // the status is sent already: this only logs
+		return bw.Flush()
+	}
+	var chunks func() error
+	if whole {
+		chunks = func() error { return st.writeChunks(z, claims, listChunkSlot, st.appendListClaims) }
+	}
+	if err := writeListBody(z, st, claims, chunks); err != nil {
+		return err
+	}
+	return z.Close()
+}
+
+// writeListBody writes the list's JSON to w: its claims encoded here, or by chunks.
+func writeListBody(w io.Writer, st *docState, claims []int, chunks func() error) error {
+	io.WriteString(w, `{"claims":[`)
+	if chunks != nil {
+		if err := chunks(); err != nil {
+			return err
+		}
+	} else {
+		var buf []byte
+		for k := range claims {
+			var err error
+			if buf, err = st.appendListClaims(buf[:0], claims[k:k+1]); err != nil {
+				return err
+			}
+			if k > 0 {
+				io.WriteString(w, ",")
+			}
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
 		}
 	}
-	bw.WriteString("]}\n")
-	return bw.Flush()
+	_, err := io.WriteString(w, "]}\n")
+	return err
+}
+
+// appendListClaims appends the claims of order to dst as the list holds them, with commas
+// between them.
+func (st *docState) appendListClaims(dst []byte, order []int) ([]byte, error) {
+	buf := bytes.NewBuffer(dst)
+	enc := json.NewEncoder(buf)
+	for k, i := range order {
+		if k > 0 {
+			buf.WriteByte(',')
+		}
+		if err := enc.Encode(&st.exported[i]); err != nil {
+			return nil, fmt.Errorf("claim list: %w", err) // the status is sent already: this only logs
+		}
+	}
+	return buf.Bytes(), nil
 }
 
 // listsBefore is the store's order of claims: by start, end, then id.

@@ -43,10 +43,11 @@ func acceptsGzip(c echo.Context) bool {
 	return !isEventStream(c) && strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip")
 }
 
-// writesOwnGzip tells whether the answer to c compresses itself: the document page, whose
-// blocks are kept compressed (writePageWithBlocks).
+// writesOwnGzip tells whether the answer to c compresses itself (gzipAnswer): the document
+// page, whose blocks are kept compressed, and a document's claim list and export, whose runs
+// of claims are.
 func writesOwnGzip(c echo.Context) bool {
-	return c.Request().Method == http.MethodGet && c.Path() == documentPagePath
+	return c.Request().Method == http.MethodGet && ownGzipRoutes[c.Path()]
 }
 
 // writePiece is the most that splitWriter passes on in one Write.

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/citecheck/citecheck"
 	"github.com/citecheck/citecheck/store"
@@ -15,6 +16,8 @@ type loadedDocument struct {
 	text *citecheck.Text
 	src  citecheck.Sources
 	row  store.DocumentStamp // the stamp of the row it was read from, without its claims (Row)
+	// exportHeadSeg is the native export's head after its time, compressed (exportHead).
+	exportHeadSeg atomic.Pointer[gzSegment]
 }
 
 func newLoadedDocument(doc *citecheck.Document, t *citecheck.Text, stamp store.DocumentStamp) *loadedDocument {

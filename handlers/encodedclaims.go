@@ -13,8 +13,13 @@ import (
 // make bench-big.) A view patched from another keeps the entries of the claims that
 // did not change (carryEncoded), so an export of a new state encodes only the claims
 // written since; a changed claim gets a new, empty entry.
+//
+// The entry also keeps the chunks (claimchunks.go) of the gzipped whole list and export that
+// begin with its claim.
 type encodedClaim struct {
-	export atomic.Pointer[[]byte]
+	export      atomic.Pointer[[]byte]
+	listChunk   atomic.Pointer[claimChunk]
+	exportChunk atomic.Pointer[claimChunk]
 }
 
 // encodedOnce answers what p holds, or encodes c, keeps it in p and answers that. Two answers

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -72,36 +73,103 @@ func (s *Server) exportDocument(c echo.Context) error {
 	return nil
 }
 
-// writeExport sends the headers of one export format and streams its body.
+// writeExport sends the headers of one export format and streams its body, gzipped to a
+// client that takes it (the export's route compresses its own answers).
 func (s *Server) writeExport(c echo.Context, st *docState, sources []citecheck.Capture, format string) error {
-	d, claims, w := st.d, st.exported, c.Response()
+	d, claims := st.d, st.exported
+	var z *segmentedGzip
+	var w io.Writer
 	begin := func(contentType, ext string) {
-		w.Header().Set(echo.HeaderContentType, contentType)
-		w.Header().Set(echo.HeaderContentDisposition,
+		c.Response().Header().Set(echo.HeaderContentDisposition,
 			fmt.Sprintf("attachment; filename=%q", fmt.Sprintf("citecheck-document-%d%s", d.doc.ID, ext)))
-		w.WriteHeader(http.StatusOK)
+		if z = gzipAnswer(c, http.StatusOK, contentType); z != nil {
+			w = z
+		} else {
+			w = c.Response()
+		}
 	}
+	var err error
 	switch format {
 	case "csv":
 		begin("text/csv; charset=utf-8", ".csv")
-		return formats.WriteClaimsCSV(w, claims)
+		err = formats.WriteClaimsCSV(w, claims)
 	case "claimreview":
 		feed := formats.BuildClaimReview(d.doc, claims, sources, s.organization(c), s.publicURL(c))
 		if skipped := feed.SkippedList(); skipped != "" {
 			// Said beside the feed, not in it: the feed is pasted into a published page as is.
-			w.Header().Set(skippedHeader, skipped)
+			c.Response().Header().Set(skippedHeader, skipped)
 		}
 		begin("application/ld+json; charset=utf-8", ".claimreview.jsonld")
-		return formats.WriteClaimReview(w, feed)
+		err = formats.WriteClaimReview(w, feed)
+	default:
+		ex := formats.BuildCheckedExport(d.doc, claims, st.check, s.store.Now())
+		ex.Sources = sources
+		if format == "w3c" {
+			begin("application/ld+json; charset=utf-8", ".w3c.jsonld")
+			err = formats.WriteW3C(w, formats.BuildW3C(ex))
+			break
+		}
+		begin(echo.MIMEApplicationJSONCharsetUTF8, ".json")
+		if z == nil {
+			err = formats.WriteExportWith(w, ex, st.exportJSON) // ex.Claims is st.exported
+			break
+		}
+		// Gzipped, the document's head and runs of claims are segments kept compressed.
+		err = formats.WriteExportParts(z, ex, func(io.Writer) error {
+			seg, err := d.exportHead(ex)
+			if err != nil {
+				return err
+			}
+			return z.WriteSegment(seg)
+		}, func(io.Writer) error {
+			return st.writeChunks(z, allClaims(len(claims)), exportChunkSlot, st.appendExportClaims)
+		})
 	}
-	ex := formats.BuildCheckedExport(d.doc, claims, st.check, s.store.Now())
-	ex.Sources = sources
-	if format == "w3c" {
-		begin("application/ld+json; charset=utf-8", ".w3c.jsonld")
-		return formats.WriteW3C(w, formats.BuildW3C(ex))
+	if err != nil || z == nil {
+		return err // a stream that failed is left unfinished: its client sees it broken
 	}
-	begin(echo.MIMEApplicationJSONCharsetUTF8, ".json")
-	return formats.WriteExportWith(w, ex, st.exportJSON) // ex.Claims is st.exported
+	return z.Close()
+}
+
+// allClaims is the order 0, 1, ... n-1: every claim of a view in export order.
+func allClaims(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// appendExportClaims appends the claims of order to dst as the native export's list holds
+// them, with the separator between them.
+func (st *docState) appendExportClaims(dst []byte, order []int) ([]byte, error) {
+	for k, i := range order {
+		b, err := st.exportJSON(i)
+		if err != nil {
+			return nil, err
+		}
+		if k > 0 {
+			dst = append(dst, formats.ExportClaimSeparator)
+		}
+		dst = formats.AppendExportClaim(dst, b)
+	}
+	return dst, nil
+}
+
+// exportHead answers the segment of the native export's head after its exported_at value
+// (formats.ExportHeadRest), which only the document's row decides: made by the first export
+// of d that needs it and kept with d.
+func (d *loadedDocument) exportHead(ex *formats.Export) (*gzSegment, error) {
+	if seg := d.exportHeadSeg.Load(); seg != nil {
+		return seg, nil
+	}
+	rest, err := formats.ExportHeadRest(ex)
+	if err != nil {
+		return nil, err
+	}
+	seg := newSegment(rest)
+	d.exportHeadSeg.Store(seg)
+	return seg, nil
 }
 
 // exportSources loads the document's sources for an export: with their text for the formats

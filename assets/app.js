@@ -1017,3 +1017,6 @@ initReviewKeys();
 initInPlaceForms();
 initPanel();
 init();
+// Everything above listens now: a drag or a key from here on is the app's to handle (the
+// browser tests wait for this before they act on a page).
+document.documentElement.dataset.app = 'ready';

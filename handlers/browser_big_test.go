@@ -22,7 +22,7 @@ func testBrowserBigDocument(t *testing.T, browserCtx context.Context) {
 
 	began := time.Now()
 	tb.do("open the 1 MB document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)),
-		chromedp.WaitVisible(chromedp.ID("doc-text")))
+		chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	loaded := time.Since(began)
 	// The page came gzipped from the blocks' kept segments (pagegzip.go): Chromium read it whole.
 	if sizes := evalJS[[]int](tb, "transfer sizes", `(e => [e.encodedBodySize, e.decodedBodySize])(performance.getEntriesByType('navigation')[0])`); sizes[0] == 0 || sizes[0]*2 > sizes[1] {

@@ -56,7 +56,7 @@ func testBrowserAssign(t *testing.T, browserCtx context.Context) {
 		t.Errorf("My work says %q", got)
 	}
 	rita.screenshot("desk-my-work")
-	rita.do("open it", chromedp.Click(chromedp.CSS("#"+row+" a")), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	rita.do("open it", chromedp.Click(chromedp.CSS("#"+row+" a")), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	if loc := rita.location(); !strings.HasSuffix(loc, docURL(doc.ID)+"#assignment") {
 		t.Fatalf("opened %s", loc)
 	}

@@ -83,12 +83,15 @@ func testBrowserForwardDrag(t *testing.T, browserCtx context.Context) {
 	}
 	tb := newTab(t, browserCtx, h.srv.URL, 45*time.Second)
 	tb.login("rita")
-	tb.do("document page", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	tb.do("document page", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	from := evalJS[point](tb, "first char", charPointJS+"("+jsArgs(sentence, 0, false)+")")
 	to := evalJS[point](tb, "end of Syrian", charPointJS+"("+jsArgs("Ministers agreed that the Syrian", 0, true)+")")
+	// The selection as the drag ends: right after, the popup opens and takes the focus (and with
+	// it the document's selection) into its first field.
+	evalJS[bool](tb, "watch the release", `(document.addEventListener('mouseup', () => { window.dragSelection = String(window.getSelection()); }, { capture: true, once: true }), true)`)
 	tb.mouseDrag("drag forward from the highlight's first character", from, to)
 	const nested = "Ministers agreed that the Syrian"
-	if got := evalJS[string](tb, "selection", `window.getSelection().toString()`); got != nested {
+	if got := evalJS[string](tb, "selection", `window.dragSelection`); got != nested {
 		t.Fatalf("a forward drag from the first character of a highlight selected %q, want %q", got, nested)
 	}
 	tb.waitClaimForm("the popup after the drag")
@@ -139,7 +142,7 @@ func editorSetup(t *testing.T, browserCtx context.Context, user, needle string, 
 	}
 	tb := newTab(t, browserCtx, h.srv.URL, 60*time.Second)
 	tb.login(user)
-	tb.do("document page", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	tb.do("document page", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	return h, tb, doc.ID, cl
 }
 
@@ -177,7 +180,7 @@ func testBrowserChangeSpan(t *testing.T, browserCtx context.Context) {
 	if r := h.do("POST", fmt.Sprintf("/api/v1/claims/%d/review", cl.ID), "ed", map[string]any{"decision": "approved", "version": 1, "override": true}); r.status != http.StatusOK {
 		t.Fatalf("approve: %d %s", r.status, r.body)
 	}
-	tb.do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	tb.do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	tb.do("Change span", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#claim-%d a.change-span`, cl.ID))))
 	tb.waitJS("the span-change bar", `!document.getElementById('respan-bar').hidden`)
 	if got := evalJS[string](tb, "bar", `document.querySelector('#respan-bar .respan-text').textContent`); !strings.Contains(got, fmt.Sprintf("claim #%d", cl.ID)) {
@@ -455,7 +458,7 @@ func testBrowserNarrow(t *testing.T, browserCtx context.Context) {
 		t.Errorf("the documents page overflows at 390 px: scrollWidth %d", evalJS[int](tb, "w", `document.documentElement.scrollWidth`))
 	}
 	tb.screenshot("editor-documents-390")
-	tb.do("document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, docID)), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	tb.do("document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, docID)), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	if !evalJS[bool](tb, "document width", noOverflow) {
 		t.Errorf("the document page overflows at 390 px: scrollWidth %d", evalJS[int](tb, "w", `document.documentElement.scrollWidth`))
 	}

@@ -311,3 +311,7 @@ func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// appReady waits until app.js has set up its listeners (it marks the page last): a drag made
+// before that, while the module was still loading under load, selected nothing.
+var appReady = chromedp.WaitReady(`html[data-app="ready"]`)

@@ -63,7 +63,7 @@ func testBrowserImport(t *testing.T, browserCtx context.Context) {
 	tb := newTab(t, browserCtx, h.srv.URL, 45*time.Second)
 	tb.login("rita")
 
-	tb.do("open the document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	tb.do("open the document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	wantText := evalJS[string](tb, "doc text", `document.getElementById('doc-text').textContent`)
 	wantHL := evalJS[string](tb, "highlights", highlightsJS)
 	wantClaims := evalJS[int](tb, "claims", `document.querySelectorAll('#claims-panel li.claim').length`)

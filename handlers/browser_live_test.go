@@ -29,10 +29,10 @@ func TestBrowserLiveDesk(t *testing.T) {
 
 	rita := newTab(t, browserCtx, h.srv.URL, 90*time.Second)
 	rita.login("rita")
-	rita.do("rita opens the document", chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	rita.do("rita opens the document", chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	ed := newTab(t, browserCtx, h.srv.URL, 90*time.Second)
 	ed.login("ed")
-	ed.do("ed opens the document", chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	ed.do("ed opens the document", chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	rita.waitJS("rita sees ed", `(document.getElementById('live-presence') || {}).textContent === 'Also here: ed'`)
 	ed.waitJS("ed sees rita", `(document.getElementById('live-presence') || {}).textContent === 'Also here: rita'`)
 

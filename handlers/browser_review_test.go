@@ -24,7 +24,7 @@ func testBrowserReview(t *testing.T, browserCtx context.Context) {
 	// Rita selects a passage and saves it as a claim.
 	rita := newTab(t, browserCtx, h.srv.URL, 45*time.Second)
 	rita.login("rita")
-	rita.do("document page", chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	rita.do("document page", chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	const needle = "with a deadline of 1 January 2016"
 	evalJS[selectionResult](rita, "select", selectTextJS+"("+jsArgs(needle, 0)+")")
 	rita.waitClaimForm("the claim form")
@@ -85,7 +85,7 @@ func testBrowserReview(t *testing.T, browserCtx context.Context) {
 	}
 
 	// Rita sees the comment on her document and fixes the claim on its page.
-	rita.do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	rita.do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	got := evalJS[string](rita, "rejection comment", fmt.Sprintf(`(document.querySelector('#claim-%d .review-comment') || {}).textContent || ''`, id))
 	if got != comment {
 		t.Errorf("rita's document shows the comment %q, want %q", got, comment)
@@ -115,7 +115,7 @@ func testBrowserReview(t *testing.T, browserCtx context.Context) {
 	if got := evalJS[string](ed, "header count", `document.querySelector('.nav-review .count').textContent`); got != "(0)" {
 		t.Errorf("ed's header count after approving = %q, want (0)", got)
 	}
-	rita.do("document page", chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	rita.do("document page", chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	if s := evalJS[string](rita, "summary", `document.getElementById('doc-summary').textContent`); !strings.Contains(s, "all claims approved") {
 		t.Errorf("summary after approval: %q", s)
 	}
@@ -150,7 +150,7 @@ func testBrowserReviewScreenshots(t *testing.T, browserCtx context.Context, h *h
 	ada.login("ada")
 	ada.do("review queue", chromedp.Navigate(h.srv.URL+"/review"), chromedp.WaitVisible(chromedp.ID("review-queue")))
 	ada.screenshot("review-queue-full")
-	ada.do("document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	ada.do("document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	ada.screenshot("document-editor")
 	ada.do("users", chromedp.Navigate(h.srv.URL+"/admin/users"), chromedp.WaitVisible(chromedp.ID("users")))
 	ada.screenshot("admin-users")

@@ -167,7 +167,7 @@ func testBrowserRejectedClaims(t *testing.T, browserCtx context.Context) {
 		t.Errorf("the claim page says %q", last)
 	}
 	rita.screenshot("claim-last-rejection")
-	rita.do("the document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	rita.do("the document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	if got := evalJS[string](rita, "the panel", fmt.Sprintf(`(document.querySelector('#claim-%d .last-rejection') || {}).textContent || ''`, cl.ID)); !strings.Contains(got, comment) {
 		t.Errorf("the panel entry says %q", got)
 	}
@@ -204,7 +204,7 @@ func testBrowserTitleAndDownloads(t *testing.T, browserCtx context.Context) {
 	if r, _ := h.review("ed", cl.ID, map[string]any{"decision": "approved"}); r.status != 200 {
 		t.Fatalf("approve: %d %s", r.status, r.body)
 	}
-	rita.do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	rita.do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	rita.windowScreenshot("document-actions")
 
 	dir := t.TempDir()
@@ -261,7 +261,7 @@ func testBrowserReport(t *testing.T, browserCtx context.Context) {
 	}
 	ed := newTab(t, browserCtx, h.srv.URL, 90*time.Second)
 	ed.login("ed")
-	ed.do("the document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	ed.do("the document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	ed.do("the report link", chromedp.Click(chromedp.CSS(fmt.Sprintf(`.doc-actions a[href="/documents/%d/report"]`, doc.ID))))
 	waitAcrossNavigation(ed, "the report", `!!document.getElementById('report-claims')`)
 	if n := evalJS[int](ed, "claims", `document.querySelectorAll('#report-claims .report-claim').length`); n != 30 {

@@ -80,7 +80,7 @@ func TestBrowserNarrowLongDocumentFits(t *testing.T) {
 	tb.login("rita")
 	tb.do("a phone's window", chromedp.EmulateViewport(390, 800))
 	tb.do("open the document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)),
-		chromedp.WaitVisible(chromedp.ID("doc-text")))
+		chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	for _, at := range []string{"0", "document.documentElement.scrollHeight / 3"} {
 		got := evalJS[[]int](tb, "widths", `(async () => {
 			window.scrollTo(0, `+at+`);

@@ -58,7 +58,7 @@ func testBrowserSplitEvidence(t *testing.T, browserCtx context.Context) {
 
 	rita := newTab(t, browserCtx, h.srv.URL, 60*time.Second)
 	rita.login("rita")
-	rita.do("document page", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	rita.do("document page", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	evalJS[bool](rita, "mark the page", `window.__samePage = true`)
 	rita.do("Add evidence", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#claim-%d a.add-evidence`, cl.ID))),
 		chromedp.WaitVisible(chromedp.ID("source-text")))

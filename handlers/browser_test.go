@@ -208,7 +208,7 @@ func testBrowserSelectSave(t *testing.T, browserCtx context.Context) {
 	}
 
 	// The highlights survive a reload: they come from the server.
-	tb.do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	tb.do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	if evalJS[bool](tb, "marker", `window.__marker === 1`) {
 		t.Fatal("the reload did not reload")
 	}
@@ -366,7 +366,7 @@ func testBrowserScreenshots(t *testing.T, browserCtx context.Context) {
 	tb.screenshot("login")
 	tb.login("rita")
 	tb.screenshot("documents")
-	tb.do("document page", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	tb.do("document page", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	if n := evalJS[int](tb, "overlaps", `document.querySelectorAll('#doc-text .hl.ov2, #doc-text .hl.ov3').length`); n == 0 {
 		t.Error("no overlapping highlight (.ov2/.ov3) on a document with overlapping claims")
 	}
@@ -378,7 +378,7 @@ func testBrowserScreenshots(t *testing.T, browserCtx context.Context) {
 	tb.screenshot("document-popup")
 
 	tb.do("narrow", chromedp.EmulateViewport(420, 900),
-		chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")))
+		chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	tb.screenshot("document-narrow")
 	tb.checkNoExceptions()
 }

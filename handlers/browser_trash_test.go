@@ -41,7 +41,7 @@ func TestBrowserTrash(t *testing.T) {
 	tb := newTab(t, browserCtx, h.srv.URL, 60*time.Second)
 	tb.login("rita")
 	docURL := fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)
-	tb.do("document page", chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	tb.do("document page", chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 
 	// The run under all three claims underlines each verdict, and its title names them.
 	type overlap struct {
@@ -88,7 +88,7 @@ func TestBrowserTrash(t *testing.T) {
 	if n := len(events); n < 3 || events[n-2] != "deleted" || events[n-1] != "restored" {
 		t.Errorf("history %v, want it to end deleted, restored", events)
 	}
-	tb.do("the document again", chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	tb.do("the document again", chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
 	if n := evalJS[int](tb, "the restored claim's runs", gone); n == 0 {
 		t.Error("the restored claim is not highlighted")
 	}

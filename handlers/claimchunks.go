@@ -13,8 +13,8 @@ import (
 // whose starts fall in one window of chunkWindow code points (orphans apart from anchored
 // claims), at most maxChunkClaims of them.
 const (
-	chunkWindow    = 4096
-	maxChunkClaims = 64
+	chunkWindow    = 16384
+	maxChunkClaims = 256
 )
 
 // claimChunk is the segment of a chunk's claims encoded, with the entries of those claims: a

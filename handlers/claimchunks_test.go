@@ -18,7 +18,7 @@ import (
 // as the bytes written without chunks.
 func TestAPatchedViewCompressesOnlyTheChunkItChanged(t *testing.T) {
 	h := newHarness(t, Config{})
-	doc, claims := hotDocument(t, h, 80_000, 400)
+	doc, claims := hotDocument(t, h, 250_000, 1000)
 	s := viewServer(h)
 	d, err := s.loadDocument(t.Context(), doc.ID)
 	if err != nil {

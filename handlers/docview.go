@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/citecheck/citecheck"
 	"github.com/citecheck/citecheck/formats"
@@ -28,14 +29,18 @@ type docState struct {
 	// are its two parts, so that an export reads the view without copying a claim.
 	exported []citecheck.Claim
 	encoded  []*encodedClaim // of each claim of exported, as the export and the list write it
-	claims   []citecheck.Claim
-	orphans  []citecheck.Claim
-	check    citecheck.SourcesCheck
-	checker  *citecheck.Checker // of d's text, shared by the views patched from this one
-	cover    []int32            // how many claims cover each body marker, for the check
-	summary  citecheck.Counts
-	cuts     []int
-	blocks   []views.Block
+	// exportWarm tells that a native export of this view, or of the one it was patched from,
+	// has encoded the claims: an export of it then encodes at most the claims written since,
+	// and needs no big-work slot.
+	exportWarm atomic.Bool
+	claims     []citecheck.Claim
+	orphans    []citecheck.Claim
+	check      citecheck.SourcesCheck
+	checker    *citecheck.Checker // of d's text, shared by the views patched from this one
+	cover      []int32            // how many claims cover each body marker, for the check
+	summary    citecheck.Counts
+	cuts       []int
+	blocks     []views.Block
 }
 
 // newDocState builds the view of d with all its claims, read at a stamp.

@@ -55,6 +55,7 @@ func newEncoded(n int) []*encodedClaim {
 // unchanged, and new ones to the claims of changed: the unchanged claims keep their order
 // from one view to the next, so one pass over both lists pairs them.
 func (st *docState) carryEncoded(base *docState, changed map[int64]bool) {
+	st.exportWarm.Store(base.exportWarm.Load())
 	st.encoded = make([]*encodedClaim, len(st.exported))
 	j := 0
 	for i := range st.exported {

@@ -44,11 +44,16 @@ func (s *Server) exportDocument(c echo.Context) error {
 		return err
 	}
 	d, claims := st.d, st.exported
-	release, err := s.bigWork(c.Request().Context(), d) // a big export waits for a render slot
-	if err != nil {
-		return err
+	native := format == "" || format == "native"
+	if !native || !st.exportWarm.Load() {
+		// A big export waits for a render slot, unless it is a native one of a view whose
+		// claims are encoded already: that one copies kept bytes and allocates little.
+		release, err := s.bigWork(c.Request().Context(), d)
+		if err != nil {
+			return err
+		}
+		defer release()
 	}
-	defer release()
 	sources, err := s.exportSources(c, d.doc.ID, format)
 	if err != nil {
 		return err
@@ -69,6 +74,9 @@ func (s *Server) exportDocument(c echo.Context) error {
 	if err := s.writeExport(c, st, sources, format); err != nil {
 		// The status and part of the body may be sent already: this only logs.
 		return fmt.Errorf("export document %d as %q: %w", d.doc.ID, format, err)
+	}
+	if native {
+		st.exportWarm.Store(true)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package citecheck
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -137,6 +138,10 @@ func containsAll(have, want []int) bool {
 // never nil.
 func CountClaims(claims []Claim) Counts {
 	c := Counts{Claims: len(claims), ByStatus: map[Status]int{}, ByReview: map[Review]int{}}
+	// Counted by their place in Statuses and Reviews, then put in the maps: a map's insert per
+	// claim was most of the cost of counting a view's 25,000 claims, done at every write.
+	var byStatus [16]int
+	var byReview [8]int
 	for i := range claims {
 		st, rv := claims[i].Status, claims[i].Review
 		if st == "" {
@@ -145,8 +150,26 @@ func CountClaims(claims []Claim) Counts {
 		if rv == "" {
 			rv = ReviewPending
 		}
-		c.ByStatus[st]++
-		c.ByReview[rv]++
+		if k := slices.Index(Statuses, st); k >= 0 && k < len(byStatus) {
+			byStatus[k]++
+		} else {
+			c.ByStatus[st]++
+		}
+		if k := slices.Index(Reviews, rv); k >= 0 && k < len(byReview) {
+			byReview[k]++
+		} else {
+			c.ByReview[rv]++
+		}
+	}
+	for k, n := range byStatus[:min(len(Statuses), len(byStatus))] {
+		if n > 0 {
+			c.ByStatus[Statuses[k]] += n
+		}
+	}
+	for k, n := range byReview[:min(len(Reviews), len(byReview))] {
+		if n > 0 {
+			c.ByReview[Reviews[k]] += n
+		}
 	}
 	return c
 }

@@ -144,6 +144,23 @@ func TestCountClaims(t *testing.T) {
 		c.ByReview[ReviewPending] != 1 || c.ByReview[ReviewApproved] != 1 {
 		t.Errorf("CountClaims = %+v", c)
 	}
+	// Every status and review, and one the domain does not know (counted as it is), over many
+	// claims: the counts are those of a count one by one, and only states that occur are keys.
+	var claims []Claim
+	want := Counts{ByStatus: map[Status]int{}, ByReview: map[Review]int{}}
+	for i := range 1000 {
+		st, rv := Statuses[i%len(Statuses)], Reviews[(i/3)%len(Reviews)]
+		if i%97 == 0 {
+			st = "made-up"
+		}
+		claims = append(claims, Claim{Status: st, Review: rv})
+		want.ByStatus[st]++
+		want.ByReview[rv]++
+	}
+	want.Claims = len(claims)
+	if got := CountClaims(claims); !reflect.DeepEqual(got, want) {
+		t.Errorf("CountClaims of 1000 = %+v, want %+v", got, want)
+	}
 }
 
 // bigDocument builds about 1 MB of text and n claims, each on one sentence with the refs of the

@@ -64,14 +64,21 @@ var finalBlock = []byte{0x03, 0x00}
 
 // segmentedGzip writes one gzip member made of segments (WriteSegment) and of bytes compressed
 // as they come (Write), each run of those with a writer reset for it, so that nothing in the
-// stream refers across a segment. Close ends the stream; it must be called once.
+// stream refers across a segment. A run of at most storedMax bytes between two segments (the
+// page's wrappers of its blocks, the commas of a list) is sent as a stored block instead: to
+// compress it costs a Huffman table and a flush for a few bytes. Close ends the stream; it must
+// be called once.
 type segmentedGzip struct {
-	bw   *bufio.Writer
-	fw   *flate.Writer
-	open bool // fw has taken bytes since the last segment
-	crc  uint32
-	n    int64
+	bw      *bufio.Writer
+	fw      *flate.Writer
+	open    bool   // fw has taken bytes since the last segment
+	pending []byte // the bytes of a run too short yet to compress, not written
+	crc     uint32
+	n       int64
 }
+
+// storedMax is the longest run between segments that is sent stored, not compressed.
+const storedMax = 512
 
 func newSegmentedGzip(w io.Writer) *segmentedGzip {
 	z := &segmentedGzip{bw: bufio.NewWriterSize(w, 32<<10), fw: segmentWriters.Get().(*flate.Writer)}
@@ -84,12 +91,20 @@ func (z *segmentedGzip) Write(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	if !z.open {
-		z.fw.Reset(z.bw)
-		z.open = true
-	}
 	z.crc = crc32.Update(z.crc, crc32.IEEETable, p)
 	z.n += int64(len(p))
+	if !z.open {
+		if len(z.pending)+len(p) <= storedMax {
+			z.pending = append(z.pending, p...)
+			return len(p), nil
+		}
+		z.fw.Reset(z.bw)
+		z.open = true
+		if _, err := z.fw.Write(z.pending); err != nil {
+			return 0, err
+		}
+		z.pending = z.pending[:0]
+	}
 	return z.fw.Write(p)
 }
 
@@ -107,13 +122,25 @@ func (z *segmentedGzip) WriteSegment(s *gzSegment) error {
 	return err
 }
 
-// endRun ends the compressed run in progress, if any, with a sync flush.
+// endRun ends the run in progress, if any: a compressed one with a sync flush, a short one as
+// a stored block. Either leaves the stream at a byte boundary, where a segment may begin.
 func (z *segmentedGzip) endRun() error {
-	if !z.open {
+	if z.open {
+		z.open = false
+		return z.fw.Flush()
+	}
+	if len(z.pending) == 0 {
 		return nil
 	}
-	z.open = false
-	return z.fw.Flush()
+	// A stored block that is not the last (RFC 1951, 3.2.4): its header bits, the rest of that
+	// byte, then LEN and its complement, then the bytes.
+	var head [5]byte
+	binary.LittleEndian.PutUint16(head[1:3], uint16(len(z.pending)))
+	binary.LittleEndian.PutUint16(head[3:5], ^uint16(len(z.pending)))
+	z.bw.Write(head[:])
+	_, err := z.bw.Write(z.pending)
+	z.pending = z.pending[:0]
+	return err
 }
 
 // Close writes the final block and the trailer, and flushes.

@@ -29,7 +29,7 @@ func TestCRC32CombineIsTheCRCOfTheJoinedBytes(t *testing.T) {
 }
 
 // TestSegmentedGzipReadsBackAsItsParts writes segments and plain bytes in every mix (segments
-// back to back, first, last, alone, empty bytes between) and reads the stream back with Go's
+// back to back, first, last, alone, empty bytes between, runs short enough to go stored) and reads the stream back with Go's
 // gzip reader: it is one valid member holding exactly the parts in their order.
 func TestSegmentedGzipReadsBackAsItsParts(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -45,8 +45,12 @@ func TestSegmentedGzipReadsBackAsItsParts(t *testing.T) {
 		var out bytes.Buffer
 		var want []byte
 		z := newSegmentedGzip(&out)
-		for range rng.IntN(8) {
-			p := part(rng.IntN(20_000))
+		for range rng.IntN(12) {
+			n := rng.IntN(20_000)
+			if rng.IntN(2) == 0 {
+				n = rng.IntN(2 * storedMax) // short runs go stored, longer ones compressed
+			}
+			p := part(n)
 			want = append(want, p...)
 			if rng.IntN(2) == 0 {
 				if err := z.WriteSegment(newSegment(p)); err != nil {

@@ -8,7 +8,7 @@ LOADBIN := bin/citecheck-bench
 # FTS5, which search needs, only with sqlite_fts5 (a binary without it refuses to start).
 TAGS    ?= sqlite_fts5
 
-.PHONY: run build test test-postgres lint generate check-generated check-tracked bench bench-browser bench-big bench-engines bench-search fuzz fuzz-short clean
+.PHONY: run build test test-sqlite test-postgres lint generate check-generated check-tracked bench bench-browser bench-big bench-engines bench-search fuzz fuzz-short clean
 
 ## run: build and start the server on the embedded default SQLite file
 run: build
@@ -49,10 +49,16 @@ lint: check-tracked check-generated
 	$(GO) vet -tags $(TAGS) ./...
 
 ## test: lint, then every test on SQLite, browser tests included (they need /usr/bin/chromium),
-## then the same store and handler suites on PostgreSQL (test-postgres)
+## and the same store and handler suites on PostgreSQL (test-postgres), the two passes side by
+## side (each waits mostly on Chromium or a database; one after the other took twice as long),
+## each one's output shown as it ends. The test binaries are built once first, for both.
 test: lint
+	$(GO) test -tags $(TAGS) -count=1 -run '^$$' ./... >/dev/null
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+
+## test-sqlite: every test on SQLite (the first pass of make test)
+test-sqlite:
 	$(GO) test -tags $(TAGS) -count=1 -timeout 20m ./...
-	$(MAKE) --no-print-directory test-postgres
 
 ## test-postgres: the store and handler suites, and the commands' PostgreSQL tests (two servers
 ## on one database, migrate-db), on PostgreSQL: on the server that CITECHECK_TEST_POSTGRES names,

@@ -174,7 +174,10 @@ async function refreshClaim(docId, id, force = false) {
 }
 
 // mergeList swaps the children of list for those of fresh (matched by id), keeping the ones
-// the reader is working in, and puts new ones in the server's order.
+// the reader is working in, and puts new ones in the server's order. A row the fresh list no
+// longer has stays where it was when the reader is working in it, or has just decided it: the
+// decision's Undo stays offered (the reader's own approval is an event that refreshes the
+// queue a moment later, wherever the focus is by then).
 function mergeList(list, fresh) {
   const keep = new Map([...list.children].map((li) => [li.id, li]));
   const order = [];
@@ -188,7 +191,15 @@ function mergeList(list, fresh) {
       order.push(li);
     }
   }
-  for (const old of keep.values()) if (busy(old)) order.push(old);
+  let at = 0; // where the next row kept in its old place goes: after its old predecessor
+  for (const old of [...list.children]) {
+    const i = order.findIndex((li) => li.id === old.id);
+    if (i >= 0) {
+      at = i + 1;
+    } else if (keep.has(old.id) && (busy(old) || old.classList.contains('decided'))) {
+      order.splice(at++, 0, old);
+    }
+  }
   list.replaceChildren(...order);
 }
 

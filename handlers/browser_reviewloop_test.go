@@ -74,6 +74,17 @@ func testBrowserQueueLoop(t *testing.T, browserCtx context.Context) {
 	if cl, _ := claimState(t, h, clean.ID); cl.Review != citecheck.ReviewApproved {
 		t.Fatalf("after approving: %s", cl.Review)
 	}
+	// A live refresh of the queue (another checker's new claim comes in) keeps the decided row
+	// with its undo in its place, even with the focus elsewhere.
+	evalJS[bool](ed, "focus elsewhere", `(document.activeElement && document.activeElement.blur(), true)`)
+	newer := h.claimAt("ralph", doc.ID, revised, "Ministers agreed to start talks.", []int{30}, "unverified")
+	ed.waitJS("the new claim in the queue", fmt.Sprintf(`!!document.getElementById('q-%d')`, newer.ID))
+	if !evalJS[bool](ed, "the decided row after the refresh", fmt.Sprintf(`(() => {
+		const row = document.querySelector('%s.decided');
+		return !!row && !!row.querySelector('.undo-form') && row.previousElementSibling === null;
+	})()`, row)) {
+		t.Fatal("a live refresh of the queue took the decided row, or its undo, or moved it")
+	}
 	ed.screenshot("review-queue-undo")
 	ed.do("undo", chromedp.Click(chromedp.CSS(row+" .undo-form button")))
 	ed.waitJS("the row back for review", fmt.Sprintf(`!!document.querySelector('%s:not(.decided) .approve-form')`, row))

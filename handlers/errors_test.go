@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -142,5 +143,36 @@ func TestARequestItsClientLeftIsNoInternalError(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `msg="request cancelled"`) {
 		t.Fatalf("the cancelled requests were not logged:\n%s", logs.String())
+	}
+}
+
+// TestALiveStreamItsClientLeftIsAnsweredCancelled opens the desk's live stream, as a signed-in
+// user, with a request whose client is gone before the stream is set up (the first stream of a
+// server reads the events' window from the store on the request's context): the answer is 503
+// "cancelled", not an empty 200.
+func TestALiveStreamItsClientLeftIsAnsweredCancelled(t *testing.T) {
+	h := newHarness(t, Config{})
+	s := &Server{store: h.st, cfg: Config{LiveHeartbeat: time.Second}, log: discardLogger(),
+		hub: newHub(h.st, discardLogger(), 10, 0)}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, "GET", "/api/v1/events", nil)
+	req.Header.Set("Authorization", "Bearer "+h.tokens["rita"])
+	rec := httptest.NewRecorder()
+	e := echo.New()
+	c := e.NewContext(req, rec)
+	u, err := h.st.UserByID(t.Context(), h.userID("rita"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Set(keyUser, u)
+	err = s.streamEvents(c, 0)
+	if !errors.Is(err, context.Canceled) || rec.Body.Len() != 0 {
+		t.Fatalf("the stream of a client gone: %v, %d bytes written", err, rec.Body.Len())
+	}
+	s.handleError(err, c)
+	var body errorBody
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || rec.Code != http.StatusServiceUnavailable || body.Error.Code != "cancelled" {
+		t.Fatalf("answered %d %s, want 503 cancelled", rec.Code, rec.Body)
 	}
 }

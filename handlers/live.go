@@ -79,7 +79,9 @@ func (s *Server) streamEvents(c echo.Context, doc int64) error {
 	signedIn := s.stillSignedIn(c)
 	sub, since, err := s.hub.subscribe(ctx, doc, currentUser(c).Name)
 	if err != nil && ctx.Err() != nil {
-		return nil // the client left (a reload, a closed tab) while the stream was being set up
+		// The client left (a reload, a closed tab) while the stream was being set up: answered
+		// as any request whose client left (503 cancelled), never an empty 200.
+		return ctx.Err()
 	}
 	if err != nil {
 		return err

@@ -29,9 +29,9 @@ type docState struct {
 	// are its two parts, so that an export reads the view without copying a claim.
 	exported []citecheck.Claim
 	encoded  []*encodedClaim // of each claim of exported, as the export and the list write it
-	// exportWarm tells that a native export of this view, or of the one it was patched from,
-	// has encoded the claims: an export of it then encodes at most the claims written since,
-	// and needs no big-work slot.
+	// exportWarm tells that a gzipped native export of this view, or of the one it was patched
+	// from, has kept its chunks: an export of it then encodes at most the chunks of the claims
+	// written since, and needs no big-work slot.
 	exportWarm atomic.Bool
 	claims     []citecheck.Claim
 	orphans    []citecheck.Claim

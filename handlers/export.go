@@ -45,9 +45,9 @@ func (s *Server) exportDocument(c echo.Context) error {
 	}
 	d, claims := st.d, st.exported
 	native := format == "" || format == "native"
-	if !native || !st.exportWarm.Load() {
-		// A big export waits for a render slot, unless it is a native one of a view whose
-		// claims are encoded already: that one copies kept bytes and allocates little.
+	if !native || !st.exportWarm.Load() || !acceptsGzip(c) {
+		// A big export waits for a render slot, unless it is a gzipped native one of a view
+		// whose chunks are kept already: that one copies kept bytes and allocates little.
 		release, err := s.bigWork(c.Request().Context(), d)
 		if err != nil {
 			return err
@@ -75,7 +75,7 @@ func (s *Server) exportDocument(c echo.Context) error {
 		// The status and part of the body may be sent already: this only logs.
 		return fmt.Errorf("export document %d as %q: %w", d.doc.ID, format, err)
 	}
-	if native {
+	if native && acceptsGzip(c) {
 		st.exportWarm.Store(true)
 	}
 	return nil
@@ -119,7 +119,7 @@ func (s *Server) writeExport(c echo.Context, st *docState, sources []citecheck.C
 		}
 		begin(echo.MIMEApplicationJSONCharsetUTF8, ".json")
 		if z == nil {
-			err = formats.WriteExportWith(w, ex, st.exportJSON) // ex.Claims is st.exported
+			err = formats.WriteExport(w, ex) // claim by claim through one small buffer
 			break
 		}
 		// Gzipped, the document's head and runs of claims are segments kept compressed.
@@ -152,7 +152,7 @@ func allClaims(n int) []int {
 // them, with the separator between them.
 func (st *docState) appendExportClaims(dst []byte, order []int) ([]byte, error) {
 	for k, i := range order {
-		b, err := st.exportJSON(i)
+		b, err := formats.ExportClaimJSON(&st.exported[i])
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"log/slog"
@@ -215,5 +216,30 @@ func TestBenchRefusesBadFlagsAndTargetsOffThisMachine(t *testing.T) {
 		if _, _, err := runBench(t, args...); err == nil {
 			t.Errorf("%q accepted", args)
 		}
+	}
+}
+
+// TestClientReadsAnswersAsSent: the bench asks for gzip itself, so an answer it only counts
+// comes compressed and is not inflated, and an answer it decodes is inflated first.
+func TestClientReadsAnswersAsSent(t *testing.T) {
+	var asked []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked = append(asked, r.Header.Get("Accept-Encoding"))
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		zw.Write([]byte(`{"id": 7, "version": 3}`))
+		zw.Close()
+	}))
+	defer srv.Close()
+	c := newClient([]string{srv.URL}, 1)
+	var got benchClaim
+	if status, err := c.call(t.Context(), "tok", "GET", "/x", nil, &got); err != nil || status != 200 || got.ID != 7 || got.Version != 3 {
+		t.Fatalf("decoded answer: %d %v %+v", status, err, got)
+	}
+	if status, err := c.page(t.Context(), "/page"); err != nil || status != 200 {
+		t.Fatalf("counted answer: %d %v", status, err)
+	}
+	if len(asked) != 2 || asked[0] != "gzip" || asked[1] != "gzip" {
+		t.Fatalf("Accept-Encoding sent: %q, want gzip on both", asked)
 	}
 }

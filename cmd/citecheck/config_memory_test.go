@@ -32,7 +32,7 @@ func TestMemoryLimitReadsSizesAndRefusesOthers(t *testing.T) {
 	}
 	t.Setenv("GOMEMLIMIT", "100MiB")
 	debug.SetMemoryLimit(before)
-	cfg.MemoryLimit = 320 << 20 // the default: GOMEMLIMIT, the runtime's own, stays
+	cfg.MemoryLimit = 280 << 20 // the default: GOMEMLIMIT, the runtime's own, stays
 	applyMemoryLimit(cfg)
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Errorf("the default replaced GOMEMLIMIT's limit: %d", got)

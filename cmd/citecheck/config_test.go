@@ -28,7 +28,7 @@ func TestLoadConfigFlagBeatsEnvironmentBeatsDefault(t *testing.T) {
 	defaults := Config{DB: "data/citecheck.db", Addr: "127.0.0.1:8080", MaxTextBytes: citecheck.DefaultMaxTextBytes,
 		SessionIdle: 12 * time.Hour, SessionMax: 14 * 24 * time.Hour, TrashKeep: citecheck.DefaultTrashRetention,
 		Fetch: FetchConfig{MaxBytes: fetch.DefaultMaxBytes, Timeout: fetch.DefaultTimeout},
-		Live:  LiveConfig{MaxStreams: 500, Heartbeat: 15 * time.Second, Poll: 2 * time.Second}, MemoryLimit: 320 << 20}
+		Live:  LiveConfig{MaxStreams: 500, Heartbeat: 15 * time.Second, Poll: 2 * time.Second}, MemoryLimit: 280 << 20}
 	with := func(change func(c *Config)) Config {
 		c := defaults
 		change(&c)

@@ -152,17 +152,13 @@ func writeListBody(w io.Writer, st *docState, claims []int, chunks func() error)
 			return err
 		}
 	} else {
-		var buf []byte
-		for k := range claims {
-			var err error
-			if buf, err = st.appendListClaims(buf[:0], claims[k:k+1]); err != nil {
-				return err
-			}
+		enc := json.NewEncoder(w) // one for the whole list, as appendListClaims writes a chunk
+		for k, i := range claims {
 			if k > 0 {
 				io.WriteString(w, ",")
 			}
-			if _, err := w.Write(buf); err != nil {
-				return err
+			if err := enc.Encode(&st.exported[i]); err != nil {
+				return fmt.Errorf("claim list: %w", err) // the status is sent already: this only logs
 			}
 		}
 	}

@@ -6,11 +6,11 @@
 // Offsets, words, sentences and markers in the text are textpos.js's.
 
 import {
-  codePoints, codePointsBefore, docLength, nextSentence, nextWordEdge, pointOffset, rangeOf, runAt,
-  selectionOffsets, sentenceAt, snapSpan, textSlice,
+  codePoints, codePointsBefore, docLength, keepSelection, nextSentence, nextWordEdge, pointOffset, rangeOf,
+  runAt, selectionOffsets, sentenceAt, snapSpan, textSlice,
 } from './textpos.js';
 
-export { codePoints, codePointsBefore, pointOffset, selectionOffsets };
+export { codePoints, codePointsBefore, keepSelection, pointOffset, selectionOffsets };
 
 window.citecheck = { selectionOffsets };
 
@@ -103,10 +103,16 @@ function onSelect(clickedText) {
 // openPopup opens the claim form beside a selection (code points), snapped to whole words and
 // markers unless the reader keeps the exact selection, and moves the focus into it (after the
 // key up when a key opened it).
-function openPopup(raw, fromKey = false) {
+function openPopup(raw, fromKey = false, hydrated = false) {
   const form = claimForm();
   const root = $('doc-text');
   if (!form || !root) return;
+  // Snapping needs the markers of the blocks under the selection: a lazy one's runs first.
+  const lazy = lazyBlocksOver(root, raw.start, raw.end);
+  if (lazy.length && !hydrated) {
+    hydrate(lazy).then((ok) => { if (ok) openPopup(raw, fromKey, true); });
+    return;
+  }
   const snapped = snapSpan(root, raw);
   const moved = snapped.start !== raw.start || snapped.end !== raw.end;
   form.querySelector('.snap-note').hidden = !moved;
@@ -226,6 +232,7 @@ function claimOrder(a, b) {
 // replaceBlock swaps a block's runs for fresh ones, keeping the element: the browser keeps the
 // size it measured, so a block above the window changes nothing in the scroll position.
 function replaceBlock(now, next) {
+  for (const a of [...now.attributes]) if (!next.hasAttribute(a.name)) now.removeAttribute(a.name);
   for (const a of next.attributes) now.setAttribute(a.name, a.value);
   now.replaceChildren(...next.childNodes);
 }
@@ -512,16 +519,115 @@ function claimStarts(root) {
   });
 }
 
-// moveToClaim puts the caret on the start of the next (previous) claim and says which it is.
-function moveToClaim(root, forward) {
-  const all = claimStarts(root);
+// moveToClaim puts the caret on the start of the next (previous) claim and says which it is. A
+// lazy block on the way that has claims starting in it (data-n) gets its runs first.
+async function moveToClaim(root, forward) {
   const at = caret.focus;
-  const to = forward ? all.find((c) => c.at > at) : all.reverse().find((c) => c.at < at);
-  if (!to) return;
-  setCaret(to.at);
-  caretClaim = to.id;
-  // After the scroll that brings it into view, which hides the label.
-  if (to.run) requestAnimationFrame(() => requestAnimationFrame(() => showLabel(to.run)));
+  for (;;) {
+    const all = claimStarts(root);
+    const to = forward ? all.find((c) => c.at > at) : all.reverse().find((c) => c.at < at);
+    const upto = to ? to.at : forward ? docLength(root) : 0;
+    const lazy = lazyBlocksOver(root, Math.min(at, upto), Math.max(at, upto) + 1)
+      .filter((i) => $(`b-${i}`).dataset.n);
+    if (lazy.length) {
+      if (!(await hydrate([forward ? lazy[0] : lazy[lazy.length - 1]])) || caret.focus !== at) return;
+      continue;
+    }
+    if (!to) return;
+    setCaret(to.at);
+    caretClaim = to.id;
+    // After the scroll that brings it into view, which hides the label.
+    if (to.run) requestAnimationFrame(() => requestAnimationFrame(() => showLabel(to.run)));
+    return;
+  }
+}
+
+// Lazy blocks. A big document's page sends the blocks away from its head as their text alone
+// (data-lazy, data-n: how many claims start there; handlers/lazyblocks.go). Each one's runs
+// (highlights, markers, anchors) are fetched as it nears the screen, or when the popup, the
+// keyboard or a link needs them, and swapped in with the selection and the marks kept.
+const hydrating = new Map(); // block index -> the request bringing its runs
+
+// lazyBlocksOver answers the indexes of the lazy blocks that hold any of start..end.
+function lazyBlocksOver(root, start, end) {
+  const out = [];
+  for (const b of root.querySelectorAll('.blk[data-lazy]')) {
+    const from = +b.dataset.b;
+    if (from >= Math.max(end, start + 1)) break;
+    const next = b.nextElementSibling;
+    if (!next || +next.dataset.b > start) out.push(+b.id.slice(2));
+  }
+  return out;
+}
+
+// hydrate brings the runs of the blocks with these indexes that are still lazy, and answers
+// whether they all came.
+function hydrate(indexes) {
+  const root = $('doc-text');
+  const waits = [];
+  const need = [];
+  for (const i of indexes) {
+    const el = $(`b-${i}`);
+    if (hydrating.has(i)) waits.push(hydrating.get(i));
+    else if (el && el.hasAttribute('data-lazy')) need.push(i);
+  }
+  // The server answers at most 64 blocks a request.
+  for (let k = 0; k < need.length; k += 64) {
+    const part = need.slice(k, k + 64);
+    const p = fetchBlocks(root, `b=${part.join(',')}`);
+    for (const i of part) hydrating.set(i, p);
+    p.finally(() => { for (const i of part) hydrating.delete(i); });
+    waits.push(p);
+  }
+  return Promise.all(waits).then((all) => all.every(Boolean));
+}
+
+// fetchBlocks asks for blocks with their runs (query: b=4,5 or claim=ID) and swaps them in for
+// those still lazy; a block that a claim's change sent meanwhile is newer, and stays.
+async function fetchBlocks(root, query) {
+  let html;
+  try {
+    const res = await fetch(`/documents/${root.dataset.docId}/blocks?${query}&rev=${root.dataset.rev}`, {
+      credentials: 'same-origin',
+      headers: { Accept: 'text/html' },
+    });
+    if (!res.ok) return false;
+    html = await res.text();
+  } catch {
+    return false;
+  }
+  const tpl = document.createElement('template');
+  tpl.innerHTML = html;
+  keepSelection(() => {
+    for (const el of [...tpl.content.children]) {
+      const now = el.id && $(el.id);
+      if (now && now.hasAttribute('data-lazy')) replaceBlock(now, el);
+    }
+  });
+  if (keyboard) drawCaret(false);
+  return true;
+}
+
+// initLazyBlocks brings the runs of lazy blocks as they come within a screen of the window, and
+// of the target of a link to a claim (#c-ID) or a marker (#m-N) in one, then goes to it.
+function initLazyBlocks() {
+  const root = $('doc-text');
+  if (!root || !root.querySelector('.blk[data-lazy]') || !window.IntersectionObserver) return;
+  const seen = new IntersectionObserver((entries) => {
+    const near = entries.filter((e) => e.isIntersecting && e.target.hasAttribute('data-lazy'));
+    for (const e of near) seen.unobserve(e.target);
+    if (near.length) hydrate(near.map((e) => +e.target.id.slice(2)));
+  }, { rootMargin: '100% 0px' });
+  for (const b of root.querySelectorAll('.blk[data-lazy]')) seen.observe(b);
+  const reveal = async () => {
+    const m = /^#(c|m)-(\d+)$/.exec(location.hash);
+    if (!m || $(location.hash.slice(1))) return;
+    const ok = m[1] === 'c' ? await fetchBlocks(root, `claim=${m[2]}`) : await hydrate(lazyBlocksOver(root, +m[2], +m[2] + 1));
+    // Going to the same URL again scrolls to the target and makes it :target.
+    if (ok && $(location.hash.slice(1))) location.replace(location.href);
+  };
+  window.addEventListener('hashchange', reveal);
+  reveal();
 }
 
 function onTextKey(e) {
@@ -1016,6 +1122,7 @@ initPrintReport();
 initReviewKeys();
 initInPlaceForms();
 initPanel();
+initLazyBlocks();
 init();
 // Everything above listens now: a drag or a key from here on is the app's to handle (the
 // browser tests wait for this before they act on a page).

@@ -4,7 +4,7 @@
 // claim that changed, keeping the reader's selection, open forms and scroll; the review queue
 // and the documents list fetch themselves again and swap in what differs. EventSource
 // reconnects by itself and sends Last-Event-ID, so a dropped stream misses nothing.
-import { applyFragment, panelQuery, pointOffset, selectionOffsets } from './app.js';
+import { applyFragment, keepSelection, panelQuery } from './app.js';
 
 const $ = (id) => document.getElementById(id);
 const meta = document.querySelector('meta[name="citecheck-live"]');
@@ -75,70 +75,6 @@ function reloadClaim(id) {
   const text = $('doc-text');
   if (text && !text.dataset.reanchor) refreshClaim(text.dataset.docId, id, true);
   else location.reload();
-}
-
-// pointAt finds the text node and UTF-16 offset of code point offset at in the runs of root.
-function pointAt(root, at) {
-  const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  for (let t = w.nextNode(); t; t = w.nextNode()) {
-    const run = t.parentNode.dataset && t.parentNode.dataset.o;
-    if (run === undefined) continue;
-    const start = +run;
-    const chars = [...t.data];
-    if (at <= start + chars.length) {
-      return [t, chars.slice(0, Math.max(0, at - start)).join('').length];
-    }
-  }
-  return null;
-}
-
-// keepSelection runs change, then puts back the reader's selection in the text, and the ranges
-// of the CSS highlights over it (the popup's span, the editor's caret), where change replaced
-// the nodes they were in: both are kept as code point offsets across it.
-function keepSelection(change) {
-  const root = $('doc-text');
-  const sel = window.getSelection();
-  const before = root && selectionOffsets(root, sel);
-  const marks = [];
-  if (root && window.CSS && CSS.highlights) {
-    for (const [, hl] of CSS.highlights) {
-      for (const r of hl) {
-        if (!root.contains(r.startContainer)) continue;
-        marks.push({ hl, r, start: pointOffset(root, r.startContainer, r.startOffset), end: pointOffset(root, r.endContainer, r.endOffset) });
-      }
-    }
-  }
-  change();
-  const now = $('doc-text');
-  if (!now) return;
-  for (const m of marks) {
-    // A range over replaced nodes collapses into their block: compare where it is now.
-    const intact = now.contains(m.r.startContainer) && m.r.collapsed === (m.start === m.end) &&
-      pointOffset(now, m.r.startContainer, m.r.startOffset) === m.start &&
-      pointOffset(now, m.r.endContainer, m.r.endOffset) === m.end;
-    if (intact) continue;
-    const range = rangeAt(now, m.start, m.end);
-    m.hl.delete(m.r);
-    if (range) m.hl.add(range);
-  }
-  if (!before) return;
-  const still = sel.rangeCount > 0 && now.contains(sel.getRangeAt(0).startContainer) && selectionOffsets(now, sel);
-  if (still && still.start === before.start && still.end === before.end) return;
-  const range = rangeAt(now, before.start, before.end);
-  if (!range) return;
-  sel.removeAllRanges();
-  sel.addRange(range);
-}
-
-// rangeAt is a DOM Range over the code points start..end of the runs of root, or null.
-function rangeAt(root, start, end) {
-  const a = pointAt(root, start);
-  const b = pointAt(root, end);
-  if (!a || !b) return null;
-  const range = document.createRange();
-  range.setStart(a[0], a[1]);
-  range.setEnd(b[0], b[1]);
-  return range;
 }
 
 // refreshClaim fetches what a claim's change shows on the document page and applies it, all

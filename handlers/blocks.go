@@ -90,7 +90,12 @@ func buildBlocks(runs []views.Run, cuts []int, textLen int) []views.Block {
 // compressed segment (pagegzip.go) included.
 func newBlock(i, start int, runs []views.Run) views.Block {
 	html := views.RunsHTML(runs)
-	return views.Block{Index: i, Start: start, Runs: runs, Lines: estimateLines(runs), HTML: html, Deflated: deflateSegment(html)}
+	starts := 0
+	for _, r := range runs {
+		starts += len(r.Anchors)
+	}
+	return views.Block{Index: i, Start: start, Runs: runs, Lines: estimateLines(runs), HTML: html, Deflated: deflateSegment(html),
+		Starts: starts}
 }
 
 // keptBlocks drops the runs of blocks that the view keeps rendered: the page and its fragments

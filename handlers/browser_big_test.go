@@ -28,8 +28,12 @@ func testBrowserBigDocument(t *testing.T, browserCtx context.Context) {
 	if sizes := evalJS[[]int](tb, "transfer sizes", `(e => [e.encodedBodySize, e.decodedBodySize])(performance.getEntriesByType('navigation')[0])`); sizes[0] == 0 || sizes[0]*2 > sizes[1] {
 		t.Fatalf("page sent %d bytes for %d: want it gzipped", sizes[0], sizes[1])
 	}
-	if n := evalJS[int](tb, "highlighted runs", `document.querySelectorAll('#doc-text .hl').length`); n < 5000 {
-		t.Fatalf("%d highlighted runs, want at least one per claim", n)
+	// The blocks at its head came with their highlights, the others (lazy) with their text alone.
+	if n := evalJS[int](tb, "highlighted runs", `document.querySelectorAll('#doc-text .blk:not([data-lazy]) .hl').length`); n < 20 {
+		t.Fatalf("%d highlighted runs at the head of the text, want the claims there", n)
+	}
+	if n := evalJS[int](tb, "lazy blocks", `document.querySelectorAll('#doc-text .blk[data-lazy]').length`); n < 200 {
+		t.Fatalf("%d lazy blocks, want all but the head's", n)
 	}
 
 	const needle = "Before the war, many in Daraa relied on transport and trade services between Syria and Jordan to support themselves."
@@ -58,6 +62,11 @@ func testBrowserBigDocument(t *testing.T, browserCtx context.Context) {
 		t.Fatalf("form offsets %v, want [%d %d]", got, start, start+len([]rune(needle)))
 	}
 	tb.windowScreenshot("big-document-middle-selected")
+	// The selection's block has its runs now, with the highlights of the claims over it.
+	if n := evalJS[int](tb, "highlights on screen", `[...document.querySelectorAll('#doc-text .hl')].filter((s) => {
+		const r = s.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; }).length`); n < 5 {
+		t.Errorf("%d highlighted runs on screen after the selection, want the claims there", n)
+	}
 	// The page lays out blocks, not one 1 MB paragraph, and the panel lists a page of claims.
 	if n := evalJS[int](tb, "blocks", `document.querySelectorAll('#doc-text > .blk').length`); n < 100 {
 		t.Errorf("%d blocks in the text, want the text cut in blocks of a few KB", n)

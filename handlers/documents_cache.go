@@ -18,6 +18,8 @@ type loadedDocument struct {
 	row  store.DocumentStamp // the stamp of the row it was read from, without its claims (Row)
 	// exportHeadSeg is the native export's head after its time, compressed (exportHead).
 	exportHeadSeg atomic.Pointer[gzSegment]
+	// plainBlocks are the lazy blocks of a big document's page (lazyblocks.go).
+	plainBlocks plainBlocks
 }
 
 func newLoadedDocument(doc *citecheck.Document, t *citecheck.Text, stamp store.DocumentStamp) *loadedDocument {

@@ -102,7 +102,8 @@ func (s *Server) renderDocumentWith(c echo.Context, status int, errMsg, revision
 	if err := s.addEvidencePanel(c, d, st.claims, &v.Sources); err != nil {
 		return err
 	}
-	v.Blocks = st.blocks
+	v.Blocks = pageBlocks(st, c.QueryParam("full") == "1")
+	v.LazyBlocks = len(v.Blocks) > 0 && v.Blocks[len(v.Blocks)-1].Lazy
 	if err := s.fillPanel(c, &v, st.claims); err != nil {
 		return err
 	}

@@ -75,6 +75,7 @@ var matrix = []matrixCase{
 	{"POST", "/import", fixed("/import"), func(matrixFixture) url.Values { return url.Values{} }, nil, signedIn(303, 422)}, // no file: TestImportPageOpensTheNewDocumentOrShowsTheError uploads one
 	{"GET", "/documents/:id", docPath("/documents/%d"), nil, nil, signedIn(303, 200)},
 	{"GET", "/documents/:id/panel", docPath("/documents/%d/panel?panel=1"), nil, nil, signedIn(303, 200)},
+	{"GET", "/documents/:id/blocks", docPath("/documents/%d/blocks?b=0"), nil, nil, signedIn(303, 200)},
 	{"POST", "/documents/:id/delete", docPath("/documents/%d/delete"), func(matrixFixture) url.Values { return url.Values{"confirm": {"yes"}} }, nil, byRole(303, 403, 303, 303)},
 	{"POST", "/documents/:id/claims", docPath("/documents/%d/claims"), func(matrixFixture) url.Values {
 		return url.Values{"start": {"0"}, "end": {"5"}, "refs": {"1"}}

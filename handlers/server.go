@@ -168,6 +168,7 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.GET(documentPagePath, s.documentPage, s.followLive)
 	pages.GET("/documents/:id/panel", s.panelFragment)
 	pages.GET("/documents/:id/live", s.liveFragment)
+	pages.GET("/documents/:id/blocks", s.blocksFragment)
 	pages.POST("/documents/:id/delete", s.deleteDocumentPage)
 	pages.POST("/documents/:id/claims", s.createClaimPage)
 	pages.POST("/documents/:id/markers/claim", s.claimSentenceBeforePage)

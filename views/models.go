@@ -44,6 +44,12 @@ type Block struct {
 	// Deflated is HTML compressed as a deflate segment that can stand anywhere in a stream
 	// (handlers/pagegzip.go), so a gzipped page copies it instead of compressing it again.
 	Deflated []byte
+	// Starts counts the claims that start in the block.
+	Starts int
+	// Lazy says HTML is the block's text alone, in one run without highlights or markers: a big
+	// document's page sends the blocks away from its head so, and app.js fetches each one's
+	// runs (the blocks fragment) as it nears the screen.
+	Lazy bool
 }
 
 // ClaimRef is what a highlighted run needs to know about a claim that covers it.
@@ -78,6 +84,7 @@ type DocumentView struct {
 	Desk           *DeskPanel          // its state and assignment (issue 16); nil on fragments
 	Doc            *citecheck.Document // the text itself is not needed: Blocks carry it
 	Blocks         []Block
+	LazyBlocks     bool        // some of Blocks are Lazy
 	Claims         []ClaimItem // side panel: one page of the claims, in text order, filtered by StatusFilter
 	Panel          PanelView
 	StatusFilter   string // "" means all

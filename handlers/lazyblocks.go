@@ -55,15 +55,34 @@ func (d *loadedDocument) plain(cuts []int) []views.Block {
 }
 
 // pageBlocks answers the blocks that the document page of st sends: all with their runs for a
-// document below bigDocumentChars or when the reader asked for them (full); else the first
-// eagerBlocks so, and the rest lazy.
-func pageBlocks(st *docState, full bool) []views.Block {
-	if full || st.d.text.Len() < bigDocumentChars || len(st.blocks) <= eagerBlocks {
+// document below bigDocumentChars or when the reader asked for them (?full=1); else the first
+// eagerBlocks so, and those over and beside the claim (?claim=ID) or the offset (?at=N) that
+// the page opens on, and the rest lazy. So a link from elsewhere to a claim far down the text
+// (the review queue's, a claim page's, a search result's) opens on its highlight, and its
+// #c-ID is there for the browser to go to, with JavaScript or without.
+func (s *Server) pageBlocks(c echo.Context, st *docState) []views.Block {
+	if c.QueryParam("full") == "1" || st.d.text.Len() < bigDocumentChars || len(st.blocks) <= eagerBlocks {
 		return st.blocks
+	}
+	ask, _ := parsePanelAsk(c) // a malformed ask is refused by fillPanel
+	lo, hi := -1, -1
+	switch {
+	case ask.claim > 0:
+		for i := range st.claims {
+			if st.claims[i].ID == ask.claim {
+				lo, hi = blocksOver(st.cuts, st.claims[i].Start, st.claims[i].End)
+				break
+			}
+		}
+	case ask.at >= 0:
+		lo, hi = blocksOver(st.cuts, ask.at, ask.at+1)
 	}
 	plain := st.d.plain(st.cuts)
 	out := slices.Clone(st.blocks)
 	for i := eagerBlocks; i < len(out); i++ {
+		if lo >= 0 && i >= lo-1 && i <= hi+1 {
+			continue
+		}
 		out[i].HTML, out[i].Deflated, out[i].Lazy = plain[i].HTML, plain[i].Deflated, true
 	}
 	return out

@@ -128,6 +128,22 @@ func TestBigDocumentPageSendsLazyBlocks(t *testing.T) {
 			t.Fatalf("block %d of the claim differs from the full page's", b.index)
 		}
 	}
+	// The page opened on that claim (the review queue's, a claim page's and a search result's
+	// links) sends its blocks, and the ones either side, with their runs: its anchor is there.
+	for _, q := range []string{fmt.Sprintf("claim=%d", deep.ID), fmt.Sprintf("at=%d", deep.Start)} {
+		on := pageBlocksOf(t, br.get(base+"?"+q).body)
+		lo, hi := len(on), -1
+		for _, b := range got {
+			lo, hi = min(lo, b.index), max(hi, b.index)
+		}
+		for _, b := range on {
+			near := b.index < eagerBlocks || (b.index >= lo-1 && b.index <= hi+1)
+			if lazy := strings.Contains(b.attrs, "data-lazy"); near == lazy || (near && b.whole != full[b.index].whole) {
+				t.Fatalf("?%s: block %d lazy=%v (the claim's blocks %d-%d)", q, b.index, lazy, lo, hi)
+			}
+		}
+	}
+
 	// A claim of another document has no blocks here.
 	other := h.createDocument("rita", "other", "A claim here.[1]")
 	elsewhere := h.claimAt("rita", other.ID, other.Text, "A claim here.", []int{1}, "supported")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -102,8 +103,8 @@ func (s *Server) renderDocumentWith(c echo.Context, status int, errMsg, revision
 	if err := s.addEvidencePanel(c, d, st.claims, &v.Sources); err != nil {
 		return err
 	}
-	v.Blocks = pageBlocks(st, c.QueryParam("full") == "1")
-	v.LazyBlocks = len(v.Blocks) > 0 && v.Blocks[len(v.Blocks)-1].Lazy
+	v.Blocks = s.pageBlocks(c, st)
+	v.LazyBlocks = slices.ContainsFunc(v.Blocks, func(b views.Block) bool { return b.Lazy })
 	if err := s.fillPanel(c, &v, st.claims); err != nil {
 		return err
 	}
@@ -237,7 +238,7 @@ func (s *Server) createClaimPage(c echo.Context) error {
 	if wantsFragment(c) == "document" {
 		return s.documentFragment(c, http.StatusCreated, d, nil, cl)
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d#c-%d", d.doc.ID, cl.ID))
+	return c.Redirect(http.StatusSeeOther, views.ClaimInTextURL(d.doc.ID, cl.ID))
 }
 
 // updateClaimPage takes the edit form of the claim page, and shows that page again: with a

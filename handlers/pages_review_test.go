@@ -79,7 +79,7 @@ func TestReviewQueueListsPendingClaimsOldestFirstAndFilters(t *testing.T) {
 	}
 	for _, want := range []string{
 		`Review <span class="count">(3)</span>`, // the header count
-		"Doc &lt;one&gt;", fmt.Sprintf(`href="/documents/%d#c-%d"`, one.ID, c1.ID),
+		"Doc &lt;one&gt;", fmt.Sprintf(`href="/documents/%d?claim=%d#c-%d"`, one.ID, c1.ID, c1.ID),
 		`<mark class="q st-supported">Ministers agreed to start talks.</mark>`,
 		`<span class="ref">[30, 31]</span>`, `<span class="ref">[32]</span>`, // refs as their markers
 		`title="no marker in the text carries this number">[99]</span>`,

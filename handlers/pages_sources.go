@@ -145,7 +145,7 @@ func (s *Server) claimUncitedPage(c echo.Context) error {
 		return err
 	}
 	if items, _ := uncitedItems(d, []citecheck.UncitedSentence{{Start: start, End: end}}, st.claims); items[0].ClaimID != 0 {
-		return redirectWithFlash(c, fmt.Sprintf("/documents/%d#c-%d", d.doc.ID, items[0].ClaimID),
+		return redirectWithFlash(c, views.ClaimInTextURL(d.doc.ID, items[0].ClaimID),
 			fmt.Sprintf("Nothing created: claim #%d already covers that sentence.", items[0].ClaimID), true)
 	}
 	quote := strings.ReplaceAll(c.FormValue("quote"), "\r\n", "\n")
@@ -157,7 +157,7 @@ func (s *Server) claimUncitedPage(c echo.Context) error {
 	if err != nil {
 		return s.formError(c, d.doc.ID, err)
 	}
-	return redirectWithFlash(c, fmt.Sprintf("/documents/%d#c-%d", d.doc.ID, cl.ID),
+	return redirectWithFlash(c, views.ClaimInTextURL(d.doc.ID, cl.ID),
 		fmt.Sprintf("Claim #%d created: citation needed.", cl.ID), false)
 }
 
@@ -206,7 +206,7 @@ func (s *Server) claimSentenceBeforePage(c echo.Context) error {
 		return s.formError(c, d.doc.ID, err)
 	}
 	msg := fmt.Sprintf("Claim #%d created over the sentence before %s.", cl.ID, d.text.Slice(marker.Start, marker.End))
-	return redirectWithFlash(c, fmt.Sprintf("/documents/%d#c-%d", d.doc.ID, cl.ID), msg, false)
+	return redirectWithFlash(c, views.ClaimInTextURL(d.doc.ID, cl.ID), msg, false)
 }
 
 // bodyMarkerAt finds the body marker that starts at the code point offset in field, or nil.

@@ -155,7 +155,7 @@ func TestClaimTheSentenceBeforeAMarker(t *testing.T) {
 		t.Fatalf("claims: %v %+v", err, claims)
 	}
 	cl := claims[0]
-	if loc := r.header.Get("Location"); loc != fmt.Sprintf("/documents/%d#c-%d", doc.ID, cl.ID) {
+	if loc := r.header.Get("Location"); loc != fmt.Sprintf("/documents/%d?claim=%d#c-%d", doc.ID, cl.ID, cl.ID) {
 		t.Errorf("Location %q", loc)
 	}
 	wantQuote := "The second round of the Viennese talks, in mid-November, resulted in an agreement on the need to bring together representatives of the Syrian government and the opposition for formal negotiations under the aegis of the United Nations, with a deadline of 1 January 2016."

@@ -33,7 +33,7 @@ func SearchResultURL(r citecheck.SearchResult) string {
 	doc := docURL(r.DocumentID)
 	switch r.Kind {
 	case citecheck.SearchClaim:
-		return fmt.Sprintf("%s?claim=%d#%s", doc, r.ID, anchorID(r.ID))
+		return ClaimInTextURL(r.DocumentID, r.ID)
 	case citecheck.SearchSource:
 		src := fmt.Sprintf("/sources/%d", r.ID)
 		if r.Start == nil {
@@ -72,4 +72,11 @@ func searchFilterURL(v SearchView, doc int64) string {
 		}
 	}
 	return "/search?" + q.Encode()
+}
+
+// ClaimInTextURL is the document page opened on a claim: its blocks come with their runs (a
+// big document sends blocks far from its head without them), the side panel on its page, and
+// the browser goes to its anchor.
+func ClaimInTextURL(docID, claimID int64) string {
+	return fmt.Sprintf("%s?claim=%d#%s", docURL(docID), claimID, anchorID(claimID))
 }

@@ -406,31 +406,30 @@ func (r occurrenceRules) pick(occs []occurrence, best int) (occurrence, verdict)
 type textSide struct {
 	s     string
 	t     *citecheck.Text
-	runes []rune             // the text as code points, where the caller needs them
-	sa    *suffixarray.Index // built on first need, for large texts
-	noSA  bool               // search by scanning even a large text (one search only)
+	runes []rune    // the text as code points, where the caller needs them
+	sa    []saChunk // built on first need, for large texts
+	noSA  bool      // search by scanning even a large text (one search only)
 }
+
+// saChunk is the suffix array of saChunkSize bytes of a text from base. One array over a
+// whole text of megabytes cost more per byte the bigger the text (its build reads and writes
+// all over arrays four times the text's size), and re-anchoring 4 MB of text took over 5x the
+// time of 1 MB; chunks cost the same per byte at any size.
+type saChunk struct {
+	base int
+	idx  *suffixarray.Index
+}
+
+const saChunkSize = 1 << 19
 
 // find returns the code point offsets, ascending, where quote (q as code points) occurs, and
 // false if it occurs maxTextOccurrences times or more.
 func (ts *textSide) find(quote string, q []rune) ([]int, bool) {
 	var bytes []int
 	if len(ts.s) < suffixArrayMin || ts.noSA {
-		for off := 0; len(bytes) < maxTextOccurrences; {
-			i := strings.Index(ts.s[off:], quote)
-			if i < 0 {
-				break
-			}
-			bytes = append(bytes, off+i)
-			_, w := utf8.DecodeRuneInString(ts.s[off+i:])
-			off += i + w
-		}
+		bytes = scanFor(ts.s, quote, 0, len(ts.s), nil)
 	} else {
-		if ts.sa == nil {
-			ts.sa = suffixarray.New([]byte(ts.s))
-		}
-		bytes = ts.sa.Lookup([]byte(quote), maxTextOccurrences)
-		slices.Sort(bytes)
+		bytes = ts.lookup(quote)
 	}
 	if len(bytes) >= maxTextOccurrences {
 		return nil, false
@@ -443,6 +442,55 @@ func (ts *textSide) find(quote string, q []rune) ([]int, bool) {
 		}
 	}
 	return out, true
+}
+
+// scanFor appends to out the byte offsets where quote starts in s[from:to] (wholly inside it),
+// until out holds maxTextOccurrences.
+func scanFor(s, quote string, from, to int, out []int) []int {
+	for off := from; len(out) < maxTextOccurrences; {
+		i := strings.Index(s[off:to], quote)
+		if i < 0 {
+			break
+		}
+		out = append(out, off+i)
+		_, w := utf8.DecodeRuneInString(s[off+i:])
+		off += i + w
+	}
+	return out
+}
+
+// lookup answers, ascending, the byte offsets where quote starts, at most maxTextOccurrences of
+// them (that many: maybe more): those inside a chunk from its suffix array, and those across
+// the cut between two chunks by scanning the few bytes either side of it.
+func (ts *textSide) lookup(quote string) []int {
+	if ts.sa == nil {
+		for base := 0; base < len(ts.s); base += saChunkSize {
+			ts.sa = append(ts.sa, saChunk{base: base, idx: suffixarray.New([]byte(ts.s[base:min(len(ts.s), base+saChunkSize)]))})
+		}
+	}
+	q := []byte(quote)
+	var out []int
+	for k, c := range ts.sa {
+		for _, p := range c.idx.Lookup(q, maxTextOccurrences-len(out)) {
+			out = append(out, c.base+p)
+		}
+		if k > 0 && len(out) < maxTextOccurrences && len(q) > 1 {
+			// Starts within len(q)-1 bytes before the cut, ends after it.
+			from := max(0, c.base-len(q)+1)
+			to := min(len(ts.s), c.base+len(q)-1)
+			for _, p := range scanFor(ts.s, quote, from, to, nil) {
+				// One that crosses more cuts counts at the first: it starts in the chunk before.
+				if p < c.base && p >= c.base-saChunkSize && len(out) < maxTextOccurrences {
+					out = append(out, p)
+				}
+			}
+		}
+		if len(out) >= maxTextOccurrences {
+			break
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // holds reports whether the quote found at byte b (code point s) is the same code points there:

@@ -1,6 +1,7 @@
 package anchor
 
 import (
+	"fmt"
 	"github.com/citecheck/citecheck"
 
 	"math/rand"
@@ -252,4 +253,33 @@ func FuzzReanchor(f *testing.F) {
 			t.Fatal("not deterministic")
 		}
 	})
+}
+
+// A large text's quotes are found from the suffix arrays of its chunks: those inside a chunk,
+// those across a cut (one crossing two cuts once), as a scan finds them, and never more than
+// maxTextOccurrences.
+func TestFindAcrossSuffixArrayChunks(t *testing.T) {
+	var sb strings.Builder
+	for i := 0; sb.Len() < 3*saChunkSize+5000; i++ {
+		fmt.Fprintf(&sb, "n%d ", i)
+	}
+	b := []byte(sb.String())
+	for _, at := range []int{100, saChunkSize - 3, saChunkSize + 500, 2*saChunkSize - 1, 3 * saChunkSize} {
+		copy(b[at:], "néedle")
+	}
+	text := string(b)
+	long := text[saChunkSize-1000 : 2*saChunkSize+1000] // crosses two cuts
+	ct := citecheck.NewText(text)
+	for _, tt := range []struct {
+		quote string
+		n     int // -1: too many to list
+	}{{"néedle", 5}, {text[saChunkSize-5 : saChunkSize+5], 1}, {long, 1}, {"zeta", 0}, {"n1", -1}} {
+		indexed := textSide{s: text, t: ct}
+		scanned := textSide{s: text, t: ct, noSA: true}
+		got, gotAll := indexed.find(tt.quote, []rune(tt.quote))
+		want, wantAll := scanned.find(tt.quote, []rune(tt.quote))
+		if gotAll != wantAll || !slices.Equal(got, want) || gotAll != (tt.n >= 0) || (tt.n >= 0 && len(got) != tt.n) {
+			t.Errorf("%.30q: chunks found %v (all %v), a scan %v (all %v), want %d", tt.quote, got, gotAll, want, wantAll, tt.n)
+		}
+	}
 }

@@ -30,6 +30,7 @@ let pending = 0; // numbers the suggest requests so a stale answer is dropped
 // the selection as made (raw) and as snapped.
 let current = null;
 let respan = null; // {id, version, quote, start, end} of the claim whose span is being changed
+let popupAsks = 0; // numbers the popups asked for, so one waiting for runs yields to a newer one
 
 // marks shows the spans of the editor over the text with the CSS Custom Highlight API, which
 // changes no DOM: the cursor's sentence and caret, the keyboard selection, the popup's span and
@@ -45,6 +46,7 @@ function mark(name, span) {
 }
 
 function hideForm(toText = true) {
+  popupAsks++; // a popup still waiting for runs stays shut
   const form = claimForm();
   if (!form || form.hidden) return;
   form.hidden = true;
@@ -107,10 +109,12 @@ function openPopup(raw, fromKey = false, hydrated = false) {
   const form = claimForm();
   const root = $('doc-text');
   if (!form || !root) return;
-  // Snapping needs the markers of the blocks under the selection: a lazy one's runs first.
+  // Snapping needs the markers of the blocks under the selection: a lazy one's runs first,
+  // unless another selection comes meanwhile.
+  const ask = ++popupAsks;
   const lazy = lazyBlocksOver(root, raw.start, raw.end);
   if (lazy.length && !hydrated) {
-    hydrate(lazy).then((ok) => { if (ok) openPopup(raw, fromKey, true); });
+    hydrate(lazy).then((ok) => { if (ok && ask === popupAsks) openPopup(raw, fromKey, true); });
     return;
   }
   const snapped = snapSpan(root, raw);

@@ -155,5 +155,21 @@ func testBrowserLazyBlocks(t *testing.T, browserCtx context.Context) {
 		const shown = [...document.querySelectorAll('#doc-text .blk')].filter((b) => { const r = b.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; });
 		return shown.length > 0 && shown.every((b) => !b.hasAttribute('data-lazy')) && shown.some((b) => b.querySelectorAll('span[data-o]').length > 1);
 	})()`)
+
+	// A claim someone saves meanwhile in a block this page has not shown yet is highlighted
+	// there when the reader gets to it.
+	const other = "Although the Nassib transition was reopened"
+	edAt := at(other, strings.Count(doc.Text, other)*2/5)
+	r := h.do("POST", fmt.Sprintf("/api/v1/documents/%d/claims", doc.ID), "ed",
+		map[string]any{"start": edAt, "end": edAt + len([]rune(other)), "refs": []int{13}, "status": "contradicted"})
+	var made citecheck.Claim
+	if r.status != http.StatusCreated {
+		t.Fatalf("ed's claim: %d %s", r.status, r.body)
+	}
+	r.json(t, &made)
+	evalJS[bool](tb, "scroll to ed's claim", fmt.Sprintf(`(() => { const b = [...document.querySelectorAll('#doc-text .blk')].filter((b) => +b.dataset.b <= %d).pop();
+		b.scrollIntoView({ block: 'center' }); return true; })()`, edAt))
+	tb.waitJS("ed's claim highlighted", fmt.Sprintf(
+		`[...document.querySelectorAll('#doc-text [data-claims~="%d"]')].map((s) => s.textContent).join('') === %q`, made.ID, other))
 	tb.checkNoExceptions()
 }

@@ -32,7 +32,7 @@ func TestReviewPagesEscapeUserTextAndShowTheNav(t *testing.T) {
 	for _, want := range []string{
 		`<a href="/review" class="nav-review">Review <span class="count">(7)</span></a>`, `href="/admin/users"`, `href="/account"`,
 		`<span class="ctx">…&lt;i&gt;before </span><mark class="q st-supported">&lt;b&gt;quote&lt;/b&gt;</mark><span class="ctx"> after&lt;/i&gt;</span>`,
-		"&lt;Doc&gt;", `href="/documents/2#c-9"`, "&lt;script&gt;x&lt;/script&gt;", "&lt;rita&gt;", `<span class="ref">[30, 31]</span>`,
+		"&lt;Doc&gt;", `href="/documents/2?claim=9#c-9"`, "&lt;script&gt;x&lt;/script&gt;", "&lt;rita&gt;", `<span class="ref">[30, 31]</span>`,
 		`name="version" value="4"`, `name="back" value="/review?author=%3Crita%3E"`, "yours: another editor must review",
 		`id="review-help"`,
 	} {

@@ -48,9 +48,9 @@ func ParseCitations(text string) []Citation {
 			i = -end - 1
 			continue
 		}
-		cp += utf8.RuneCountInString(text[cpByte:i])
+		cp += countCodePoints(text[cpByte:i])
 		start := cp
-		cp += utf8.RuneCountInString(text[i:end])
+		cp += countCodePoints(text[i:end])
 		cpByte = end
 		if all == nil {
 			all = make([]int, 0, 2*cap(cits))
@@ -61,6 +61,39 @@ func ParseCitations(text string) []Citation {
 		i = end
 	}
 	return cits
+}
+
+// countCodePoints is utf8.RuneCountInString(s) (an invalid byte counts as one code point), 32
+// and then 8 bytes at a time while they are ASCII: between two markers a text is mostly ASCII,
+// and counting rune by rune was three quarters of the time to parse the markers of 1 MB.
+func countCodePoints(s string) int {
+	const high = 0x8080808080808080
+	n := 0
+	for i := 0; i < len(s); {
+		if i+32 <= len(s) && (word(s, i)|word(s, i+8)|word(s, i+16)|word(s, i+24))&high == 0 {
+			i, n = i+32, n+32
+			continue
+		}
+		if i+8 <= len(s) && word(s, i)&high == 0 {
+			i, n = i+8, n+8
+			continue
+		}
+		if s[i] < utf8.RuneSelf {
+			i++
+		} else {
+			_, w := utf8.DecodeRuneInString(s[i:])
+			i += w
+		}
+		n++
+	}
+	return n
+}
+
+// word is the 8 bytes of s from i, little-endian (one load).
+func word(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // appendSortedUnique appends refs to dst ascending and without duplicates. Most markers list

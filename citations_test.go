@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // m builds an expected marker.
@@ -248,5 +249,22 @@ func TestParseCitationsRefsDoNotAlias(t *testing.T) {
 	_ = append(cits[1].Refs, 98)
 	if !reflect.DeepEqual(cits[1].Refs, []int{3}) || !reflect.DeepEqual(cits[2].Refs, []int{4, 5}) {
 		t.Fatalf("appending to one marker's refs changed another: %v", cits)
+	}
+}
+
+// countCodePoints counts as utf8.RuneCountInString does, on ASCII, multi-byte and invalid
+// UTF-8 at every length and alignment around its 8- and 32-byte steps.
+func TestCountCodePointsIsRuneCount(t *testing.T) {
+	pieces := []string{"a", "é", "€", "😀", "\xff", "\xe2\x82", "[30]", strings.Repeat("x", 31)}
+	for n := 0; n < 200; n++ {
+		var sb strings.Builder
+		for k := 0; k < n; k++ {
+			sb.WriteString(pieces[(k*k+n)%len(pieces)])
+		}
+		for _, s := range []string{sb.String(), strings.Repeat("y", n) + sb.String(), sb.String() + strings.Repeat("z", n)} {
+			if got, want := countCodePoints(s), utf8.RuneCountInString(s); got != want {
+				t.Fatalf("countCodePoints(%q) = %d, want %d", s, got, want)
+			}
+		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/citecheck/citecheck"
@@ -172,4 +174,36 @@ func testBrowserLazyBlocks(t *testing.T, browserCtx context.Context) {
 	tb.waitJS("ed's claim highlighted", fmt.Sprintf(
 		`[...document.querySelectorAll('#doc-text [data-claims~="%d"]')].map((s) => s.textContent).join('') === %q`, made.ID, other))
 	tb.checkNoExceptions()
+}
+
+// testBrowserLazyBlocksWithoutJavaScript opens a big document's page with scripting off: it says
+// that highlights further down come with JavaScript and links to ?full=1, which shows the
+// highlight of a claim far down the text.
+func testBrowserLazyBlocksWithoutJavaScript(t *testing.T, browserCtx context.Context) {
+	h := newHarness(t, Config{})
+	doc, _, deep, _ := lazyDocument(t, h)
+	tb := newTab(t, browserCtx, h.srv.URL, 60*time.Second)
+	tb.login("rita")
+	tb.do("scripting off", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+	tb.do("open the page", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.ID("doc-text")))
+	tb.do("the link to every highlight", chromedp.WaitVisible(chromedp.CSS(`.lazy-note a`)))
+	tb.windowScreenshot("lazy-without-javascript")
+	if has := evalJS[bool](tb, "the far claim", fmt.Sprintf(`!!document.querySelector('#doc-text [data-claims~="%d"]')`, deep.ID)); has {
+		t.Fatal("the far claim is highlighted on the lazy page: the test would not see the link's effect")
+	}
+	tb.do("follow it", chromedp.Click(chromedp.CSS(`.lazy-note a`)))
+	// Polling runs in the page's own script, which is off: evaluate from here instead.
+	check := fmt.Sprintf(`location.search === '?full=1' && document.readyState === 'complete' &&
+		!document.querySelector('#doc-text .blk[data-lazy]') && !!document.querySelector('#doc-text [data-claims~="%d"]')`, deep.ID)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if ok, err := chromedp.Run(tb.ctx, chromedp.Evaluate[bool](check)); err == nil && ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no page with every highlight after following the link (page: %s)", tb.location())
+		}
+	}
 }

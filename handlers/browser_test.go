@@ -54,6 +54,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("ImportJSON", func(t *testing.T) { testBrowserImport(t, browserCtx) })
 	t.Run("BigDocument", func(t *testing.T) { testBrowserBigDocument(t, browserCtx) })
 	t.Run("LazyBlocks", func(t *testing.T) { testBrowserLazyBlocks(t, browserCtx) })
+	t.Run("LazyBlocksWithoutJavaScript", func(t *testing.T) { testBrowserLazyBlocksWithoutJavaScript(t, browserCtx) })
 	t.Run("ScriptPayloadsInert", func(t *testing.T) { testBrowserXSS(t, browserCtx) })
 	t.Run("AccountSessions", func(t *testing.T) { testBrowserAccountSessions(t, browserCtx) })
 }

@@ -29,6 +29,12 @@ const (
 	MaxURLLen = 2_000
 	// MaxReferenceEntries is how many entries a document's reference list may hold.
 	MaxReferenceEntries = 10_000
+	// MaxVisitorSessionsPerAddress is how many sessions nobody has signed in to (each holds the
+	// sign-in form's CSRF token) one address keeps: a new one past it ends the oldest, so a
+	// client that loads the sign-in page without its cookie, again and again, does not grow the
+	// sessions table without bound. An office behind one address has that many people on the
+	// sign-in page at once before any of them has to load it again.
+	MaxVisitorSessionsPerAddress = 1000
 )
 
 // The codes of an input past its bound: 422, each with the field concerned.

@@ -163,7 +163,8 @@ func (ss *sessionStore) create(r *http.Request, w http.ResponseWriter, sess *ses
 		return fmt.Errorf("session cookie: %w", err)
 	}
 	_, err = ss.st.CreateSession(r.Context(), store.NewSession{TokenHash: citecheck.HashToken(id), UserID: uid,
-		Data: data, UserAgent: userAgent(r), Address: ss.clientIP(r), MaxAge: ss.max})
+		Data: data, UserAgent: userAgent(r), Address: ss.clientIP(r), MaxAge: ss.max,
+		KeepVisitors: citecheck.MaxVisitorSessionsPerAddress})
 	if err != nil {
 		return err
 	}

@@ -507,3 +507,34 @@ func tableRow(page, attr string) string {
 	row := page[i:]
 	return row[:strings.Index(row, "</tr>")]
 }
+
+// A client that loads the sign-in page again and again without its cookie gets a new visitor
+// session each time, but its address keeps at most citecheck.MaxVisitorSessionsPerAddress of
+// them: the sessions table does not grow without bound, and the newest visitor can sign in.
+func TestVisitorSessionsOfOneAddressAreCapped(t *testing.T) {
+	h := newHarness(t, Config{})
+	const extra = 25
+	for i := 0; i < citecheck.MaxVisitorSessionsPerAddress+extra; i++ {
+		res, err := http.Get(h.srv.URL + "/login")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("sign-in page %d: %d", i, res.StatusCode)
+		}
+	}
+	var n int
+	if err := h.rawDB(true).QueryRow(`SELECT COUNT(*) FROM sessions WHERE user_id IS NULL AND address = '127.0.0.1'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != citecheck.MaxVisitorSessionsPerAddress {
+		t.Fatalf("%d visitor sessions from one address after %d visits, want %d", n,
+			citecheck.MaxVisitorSessionsPerAddress+extra, citecheck.MaxVisitorSessionsPerAddress)
+	}
+	br := h.newBrowser()
+	br.login("rita")
+	if r := br.get("/"); r.status != http.StatusOK {
+		t.Fatalf("signing in after the cap: %d", r.status)
+	}
+}

@@ -26,6 +26,11 @@ WHERE user_id = ? AND ` + liveSession + ` ORDER BY last_used_at DESC, id DESC`
 	deleteUserSession   = `DELETE FROM sessions WHERE id = ? AND user_id = ?`
 	deleteUserSessions  = `DELETE FROM sessions WHERE user_id = ?`
 	deleteDeadSessions  = `DELETE FROM sessions WHERE NOT (` + liveSession + `)`
+	// capVisitorSessions deletes the sessions nobody has signed in to of one address but its
+	// newest ones (the parameters: the address twice, how many to keep); the index of
+	// migration 0029 holds exactly those rows.
+	capVisitorSessions = `DELETE FROM sessions WHERE user_id IS NULL AND address = ? AND id <= (
+SELECT id FROM sessions WHERE user_id IS NULL AND address = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`
 )
 
 // NewSession is what starting a session records. The token hash is the SHA-256 of the random
@@ -38,6 +43,9 @@ type NewSession struct {
 	Address   string
 	// MaxAge is the absolute lifetime: the session ends this long after it starts, however busy.
 	MaxAge time.Duration
+	// KeepVisitors, for a visitor's session (UserID 0) with an address, ends that address's
+	// older visitor sessions beyond this many, this one included; 0 keeps them all.
+	KeepVisitors int
 }
 
 // StoredSession is a live session with the values the HTTP layer encoded into it.
@@ -55,8 +63,16 @@ func (s *Store) CreateSession(ctx context.Context, n NewSession) (*citecheck.Ses
 		n.Data = []byte{}
 	}
 	now := s.now()
-	res, err := s.insert(ctx, insertSession, n.TokenHash, nullableID(n.UserID), n.Data,
-		n.UserAgent, n.Address, formatTime(now), formatTime(now), formatTime(now.Add(n.MaxAge)))
+	var res sql.Result
+	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		res, err = insertRow(ctx, tx, insertSession, n.TokenHash, nullableID(n.UserID), n.Data,
+			n.UserAgent, n.Address, formatTime(now), formatTime(now), formatTime(now.Add(n.MaxAge)))
+		if err == nil && n.UserID == 0 && n.Address != "" && n.KeepVisitors > 0 {
+			_, err = tx.ExecContext(ctx, capVisitorSessions, n.Address, n.Address, n.KeepVisitors)
+		}
+		return err
+	})
 	if isUniqueViolation(err) {
 		return nil, citecheck.Errorf(citecheck.ECodeConflict, "session already exists")
 	}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"maps"
 	"testing"
 	"time"
 
@@ -255,4 +257,41 @@ func countRows(t *testing.T, s *Store, table string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// A new visitor's session ends its address's oldest visitor sessions past KeepVisitors, and
+// touches no other address's and no signed-in session.
+func TestCreateSessionCapsAnAddressesVisitorSessions(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t)
+	fixedClock(s)
+	ana := mustUser(t, s, "ana", citecheck.RoleReviewer)
+	visit := func(hash, address string, uid int64) {
+		t.Helper()
+		if _, err := s.CreateSession(ctx, NewSession{TokenHash: hash, UserID: uid, Address: address, MaxAge: time.Hour, KeepVisitors: 3}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	visit("signed-in", "192.0.2.1", ana.ID)
+	visit("elsewhere", "198.51.100.7", 0)
+	var hashes []string
+	for i := range 6 {
+		h := fmt.Sprintf("visit-%d", i)
+		hashes = append(hashes, h)
+		visit(h, "192.0.2.1", 0)
+	}
+	live := liveHashes(t, s, time.Hour, append(hashes, "signed-in", "elsewhere")...)
+	want := map[string]bool{"visit-3": true, "visit-4": true, "visit-5": true, "signed-in": true, "elsewhere": true}
+	if !maps.Equal(live, want) {
+		t.Fatalf("live sessions %v, want %v", live, want)
+	}
+	// Without KeepVisitors, nothing is capped.
+	for i := range 3 {
+		if _, err := s.CreateSession(ctx, NewSession{TokenHash: fmt.Sprintf("free-%d", i), Address: "203.0.113.9", MaxAge: time.Hour}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if live := liveHashes(t, s, time.Hour, "free-0", "free-1", "free-2", "visit-5"); len(live) != 4 {
+		t.Fatalf("uncapped: %v", live)
+	}
 }

@@ -117,6 +117,24 @@ func (tb *tab) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// click clicks the element that css selects, as a user would (chromedp.Click: the mouse at its
+// place). A page that live.js keeps in step may swap the element for a fresh copy between
+// chromedp's query for it and the click ("Could not find node"); then the click is tried again
+// on the copy, as a user's next click would land on it.
+func (tb *tab) click(what, css string) {
+	tb.t.Helper()
+	var err error
+	for range 5 {
+		if err = chromedp.Do(tb.ctx, chromedp.Click(chromedp.CSS(css))); err == nil || !strings.Contains(err.Error(), "Could not find node") {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		tb.t.Fatalf("%s: %v", what, err)
+	}
+}
+
 // eval evaluates a JavaScript expression (awaiting a promise) and decodes its value into T.
 func evalJS[T any](tb *tab, what, expr string) T {
 	tb.t.Helper()

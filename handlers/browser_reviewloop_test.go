@@ -69,7 +69,7 @@ func testBrowserQueueLoop(t *testing.T, browserCtx context.Context) {
 
 	// Approve the clean claim with a click, then undo it in place.
 	row := fmt.Sprintf("#q-%d", clean.ID)
-	ed.do("approve", chromedp.Click(chromedp.CSS(row+" .approve-form button")))
+	ed.click("approve", row+" .approve-form button")
 	ed.waitJS("the decided row with its undo", fmt.Sprintf(`!!document.querySelector('%s.decided .undo-form')`, row))
 	if cl, _ := claimState(t, h, clean.ID); cl.Review != citecheck.ReviewApproved {
 		t.Fatalf("after approving: %s", cl.Review)
@@ -86,7 +86,7 @@ func testBrowserQueueLoop(t *testing.T, browserCtx context.Context) {
 		t.Fatal("a live refresh of the queue took the decided row, or its undo, or moved it")
 	}
 	ed.screenshot("review-queue-undo")
-	ed.do("undo", chromedp.Click(chromedp.CSS(row+" .undo-form button")))
+	ed.click("undo", row+" .undo-form button")
 	ed.waitJS("the row back for review", fmt.Sprintf(`!!document.querySelector('%s:not(.decided) .approve-form')`, row))
 	if cl, ev := claimState(t, h, clean.ID); cl.Review != citecheck.ReviewPending || ev.Action != citecheck.ActionReviewUndone || ev.By != "ed" {
 		t.Fatalf("after the undo: %s, last event %+v", cl.Review, ev)
@@ -102,7 +102,7 @@ func testBrowserQueueLoop(t *testing.T, browserCtx context.Context) {
 	if !strings.Contains(wording, "Approve anyway") || !strings.Contains(wording, "unknown-ref") || strings.Contains(wording, "override") {
 		t.Errorf("the approval of a claim with problems says %q", wording)
 	}
-	ed.do("make it current", chromedp.Click(chromedp.CSS(prow+" .queue-doc")))
+	ed.click("make it current", prow+" .queue-doc")
 	ed.do("a", chromedp.KeyEvent("a"))
 	ed.waitJS("Approve anyway has focus", fmt.Sprintf(`document.activeElement === document.querySelector('%s .approve-form button')`, prow))
 	if cl, _ := claimState(t, h, problem.ID); cl.Review != citecheck.ReviewPending {
@@ -125,10 +125,10 @@ func testBrowserQueueLoop(t *testing.T, browserCtx context.Context) {
 	ed.do("wide", chromedp.EmulateViewport(1280, 800))
 	ed.do("the claim page", chromedp.Navigate(fmt.Sprintf("%s/claims/%d", h.srv.URL, problem.ID)), chromedp.WaitVisible(chromedp.ID("history")))
 	ed.screenshot("claim-approve-anyway")
-	ed.do("approve anyway", chromedp.Click(chromedp.CSS(`#claim-detail .approve-form button`)))
+	ed.click("approve anyway", `#claim-detail .approve-form button`)
 	waitAcrossNavigation(ed, "approved, with its undo", `!!document.querySelector('#claim-detail .undo-form')`)
 	ed.screenshot("claim-undo")
-	ed.do("undo", chromedp.Click(chromedp.CSS(`#claim-detail .undo-form button`)))
+	ed.click("undo", `#claim-detail .undo-form button`)
 	waitAcrossNavigation(ed, "pending again", `/pending again/.test((document.querySelector('.banner.flash') || {}).textContent || '')`)
 	if cl, ev := claimState(t, h, problem.ID); cl.Review != citecheck.ReviewPending || ev.Action != citecheck.ActionReviewUndone {
 		t.Fatalf("after the claim page's undo: %s, %+v", cl.Review, ev)
@@ -137,11 +137,10 @@ func testBrowserQueueLoop(t *testing.T, browserCtx context.Context) {
 	// In the document's panel, in place: approve, then undo.
 	entry := fmt.Sprintf("#claim-%d", clean.ID)
 	ed.do("the document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.CSS(entry)))
-	ed.do("approve in the panel", chromedp.Click(chromedp.CSS(entry+" .approve-form button")))
+	ed.click("approve in the panel", entry+" .approve-form button")
 	ed.waitJS("the entry's undo", fmt.Sprintf(`!!document.querySelector('%s .undo-form')`, entry))
-	// Clicked in one step: the approval is a live event too, whose refresh may swap the entry in
-	// again between a query for the button and a click at its place (chromedp's Click is both).
-	evalJS[bool](ed, "undo in the panel", fmt.Sprintf(`(document.querySelector('%s .undo-form button').click(), true)`, entry))
+	// The approval is a live event too, whose refresh may swap the entry in again (tab.click).
+	ed.click("undo in the panel", entry+" .undo-form button")
 	ed.waitJS("the entry back for review", fmt.Sprintf(`!!document.querySelector('%s .approve-form') && !document.querySelector('%s .undo-form')`, entry, entry))
 	if msg := evalJS[string](ed, "the panel says", `document.getElementById('live-status').textContent`); !strings.Contains(msg, "pending again") {
 		t.Errorf("the panel says %q after the undo", msg)

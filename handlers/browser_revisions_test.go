@@ -15,7 +15,7 @@ import (
 func testBrowserRevisions(t *testing.T, browserCtx context.Context) {
 	h := newHarness(t, Config{})
 	doc, claims := revisionDoc(t, h)
-	tb := newTab(t, browserCtx, h.srv.URL, 45*time.Second)
+	tb := newTab(t, browserCtx, h.srv.URL, 90*time.Second)
 	tb.login("rita")
 	tb.do("document page",
 		chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)),
@@ -39,7 +39,9 @@ func testBrowserRevisions(t *testing.T, browserCtx context.Context) {
 	tb.screenshot("revision-diff")
 
 	tb.do("re-anchor the orphan", chromedp.Click(chromedp.CSS(`#orphans a.reanchor`)))
-	waitAcrossNavigation(tb, "the re-anchor banner", `!!document.getElementById('reanchor-banner') && !!document.querySelector('#doc-text[data-reanchor]')`)
+	// The selection is the app's to handle once its listeners are set (data-app="ready").
+	waitAcrossNavigation(tb, "the re-anchor banner", `!!document.getElementById('reanchor-banner') && !!document.querySelector('#doc-text[data-reanchor]') &&
+		document.documentElement.dataset.app === 'ready'`)
 	evalJS[selectionResult](tb, "select the new text", selectTextJS+"("+jsArgs("Closing.", 0)+")")
 	tb.waitClaimForm("the claim form")
 	tb.do("save the new span",

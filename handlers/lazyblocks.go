@@ -97,9 +97,13 @@ func (s *Server) blocksFragment(c echo.Context) error {
 	if err != nil {
 		return s.fragmentError(c, err)
 	}
-	if r := c.QueryParam("rev"); r != "" && r != strconv.Itoa(d.doc.Revision) {
-		return s.fragmentError(c, citecheck.Errorf(citecheck.ECodeConflict,
-			"the document is at revision %d, not %s: reload the page", d.doc.Revision, r))
+	if r := c.QueryParam("rev"); r != "" {
+		if n, err := strconv.Atoi(r); err != nil || n < 1 {
+			return s.fragmentError(c, citecheck.FieldErrorf(citecheck.ECodeMalformed, "rev", "%q is not a revision number", r))
+		} else if n != d.doc.Revision {
+			return s.fragmentError(c, citecheck.Errorf(citecheck.ECodeConflict,
+				"the document is at revision %d, not %d: reload the page", d.doc.Revision, n))
+		}
 	}
 	st, err := s.docState(c, d)
 	if err != nil {

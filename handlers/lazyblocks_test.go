@@ -167,6 +167,8 @@ func TestBigDocumentPageSendsLazyBlocks(t *testing.T) {
 		{"claim=abc", 400, citecheck.ECodeMalformed},
 		{"b=" + strings.Join(many, ","), 413, citecheck.ECodeTooLarge},
 		{fmt.Sprintf("b=5&rev=%d", doc.Revision+1), 409, citecheck.ECodeConflict},
+		{"b=5&rev=x", 400, citecheck.ECodeMalformed},
+		{"b=5&rev=0", 400, citecheck.ECodeMalformed},
 	} {
 		r := br.get(base + "/blocks?" + tt.query)
 		if r.status != tt.status || r.errorCode(t) != tt.code {

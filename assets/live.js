@@ -136,7 +136,11 @@ function mergeList(list, fresh) {
       order.splice(at++, 0, old);
     }
   }
+  // Moving the rows takes each out of the page for a moment, and the row the reader works in
+  // would lose the focus with it: give it back (a key pressed next lands where it was aimed).
+  const focused = list.contains(document.activeElement) ? document.activeElement : null;
   list.replaceChildren(...order);
+  if (focused && focused.isConnected && document.activeElement !== focused) focused.focus({ preventScroll: true });
 }
 
 // refreshPage fetches the page again and swaps in the parts that change with the desk.

@@ -105,6 +105,13 @@ func testBrowserQueueLoop(t *testing.T, browserCtx context.Context) {
 	ed.click("make it current", prow+" .queue-doc")
 	ed.do("a", chromedp.KeyEvent("a"))
 	ed.waitJS("Approve anyway has focus", fmt.Sprintf(`document.activeElement === document.querySelector('%s .approve-form button')`, prow))
+	// A live refresh of the queue meanwhile (another claim comes in) leaves the focus there, so
+	// the Enter that follows still confirms.
+	another := h.claimAt("ralph", doc.ID, revised, "Nothing else.", []int{30}, "unverified")
+	ed.waitJS("the other new claim in the queue", fmt.Sprintf(`!!document.getElementById('q-%d')`, another.ID))
+	if !evalJS[bool](ed, "focus after the refresh", fmt.Sprintf(`document.activeElement === document.querySelector('%s .approve-form button')`, prow)) {
+		t.Fatal("a live refresh of the queue took the focus from Approve anyway")
+	}
 	if cl, _ := claimState(t, h, problem.ID); cl.Review != citecheck.ReviewPending {
 		t.Fatalf("a alone approved over the problems: %s", cl.Review)
 	}

@@ -278,6 +278,7 @@ export function applyFragment(html) {
     } else if (el.matches('li.claim') && $('claims-ol')) {
       // In at its place in text order: a new claim, or one whose span moved.
       if (now && now.classList.contains('current')) el.classList.add('current');
+      if (now && (staleCopy(el, now) || el.isEqualNode(now))) continue;
       if (now) now.remove();
       const list = $('claims-ol');
       const after = [...list.children].find((li) => claimOrder(li, el) > 0);
@@ -285,13 +286,23 @@ export function applyFragment(html) {
     } else if (now) {
       if (now.tagName === 'DETAILS') el.open = now.open;
       if (now.classList.contains('current')) el.classList.add('current');
-      now.replaceWith(el);
+      // The same element again stays as it is: a click under way on it is not lost.
+      if (!staleCopy(el, now) && !el.isEqualNode(now)) now.replaceWith(el);
     } else if (el.id) {
       rest[el.id] = el;
     }
   }
   labels.clear();
   return rest;
+}
+
+// staleCopy tells whether next shows an older version of a claim than now does (their
+// data-version): an answer fetched before a later change of the claim that arrives after it, as
+// a live refresh sent off just before the reader's own undo can. It must not undo the page.
+export function staleCopy(next, now) {
+  const a = next.dataset.version;
+  const b = now.dataset.version;
+  return a !== undefined && b !== undefined && +a < +b;
 }
 
 // sendInPlace posts a page form with fetch, asking for the fragment named by kind instead of a

@@ -4,7 +4,7 @@
 // claim that changed, keeping the reader's selection, open forms and scroll; the review queue
 // and the documents list fetch themselves again and swap in what differs. EventSource
 // reconnects by itself and sends Last-Event-ID, so a dropped stream misses nothing.
-import { applyFragment, keepSelection, panelQuery } from './app.js';
+import { applyFragment, keepSelection, panelQuery, staleCopy } from './app.js';
 
 const $ = (id) => document.getElementById(id);
 const meta = document.querySelector('meta[name="citecheck-live"]');
@@ -110,17 +110,18 @@ async function refreshClaim(docId, id, force = false) {
 }
 
 // mergeList swaps the children of list for those of fresh (matched by id), keeping the ones
-// the reader is working in, and puts new ones in the server's order. A row the fresh list no
+// the reader is working in and those newer than fresh's (a fetch sent before the reader's own
+// decision, answered after it), and puts new ones in the server's order. A row the fresh list no
 // longer has stays where it was when the reader is working in it, or has just decided it: the
 // decision's Undo stays offered (the reader's own approval is an event that refreshes the
 // queue a moment later, wherever the focus is by then).
-function mergeList(list, fresh) {
+export function mergeList(list, fresh) {
   const keep = new Map([...list.children].map((li) => [li.id, li]));
   const order = [];
   for (const li of [...fresh.children]) {
     const old = keep.get(li.id);
     keep.delete(li.id);
-    if (old && (busy(old) || old.isEqualNode(li))) {
+    if (old && (busy(old) || old.isEqualNode(li) || staleCopy(li, old))) {
       order.push(old);
     } else {
       if (old && old.classList.contains('current')) li.classList.add('current');

@@ -69,8 +69,20 @@ func testBrowserQueueLoop(t *testing.T, browserCtx context.Context) {
 
 	// Approve the clean claim with a click, then undo it in place.
 	row := fmt.Sprintf("#q-%d", clean.ID)
+	evalJS[bool](ed, "the row before", fmt.Sprintf(`(window.__before = document.querySelector('%s').outerHTML, true)`, row))
 	ed.click("approve", row+" .approve-form button")
 	ed.waitJS("the decided row with its undo", fmt.Sprintf(`!!document.querySelector('%s.decided .undo-form')`, row))
+	// A refresh of the queue fetched before the decision and answered after it shows the row
+	// as it was: the decided row, newer, stays.
+	if !evalJS[bool](ed, "a stale refresh of the queue", fmt.Sprintf(`import('/assets/live.js').then((m) => {
+		const queue = document.getElementById('review-queue');
+		const fresh = document.createElement('ol');
+		fresh.innerHTML = [...queue.children].map((li) => li.matches('%s') ? window.__before : li.outerHTML).join('');
+		m.mergeList(queue, fresh);
+		return !!document.querySelector('%s.decided .undo-form');
+	})`, row, row)) {
+		t.Fatal("a stale refresh of the queue put the decided row back for review")
+	}
 	if cl, _ := claimState(t, h, clean.ID); cl.Review != citecheck.ReviewApproved {
 		t.Fatalf("after approving: %s", cl.Review)
 	}
@@ -144,8 +156,17 @@ func testBrowserQueueLoop(t *testing.T, browserCtx context.Context) {
 	// In the document's panel, in place: approve, then undo.
 	entry := fmt.Sprintf("#claim-%d", clean.ID)
 	ed.do("the document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, doc.ID)), chromedp.WaitVisible(chromedp.CSS(entry)))
+	evalJS[bool](ed, "the entry before", fmt.Sprintf(`(window.__before = document.querySelector('%s').outerHTML, true)`, entry))
 	ed.click("approve in the panel", entry+" .approve-form button")
 	ed.waitJS("the entry's undo", fmt.Sprintf(`!!document.querySelector('%s .undo-form')`, entry))
+	// A live refresh sent before the approval and answered after it brings the entry as it was:
+	// the newer entry stays.
+	if !evalJS[bool](ed, "a stale refresh of the entry", fmt.Sprintf(`import('/assets/app.js').then((m) => {
+		m.applyFragment(window.__before);
+		return !!document.querySelector('%s .undo-form') && !document.querySelector('%s .approve-form');
+	})`, entry, entry)) {
+		t.Fatal("a stale live refresh put the approved entry back for review")
+	}
 	// The approval is a live event too, whose refresh may swap the entry in again (tab.click).
 	ed.click("undo in the panel", entry+" .undo-form button")
 	ed.waitJS("the entry back for review", fmt.Sprintf(`!!document.querySelector('%s .approve-form') && !document.querySelector('%s .undo-form')`, entry, entry))

@@ -60,13 +60,21 @@ func TestSearchIndexSurvivesKill9(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		lines := make(chan int)
+		ready, lines := make(chan struct{}), make(chan int)
 		go func() {
 			n := 0
-			for sc := bufio.NewScanner(out); sc.Scan(); n++ {
+			sc := bufio.NewScanner(out)
+			sc.Scan() // the writer's "ready": the store is open (on a busy machine, opening can take longer than the writes)
+			close(ready)
+			for ; sc.Scan(); n++ {
 			}
 			lines <- n
 		}()
+		select {
+		case <-ready:
+		case <-time.After(2 * time.Minute):
+			t.Fatal("the writer did not open the store")
+		}
 		// The moment of the kill is random, so that it falls inside a write at different points.
 		time.Sleep(time.Duration(150+rng.IntN(400)) * time.Millisecond)
 		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
@@ -85,8 +93,8 @@ func TestSearchIndexSurvivesKill9(t *testing.T) {
 	}
 }
 
-// writeUntilKilled writes to the database at path for ever, printing a line after each write
-// that the store acknowledged.
+// writeUntilKilled writes to the database at path for ever, printing "ready" once the store is
+// open and then a line after each write that the store acknowledged.
 func writeUntilKilled(path string) error {
 	s, err := Open(path)
 	if err != nil {
@@ -97,6 +105,7 @@ func writeUntilKilled(path string) error {
 	if err != nil {
 		return err
 	}
+	fmt.Println("ready")
 	rng := rand.New(rand.NewPCG(uint64(os.Getpid()), 1))
 	words := strings.Fields("talks ceasefire Geneva committee café المفاوضات harbour pilot vote 🎉 river")
 	sentence := func() string {

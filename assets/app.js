@@ -236,6 +236,9 @@ function claimOrder(a, b) {
 // replaceBlock swaps a block's runs for fresh ones, keeping the element: the browser keeps the
 // size it measured, so a block above the window changes nothing in the scroll position.
 function replaceBlock(now, next) {
+  // The same block again stays as it is: a click under way in it is not lost (a live refresh of
+  // the reader's own save brings the block the save's answer already showed).
+  if (now.isEqualNode(next)) return;
   for (const a of [...now.attributes]) if (!next.hasAttribute(a.name)) now.removeAttribute(a.name);
   for (const a of next.attributes) now.setAttribute(a.name, a.value);
   now.replaceChildren(...next.childNodes);

@@ -218,11 +218,17 @@ function follow() {
 
   if (docId) {
     // The document page: the claims that changed, each fetched once per burst.
+    // The bursts' fetches go one after the other, in the events' order: an answer sent off
+    // before a later change never lands after that change's own.
     const waiting = new Set();
-    const flush = debounced(async () => {
+    let queue = Promise.resolve();
+    const flush = debounced(() => {
       const ids = [...waiting];
       waiting.clear();
-      for (const id of ids) await refreshClaim(docId, id);
+      queue = queue.then(async () => {
+        for (const id of ids) await refreshClaim(docId, id);
+      }).catch(() => {});
+      return queue;
     }, 100);
     for (const name of CLAIM_EVENTS) {
       source.addEventListener(name, (e) => {

@@ -95,7 +95,7 @@ func testBrowserBigDocument(t *testing.T, browserCtx context.Context) {
 	}
 	// Saving updates the text in place.
 	evalJS[bool](tb, "mark the window", `window.__marker = 1, true`)
-	tb.do("save", chromedp.Click(chromedp.CSS(`#claim-form button[type=submit]`)))
+	tb.click("save", `#claim-form button[type=submit]`)
 	tb.waitJS("the saved claim highlighted", `document.getElementById('claim-form').hidden &&
 		[...document.querySelectorAll('#doc-text [data-claims]')].some((s) => s.dataset.claims.split(' ').some((id) => +id > 5000))`)
 	if !evalJS[bool](tb, "no reload", `window.__marker === 1`) {

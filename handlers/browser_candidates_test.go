@@ -44,7 +44,7 @@ func TestBrowserOrphanCandidateAccepted(t *testing.T) {
 		t.Fatalf("candidate shown %q, want %q", got, cq)
 	}
 	tb.screenshot("orphan-candidates")
-	tb.do("accept", chromedp.Click(chromedp.CSS(`#orphans .candidate button.accept-candidate`)))
+	tb.click("accept", `#orphans .candidate button.accept-candidate`)
 	waitAcrossNavigation(tb, "the tray to empty", `!!document.getElementById('orphans') && document.querySelectorAll('#orphans .orphan').length === 0`)
 	tb.checkNoExceptions()
 

@@ -95,7 +95,7 @@ func testBrowserForwardDrag(t *testing.T, browserCtx context.Context) {
 		t.Fatalf("a forward drag from the first character of a highlight selected %q, want %q", got, nested)
 	}
 	tb.waitClaimForm("the popup after the drag")
-	tb.do("save the nested claim", chromedp.Click(chromedp.CSS(`#claim-form button[type=submit]`)))
+	tb.click("save the nested claim", `#claim-form button[type=submit]`)
 	tb.waitJS("the nested claim in the panel", `document.querySelectorAll('#claims-panel li.claim').length === 2`)
 	var list struct {
 		Claims []claimJSON `json:"claims"`
@@ -204,7 +204,7 @@ func testBrowserChangeSpan(t *testing.T, browserCtx context.Context) {
 		t.Errorf("new quote %q, want %q", got, moved)
 	}
 	tb.screenshot("editor-change-span")
-	tb.do("save the span", chromedp.Click(chromedp.CSS(`#claim-form button[type=submit]`)))
+	tb.click("save the span", `#claim-form button[type=submit]`)
 	tb.waitJS("the panel entry with the new quote", fmt.Sprintf(
 		`document.getElementById('claim-form').hidden && document.querySelector('#claim-%d a.quote').textContent === %q`, cl.ID, moved))
 	got := h.claimJSON(t, cl.ID)
@@ -294,7 +294,7 @@ func testBrowserSnapping(t *testing.T, browserCtx context.Context) {
 		if !evalJS[bool](tb, "snap note", `!document.querySelector('#claim-form .snap-note').hidden`) {
 			t.Errorf("%q: no “keep exact selection” offered", c.raw)
 		}
-		tb.do("cancel", chromedp.Click(chromedp.CSS(`#claim-form .cancel`)))
+		tb.click("cancel", `#claim-form .cancel`)
 	}
 	tb.screenshot("editor-snapped")
 
@@ -302,13 +302,13 @@ func testBrowserSnapping(t *testing.T, browserCtx context.Context) {
 	const raw = "6] These include"
 	evalJS[selectionResult](tb, "select", selectTextJS+"("+jsArgs(raw, 0)+")")
 	tb.waitClaimForm("snapped")
-	tb.do("keep exact", chromedp.Click(chromedp.CSS(`#claim-form .keep-exact`)))
+	tb.click("keep exact", `#claim-form .keep-exact`)
 	tb.waitJS("the raw quote", fmt.Sprintf(`!document.getElementById('claim-form').hasAttribute('aria-busy') && document.querySelector('#claim-form .quote-preview').textContent === %q`, raw))
 	if got := evalJS[string](tb, "the marked span", `[...CSS.highlights.get('cc-span')][0].toString()`); got != raw {
 		t.Errorf("the text marks %q as the popup's span, want %q", got, raw)
 	}
 	tb.screenshot("editor-keep-exact")
-	tb.do("save", chromedp.Click(chromedp.CSS(`#claim-form button[type=submit]`)))
+	tb.click("save", `#claim-form button[type=submit]`)
 	tb.waitJS("saved", `document.querySelectorAll('#claims-panel li.claim').length === 1`)
 	if cls := h.claimsOf(t, docID); len(cls) != 1 || cls[0].Quote != raw {
 		t.Errorf("kept exact: %+v, want one claim %q", cls, raw)
@@ -328,7 +328,7 @@ func testBrowserDuplicateWarning(t *testing.T, browserCtx context.Context) {
 		t.Fatalf("duplicate warning %q, want one naming #%d", warn, cl.ID)
 	}
 	tb.screenshot("editor-duplicate")
-	tb.do("save unconfirmed", chromedp.Click(chromedp.CSS(`#claim-form button[type=submit]`)))
+	tb.click("save unconfirmed", `#claim-form button[type=submit]`)
 	tb.waitJS("the refusal", `document.querySelector('#claim-form .form-error').textContent !== ''`)
 	if n := len(h.claimsOf(t, docID)); n != 1 {
 		t.Fatalf("an unconfirmed duplicate was saved: %d claims", n)

@@ -37,7 +37,7 @@ func testBrowserEvidence(t *testing.T, browserCtx context.Context) {
 	tb.screenshot("claim-evidence")
 
 	frag := fmt.Sprintf("p-%d-%d", start, end)
-	tb.do("click the passage link", chromedp.Click(chromedp.CSS(`.evidence-item.stance-context a.passage-link`)))
+	tb.click("click the passage link", `.evidence-item.stance-context a.passage-link`)
 	tb.do("the source page", chromedp.WaitVisible(chromedp.ID(frag)))
 	if loc := tb.location(); !strings.HasSuffix(loc, "#"+frag) {
 		t.Errorf("the link led to %q, want the fragment #%s", loc, frag)

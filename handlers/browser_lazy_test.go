@@ -194,7 +194,7 @@ func testBrowserLazyBlocksWithoutJavaScript(t *testing.T, browserCtx context.Con
 	if has := evalJS[bool](tb, "the far claim", fmt.Sprintf(`!!document.querySelector('#doc-text [data-claims~="%d"]')`, deep.ID)); has {
 		t.Fatal("the far claim is highlighted on the lazy page: the test would not see the link's effect")
 	}
-	tb.do("follow it", chromedp.Click(chromedp.CSS(`.lazy-note a`)))
+	tb.click("follow it", `.lazy-note a`)
 	// Polling runs in the page's own script, which is off: evaluate from here instead.
 	check := fmt.Sprintf(`location.search === '?full=1' && document.readyState === 'complete' &&
 		!document.querySelector('#doc-text .blk[data-lazy]') && !!document.querySelector('#doc-text [data-claims~="%d"]')`, deep.ID)

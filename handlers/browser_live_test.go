@@ -45,7 +45,7 @@ func TestBrowserLiveDesk(t *testing.T) {
 	evalJS[selectionResult](rita, "rita selects", selectTextJS+"("+jsArgs("Talks began in Vienna", 0)+")")
 	rita.waitClaimForm("rita's claim form")
 	saved := time.Now()
-	rita.do("rita saves", chromedp.Click(chromedp.CSS(`#claim-form button[type=submit]`)))
+	rita.click("rita saves", `#claim-form button[type=submit]`)
 	rita.waitJS("rita's claim in her panel", `document.querySelectorAll('#claims-panel li.claim').length === 1`)
 	claims, err := h.st.Claims(t.Context(), doc.ID, citecheck.ClaimFilter{})
 	if err != nil || len(claims) != 1 {

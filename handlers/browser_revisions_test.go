@@ -38,7 +38,7 @@ func testBrowserRevisions(t *testing.T, browserCtx context.Context) {
 	}
 	tb.screenshot("revision-diff")
 
-	tb.do("re-anchor the orphan", chromedp.Click(chromedp.CSS(`#orphans a.reanchor`)))
+	tb.click("re-anchor the orphan", `#orphans a.reanchor`)
 	// The selection is the app's to handle once its listeners are set (data-app="ready").
 	waitAcrossNavigation(tb, "the re-anchor banner", `!!document.getElementById('reanchor-banner') && !!document.querySelector('#doc-text[data-reanchor]') &&
 		document.documentElement.dataset.app === 'ready'`)

@@ -58,7 +58,7 @@ func TestBrowserSearchFindsAndOpensInPlace(t *testing.T) {
 	tb.do("wide", chromedp.EmulateViewport(1280, 800))
 
 	results := tb.location()
-	tb.do("open the claim", chromedp.Click(chromedp.CSS(`#search-results .kind-claim a.result-link`)))
+	tb.click("open the claim", `#search-results .kind-claim a.result-link`)
 	waitAcrossNavigation(tb, "the claim in place", fmt.Sprintf(`location.hash === '#c-%d' && !!document.getElementById('claim-%d')`, cl.ID, cl.ID))
 	inView := func(id string) string {
 		return fmt.Sprintf(`(() => { const r = document.getElementById(%q).getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`, id)
@@ -67,7 +67,7 @@ func TestBrowserSearchFindsAndOpensInPlace(t *testing.T) {
 	tb.windowScreenshot("search-claim-in-place")
 
 	tb.do("back to the results", chromedp.Navigate(results), chromedp.WaitVisible(chromedp.ID("search-results")))
-	tb.do("open the passage", chromedp.Click(chromedp.CSS(`#search-results .kind-document a.result-link[href*="#p-"]`)))
+	tb.click("open the passage", `#search-results .kind-document a.result-link[href*="#p-"]`)
 	waitAcrossNavigation(tb, "the passage marked", `!!(window.CSS && CSS.highlights && CSS.highlights.has('search-passage'))`)
 	marked := evalJS[string](tb, "the marked passage", `[...CSS.highlights.get('search-passage')][0].toString()`)
 	if marked != "Later the harbour was closed to pilots and tugs. [1]" && marked != "The harbour pilot refused the order at dawn. [1]" {

@@ -36,7 +36,7 @@ func testBrowserSourcesPanel(t *testing.T, browserCtx context.Context) {
 
 	// Jump to the first uncovered marker.
 	hash := evalJS[string](tb, "first marker link", `document.querySelector('#sources-panel a.marker-link').getAttribute('href')`)
-	tb.do("click the marker link", chromedp.Click(chromedp.CSS(`#sources-panel .uncovered li:first-child a.marker-link`)))
+	tb.click("click the marker link", `#sources-panel .uncovered li:first-child a.marker-link`)
 	tb.waitJS("the hash to change", fmt.Sprintf(`location.hash === %q`, hash))
 	target := evalJS[string](tb, "the target", fmt.Sprintf(`(() => { const m = document.querySelector(%q); return m && m.closest('#doc-text') ? m.textContent : ''; })()`, hash))
 	if !strings.HasPrefix(target, "[") {
@@ -45,7 +45,7 @@ func testBrowserSourcesPanel(t *testing.T, browserCtx context.Context) {
 
 	// Claim the sentence before it: coverage goes up (the first uncovered marker is [30] of
 	// "talks. [30] [31]", so the claim takes both) and the sentence is highlighted.
-	tb.do("claim the sentence before", chromedp.Click(chromedp.CSS(`#sources-panel .uncovered li:first-child button.claim-before`)))
+	tb.click("claim the sentence before", `#sources-panel .uncovered li:first-child button.claim-before`)
 	waitAcrossNavigation(tb, "the new claim", `!!document.querySelector('.banner.flash') && document.querySelectorAll('#doc-text .hl').length > 0`)
 	if got := coverage(); got != "2 / 10" {
 		t.Errorf("coverage after the claim %q, want 2 / 10", got)
@@ -72,7 +72,7 @@ func testBrowserSourcesPanel(t *testing.T, browserCtx context.Context) {
 		t.Errorf("notice %q", got)
 	}
 	tb.screenshot("selection-no-citation")
-	tb.do("mark citation-needed", chromedp.Click(chromedp.CSS(`#claim-form .mark-cn`)))
+	tb.click("mark citation-needed", `#claim-form .mark-cn`)
 	tb.waitJS("the claim in the panel", `document.querySelectorAll('#claims-panel li.claim').length === 2 && document.getElementById('claim-form').hidden`)
 	claims, _ = h.st.Claims(t.Context(), doc.ID, citecheck.ClaimFilter{})
 	found := false
@@ -90,14 +90,14 @@ func testBrowserSourcesPanel(t *testing.T, browserCtx context.Context) {
 	if !evalJS[bool](tb, "notice hidden", `document.querySelector('#claim-form .no-citation').hidden`) {
 		t.Error("the no-citation notice shows for a cited sentence")
 	}
-	tb.do("cancel", chromedp.Click(chromedp.CSS(`#claim-form .cancel`)))
+	tb.click("cancel", `#claim-form .cancel`)
 
 	// The suggestions page, and one accepted there.
-	tb.do("suggestions", chromedp.Click(chromedp.CSS(`.doc-actions a[href$="/suggestions"]`)))
+	tb.click("suggestions", `.doc-actions a[href$="/suggestions"]`)
 	waitAcrossNavigation(tb, "the suggestions page", `!!document.getElementById('suggestions')`)
 	tb.screenshot("suggestions")
 	before := evalJS[int](tb, "items", `document.querySelectorAll('#suggestions li.suggestion').length`)
-	tb.do("accept the first", chromedp.Click(chromedp.CSS(`#suggestions li.suggestion:first-child button.approve`)))
+	tb.click("accept the first", `#suggestions li.suggestion:first-child button.approve`)
 	waitAcrossNavigation(tb, "accepted", fmt.Sprintf(`!!document.querySelector('.banner.flash') && document.querySelectorAll('#suggestions li.suggestion').length === %d`, before-1))
 	if msg := evalJS[string](tb, "flash", `document.querySelector('.banner.flash').textContent`); !strings.Contains(msg, "created") {
 		t.Errorf("flash after accepting: %q", msg)

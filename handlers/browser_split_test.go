@@ -83,7 +83,7 @@ func testBrowserSplitEvidence(t *testing.T, browserCtx context.Context) {
 		chromedp.Click(chromedp.CSS(`#evidence-form input[name=stance][value=supports]`)),
 		chromedp.SendKeys(chromedp.CSS(`#evidence-form textarea[name=note]`), "wire, first paragraph"))
 	rita.screenshot("split-selected")
-	rita.do("save", chromedp.Click(chromedp.CSS(`#evidence-form button[type=submit]`)))
+	rita.click("save", `#evidence-form button[type=submit]`)
 	rita.waitJS("the evidence in the pane", `!!document.querySelector('#split-pane .evidence-item') && document.querySelector('#split-pane .split-status').textContent !== ''`)
 	if got := evalJS[string](rita, "quote in the pane", `document.querySelector('#split-pane .evidence-item mark.q').textContent`); got != passage {
 		t.Errorf("the pane shows the quote %q, want %q", got, passage)
@@ -121,7 +121,7 @@ func testBrowserSplitEvidence(t *testing.T, browserCtx context.Context) {
 	if got := evalJS[string](ed, "passage in the queue", `document.querySelector('#`+item+` .evidence-item mark.q').textContent`); got != passage {
 		t.Fatalf("the queue shows %q, want the passage", got)
 	}
-	ed.do("approve", chromedp.Click(chromedp.CSS(`#`+item+` .approve-form button.approve`)))
+	ed.click("approve", `#`+item+` .approve-form button.approve`)
 	ed.waitJS("approved", fmt.Sprintf(`!!document.querySelector('#%s.decided')`, item))
 	h.do("GET", fmt.Sprintf("/api/v1/claims/%d", cl.ID), "rita", nil).json(t, &now)
 	if now.Review != citecheck.ReviewApproved || now.ReviewedBy == nil || *now.ReviewedBy != "ed" {

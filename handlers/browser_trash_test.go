@@ -74,14 +74,14 @@ func TestBrowserTrash(t *testing.T) {
 		t.Fatalf("the first click deleted the claim: %v", err)
 	}
 	tb.screenshot("trash-confirm")
-	tb.do("confirm", chromedp.Click(chromedp.CSS(`.confirm-delete button.danger`)))
+	tb.click("confirm", `.confirm-delete button.danger`)
 	waitAcrossNavigation(tb, "the document with Undo", `!!document.getElementById('doc-text') && !!document.querySelector('.banner.undo button')`)
 	gone := fmt.Sprintf(`document.querySelectorAll('#doc-text [data-claims~="%d"]').length`, doomed.ID)
 	if n := evalJS[int](tb, "the deleted claim's runs", gone); n != 0 {
 		t.Errorf("%d runs still show the deleted claim", n)
 	}
 	tb.windowScreenshot("trash-undo")
-	tb.do("undo", chromedp.Click(chromedp.CSS(`.banner.undo button`)))
+	tb.click("undo", `.banner.undo button`)
 	waitAcrossNavigation(tb, "the restored claim's page", `!!document.querySelector('#history .ev-restored')`)
 	tb.screenshot("trash-restored-claim")
 	events := evalJS[[]string](tb, "the history", `[...document.querySelectorAll('#history .event .action')].map((e) => e.textContent)`)
@@ -94,9 +94,9 @@ func TestBrowserTrash(t *testing.T) {
 	}
 
 	// Delete the document, then restore it from the trash page.
-	tb.do("delete the document", chromedp.Click(chromedp.CSS(`.doc-actions button.danger`)))
+	tb.click("delete the document", `.doc-actions button.danger`)
 	waitAcrossNavigation(tb, "the document's confirmation", `!!document.querySelector('.confirm-delete button.danger')`)
-	tb.do("confirm", chromedp.Click(chromedp.CSS(`.confirm-delete button.danger`)))
+	tb.click("confirm", `.confirm-delete button.danger`)
 	waitAcrossNavigation(tb, "the documents page", `!!document.querySelector('.banner.undo') && location.pathname === '/'`)
 	if n := evalJS[int](tb, "links to the document", fmt.Sprintf(`document.querySelectorAll('main a[href="/documents/%d"]').length`, doc.ID)); n != 0 {
 		t.Errorf("the deleted document is still listed (%d links)", n)

@@ -244,18 +244,44 @@ function replaceBlock(now, next) {
   now.replaceChildren(...next.childNodes);
 }
 
-// mergeReferences keeps the reference list of the Sources panel now shown, with the entries
-// that the fresh panel next carries (a fragment sends only those a change touched) swapped in,
-// and puts it into next.
-function mergeReferences(now, next) {
-  const keep = now.querySelector('ol.references');
-  const sent = next.querySelector('ol.references');
-  if (!keep || !sent) return;
-  for (const li of [...sent.children]) {
-    const old = li.id && keep.querySelector(`#${CSS.escape(li.id)}`);
-    if (old) old.replaceWith(li);
+// patchPanel brings a panel now shown (Sources, the document's state) up to the fresh one, next,
+// in place: a part that comes again unchanged stays as it is, and so does one the reader is
+// working in (a form open in it, or the focus in its fields), so a live refresh loses neither a
+// click under way nor an entry being typed. The Sources panel's reference list in next holds
+// only the entries a change touched: each replaces its own, if it differs and the reader is not
+// working in it.
+function patchPanel(now, next) {
+  const pool = [...now.children];
+  const take = (old) => pool.splice(pool.indexOf(old), 1)[0];
+  const want = [...next.children].map((el) => {
+    const kind = (o) => o.tagName === el.tagName && o.className === el.className;
+    if (el.matches('ol.references')) {
+      const old = pool.find(kind);
+      if (!old) return el;
+      for (const li of [...el.children]) {
+        const was = li.id && old.querySelector(`#${CSS.escape(li.id)}`);
+        if (was && !was.isEqualNode(li) && !editing(was)) was.replaceWith(li);
+      }
+      return take(old);
+    }
+    const old = pool.find((o) => o.isEqualNode(el)) || pool.find((o) => kind(o) && editing(o));
+    return old ? take(old) : el;
+  });
+  // What stays keeps its place (moving an element would take the focus out of it).
+  for (const old of pool) old.remove();
+  let at = now.firstElementChild;
+  for (const el of want) {
+    if (el === at) at = at.nextElementSibling;
+    else now.insertBefore(el, at);
   }
-  sent.replaceWith(keep);
+}
+
+// editing tells whether the reader is working in el: a form opened (a details element open at or
+// in el), or the focus in one of its fields.
+function editing(el) {
+  const f = document.activeElement;
+  if (el.matches('details[open]') || el.querySelector('details[open]')) return true;
+  return el.contains(f) && f.matches('input, textarea, select');
 }
 
 // applyFragment swaps the parts of an answer into the page by id. A <template data-remove>
@@ -274,10 +300,8 @@ export function applyFragment(html) {
     const now = el.id && $(el.id);
     if (el.classList.contains('blk') && now) {
       replaceBlock(now, el);
-    } else if (el.id === 'sources-panel' && now) {
-      mergeReferences(now, el);
-      el.open = now.open;
-      now.replaceWith(el);
+    } else if ((el.id === 'sources-panel' || el.id === 'assignment') && now) {
+      patchPanel(now, el);
     } else if (el.matches('li.claim') && $('claims-ol')) {
       // In at its place in text order: a new claim, or one whose span moved.
       if (now && now.classList.contains('current')) el.classList.add('current');

@@ -160,12 +160,13 @@ func testBrowserReviewScreenshots(t *testing.T, browserCtx context.Context, h *h
 }
 
 // waitAcrossNavigation polls expr like waitJS, but through a page load that a form submission
-// starts meanwhile.
+// or a link starts meanwhile, on the page once it is parsed.
 func waitAcrossNavigation(tb *tab, what, expr string) {
 	tb.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		_, err := chromedp.Run(tb.ctx, chromedp.Poll[chromedp.Void](expr,
+		// A page still being parsed may hold only the first part of what it shows.
+		_, err := chromedp.Run(tb.ctx, chromedp.Poll[chromedp.Void](`document.readyState !== 'loading' && (`+expr+`)`,
 			chromedp.WithPollingTimeout(2*time.Second), chromedp.WithPollingInterval(20*time.Millisecond)))
 		if err == nil {
 			return

@@ -111,5 +111,43 @@ func testBrowserSourcesPanel(t *testing.T, browserCtx context.Context) {
 		t.Errorf("%d reference entries shown, want 2", n)
 	}
 	tb.screenshot("sources-panel-list")
+
+	// Another checker's claim comes in live while the reader types a new entry: the panel
+	// follows (coverage, the entry's uses), so does the document's state, and the entry being typed and the parts that did not
+	// change stay as they are.
+	tb.click("open Add an entry", `#sources-panel details.add-reference summary`)
+	tb.do("type an entry",
+		chromedp.SendKeys(chromedp.CSS(`#sources-panel details.add-reference input[name=number]`), "4"),
+		chromedp.SendKeys(chromedp.CSS(`#sources-panel details.add-reference input[name=text]`), "typed entry"),
+	)
+	evalJS[bool](tb, "mark the parts", `(window.__ref3 = document.getElementById('ref-3'), window.__h3 = [...document.querySelectorAll('#sources-panel > h3')].pop(), true)`)
+	other := h.claimAt("ralph", listed.ID, withList, "Talks began in Vienna.", []int{1}, "supported")
+	tb.waitJS("the live coverage", `document.querySelector('#sources-panel .coverage strong').textContent === '2 / 2'`)
+	type panelState struct {
+		Open, Focus, Ref3, H3, Uncovered bool
+		Text, Uses, Missing              string
+	}
+	kept := evalJS[panelState](tb, "the panel after", `(() => {
+		const add = document.querySelector('#sources-panel details.add-reference');
+		const text = add.querySelector('input[name=text]');
+		return { Open: add.open, Focus: document.activeElement === text, Text: text.value,
+			Ref3: window.__ref3 === document.getElementById('ref-3'), H3: window.__h3 === [...document.querySelectorAll('#sources-panel > h3')].pop(),
+			Uncovered: !!document.querySelector('#sources-panel .uncovered'),
+			Uses: document.querySelector('#ref-1 .ref-use').textContent,
+			Missing: document.getElementById('desk-missing').textContent };
+	})()`)
+	if !kept.Open || !kept.Focus || kept.Text != "typed entry" {
+		t.Errorf("the entry being typed after a live refresh: open %v, focus %v, text %q", kept.Open, kept.Focus, kept.Text)
+	}
+	if !kept.Ref3 || !kept.H3 {
+		t.Errorf("a live refresh swapped parts of the panel that did not change: ref-3 kept %v, heading kept %v", kept.Ref3, kept.H3)
+	}
+	tb.screenshot("sources-panel-live")
+	if strings.Contains(kept.Missing, "uncovered") || !strings.Contains(kept.Missing, "2 claims pending") {
+		t.Errorf("the document's state did not follow the new claim: %q", kept.Missing)
+	}
+	if kept.Uncovered || !strings.Contains(kept.Uses, fmt.Sprintf("#%d", other.ID)) {
+		t.Errorf("the panel did not follow the new claim: uncovered list shown %v, [1] used by %q", kept.Uncovered, kept.Uses)
+	}
 	tb.checkNoExceptions()
 }

@@ -66,7 +66,7 @@ func TextBlocks(blocks []Block) templ.Component {
 }
 
 // DocumentFragment is what a change to one claim changes on the document page, each part with
-// the id of the element it replaces: the summary, the text blocks the claim touches, its panel
+// the id of the element it replaces: the summary, the document's state, the text blocks the claim touches, its panel
 // entry (or a template that says to remove it), the panel's count and pager, and the Sources
 // panel, or only its touched reference entries when the rest is as it was.
 func DocumentFragment(p Page, f DocumentFragmentView) templ.Component {
@@ -90,6 +90,12 @@ func DocumentFragment(p Page, f DocumentFragmentView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
+		if f.View.Desk != nil {
+			templ_7745c5c3_Err = documentDesk(p, *f.View.Desk).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		}
 		for _, b := range f.View.Blocks {
 			templ_7745c5c3_Err = textBlock(b).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
@@ -109,7 +115,7 @@ func DocumentFragment(p Page, f DocumentFragmentView) templ.Component {
 			var templ_7745c5c3_Var4 string
 			templ_7745c5c3_Var4, templ_7745c5c3_Err = templruntime.NewAttributeExpression("claim-" + i64(f.ClaimID)).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/fragments.templ`, Line: 29, Col: 51}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/fragments.templ`, Line: 32, Col: 51}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var4)
 			if templ_7745c5c3_Err != nil {

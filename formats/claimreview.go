@@ -125,7 +125,8 @@ type Appearance struct {
 // anchored in its current text with a rating, in the order given; the approved claims that are
 // orphaned or unrated are listed in Skipped. org names the publishing organisation; publicURL is the base URL
 // of the server as readers reach it (a trailing slash is dropped), under which the document is
-// publicURL/documents/{id} and a claim is that URL with the fragment #c-{claim id}.
+// publicURL/documents/{id} and a claim is that URL opened on it, ?claim={id}#c-{id} (as the
+// desk's own links: the page sends the claim's text and panel page, with JavaScript or without).
 // datePublished is the day the claim was approved, in UTC.
 // sources are the document's sources (their text is not needed), for the citations.
 func BuildClaimReview(doc *citecheck.Document, claims []citecheck.Claim, sources []citecheck.Capture, org, publicURL string) *ClaimReviewFeed {
@@ -150,7 +151,7 @@ func BuildClaimReview(doc *citecheck.Document, claims []citecheck.Claim, sources
 		}
 		cr := ClaimReview{
 			Type:          "ClaimReview",
-			URL:           fmt.Sprintf("%s#c-%d", docURL, c.ID),
+			URL:           fmt.Sprintf("%s?claim=%d#c-%d", docURL, c.ID, c.ID),
 			ClaimReviewed: c.Quote,
 			ReviewRating: ReviewRating{Type: "Rating", RatingValue: r.Value, BestRating: 5, WorstRating: 1,
 				AlternateName: r.Name},

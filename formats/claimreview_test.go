@@ -53,7 +53,7 @@ func TestBuildClaimReviewPublishesApprovedRatedClaims(t *testing.T) {
 		t.Fatalf("top level of the feed is not @context and @graph alone: %s", b)
 	}
 	wantReview := map[string]any{
-		"@type": "ClaimReview", "url": "https://fc.example.org/documents/4#c-10",
+		"@type": "ClaimReview", "url": "https://fc.example.org/documents/4?claim=10#c-10",
 		"claimReviewed": "Taxes fell “a lot”",
 		"reviewRating": map[string]any{"@type": "Rating", "ratingValue": 5.0, "bestRating": 5.0, "worstRating": 1.0,
 			"alternateName": "True"},

@@ -384,9 +384,16 @@ func TestClaimReviewAndCSVExports(t *testing.T) {
 		t.Fatalf("feed: %s", r.body)
 	}
 	cr := feed.Graph[0]
-	if cr.URL != fmt.Sprintf("https://fc.example.org/documents/%d#c-%d", doc.ID, ids[0]) || cr.Author.Name != "Fact Desk" ||
+	if cr.URL != fmt.Sprintf("https://fc.example.org/documents/%d?claim=%d#c-%d", doc.ID, ids[0], ids[0]) || cr.Author.Name != "Fact Desk" ||
 		cr.ItemReviewed.Appearance.Headline != "Budget, “speech”" || cr.ReviewRating.RatingValue != 5 || cr.DatePublished == "" {
 		t.Fatalf("claim review: %+v", cr)
+	}
+	// The review's link opens the document page on the claim, as the desk's own links do.
+	b := h.newBrowser()
+	b.login("rita")
+	link, _ := url.Parse(cr.URL)
+	if page := b.get(link.RequestURI()); page.status != 200 || !strings.Contains(string(page.body), fmt.Sprintf(`id="c-%d"`, ids[0])) {
+		t.Errorf("the review's link %s opens %d without the claim's anchor", link.RequestURI(), page.status)
 	}
 
 	r = h.do("GET", fmt.Sprintf("/api/v1/documents/%d/export?format=csv", doc.ID), "rita", nil)

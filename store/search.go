@@ -312,13 +312,23 @@ type searchDialect struct {
 
 var (
 	sqliteSearch = searchDialect{match: ftsQuery, floor: searchFloor,
-		open:     "WITH top AS MATERIALIZED (SELECT f.rowid AS id, f.rank AS rank" + searchFrom,
-		floorRow: "f.rowid", row: "f.rowid", rank: "f.rank", page: searchPage}
+		open: "WITH top AS MATERIALIZED (SELECT id, rank FROM (SELECT f.rowid AS id, f.rank AS rank, " +
+			oneRowPerClaim("f.rank", "f.rowid") + searchFrom,
+		floorRow: "f.rowid", close: ") hits WHERE nth = 1", row: "id", rank: "rank", page: searchPage}
 	pgSearch = searchDialect{match: pgMatch, floor: pgSearchFloor,
 		open: pgSearchQuery + ",\n" +
-			"top AS MATERIALIZED (SELECT id, rank FROM (SELECT e.id AS id, " + pgSearchRank + " AS rank" + pgSearchFrom,
-		floorRow: "e.id", close: ") hits WHERE true", row: "id", rank: "rank", page: pgSearchPage}
+			"top AS MATERIALIZED (SELECT id, rank FROM (SELECT e.id AS id, " + pgSearchRank + " AS rank, " +
+			oneRowPerClaim(pgSearchRank, "e.id") + pgSearchFrom,
+		floorRow: "e.id", close: ") hits WHERE nth = 1", row: "id", rank: "rank", page: pgSearchPage}
 )
+
+// oneRowPerClaim numbers the rows of each claim that a search ranks, best first (nth): a claim
+// is one result however many of its rows match, its quote and note (part 0) and each comment
+// (a part of its own). Every other row is a result of its own. The cursor and the limit apply
+// to the rows numbered 1, so the pages after the first hold no claim again.
+func oneRowPerClaim(rank, row string) string {
+	return fmt.Sprintf("row_number() OVER (PARTITION BY CASE WHEN e.kind = 'claim' THEN e.object_id ELSE -%[2]s END ORDER BY %[1]s, %[2]s) AS nth", rank, row)
+}
 
 // searchDialect answers the store's engine's.
 func (s *Store) searchDialect() searchDialect {

@@ -19,7 +19,8 @@ import (
 )
 
 // The desk that BenchmarkSearch builds: 10,000 documents of 50 claims each (500,000 claims),
-// each document's text the 50 quoted sentences, one a line. CITECHECK_SEARCH_BENCH_DOCS sets
+// each document's text the 50 quoted sentences, one a line, and one claim in four with one or
+// two comments (each a row of its claim in the index). CITECHECK_SEARCH_BENCH_DOCS sets
 // another number of documents.
 const benchClaimsPerDoc = 50
 
@@ -190,6 +191,16 @@ func buildBenchDesk(path string) (*benchDesk, error) {
 						note, string(reviews[rng.IntN(len(reviews))]), u.ID, benchTime, u.ID, benchTime); err != nil {
 						return err
 					}
+					// A claim in four has a discussion of one or two comments.
+					comments := 0
+					if rng.IntN(4) == 0 {
+						comments = 1 + rng.IntN(2)
+					}
+					for range comments {
+						if _, err := tx.ExecContext(ctx, benchInsertComment, docID, u.ID, sentence(6+rng.IntN(12)), benchTime); err != nil {
+							return err
+						}
+					}
 					at += n + 1
 				}
 			}
@@ -214,6 +225,9 @@ const (
 	benchTime        = "2026-01-01T00:00:00.000000000Z"
 	benchInsertClaim = `INSERT INTO claims (document_id, start, "end", quote, refs, status, note, review,
 	created_by, created_at, updated_by, updated_at) VALUES (?, ?, ?, ?, '[1]', ?, ?, ?, ?, ?, ?, ?)`
+	// benchInsertComment comments on the claim inserted last.
+	benchInsertComment = `INSERT INTO claim_comments (claim_id, document_id, user_id, body, created_at)
+	SELECT max(id), ?, ?, ?, ? FROM claims`
 )
 
 // benchVocabulary makes n distinct pronounceable words from syllables, the same on every run.

@@ -215,6 +215,23 @@ func TestSearchIndexFollowsEveryWrite(t *testing.T) {
 	if res, _ := search(t, s, "harbourmaster", citecheck.SearchQuery{}); !slices.Equal(hits(res), []string{fmt.Sprintf("claim:%d", c.ID)}) {
 		t.Fatalf("a comment is not found as its claim: %v", hits(res))
 	}
+	// A claim is one result however many of its rows match: its quote and a comment, or two
+	// comments. Its best row stands for it: the quote (the head weighs most) when it matches.
+	if _, err := s.AddComment(ctx, c.ID, u.ID, "The harbourmaster confirmed it"); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"Riyadh", "harbourmaster"} {
+		res, _ := search(t, s, q, citecheck.SearchQuery{Kind: citecheck.SearchClaim})
+		if !slices.Equal(hits(res), []string{fmt.Sprintf("claim:%d", c.ID)}) {
+			t.Fatalf("%s: the claim is found as %v, want once", q, hits(res))
+		}
+		if want := map[string]string{"Riyadh": "committee", "harbourmaster": "harbourmaster"}[q]; !strings.Contains(res[0].Snippet, want) {
+			t.Errorf("%s: the claim's result shows %q, want %q in it", q, res[0].Snippet, want)
+		}
+		if _, next := search(t, s, q, citecheck.SearchQuery{Kind: citecheck.SearchClaim, Limit: 1}); next != nil {
+			t.Errorf("%s: a page of one result has a next page: the claim would come again", q)
+		}
+	}
 	if err := s.DeleteClaim(ctx, c.ID, u.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -71,8 +71,8 @@ func sameForChecks(a, b *citecheck.Claim) bool {
 // not or no longer exists), changed on the document page, for the script to swap in by id: the
 // summary, the blocks over both spans, the claim's panel entry when the panel page the script
 // shows (its panel and status query) holds it, else its removal, the panel's count and pager,
-// the document's state with what it misses, and of the Sources panel the reference list entries of the claim's refs, with the rest of the
-// panel only when the change altered its lists.
+// the document's state with what it misses, and of the Sources panel the reference list
+// entries of the claim's refs, with the rest of the panel only when the change altered its lists.
 func (s *Server) documentFragment(c echo.Context, status int, d *loadedDocument, before, after *citecheck.Claim) error {
 	return s.documentFragmentOver(c, status, d, before, after, nil, false)
 }

@@ -327,7 +327,8 @@ var (
 // (a part of its own). Every other row is a result of its own. The cursor and the limit apply
 // to the rows numbered 1, so the pages after the first hold no claim again.
 func oneRowPerClaim(rank, row string) string {
-	return fmt.Sprintf("row_number() OVER (PARTITION BY CASE WHEN e.kind = 'claim' THEN e.object_id ELSE -%[2]s END ORDER BY %[1]s, %[2]s) AS nth", rank, row)
+	return fmt.Sprintf(`row_number() OVER (PARTITION BY CASE WHEN e.kind = 'claim' THEN e.object_id ELSE -%[2]s END
+	ORDER BY %[1]s, %[2]s) AS nth`, rank, row)
 }
 
 // searchDialect answers the store's engine's.

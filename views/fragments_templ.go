@@ -66,9 +66,9 @@ func TextBlocks(blocks []Block) templ.Component {
 }
 
 // DocumentFragment is what a change to one claim changes on the document page, each part with
-// the id of the element it replaces: the summary, the document's state, the text blocks the claim touches, its panel
-// entry (or a template that says to remove it), the panel's count and pager, and the Sources
-// panel, or only its touched reference entries when the rest is as it was.
+// the id of the element it replaces: the summary, the document's state, the text blocks the
+// claim touches, its panel entry (or a template that says to remove it), the panel's count and
+// pager, and the Sources panel, or only its touched reference entries when the rest is as it was.
 func DocumentFragment(p Page, f DocumentFragmentView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context

@@ -16,8 +16,12 @@ const (
 	EventRevisionCreated = "revision.created"
 	EventDocumentCreated = "document.created"
 	EventDocumentDeleted = "document.deleted"
-	EventReset           = "reset"    // the stream cannot replay from the asked id: reload
-	EventPresence        = "presence" // who has the document open; carries no id
+	// Additions to the contract's list: a document's reference list changed (an entry added,
+	// edited or removed), and a source captured for one of its entries.
+	EventReferencesChanged = "references.changed"
+	EventSourceAdded       = "source.added"
+	EventReset             = "reset"    // the stream cannot replay from the asked id: reload
+	EventPresence          = "presence" // who has the document open; carries no id
 )
 
 // DeskEvent is one change of the desk, as a stream sends it: what happened (Name) to which

@@ -41,7 +41,12 @@ type Trash struct {
 	Claims    []Trashed `json:"claims"`
 }
 
-// DocumentEvent is one entry of a document's own history: who deleted it or restored it, when.
+// ActionReferencesChanged is the entry of a document's own history for a change to its
+// reference list: an entry added, edited or removed by hand.
+const ActionReferencesChanged = "references-changed"
+
+// DocumentEvent is one entry of a document's own history: who deleted it or restored it, or
+// changed its reference list, when.
 type DocumentEvent struct {
 	At     time.Time `json:"at"`
 	By     string    `json:"by"`

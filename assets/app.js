@@ -248,8 +248,10 @@ function replaceBlock(now, next) {
 // in place: a part that comes again unchanged stays as it is, and so does one the reader is
 // working in (a form open in it, or the focus in its fields), so a live refresh loses neither a
 // click under way nor an entry being typed. The Sources panel's reference list in next holds
-// only the entries a change touched: each replaces its own, if it differs and the reader is not
-// working in it.
+// only the entries a change touched (data-partial): each replaces its own, if it differs and the
+// reader is not working in it. A complete list (after a change to the list itself) is patched
+// entry by entry the same way: new entries come in, and those gone leave unless the reader is
+// working in one.
 function patchPanel(now, next) {
   const pool = [...now.children];
   const take = (old) => pool.splice(pool.indexOf(old), 1)[0];
@@ -258,19 +260,26 @@ function patchPanel(now, next) {
     if (el.matches('ol.references')) {
       const old = pool.find(kind);
       if (!old) return el;
-      for (const li of [...el.children]) {
-        const was = li.id && old.querySelector(`#${CSS.escape(li.id)}`);
-        if (was && !was.isEqualNode(li) && !editing(was)) was.replaceWith(li);
+      if (el.hasAttribute('data-partial')) {
+        for (const li of [...el.children]) {
+          const was = li.id && old.querySelector(`#${CSS.escape(li.id)}`);
+          if (was && !was.isEqualNode(li) && !editing(was)) was.replaceWith(li);
+        }
+      } else {
+        patchPanel(old, el);
       }
       return take(old);
     }
-    const old = pool.find((o) => o.isEqualNode(el)) || pool.find((o) => kind(o) && editing(o));
+    const old = pool.find((o) => o.isEqualNode(el)) ||
+      pool.find((o) => kind(o) && (!el.id || o.id === el.id) && editing(o));
     return old ? take(old) : el;
   });
-  // What stays keeps its place (moving an element would take the focus out of it).
-  for (const old of pool) old.remove();
+  // What stays keeps its place (moving an element would take the focus out of it); one gone
+  // from next stays too while the reader works in it.
+  for (const old of pool) if (!editing(old)) old.remove();
   let at = now.firstElementChild;
   for (const el of want) {
+    while (at && pool.includes(at)) at = at.nextElementSibling;
     if (el === at) at = at.nextElementSibling;
     else now.insertBefore(el, at);
   }

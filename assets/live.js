@@ -109,6 +109,28 @@ async function refreshClaim(docId, id, force = false) {
   keepSelection(() => applyFragment(html));
 }
 
+// refreshSources brings the Sources panel up to the server's, as a change to the reference list
+// or a new source left it, with the panel entries shown (see refreshClaim).
+async function refreshSources(docId) {
+  const q = panelQuery();
+  q.set('sources', '1');
+  let res;
+  try {
+    res = await fetch(`/documents/${docId}/live?${q}`, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+  } catch {
+    return;
+  }
+  if (!res.ok) return;
+  const tpl = document.createElement('template');
+  tpl.innerHTML = await res.text();
+  // An entry the reader is working in stays as it is.
+  for (const el of tpl.content.querySelectorAll('li.claim')) {
+    const now = $(el.id);
+    if (now && busy(now)) el.remove();
+  }
+  keepSelection(() => applyFragment(tpl.innerHTML));
+}
+
 // mergeList swaps the children of list for those of fresh (matched by id), keeping the ones
 // the reader is working in and those newer than fresh's (a fetch sent before the reader's own
 // decision, answered after it), and puts new ones in the server's order. A row the fresh list no
@@ -236,6 +258,21 @@ function follow() {
         waiting.add(ev.claim_id);
         flush();
         warnConflicts(ev);
+      });
+    }
+    // A change to the reference list, or a new source, brings the whole Sources panel (and
+    // the panel entries shown, whose checks follow the list), in the same queue.
+    let sources = false;
+    const flushSources = debounced(() => {
+      if (!sources) return queue;
+      sources = false;
+      queue = queue.then(() => refreshSources(docId)).catch(() => {});
+      return queue;
+    }, 100);
+    for (const name of ['references.changed', 'source.added']) {
+      source.addEventListener(name, () => {
+        sources = true;
+        flushSources();
       });
     }
     // A new comment changes only the count on the claim's panel entry.

@@ -86,7 +86,7 @@ func testBrowserXSS(t *testing.T, browserCtx context.Context) {
 	list := *d.References
 	list.Entries = append([]citecheck.Reference(nil), list.Entries...)
 	list.Entries = append(list.Entries, citecheck.Reference{Number: 34, Text: "Stored bad link " + xssJSURL, URL: xssJSURL, Manual: true})
-	if err := h.st.SetReferences(t.Context(), doc.ID, &list); err != nil {
+	if err := h.st.SetReferences(t.Context(), doc.ID, h.userID("rita"), &list); err != nil {
 		t.Fatal(err)
 	}
 

@@ -105,7 +105,7 @@ func testBrowserSourcesPanel(t *testing.T, browserCtx context.Context) {
 
 	// A document with a reference list: its entries, their uses and the document's problems.
 	listed := h.createDocument("rita", "With a reference list", withList)
-	h.claimAt("ralph", listed.ID, withList, "Two sides met.", []int{2}, "supported")
+	twoSides := h.claimAt("ralph", listed.ID, withList, "Two sides met.", []int{2}, "supported")
 	tb.do("listed document", chromedp.Navigate(fmt.Sprintf("%s/documents/%d", h.srv.URL, listed.ID)), chromedp.WaitVisible(chromedp.ID("sources-panel")))
 	if n := evalJS[int](tb, "entries", `document.querySelectorAll('#sources-panel li.reference').length`); n != 2 {
 		t.Errorf("%d reference entries shown, want 2", n)
@@ -149,5 +149,48 @@ func testBrowserSourcesPanel(t *testing.T, browserCtx context.Context) {
 	if kept.Uncovered || !strings.Contains(kept.Uses, fmt.Sprintf("#%d", other.ID)) {
 		t.Errorf("the panel did not follow the new claim: uncovered list shown %v, [1] used by %q", kept.Uncovered, kept.Uses)
 	}
+
+	// Another checker adds the missing entry [2]: it comes in live, in its place, the claim
+	// that cited it loses its unknown-ref, and the entry being typed still stays. Removed
+	// again, it goes.
+	twoSidesEntry := fmt.Sprintf("document.getElementById('claim-%d')", twoSides.ID)
+	if !evalJS[bool](tb, "the claim's check", twoSidesEntry+`.textContent.includes('unknown-ref')`) {
+		t.Fatalf("the claim citing [2] shows no unknown-ref before [2] is listed")
+	}
+	evalJS[bool](tb, "mark ref-1", `(window.__ref1 = document.getElementById('ref-1'), true)`)
+	refs := fmt.Sprintf("/api/v1/documents/%d/references", listed.ID)
+	if r := h.do("POST", refs, "ralph", map[string]any{"number": 2, "text": "BBC, listed live"}); r.status != 201 {
+		t.Fatalf("add entry [2]: %d %s", r.status, r.body)
+	}
+	tb.waitJS("the new entry", `!!document.getElementById('ref-2') && !`+twoSidesEntry+`.textContent.includes('unknown-ref')`)
+	type listState struct {
+		Order      []string
+		Open, Ref1 bool
+		Text       string
+		Focus      bool
+	}
+	ls := evalJS[listState](tb, "the list after", `(() => {
+		const add = document.querySelector('#sources-panel details.add-reference');
+		const text = add.querySelector('input[name=text]');
+		return { Order: [...document.querySelectorAll('#sources-panel ol.references > li')].map((li) => li.id),
+			Open: add.open, Text: text.value, Focus: document.activeElement === text,
+			Ref1: window.__ref1 === document.getElementById('ref-1') };
+	})()`)
+	if strings.Join(ls.Order, " ") != "ref-1 ref-2 ref-3" {
+		t.Errorf("entries after [2] came in live: %v", ls.Order)
+	}
+	if !ls.Open || !ls.Focus || ls.Text != "typed entry" || !ls.Ref1 {
+		t.Errorf("after a live entry: form open %v, focus %v, text %q, [1] kept %v", ls.Open, ls.Focus, ls.Text, ls.Ref1)
+	}
+	tb.screenshot("sources-panel-live-entry")
+	if r := h.do("DELETE", refs+"/2", "ralph", nil); r.status != 204 {
+		t.Fatalf("remove entry [2]: %d %s", r.status, r.body)
+	}
+	tb.waitJS("the entry gone", `!document.getElementById('ref-2') && `+twoSidesEntry+`.textContent.includes('unknown-ref')`)
+
+	// A source archived for [1] by another checker shows under its entry.
+	var src citecheck.Capture
+	h.do("POST", refs+"/1/sources", "ralph", map[string]any{"text": "Talks began in Vienna on Monday.", "title": "Reuters copy"}).json(t, &src)
+	tb.waitJS("the archived source", fmt.Sprintf(`!!document.querySelector('#ref-1 #source-%d')`, src.ID))
 	tb.checkNoExceptions()
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"cmp"
+	"net/http"
 	"reflect"
 	"slices"
 
@@ -111,7 +112,7 @@ func (s *Server) documentFragmentView(c echo.Context, d *loadedDocument, before,
 			refs = append(refs, e)
 		}
 	}
-	v.Sources.References = refs
+	v.Sources.References, v.Sources.Partial = refs, true
 	if err := s.fillPanel(c, &v, st.claims); err != nil {
 		return f, err
 	}
@@ -174,6 +175,30 @@ func sourcesDiffer(d *loadedDocument, st *docState, now views.SourcesView, id in
 		was[i].Checks = check.Claims[i].Checks
 	}
 	old := sourcesView(d, check, was)
-	old.References, now.References = nil, nil
+	old.References, now.References, now.Partial = nil, nil, false
 	return !reflect.DeepEqual(old, now)
+}
+
+// liveSources answers what a change to the reference list or a new source (references.changed,
+// source.added) changes on the document page: the whole Sources panel, its reference list
+// complete, the document's state, and the panel entries of the panel page the script shows
+// (their checks follow the list: a ref the list now lacks, say).
+func (s *Server) liveSources(c echo.Context, d *loadedDocument) error {
+	st, err := s.docState(c, d)
+	if err != nil {
+		return err
+	}
+	d = st.d
+	v := st.view(c.QueryParam("status"))
+	v.Sources = sourcesView(d, st.check, st.claims)
+	if err := s.addEvidencePanel(c, d, st.claims, &v.Sources); err != nil {
+		return err
+	}
+	if err := s.fillPanel(c, &v, st.claims); err != nil {
+		return err
+	}
+	if v.Desk, err = s.deskPanel(c, st); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, views.SourcesFragment(s.fragmentPage(c), v))
 }

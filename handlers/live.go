@@ -262,6 +262,9 @@ func (s *Server) liveFragment(c echo.Context) error {
 	if err != nil {
 		return s.fragmentError(c, err)
 	}
+	if c.QueryParam("sources") != "" && c.QueryParam("claim") == "" {
+		return s.liveSources(c, d)
+	}
 	id, err := strconv.ParseInt(c.QueryParam("claim"), 10, 64)
 	if err != nil || id <= 0 {
 		return s.fragmentError(c, citecheck.FieldErrorf(citecheck.ECodeMalformed, "claim", "%q is not a claim id", c.QueryParam("claim")))

@@ -423,3 +423,45 @@ func TestStreamFromAPageAheadOfTheHubSkipsWhatThePageShows(t *testing.T) {
 		t.Errorf("first event after the page: %+v, want claim.created of %d after id %d", e, next.ID, rendered)
 	}
 }
+
+// TestReferenceChangesAndNewSourcesAreLive: a change to the reference list and a new source are
+// announced on the document's stream, and the live fragment they fetch (?sources=1) brings the
+// whole reference list, which the page may then add to and remove from, with the panel entries.
+func TestReferenceChangesAndNewSourcesAreLive(t *testing.T) {
+	h := newHarness(t, Config{})
+	doc := h.createDocument("rita", "list", withList)
+	cl := h.claimAt("rita", doc.ID, withList, "Two sides met.", []int{2}, "supported")
+	stream := openStream(t, h, fmt.Sprintf("/api/v1/documents/%d/events", doc.ID), http.DefaultClient, bearer(h.tokens["ed"]))
+	refs := fmt.Sprintf("/api/v1/documents/%d/references", doc.ID)
+	if r := h.do("POST", refs, "ralph", map[string]any{"number": 2, "text": "BBC"}); r.status != http.StatusCreated {
+		t.Fatalf("add entry: %d %s", r.status, r.body)
+	}
+	if r := h.do("POST", refs+"/2/sources", "ralph", map[string]any{"text": "Two sides met on Monday."}); r.status != http.StatusCreated {
+		t.Fatalf("paste source: %d %s", r.status, r.body)
+	}
+	for _, want := range []string{citecheck.EventReferencesChanged, citecheck.EventSourceAdded} {
+		e := stream.next(t)
+		if d := e.desk(t); e.name != want || d.DocumentID != doc.ID || d.By != "ralph" || d.ClaimID != 0 {
+			t.Errorf("event %+v %+v, want %s by ralph", e, d, want)
+		}
+	}
+
+	b := h.newBrowser()
+	b.login("ed")
+	r := b.get(fmt.Sprintf("/documents/%d/live?sources=1", doc.ID))
+	body := string(r.body)
+	if r.status != http.StatusOK || !strings.Contains(body, `id="sources-panel"`) || strings.Contains(body, "data-partial") {
+		t.Fatalf("sources fragment: %d %.400s", r.status, body)
+	}
+	for _, id := range []string{`id="ref-1"`, `id="ref-2"`, `id="ref-3"`, fmt.Sprintf(`id="claim-%d"`, cl.ID), `id="assignment"`} {
+		if !strings.Contains(body, id) {
+			t.Errorf("sources fragment lacks %s", id)
+		}
+	}
+	// A claim's own fragment, which changes the panel's lists, carries only the entries it
+	// touched, and says so.
+	r = b.get(fmt.Sprintf("/documents/%d/live?claim=%d", doc.ID, cl.ID))
+	if body := string(r.body); !strings.Contains(body, "data-partial") || strings.Contains(body, `id="ref-3"`) {
+		t.Errorf("a claim's live fragment: %.600s", body)
+	}
+}

@@ -52,7 +52,7 @@ func (s *Server) changeReferences(c echo.Context, docID int64, ch referenceChang
 	if err := validateReference(ch.entry, ch.op); err != nil {
 		return nil, err
 	}
-	list, err := s.store.UpdateReferences(c.Request().Context(), docID, func(cur *citecheck.ReferenceList, length int) (*citecheck.ReferenceList, error) {
+	list, err := s.store.UpdateReferences(c.Request().Context(), docID, currentUser(c).ID, func(cur *citecheck.ReferenceList, length int) (*citecheck.ReferenceList, error) {
 		src := citecheck.DocumentSources(&citecheck.Document{References: cur, Length: length})
 		var entries []citecheck.Reference
 		if cur != nil {

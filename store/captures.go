@@ -19,7 +19,10 @@ FROM sources s JOIN users u ON u.id = s.captured_by`
 	insertCapture = `INSERT INTO sources (document_id, ref, url, final_url, title, text, text_sha256, length,
 	method, http_status, content_type, captured_by, captured_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	selectCapture = `SELECT ` + captureColumns + `, s.text` + captureFrom + `
+	// A capture is announced live (a document's import brings its sources without one: its
+	// document.created says it all).
+	announceCapture = `INSERT INTO events (name, document_id, user_id, at) VALUES (?, ?, ?, ?)`
+	selectCapture   = `SELECT ` + captureColumns + `, s.text` + captureFrom + `
 WHERE s.id = ? AND s.document_id NOT IN (SELECT id FROM documents WHERE deleted_at IS NOT NULL)`
 	selectCaptures = `SELECT ` + captureColumns + captureFrom + `
 WHERE s.document_id = ?
@@ -37,8 +40,9 @@ func (s *Store) CreateCapture(ctx context.Context, c *citecheck.Capture) (*citec
 		if c.HTTPStatus != nil {
 			status = *c.HTTPStatus
 		}
+		at := formatTime(s.now())
 		res, err := insertRow(ctx, tx, insertCapture, c.DocumentID, c.Ref, c.URL, c.FinalURL, c.Title, c.Text,
-			c.TextSHA256, c.Length, string(c.Method), status, c.ContentType, c.CapturedByID, formatTime(s.now()))
+			c.TextSHA256, c.Length, string(c.Method), status, c.ContentType, c.CapturedByID, at)
 		if isForeignKeyViolation(err) {
 			return notFound("document %d not found", c.DocumentID)
 		}
@@ -51,6 +55,9 @@ func (s *Store) CreateCapture(ctx context.Context, c *citecheck.Capture) (*citec
 		}
 		if err := indexPassages(ctx, tx, citecheck.SearchSource, id, c.DocumentID, c.Text); err != nil {
 			return err
+		}
+		if _, err := tx.ExecContext(ctx, announceCapture, citecheck.EventSourceAdded, c.DocumentID, c.CapturedByID, at); err != nil {
+			return fmt.Errorf("store: create source: %w", err)
 		}
 		out, err = captureByID(ctx, tx, id)
 		return err

@@ -211,9 +211,9 @@ func marshalReferences(l *citecheck.ReferenceList) (any, error) {
 	return string(b), nil
 }
 
-// SetReferences replaces a document's reference list (nil removes it).
-func (s *Store) SetReferences(ctx context.Context, id int64, l *citecheck.ReferenceList) error {
-	_, err := s.UpdateReferences(ctx, id, func(*citecheck.ReferenceList, int) (*citecheck.ReferenceList, error) {
+// SetReferences replaces a document's reference list (nil removes it), by user by.
+func (s *Store) SetReferences(ctx context.Context, id, by int64, l *citecheck.ReferenceList) error {
+	_, err := s.UpdateReferences(ctx, id, by, func(*citecheck.ReferenceList, int) (*citecheck.ReferenceList, error) {
 		return l, nil
 	})
 	return err
@@ -221,8 +221,10 @@ func (s *Store) SetReferences(ctx context.Context, id int64, l *citecheck.Refere
 
 // UpdateReferences changes a document's reference list in one write transaction: edit gets the
 // list as stored (nil for none) and the text's length in code points, and returns the new list;
-// its error aborts the change. Concurrent edits are serialised, so none is lost.
-func (s *Store) UpdateReferences(ctx context.Context, id int64, edit func(l *citecheck.ReferenceList, textLength int) (*citecheck.ReferenceList, error)) (*citecheck.ReferenceList, error) {
+// its error aborts the change. Concurrent edits are serialised, so none is lost. The change is
+// an entry of the document's own history ("references-changed", by user by), which migration
+// 0030 announces live as references.changed.
+func (s *Store) UpdateReferences(ctx context.Context, id, by int64, edit func(l *citecheck.ReferenceList, textLength int) (*citecheck.ReferenceList, error)) (*citecheck.ReferenceList, error) {
 	var out *citecheck.ReferenceList
 	err := s.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var (
@@ -252,7 +254,7 @@ func (s *Store) UpdateReferences(ctx context.Context, id int64, edit func(l *cit
 		if _, err := tx.ExecContext(ctx, updateReferences, refs, id); err != nil {
 			return fmt.Errorf("store: set references of document %d: %w", id, err)
 		}
-		return nil
+		return recordDocumentEvent(ctx, tx, id, formatTime(s.now()), by, citecheck.ActionReferencesChanged)
 	})
 	if err != nil {
 		return nil, err

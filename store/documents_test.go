@@ -156,20 +156,20 @@ func TestReferenceListRoundTripsAndCanBeReplaced(t *testing.T) {
 	edited := *list
 	edited.Entries = append([]citecheck.Reference{}, list.Entries...)
 	edited.Entries = append(edited.Entries, citecheck.Reference{Number: 2, Text: "By hand", Manual: true})
-	if err := s.SetReferences(ctx, d.ID, &edited); err != nil {
+	if err := s.SetReferences(ctx, d.ID, ana.ID, &edited); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = s.Document(ctx, d.ID)
 	if len(got.References.Entries) != 2 || !got.References.Entries[1].Manual {
 		t.Fatalf("after edit: %+v", got.References)
 	}
-	if err := s.SetReferences(ctx, d.ID, nil); err != nil {
+	if err := s.SetReferences(ctx, d.ID, ana.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ = s.Document(ctx, d.ID); got.References != nil {
 		t.Fatalf("list not removed: %+v", got.References)
 	}
-	if err := s.SetReferences(ctx, 999, nil); citecheck.ErrorCode(err) != citecheck.ECodeNotFound {
+	if err := s.SetReferences(ctx, 999, ana.ID, nil); citecheck.ErrorCode(err) != citecheck.ECodeNotFound {
 		t.Fatalf("unknown document: %v", err)
 	}
 	spans := []citecheck.Span{{Start: 0, End: 11}, {Start: 0, End: 11}, {Start: 2, End: 5}}
@@ -204,10 +204,10 @@ func TestDocumentStampChangesWithEveryUpdate(t *testing.T) {
 		change func() error
 	}{
 		{"references set here", func() error {
-			return s.SetReferences(ctx, d.ID, &citecheck.ReferenceList{Entries: []citecheck.Reference{{Number: 1, Text: "A"}}})
+			return s.SetReferences(ctx, d.ID, ana.ID, &citecheck.ReferenceList{Entries: []citecheck.Reference{{Number: 1, Text: "A"}}})
 		}},
 		{"references set by another process", func() error {
-			return other.SetReferences(ctx, d.ID, &citecheck.ReferenceList{Entries: []citecheck.Reference{{Number: 1, Text: "B"}}})
+			return other.SetReferences(ctx, d.ID, ana.ID, &citecheck.ReferenceList{Entries: []citecheck.Reference{{Number: 1, Text: "B"}}})
 		}},
 		{"text changed by another process", func() error {
 			_, err := other.writer.ExecContext(ctx, `UPDATE documents SET text = 'x', text_sha256 = 'def', revision = 2 WHERE id = ?`, d.ID)

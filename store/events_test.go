@@ -83,8 +83,19 @@ func TestEveryWriteWritesItsEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantEvents(t, s, last,
+		citecheck.DeskEvent{Name: citecheck.EventSourceAdded, DocumentID: d.ID, By: "ana"},
 		citecheck.DeskEvent{Name: citecheck.EventEvidenceAdded, DocumentID: d.ID, ClaimID: c.ID, Version: withEvidence.Version, By: "ana"},
 		citecheck.DeskEvent{Name: citecheck.EventEvidenceDeleted, DocumentID: d.ID, ClaimID: c.ID, Version: removed.Version, By: "ana"})
+
+	// A change to the reference list is announced, and is an entry of the document's history.
+	last = lastEventID(t, s)
+	if err := s.SetReferences(ctx, d.ID, ed.ID, &citecheck.ReferenceList{Entries: []citecheck.Reference{{Number: 46, Text: "Atlas"}}}); err != nil {
+		t.Fatal(err)
+	}
+	wantEvents(t, s, last, citecheck.DeskEvent{Name: citecheck.EventReferencesChanged, DocumentID: d.ID, By: "ed"})
+	if h, err := s.DocumentHistory(ctx, d.ID); err != nil || len(h) != 1 || h[0].Action != citecheck.ActionReferencesChanged || h[0].By != "ed" {
+		t.Fatalf("document history after a reference change: %+v %v", h, err)
+	}
 
 	last = lastEventID(t, s)
 	if err := s.DeleteClaim(ctx, c.ID, ed.ID); err != nil {

@@ -163,7 +163,7 @@ func writeUntilKilled(path string) error {
 		if _, err := s.CreateCapture(ctx, cp); ack("source", err) != nil {
 			return err
 		}
-		if err := ack("references", s.SetReferences(ctx, d.ID, &citecheck.ReferenceList{
+		if err := ack("references", s.SetReferences(ctx, d.ID, u.ID, &citecheck.ReferenceList{
 			Entries: []citecheck.Reference{{Number: 1, Text: sentence(), Manual: true}}})); err != nil {
 			return err
 		}

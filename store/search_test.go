@@ -181,7 +181,7 @@ func TestSearchIndexFollowsEveryWrite(t *testing.T) {
 
 	refs := citecheck.DetectReferences(text)
 	refs.Entries = append(refs.Entries, citecheck.Reference{Number: 3, Text: "Al Jazeera, by hand", Manual: true})
-	if err := s.SetReferences(ctx, d.ID, refs); err != nil {
+	if err := s.SetReferences(ctx, d.ID, u.ID, refs); err != nil {
 		t.Fatal(err)
 	}
 	checkIndexConsistent(t, s)

@@ -352,8 +352,8 @@ func (s *Store) PurgeTrash(ctx context.Context, retention time.Duration) (docs, 
 	return docs, claims, err
 }
 
-// DocumentHistory returns a document's own history (deleted, restored), oldest first; empty
-// for a document that never went to the trash.
+// DocumentHistory returns a document's own history (deleted, restored, references-changed),
+// oldest first; empty for a document that never went to the trash nor had its list changed.
 func (s *Store) DocumentHistory(ctx context.Context, id int64) ([]citecheck.DocumentEvent, error) {
 	rows, err := s.reader.QueryContext(ctx, selectDocumentEvents, id)
 	if err != nil {

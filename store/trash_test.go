@@ -143,7 +143,7 @@ func TestDeletedDocumentTakesItsClaimsAndRestoreBringsBackOnlyThose(t *testing.T
 	wantCode(t, err, citecheck.ECodeNotFound)
 	_, err = s.Evidence(ctx, ev.ID)
 	wantCode(t, err, citecheck.ECodeNotFound)
-	wantCode(t, s.SetReferences(ctx, d.ID, nil), citecheck.ECodeNotFound)
+	wantCode(t, s.SetReferences(ctx, d.ID, rita.ID, nil), citecheck.ECodeNotFound)
 	_, err = s.CreateClaim(ctx, &citecheck.Claim{DocumentID: d.ID, Start: 0, End: 3, Quote: "The", CreatedByID: rita.ID})
 	wantCode(t, err, citecheck.ECodeNotFound)
 	wantCode(t, s.DeleteDocument(ctx, d.ID, ed.ID), citecheck.ECodeNotFound)

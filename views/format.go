@@ -199,3 +199,11 @@ func safeHTTPURL(u string) bool {
 	l := strings.ToLower(u)
 	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
 }
+
+// documentAction names an entry of a document's own history for the page.
+func documentAction(action string) string {
+	if action == citecheck.ActionReferencesChanged {
+		return "reference list changed"
+	}
+	return action
+}

@@ -227,6 +227,9 @@ type SourcesView struct {
 	HasList       bool
 	Heading       string // the list's heading as written; "" for a bare run or a list made by hand
 	References    []citecheck.ReferenceUse
+	// Partial says References holds only the entries a change touched (a change's fragment):
+	// the page keeps the others.
+	Partial bool
 	// Sources and evidence: the uncited sentences of the body and the archived sources.
 	Uncited     []UncitedItem
 	UncitedMore int // uncited sentences not listed

@@ -27,6 +27,9 @@ func TestCheckAddrRefusesWhatIsNotPublic(t *testing.T) {
 		"255.255.255.255", "240.0.0.1", // reserved and broadcast
 		"::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", // IPv4-mapped
 		"64:ff9b::a9fe:a9fe", "2002:7f00:1::1", // NAT64 and 6to4 around 169.254.169.254 and 127.0.0.1
+		"::1%lo", "fe80::1%eth0", "fc00::1%1", "2606:4700:4700::1111%eth0", // zoned: no prefix contains them as they are
+		"::127.0.0.1", "::ffff:0:7f00:1", // IPv4-compatible and IPv4-translated forms of 127.0.0.1
+		"3fff::1", "4000::1", "e000::1", // documentation, and outside 2000::/3
 	}
 	allowed := []string{"8.8.8.8", "1.1.1.1", "93.184.216.34", "2606:4700:4700::1111", "2a00:1450:4001:80b::200e"}
 	var none AllowList
@@ -87,7 +90,7 @@ func newLoopbackServer(t *testing.T, addr string, h http.HandlerFunc) *loopbackS
 	s := &loopbackServer{}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		t.Skipf("cannot listen on %s: %v", addr, err)
+		t.Fatalf("cannot listen on %s: %v", addr, err)
 	}
 	s.Server = &httptest.Server{Listener: ln, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.hits.Add(1)
@@ -96,6 +99,12 @@ func newLoopbackServer(t *testing.T, addr string, h http.HandlerFunc) *loopbackS
 	s.Start()
 	t.Cleanup(s.Close)
 	return s
+}
+
+// port is the port the server listens on.
+func (s *loopbackServer) port() string {
+	_, port, _ := net.SplitHostPort(s.Listener.Addr().String())
+	return port
 }
 
 func loopbackConfig(t *testing.T) Config {
@@ -164,6 +173,8 @@ func TestFetchRefusals(t *testing.T) {
 			http.Redirect(w, r, "http://127.0.0.2:1/latest/meta-data/", http.StatusFound)
 		case "/to-ftp":
 			http.Redirect(w, r, "ftp://example.org/file.txt", http.StatusFound)
+		case "/to-zoned":
+			http.Redirect(w, r, "http://[::1%25lo]:"+strings.TrimPrefix(r.Host, "127.0.0.1:")+"/page", http.StatusFound)
 		case "/loop":
 			http.Redirect(w, r, "/loop", http.StatusFound)
 		case "/big":
@@ -213,6 +224,8 @@ func TestFetchRefusals(t *testing.T) {
 		{"a javascript URL", cfg, "javascript:alert(1)", citecheck.ECodeFetchRefused},
 		{"a URL with a password", cfg, "http://u:p@127.0.0.1/", citecheck.ECodeFetchRefused},
 		{"no host", cfg, "http:///path", citecheck.ECodeFetchRefused},
+		{"IPv6 loopback with a zone", Config{Enabled: true}, "http://[::1%25lo]:" + srv.port() + "/page", citecheck.ECodeFetchRefused},
+		{"a redirect to IPv6 loopback with a zone", cfg, srv.URL + "/to-zoned", citecheck.ECodeFetchRefused},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,17 +30,23 @@ var blocked = mustPrefixes(
 	"::/128",          // unspecified
 	"::1/128",         // loopback
 	"::ffff:0:0/96",   // IPv4-mapped: the IPv4 rules apply to the address inside
+	"::/8",            // reserved, with the IPv4-compatible (::a.b.c.d) and IPv4-translated (::ffff:0:a.b.c.d) forms
 	"64:ff9b::/96",    // NAT64, which reaches IPv4 addresses through a gateway
 	"64:ff9b:1::/48",  // local-use NAT64
 	"100::/64",        // discard
 	"2001::/32",       // Teredo, which tunnels to an embedded IPv4 address
 	"2001:db8::/32",   // documentation
 	"2002::/16",       // 6to4, which embeds an IPv4 address
+	"3fff::/20",       // documentation (RFC 9637)
 	"fc00::/7",        // unique local (private), with the metadata address fd00:ec2::254
 	"fe80::/10",       // link-local
 	"fec0::/10",       // site-local (deprecated)
 	"ff00::/8",        // multicast
 )
+
+// globalIPv6 is where the internet's IPv6 unicast addresses are: an IPv6 address outside it is
+// never dialled, whatever the list above says of it.
+var globalIPv6 = netip.MustParsePrefix("2000::/3")
 
 func mustPrefixes(cidrs ...string) []netip.Prefix {
 	out := make([]netip.Prefix, len(cidrs))
@@ -136,6 +142,11 @@ func (a AllowList) CheckAddr(ip netip.Addr) error {
 	if !ip.IsValid() {
 		return &Refusal{Addr: ip, Reason: "not an IP address"}
 	}
+	// A zone (fe80::1%eth0) names a local interface, and no prefix contains a zoned address:
+	// checked as it is, it would slip past every range below.
+	if ip.Zone() != "" {
+		return &Refusal{Addr: ip, Reason: "an address with a zone (%" + ip.Zone() + "), which only a local network has"}
+	}
 	if a.allowsAddr(ip) {
 		return nil
 	}
@@ -143,6 +154,9 @@ func (a AllowList) CheckAddr(ip netip.Addr) error {
 		if p.Contains(ip) {
 			return &Refusal{Addr: ip, Reason: "in " + p.String() + ", which is " + describe(p)}
 		}
+	}
+	if ip.Is6() && !ip.Is4In6() && !globalIPv6.Contains(ip) {
+		return &Refusal{Addr: ip, Reason: "outside " + globalIPv6.String() + ", where public IPv6 addresses are"}
 	}
 	return nil
 }

@@ -229,10 +229,12 @@ func ValidateNote(note string) error {
 // (a note, a comment, a reference entry), with ECodeControlChar about field. CR is let through
 // because browsers send a textarea's line ends as CRLF.
 func CheckFreeText(field, s string) error {
-	for i, r := range s {
+	n := 0
+	for _, r := range s {
 		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' {
-			return FieldErrorf(ECodeControlChar, field, "%s holds control character U+%04X at byte %d", field, r, i)
+			return FieldErrorf(ECodeControlChar, field, "%s holds control character U+%04X at code point %d", field, r, n)
 		}
+		n++
 	}
 	return nil
 }

@@ -34,12 +34,14 @@ const (
 	MaxSearchLimit = 100
 )
 
-// The markers that a search snippet carries around each match. They are private-use code
-// points, so they never need escaping and the page splits the snippet on them (SnippetParts)
-// instead of trusting any HTML; the API strips them (PlainSnippet).
+// The markers that a search snippet carries around each match. They are control characters
+// that no text the index holds can contain (a document's or a source's text refuses every C0
+// control but TAB and LF, a title, note, comment or entry every one but TAB, LF and CR), so a
+// text's own characters never pass for a match, nothing needs escaping, and the page splits the
+// snippet on them (SnippetParts) instead of trusting any HTML; the API strips them (PlainSnippet).
 const (
-	SnippetOpen  = "\uE000"
-	SnippetClose = "\uE001"
+	SnippetOpen  = "\x01"
+	SnippetClose = "\x02"
 )
 
 // ParseSearchKind accepts one of the four kinds; "" means every kind.
@@ -120,7 +122,8 @@ func ParseSearchTerms(q string) (terms []string, prefix bool, err error) {
 	if !utf8.ValidString(q) {
 		return nil, false, FieldErrorf(ECodeMalformed, "q", "the search is not valid UTF-8")
 	}
-	for _, piece := range strings.Fields(q) {
+	// A control character (a NUL, say) separates words as a space does: the index holds none.
+	for _, piece := range strings.FieldsFunc(q, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
 		if strings.IndexFunc(piece, isWordRune) >= 0 {
 			terms = append(terms, piece)
 		}
@@ -132,7 +135,7 @@ func ParseSearchTerms(q string) (terms []string, prefix bool, err error) {
 		return nil, false, FieldErrorf(ECodeTooLong, "q", "a search holds at most %d words, not %d", MaxSearchTerms, len(terms))
 	}
 	last, _ := utf8.DecodeLastRuneInString(q)
-	return terms, !unicode.IsSpace(last), nil
+	return terms, !unicode.IsSpace(last) && !unicode.IsControl(last), nil
 }
 
 // isWordRune reports whether the search index keeps r in a word (a letter, a digit or a mark).

@@ -127,7 +127,7 @@ func TestSearchAPIRefusesBadInputAndChangesNothing(t *testing.T) {
 		}
 	}
 	// FTS5's own syntax is text, never an error.
-	for _, q := range []string{`"a`, `elect* OR`, `NEAR(a b)`, `body: x`, `(x`, `-elections`, `a AND NOT b`} {
+	for _, q := range []string{`"a`, `elect* OR`, `NEAR(a b)`, `body: x`, `(x`, `-elections`, `a AND NOT b`, "elections\x00", "\x00elect"} {
 		if r, _ := h.search("rita", url.Values{"q": {q}}); r.status != http.StatusOK {
 			t.Errorf("%q: %d %s", q, r.status, r.body)
 		}

@@ -163,10 +163,10 @@ const searchFloor = `SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER
 
 // searchPage reads what a page of results shows, best first. The snippet is made for those rows
 // alone (by the same match, looked up by rowid), from the column that matched best, with the
-// private-use markers of citecheck.SnippetOpen and SnippetClose around each match.
+// markers of citecheck.SnippetOpen and SnippetClose (char(1) and char(2)) around each match.
 const searchPage = `SELECT e.kind, e.object_id, e.document_id, e.start, e."end",
 	CASE WHEN e.kind = 'source' THEN coalesce(nullif(s.title, ''), s.url) ELSE d.title END,
-	snippet(search_fts, -1, char(57344), char(57345), '…', 24), top.rank, top.id
+	snippet(search_fts, -1, char(1), char(2), '…', 24), top.rank, top.id
 FROM top
 JOIN search_fts f ON f.rowid = top.id
 JOIN search_entries e ON e.id = top.id
@@ -197,11 +197,16 @@ const (
 	pgSearchFloor = pgSearchQuery + `
 SELECT e.id FROM q CROSS JOIN search_entries e WHERE e.tsv @@ q.q ORDER BY e.id + 0 DESC LIMIT 1 OFFSET ?`
 	// pgSearchPage snippets the column that holds the whole match (the head when both or
-	// neither do), as FTS5's snippet picks its best column.
+	// neither do), as FTS5's snippet picks its best column. search_snippet (migration 0014)
+	// marks a match with U+E000 and U+E001, which a text may hold too: the text's own go in as
+	// char(3) and char(4) (which no text holds) and come back out, and the marks become
+	// citecheck.SnippetOpen and SnippetClose, in one translate each way.
 	pgSearchPage = `SELECT e.kind, e.object_id, e.document_id, e.start, e."end",
 	CASE WHEN e.kind = 'source' THEN coalesce(nullif(s.title, ''), s.url) ELSE d.title END,
-	search_snippet(CASE WHEN e.head <> '' AND (ts_filter(e.tsv, '{a}') @@ q.q OR NOT ts_filter(e.tsv, '{d}') @@ q.q)
-		THEN e.head ELSE e.body END, q.q), top.rank, top.id
+	translate(search_snippet(translate(
+		CASE WHEN e.head <> '' AND (ts_filter(e.tsv, '{a}') @@ q.q OR NOT ts_filter(e.tsv, '{d}') @@ q.q)
+		THEN e.head ELSE e.body END, chr(57344) || chr(57345), chr(3) || chr(4)), q.q),
+		chr(57344) || chr(57345) || chr(3) || chr(4), chr(1) || chr(2) || chr(57344) || chr(57345)), top.rank, top.id
 FROM top
 CROSS JOIN q
 JOIN search_entries e ON e.id = top.id

@@ -480,6 +480,36 @@ func TestSearchTakesFTS5SyntaxAsText(t *testing.T) {
 	}
 }
 
+// TestSearchSnippetKeepsATextsOwnMarkerLikeCharacters: a text may hold the private-use
+// characters U+E000 and U+E001 (which the PostgreSQL snippet function marks matches with); they
+// come back as they are, never as a match, and a NUL in the search separates words.
+func TestSearchSnippetKeepsATextsOwnMarkerLikeCharacters(t *testing.T) {
+	s := mustOpen(t)
+	u := mustUser(t, s, "rita", citecheck.RoleReviewer)
+	text := "The puatest \uE000fake\uE001 marked text, then zebra."
+	d := newTextDoc(t, s, u, "Private use", text)
+	res, _ := search(t, s, "puatest", citecheck.SearchQuery{DocumentID: d.ID})
+	if len(res) != 1 {
+		t.Fatalf("puatest: %v", hits(res))
+	}
+	var matched []string
+	for _, p := range citecheck.SnippetParts(res[0].Snippet) {
+		if p.Match {
+			matched = append(matched, p.Text)
+		}
+	}
+	if !slices.Equal(matched, []string{"puatest"}) || !strings.Contains(citecheck.PlainSnippet(res[0].Snippet), "\uE000fake\uE001") {
+		t.Errorf("snippet %q: matches %q", res[0].Snippet, matched)
+	}
+	terms, prefix, err := citecheck.ParseSearchTerms("zebra\x00")
+	if err != nil || !slices.Equal(terms, []string{"zebra"}) || prefix {
+		t.Fatalf("a NUL in the search: %q %v %v", terms, prefix, err)
+	}
+	if res, _, err := s.Search(context.Background(), citecheck.SearchQuery{Terms: terms, DocumentID: d.ID, Limit: 5}); err != nil || len(res) != 1 {
+		t.Errorf("zebra: %v %v", hits(res), err)
+	}
+}
+
 // oldDatabase answers a database of the test engine with the migrations before version only
 // (applied by hand, as an older binary left it), open through OpenSQL, and the path that opens
 // it as a store.

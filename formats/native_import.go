@@ -138,23 +138,15 @@ func importedDocument(ex *Export, maxTextBytes int) (*citecheck.Document, *citec
 		Citations: src.Citations, References: src.List}, t, nil
 }
 
-// importedTitle trims a title and refuses one over MaxTitleLen (CheckTitle: too-long, as through
-// every other door) or with control characters, both about "document.title"; an empty one
-// becomes "Untitled".
+// importedTitle is the title of an imported document as every door makes it
+// (citecheck.DocumentTitle: trimmed, too-long and control characters refused), about
+// "document.title"; an empty one becomes "Untitled".
 func importedTitle(title string) (string, error) {
-	title = strings.TrimSpace(title)
-	if err := citecheck.CheckTitle(title); err != nil {
-		return "", &citecheck.Error{Code: citecheck.ErrorCode(err), Field: "document.title", Message: err.(*citecheck.Error).Message}
+	t, err := citecheck.DocumentTitle(title, "")
+	if e, ok := err.(*citecheck.Error); ok {
+		return "", &citecheck.Error{Code: e.Code, Field: "document.title", Message: e.Message}
 	}
-	for _, r := range title {
-		if r < 0x20 || r == 0x7f {
-			return "", citecheck.FieldErrorf(citecheck.ECodeControlChar, "document.title", "the title holds the control character U+%04X", r)
-		}
-	}
-	if title == "" {
-		return "Untitled", nil
-	}
-	return title, nil
+	return t, err
 }
 
 // importedClaim checks one claim of an export against the text and strips its sign-off into

@@ -133,6 +133,10 @@ func TestCreateDocumentNormalisesAndParsesMarkers(t *testing.T) {
 	if doc.Title != "First line [1]" {
 		t.Errorf("title from first line: %q", doc.Title)
 	}
+	// A first line with a TAB (which the text may hold, and a title may not) makes a title.
+	if tabbed := h.createDocument("rita", "", "\n\nHello\tworld [1]\nmore"); tabbed.Title != "Hello world [1]" {
+		t.Errorf("title from a first line with a TAB: %q", tabbed.Title)
+	}
 	if doc.Length != len([]rune(doc.Text)) || doc.TextSHA256 != citecheck.TextSHA256(doc.Text) {
 		t.Errorf("length %d sha %s", doc.Length, doc.TextSHA256)
 	}

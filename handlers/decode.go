@@ -58,34 +58,6 @@ func refuseControls(field, s string) error {
 	return citecheck.CheckFreeText(field, s)
 }
 
-// titleFor trims a title, or takes the text's first line when none is given.
-func titleFor(title, text string) (string, error) {
-	if !utf8.ValidString(title) {
-		return "", citecheck.FieldErrorf(citecheck.ECodeInvalidUTF8, "title", "title is not valid UTF-8")
-	}
-	t := []rune(trimSpace(title))
-	if len(t) == 0 {
-		first := text
-		if i := bytes.IndexByte([]byte(text), '\n'); i >= 0 {
-			first = text[:i]
-		}
-		t = []rune(trimSpace(first))
-		if len(t) > 80 {
-			t = append(t[:79], '…')
-		}
-	}
-	if err := citecheck.CheckTitle(string(t)); err != nil {
-		return "", err
-	}
-	for _, r := range t {
-		if r < 0x20 || r == 0x7f {
-			return "", citecheck.FieldErrorf(citecheck.ECodeControlChar, "title", "title holds control character U+%04X", r)
-		}
-	}
-	if len(t) == 0 {
-		return "Untitled", nil
-	}
-	return string(t), nil
-}
+// titleFor is the document's title as the domain's rule makes it (citecheck.DocumentTitle).
+func titleFor(title, text string) (string, error) { return citecheck.DocumentTitle(title, text) }
 
-func trimSpace(s string) string { return string(bytes.TrimSpace([]byte(s))) }

@@ -20,7 +20,7 @@ var dbOnly = []string{sDB}
 // make one for anyone (desk.CreateToken); its name tells it apart on the user's account page.
 func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var user, name *string
-	cfg, _, err := loadConfig(command{name: "token create", uses: dbOnly,
+	cfg, _, err := loadConfig(command{name: "token create", uses: dbOnly, required: []string{"user"},
 		usage: "usage: citecheck token create --user NAME [--name TOKEN-NAME]"}, args, stderr, func(fs *flag.FlagSet) {
 		user = fs.String("user", "", "user name")
 		name = fs.String("name", "command line", "name of the token, shown on the user's account page")
@@ -44,7 +44,7 @@ func tokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 func export(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var id *int64
 	var format *string
-	cfg, _, err := loadConfig(command{name: "export", uses: dbOnly,
+	cfg, _, err := loadConfig(command{name: "export", uses: dbOnly, required: []string{"doc"},
 		usage: "usage: citecheck export --doc ID [--format native|w3c]"}, args, stderr, func(fs *flag.FlagSet) {
 		id = fs.Int64("doc", 0, "document id")
 		format = fs.String("format", "native", "native or w3c")

@@ -115,10 +115,11 @@ func init() {
 // command is what loadConfig needs to know of a subcommand: its name, the settings it uses, how
 // many positional arguments it takes (FILE), and the usage line a wrong number of them answers.
 type command struct {
-	name  string
-	uses  []string
-	args  int
-	usage string
+	name     string
+	uses     []string
+	args     int
+	usage    string
+	required []string // flags of the command's own that must be given
 }
 
 // loadConfig reads the settings cmd uses from args and the environment, with the command's own
@@ -127,7 +128,10 @@ type command struct {
 // naming the flag or variable it came from; nothing is opened before.
 func loadConfig(cmd command, args []string, stderr io.Writer, define func(fs *flag.FlagSet)) (Config, []string, error) {
 	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// A wrong flag is one line (the error and the usage line), as every failure is; the flags'
+	// list goes out only when asked for with -h.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	raw := map[string]*string{}
 	for _, name := range cmd.uses {
 		if s := settings[name]; s.flag != "" {
@@ -140,14 +144,25 @@ func loadConfig(cmd command, args []string, stderr io.Writer, define func(fs *fl
 		define(fs)
 	}
 	pos, err := parseInterspersed(fs, args)
-	if err != nil {
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stderr)
+		fmt.Fprintln(stderr, cmd.usage)
+		fs.PrintDefaults()
 		return Config{}, nil, err
+	}
+	if err != nil {
+		return Config{}, nil, fmt.Errorf("%w; %s", err, cmd.usage)
 	}
 	if len(pos) != cmd.args {
 		return Config{}, nil, errors.New(cmd.usage)
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, name := range cmd.required {
+		if !given[name] {
+			return Config{}, nil, fmt.Errorf("--%s is required; %s", name, cmd.usage)
+		}
+	}
 	var cfg Config
 	for _, name := range cmd.uses {
 		s := settings[name]

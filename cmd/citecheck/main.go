@@ -33,9 +33,10 @@ every command takes --db PATH or a postgres:// URL (default data/citecheck.db, o
 
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "citecheck: "+oneLine(err.Error()))
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0) // -h: the flags were asked for, and listed
 		}
+		fmt.Fprintln(os.Stderr, "citecheck: "+oneLine(err.Error()))
 		os.Exit(1)
 	}
 }
@@ -45,8 +46,7 @@ func oneLine(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), 
 // run dispatches a subcommand; it is separate from main so that tests can call it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return errors.New("no command given")
+		return errors.New("no command given; 'citecheck help' lists them")
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "serve":
@@ -72,7 +72,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stdout, usage)
 		return nil
 	default:
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("unknown command %q", cmd)
+		return fmt.Errorf("unknown command %q; 'citecheck help' lists the commands", cmd)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -79,6 +81,41 @@ func TestUserAddTokenCreateAndExport(t *testing.T) {
 	}
 	if _, _, err := runCLI(t, "", "frobnicate"); err == nil {
 		t.Fatal("unknown command accepted")
+	}
+}
+
+// TestEveryFailureIsOneLine: a command that fails says why in one line (main prints the error),
+// and writes nothing else on stderr: no list of flags, no list of commands. A missing flag
+// that the command needs is named as such.
+func TestEveryFailureIsOneLine(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "no command given"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"export", "--db", db, "--doc", "abc"}, `invalid value "abc" for flag -doc`},
+		{[]string{"export", "--db", db}, "--doc is required"},
+		{[]string{"token", "create", "--db", db}, "--user is required"},
+		{[]string{"revise", "--db", db, "file.txt"}, "--doc is required"},
+		{[]string{"user", "add", "--db", db, "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"serve", "--addr"}, "flag needs an argument: -addr"},
+		{[]string{"import", "--db", db}, "usage: citecheck import"},
+	} {
+		_, stderr, err := runCLI(t, "", tc.args...)
+		if err == nil {
+			t.Errorf("%q: no error", tc.args)
+			continue
+		}
+		if msg := oneLine(err.Error()); strings.Contains(msg, "\n") || !strings.Contains(msg, tc.want) || stderr != "" {
+			t.Errorf("%q: error %q, stderr %q; want one line with %q and nothing else", tc.args, msg, stderr, tc.want)
+		}
+	}
+	// Asked for, a command's flags are listed, and that is no failure.
+	_, stderr, err := runCLI(t, "", "export", "-h")
+	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr, "-format") {
+		t.Errorf("export -h: %v %q", err, stderr)
 	}
 }
 

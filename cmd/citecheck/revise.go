@@ -18,7 +18,7 @@ func revise(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	const usage = "usage: citecheck revise --doc ID [--user NAME] FILE (- for stdin)"
 	var user *string
 	var doc *int64
-	cfg, pos, err := loadConfig(command{name: "revise", uses: withTextLimit, args: 1, usage: usage}, args, stderr,
+	cfg, pos, err := loadConfig(command{name: "revise", uses: withTextLimit, args: 1, usage: usage, required: []string{"doc"}}, args, stderr,
 		func(fs *flag.FlagSet) {
 			user = fs.String("user", "", "user recorded as the reviser (default: the first enabled admin)")
 			doc = fs.Int64("doc", 0, "id of the document to revise")

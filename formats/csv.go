@@ -14,12 +14,12 @@ import (
 // CSVHeader is the header row of the CSV export of claims: checker is the claim's creator,
 // editor the one who reviewed it; refs and checks are space-separated; anchor says how the
 // claim was last anchored (exact, moved, fuzzy, orphaned). An orphan has no position: its start
-// and end are empty, and its quote is the one it had. Evidence lists the passages the verdict
+// and end are empty, and its quote, prefix and suffix are the ones it had. Evidence lists the passages the verdict
 // rests on, one line each (EvidenceCell). New columns go last so that the columns before them
 // stay where they were.
 var CSVHeader = []string{"id", "start", "end", "quote", "refs", "status", "note", "review",
 	"review_comment", "checker", "editor", "created_at", "updated_at", "reviewed_at", "checks", "anchor",
-	"evidence"}
+	"evidence", "prefix", "suffix"}
 
 // WriteClaimsCSV writes claims as CSV (RFC 4180, UTF-8, CRLF line ends as encoding/csv writes
 // them) with CSVHeader first, one row per claim in the order given, orphans included. Times are
@@ -72,7 +72,7 @@ func claimRow(c *citecheck.Claim) []string {
 		SpreadsheetSafe(c.Quote), strings.Join(refs, " "), string(c.Status), SpreadsheetSafe(c.Note),
 		string(c.Review), SpreadsheetSafe(c.ReviewComment), SpreadsheetSafe(c.CreatedBy),
 		SpreadsheetSafe(editor), csvTime(c.CreatedAt), csvTime(c.UpdatedAt), reviewedAt,
-		strings.Join(codes, " "), anchor, EvidenceCell(c.Evidence),
+		strings.Join(codes, " "), anchor, EvidenceCell(c.Evidence), SpreadsheetSafe(c.Prefix), SpreadsheetSafe(c.Suffix),
 	}
 }
 

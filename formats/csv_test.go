@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,7 +26,8 @@ func TestWriteClaimsCSVParsesBackToTheClaims(t *testing.T) {
 		{ID: 3, Start: 20, End: 25, Quote: "=1+2", Note: "@cmd", Refs: []int{1}, Status: citecheck.StatusContradicted,
 			Review: citecheck.ReviewPending, CreatedBy: "-x", CreatedAt: at, UpdatedAt: at, Anchor: "moved"},
 		{ID: 4, Start: 3, End: 7, Quote: "gone", Refs: []int{2}, Status: citecheck.StatusSupported, Review: citecheck.ReviewPending,
-			CreatedBy: "rita", CreatedAt: at, UpdatedAt: at, Anchor: "orphaned", OldQuote: "gone", Revision: 1},
+			CreatedBy: "rita", CreatedAt: at, UpdatedAt: at, Anchor: "orphaned", OldQuote: "gone", Revision: 1,
+			Prefix: "what was ", Suffix: " from the text"},
 	}
 	var buf bytes.Buffer
 	if err := WriteClaimsCSV(&buf, claims); err != nil {
@@ -68,7 +70,7 @@ func TestWriteClaimsCSVParsesBackToTheClaims(t *testing.T) {
 			"note": SpreadsheetSafe(c.Note), "review": string(c.Review), "review_comment": c.ReviewComment,
 			"checker": SpreadsheetSafe(c.CreatedBy), "editor": editor, "created_at": c.CreatedAt.Format(time.RFC3339),
 			"updated_at": c.UpdatedAt.Format(time.RFC3339), "reviewed_at": reviewedAt, "checks": strings.Join(codes, " "),
-			"evidence": "",
+			"evidence": "", "prefix": SpreadsheetSafe(c.Prefix), "suffix": SpreadsheetSafe(c.Suffix),
 		}
 		// encoding/csv reads a CRLF inside a quoted field back as LF.
 		want["quote"] = strings.ReplaceAll(want["quote"], "\r\n", "\n")
@@ -79,8 +81,11 @@ func TestWriteClaimsCSVParsesBackToTheClaims(t *testing.T) {
 	if rows[3][3] != "'=1+2" || rows[3][6] != "'@cmd" || rows[3][9] != "'-x" {
 		t.Errorf("formula cells not neutralised: %q", rows[3])
 	}
-	if last := len(CSVHeader) - 2; CSVHeader[last] != "anchor" || rows[1][last] != "exact" || rows[3][last] != "moved" ||
-		rows[4][last] != "orphaned" || rows[4][1] != "" || rows[4][2] != "" || rows[4][3] != "gone" {
+	// An orphan: no position, its old quote and its context.
+	at2 := func(name string) int { return slices.Index(CSVHeader, name) }
+	if last := at2("anchor"); rows[1][last] != "exact" || rows[3][last] != "moved" ||
+		rows[4][last] != "orphaned" || rows[4][1] != "" || rows[4][2] != "" || rows[4][3] != "gone" ||
+		rows[4][at2("prefix")] != "what was " || rows[4][at2("suffix")] != " from the text" {
 		t.Errorf("anchor column or the orphan's empty position: %q, %q", rows[3], rows[4])
 	}
 }
@@ -107,9 +112,9 @@ func TestCSVEvidenceColumnOneRowPerClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	col := len(CSVHeader) - 1
-	if len(rows) != 3 || CSVHeader[col] != "evidence" {
-		t.Fatalf("%d rows, last column %q; want one row per claim and evidence last", len(rows), CSVHeader[col])
+	col := slices.Index(CSVHeader, "evidence")
+	if len(rows) != 3 || col < 0 {
+		t.Fatalf("%d rows, evidence column %d; want one row per claim", len(rows), col)
 	}
 	want := "supports: “=SUM(A1), \"so\" they said 😀” (source 7, ref 30)\ncontradicts: “قال «لا»” (source 9, ref 31)"
 	if rows[1][col] != want {

@@ -67,6 +67,9 @@ type W3CAnnotation struct {
 	Creator    W3CAgent  `json:"creator"`
 	Body       []W3CBody `json:"body"`
 	Target     W3CTarget `json:"target"`
+	// Anchor is how the claim is anchored in the text (exact, moved, fuzzy, orphaned): an
+	// orphan's target has its old quote and context and no position.
+	Anchor string `json:"citecheck:anchor,omitempty"`
 }
 
 // W3CAgent is the person who made an annotation.
@@ -162,6 +165,7 @@ func BuildW3C(ex *Export) *W3CCollection {
 			Creator:    W3CAgent{Type: "Person", Name: c.CreatedBy},
 			Body:       body,
 			Target:     W3CTarget{Source: source, Selector: w3cSelectorsOf(&c, &start, &end)},
+			Anchor:     c.Anchor,
 		})
 	}
 	id := source + ":claims"

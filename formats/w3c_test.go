@@ -140,7 +140,7 @@ func TestW3CExportKeysAllExpand(t *testing.T) {
 	// The walk must have met what the export carries, or it proves nothing.
 	for _, k := range []string{"id", "type", "first", "items", "body", "purpose", "target", "selector",
 		"exact", "prefix", "start", "creator", "partOf", "citecheck:source", "citecheck:textSha256",
-		"state", "cached", "sourceDate", "label", "citecheck:stance", "citecheck:note"} {
+		"state", "cached", "sourceDate", "label", "citecheck:stance", "citecheck:note", "citecheck:anchor"} {
 		if !seen[k] {
 			t.Errorf("the export has no key %q", k)
 		}

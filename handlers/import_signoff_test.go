@@ -230,15 +230,17 @@ func TestEveryExportCarriesOrphans(t *testing.T) {
 	if len(w3c.First.Items) != 3 {
 		t.Fatalf("w3c export holds %d annotations", len(w3c.First.Items))
 	}
-	if sels := w3c.First.Items[2].Target.Selector; len(sels) != 1 || sels[0].Type != "TextQuoteSelector" || sels[0].Exact != "A short one." {
-		t.Fatalf("orphan's W3C selectors: %+v", sels)
+	if sels := w3c.First.Items[2].Target.Selector; len(sels) != 1 || sels[0].Type != "TextQuoteSelector" || sels[0].Exact != "A short one." ||
+		sels[0].Prefix != o["prefix"] || w3c.First.Items[2].Anchor != "orphaned" {
+		t.Fatalf("orphan's W3C annotation: anchor %q, selectors %+v", w3c.First.Items[2].Anchor, sels)
 	}
 
 	rows, err := csv.NewReader(bytes.NewReader(export(doc.ID, "csv").body)).ReadAll()
 	if err != nil || len(rows) != 4 {
 		t.Fatalf("csv: %d rows %v", len(rows), err)
 	}
-	if row := rows[3]; row[0] != fmt.Sprint(orphan.ID) || row[1] != "" || row[2] != "" || row[slices.Index(formats.CSVHeader, "anchor")] != "orphaned" {
+	if row := rows[3]; row[0] != fmt.Sprint(orphan.ID) || row[1] != "" || row[2] != "" || row[slices.Index(formats.CSVHeader, "anchor")] != "orphaned" ||
+		row[slices.Index(formats.CSVHeader, "prefix")] != o["prefix"] || row[3] != "A short one." {
 		t.Fatalf("orphan's csv row %q", row)
 	}
 

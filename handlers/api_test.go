@@ -70,8 +70,15 @@ func TestSessionNeedsCSRFOnUnsafeRequests(t *testing.T) {
 	if r.status != http.StatusForbidden || r.errorCode(t) != "csrf" {
 		t.Fatalf("API POST without CSRF: %d %s", r.status, r.body)
 	}
-	if r := b.api("POST", "/api/v1/documents", body, true); r.status != http.StatusCreated {
-		t.Fatalf("API POST with CSRF: %d %s", r.status, r.body)
+	// The token in the URL is no token: it would end up in logs and Referer headers.
+	if r := b.api("POST", "/api/v1/documents?csrf_token="+url.QueryEscape(b.csrf), body, false); r.status != http.StatusForbidden {
+		t.Fatalf("API POST with the CSRF token in the URL: %d %s", r.status, r.body)
+	}
+	if r := b.postForm("/documents?csrf_token="+url.QueryEscape(b.csrf), url.Values{"title": {"x"}, "text": {"y"}}, false); r.status != http.StatusForbidden {
+		t.Fatalf("form POST with the CSRF token in the URL: %d", r.status)
+	}
+	if r := b.api("POST", "/api/v1/documents", body, true); r.status != http.StatusCreated || r.header.Get("Cache-Control") != "private, no-cache" {
+		t.Fatalf("API POST with CSRF: %d %s (Cache-Control %q)", r.status, r.body, r.header.Get("Cache-Control"))
 	}
 	if r := b.postForm("/documents", url.Values{"title": {"x"}, "text": {"y"}}, false); r.status != http.StatusForbidden {
 		t.Fatalf("form POST without CSRF: %d", r.status)

@@ -222,7 +222,8 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		want := csrfToken(c)
 		got := c.Request().Header.Get(csrfHeader)
 		if got == "" {
-			got = c.FormValue(csrfFormField)
+			// From a form's body only: a token in the URL would end up in logs and Referer headers.
+			got = c.Request().PostFormValue(csrfFormField)
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
 			return citecheck.Errorf(codeCSRF, "missing or wrong CSRF token; reload the page and try again")

@@ -220,7 +220,7 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/claims/:id/restore", s.restoreClaimPage)
 	pages.POST("/documents/:id/restore", s.restoreDocumentPage)
 
-	api := e.Group("/api/v1", s.requireAPIUser)
+	api := e.Group("/api/v1", s.requireAPIUser, privateAnswers)
 	// Behind sign-in like the rest of the API: the contract opens only /login, /healthz and assets.
 	api.GET("/openapi.json", s.openAPI)
 	api.GET("/documents", s.listDocuments)
@@ -293,5 +293,16 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			"status", c.Response().Status,
 			"duration", time.Since(start).Round(time.Microsecond).String())
 		return nil
+	}
+}
+
+// privateAnswers marks the API's answers as one user's, to be checked with the server before
+// each use (an export's ETag makes that a 304): no shared cache keeps a document or a claim, and
+// no browser shows one that has changed. An answer that says otherwise (a live stream) keeps its
+// own.
+func privateAnswers(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "private, no-cache")
+		return next(c)
 	}
 }

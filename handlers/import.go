@@ -49,7 +49,7 @@ func (s *Server) importPage(c echo.Context) error {
 			return err
 		}
 		status, detail := s.toDetail(c, err)
-		return s.renderDocuments(c, status, views.NewDocumentForm{Error: "Import refused: " + detail.Message})
+		return s.renderDocuments(c, status, views.NewDocumentForm{ImportError: "Import refused: " + detail.Message})
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/documents/%d", doc.ID))
 }

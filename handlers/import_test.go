@@ -282,6 +282,12 @@ func TestImportPageOpensTheNewDocumentOrShowsTheError(t *testing.T) {
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), "only &#34;citecheck/v1&#34; exports") {
 		t.Fatalf("bad import: %d %s", r.status, r.body)
 	}
+	// The refusal shows with the import form, not with the new document form.
+	page := string(r.body)
+	if i, e := strings.Index(page, `action="/import"`), strings.Index(page, "Import refused"); i < 0 || e < i ||
+		strings.Contains(page[:i], "Import refused") {
+		t.Errorf("the refusal is not in the import form: form at %d, refusal at %d", i, e)
+	}
 	if r = b.upload("/import", "export.json", good, false); r.status != http.StatusForbidden {
 		t.Fatalf("without CSRF: %d", r.status)
 	}

@@ -123,6 +123,8 @@ type NewDocumentForm struct {
 	Title string
 	Text  string
 	Error string
+	// ImportError is why an import was refused, shown with the import form.
+	ImportError string
 }
 
 // Nav is what the header shows beyond the user: the pending count for editors and admins.

@@ -1,6 +1,7 @@
 package citecheck
 
 import (
+	"encoding/json"
 	"slices"
 	"time"
 )
@@ -206,6 +207,24 @@ type Claim struct {
 
 	CreatedByID int64 `json:"-"`
 	UpdatedByID int64 `json:"-"`
+}
+
+// Placed reports whether the claim has a place in its document's current text: an orphan has
+// none (its Start and End are those of the revision it was last anchored in).
+func (c *Claim) Placed() bool { return c.Anchor != string(AnchorOrphaned) }
+
+// MarshalJSON writes a claim as every answer and export has it: an orphan's start and end are
+// null, since it has no position in the text (its quote, context and revision say where it was).
+func (c Claim) MarshalJSON() ([]byte, error) {
+	type plain Claim
+	if c.Placed() {
+		return json.Marshal(plain(c))
+	}
+	return json.Marshal(struct {
+		plain
+		Start *int `json:"start"`
+		End   *int `json:"end"`
+	}{plain: plain(c)})
 }
 
 // QueueFilter narrows the review queue; zero fields match everything.

@@ -138,8 +138,8 @@ type exportTail struct {
 	Summary ExportSummary       `json:"summary"`
 }
 
-// exportClaim writes a claim of an export: as the API does, except that an orphan's start and
-// end are null, since it has no position in the text.
+// exportClaim writes a claim of an export as citecheck.Claim's MarshalJSON does (an orphan's
+// start and end null), straight into JSON v2's stream.
 type exportClaim struct{ c *citecheck.Claim }
 
 // plainClaim is a Claim without exportClaim's method, to encode as it is.
@@ -155,7 +155,7 @@ type orphanClaim struct {
 
 // MarshalJSONTo writes one claim of an export straight into the stream.
 func (e exportClaim) MarshalJSONTo(enc *jsontext.Encoder) error {
-	if e.c.Anchor != string(citecheck.AnchorOrphaned) {
+	if e.c.Placed() {
 		return json.MarshalEncode(enc, (*plainClaim)(e.c))
 	}
 	return json.MarshalEncode(enc, orphanClaim{plainClaim: (*plainClaim)(e.c)})

@@ -213,18 +213,29 @@ type Claim struct {
 // none (its Start and End are those of the revision it was last anchored in).
 func (c *Claim) Placed() bool { return c.Anchor != string(AnchorOrphaned) }
 
-// MarshalJSON writes a claim as every answer and export has it: an orphan's start and end are
-// null, since it has no position in the text (its quote, context and revision say where it was).
-func (c Claim) MarshalJSON() ([]byte, error) {
-	type plain Claim
+// MarshalJSON writes a claim as every answer and export has it (JSONValue).
+func (c Claim) MarshalJSON() ([]byte, error) { return json.Marshal(c.JSONValue()) }
+
+// JSONValue is what a claim is written as, for an encoder to write without going through
+// MarshalJSON (whose answer encoding/json parses again): the claim's fields, with an orphan's
+// start and end null, since it has no position in the text (its quote, context and revision say
+// where it was).
+func (c *Claim) JSONValue() any {
 	if c.Placed() {
-		return json.Marshal(plain(c))
+		return (*claimJSON)(c)
 	}
-	return json.Marshal(struct {
-		plain
-		Start *int `json:"start"`
-		End   *int `json:"end"`
-	}{plain: plain(c)})
+	return orphanFields{claimJSON: (*claimJSON)(c)}
+}
+
+// claimJSON is a Claim without its MarshalJSON, to encode as it is.
+type claimJSON Claim
+
+// orphanFields is an orphan as written: its start and end, shallower than the embedded claim's,
+// win and are null.
+type orphanFields struct {
+	*claimJSON
+	Start *int `json:"start"`
+	End   *int `json:"end"`
 }
 
 // QueueFilter narrows the review queue; zero fields match everything.

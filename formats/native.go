@@ -138,27 +138,13 @@ type exportTail struct {
 	Summary ExportSummary       `json:"summary"`
 }
 
-// exportClaim writes a claim of an export as citecheck.Claim's MarshalJSON does (an orphan's
-// start and end null), straight into JSON v2's stream.
+// exportClaim writes a claim of an export as every answer has it (citecheck.Claim.JSONValue:
+// an orphan's start and end null), straight into JSON v2's stream.
 type exportClaim struct{ c *citecheck.Claim }
-
-// plainClaim is a Claim without exportClaim's method, to encode as it is.
-type plainClaim citecheck.Claim
-
-// orphanClaim is an orphan as written: its start and end, shallower than the embedded claim's,
-// win and are null.
-type orphanClaim struct {
-	*plainClaim
-	Start *int `json:"start"`
-	End   *int `json:"end"`
-}
 
 // MarshalJSONTo writes one claim of an export straight into the stream.
 func (e exportClaim) MarshalJSONTo(enc *jsontext.Encoder) error {
-	if e.c.Placed() {
-		return json.MarshalEncode(enc, (*plainClaim)(e.c))
-	}
-	return json.MarshalEncode(enc, orphanClaim{plainClaim: (*plainClaim)(e.c)})
+	return json.MarshalEncode(enc, e.c.JSONValue())
 }
 
 // encodeOptions write the exports as they have always been written by encoding/json with two

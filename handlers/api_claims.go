@@ -157,7 +157,7 @@ func writeListBody(w io.Writer, st *docState, claims []int, chunks func() error)
 			if k > 0 {
 				io.WriteString(w, ",")
 			}
-			if err := enc.Encode(&st.exported[i]); err != nil {
+			if err := enc.Encode(st.exported[i].JSONValue()); err != nil {
 				return fmt.Errorf("claim list: %w", err) // the status is sent already: this only logs
 			}
 		}
@@ -175,7 +175,7 @@ func (st *docState) appendListClaims(dst []byte, order []int) ([]byte, error) {
 		if k > 0 {
 			buf.WriteByte(',')
 		}
-		if err := enc.Encode(&st.exported[i]); err != nil {
+		if err := enc.Encode(st.exported[i].JSONValue()); err != nil {
 			return nil, fmt.Errorf("claim list: %w", err) // the status is sent already: this only logs
 		}
 	}

@@ -60,4 +60,3 @@ func refuseControls(field, s string) error {
 
 // titleFor is the document's title as the domain's rule makes it (citecheck.DocumentTitle).
 func titleFor(title, text string) (string, error) { return citecheck.DocumentTitle(title, text) }
-

@@ -60,6 +60,13 @@ var httpErrorCodes = map[int]string{
 	http.StatusRequestEntityTooLarge: citecheck.ECodeTooLarge,
 }
 
+// httpErrorMessages say what Echo's own errors mean, in place of their bare status text.
+var httpErrorMessages = map[int]string{
+	http.StatusNotFound:              "no such page or API route (check the path and the method)",
+	http.StatusMethodNotAllowed:      "this path does not take that method",
+	http.StatusRequestEntityTooLarge: "the request body is too large",
+}
+
 // toDetail turns any error into a status and an API error detail. Internal errors are logged
 // and reported without their text.
 func (s *Server) toDetail(c echo.Context, err error) (int, errorDetail) {
@@ -78,6 +85,9 @@ func (s *Server) toDetail(c echo.Context, err error) (int, errorDetail) {
 			code = "http-error"
 		}
 		msg, _ := he.Message.(string)
+		if own, ok := httpErrorMessages[he.Code]; ok && (msg == "" || msg == http.StatusText(he.Code)) {
+			msg = own
+		}
 		if msg == "" {
 			msg = http.StatusText(he.Code)
 		}

@@ -38,7 +38,7 @@ func TestErrorPagesSayWhatHappened(t *testing.T) {
 	}{
 		{"403 signed in", ed, "GET", "/admin/users", "/", 403, []string{"403 Forbidden", "Only admins manage users", `href="/"`, "Review"}},
 		{"404 document signed in", ed, "GET", "/documents/999", "", 404, []string{"404 Not Found", "Document 999 not found", "Back to the documents"}},
-		{"404 route signed in", ed, "GET", "/no/such/page", "/documents/1", 404, []string{"404 Not Found", `href="/documents/1"`, "Back to where you came from"}},
+		{"404 route signed in", ed, "GET", "/no/such/page", "/documents/1", 404, []string{"404 Not Found", "No such page or API route", `href="/documents/1"`, "Back to where you came from"}},
 		{"403 CSRF signed in", ed, "POST", "/documents/1/delete", "", 403, []string{"403 Forbidden", "CSRF token", "Reload the page", "Back to the documents"}},
 		{"403 signed out", anon, "POST", "/login", "", 403, []string{"403 Forbidden", `href="/login"`, "Sign in"}},
 	} {

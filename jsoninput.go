@@ -35,6 +35,11 @@ func decodeJSON(data []byte, v any, rejectUnknown bool) error {
 	if !utf8.Valid(data) {
 		return Errorf(ECodeInvalidUTF8, "the JSON is not valid UTF-8")
 	}
+	// null would decode into nothing at all and leave v as it was: a body with no fields, which
+	// then fails (or passes) on what the fields' absence means, not on what was sent.
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		return Errorf(ECodeMalformed, "malformed JSON: null, where a JSON object belongs")
+	}
 	dec := jsontext.NewDecoder(bytes.NewReader(data))
 	if err := json.UnmarshalDecode(dec, v, json.RejectUnknownMembers(rejectUnknown)); err != nil {
 		return jsonError(err)

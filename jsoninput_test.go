@@ -35,6 +35,7 @@ func TestDecodeJSONRefusesWhatWouldNotRoundTrip(t *testing.T) {
 		{name: "wrong type in a list", in: `{"refs":[1,"a"]}`, code: ECodeMalformed, field: "refs[1]", in2: "must be an integer"},
 		{name: "wrong type deep", in: `{"list":[{"y":true}]}`, code: ECodeMalformed, field: "list[0].y", in2: "must be an integer"},
 		{name: "not an object", in: `[1]`, code: ECodeMalformed, in2: "want an object"},
+		{name: "null", in: " null ", code: ECodeMalformed, in2: "null, where a JSON object belongs"},
 		{name: "trailing value", in: `{"start":1} {}`, code: ECodeMalformed, in2: "data after the object"},
 		{name: "trailing garbage", in: `{"start":1} x`, code: ECodeMalformed, in2: "data after the object"},
 		{name: "cut short", in: `{"start":`, code: ECodeMalformed, field: "start", in2: "unexpected EOF"},

@@ -145,6 +145,16 @@ func (s *Server) captureRequestInput(c echo.Context) (captureInput, error) {
 	if err != nil {
 		return in, citecheck.FieldErrorf(citecheck.ECodeInvalid, "file", "a multipart upload needs its file in the field \"file\"")
 	}
+	// One source per upload: a second file, or pasted text beside the file, is not silently
+	// dropped.
+	if form, err := c.MultipartForm(); err == nil {
+		if n := len(form.File["file"]); n > 1 {
+			return in, citecheck.FieldErrorf(citecheck.ECodeInvalid, "file", "an upload holds one file, not %d: upload each as its own source", n)
+		}
+		if len(form.Value["text"]) > 0 {
+			return in, citecheck.FieldErrorf(citecheck.ECodeInvalid, "text", "an upload sends its file, not text as well: paste text as JSON {\"text\"}")
+		}
+	}
 	if fh.Size > s.fetcher.MaxBytes() {
 		return in, citecheck.FieldErrorf(citecheck.ECodeTooLarge, "file", "the file is larger than the limit of %d bytes", s.fetcher.MaxBytes())
 	}

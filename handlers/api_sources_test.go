@@ -200,6 +200,22 @@ func TestCaptureRefusalsStoreNothing(t *testing.T) {
 		{"an upload that is not UTF-8", allowed, func(h *harness, doc int64) response {
 			return h.upload(sourcesPath(doc, 1), "rita", "latin1.txt", []byte("Caf\xe9"), nil)
 		}, 400, citecheck.ECodeInvalidUTF8},
+		{"an upload with pasted text beside its file", allowed, func(h *harness, doc int64) response {
+			return h.upload(sourcesPath(doc, 1), "rita", "a.txt", []byte("File text."), map[string]string{"text": "Pasted text."})
+		}, 422, citecheck.ECodeInvalid},
+		{"an upload of two files", allowed, func(h *harness, doc int64) response {
+			var body bytes.Buffer
+			mw := multipart.NewWriter(&body)
+			for _, name := range []string{"a.txt", "b.txt"} {
+				fw, _ := mw.CreateFormFile("file", name)
+				fw.Write([]byte("Text of " + name))
+			}
+			mw.Close()
+			req, _ := http.NewRequest("POST", h.srv.URL+sourcesPath(doc, 1), &body)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			req.Header.Set("Authorization", "Bearer "+h.tokens["rita"])
+			return h.send(http.DefaultClient, req)
+		}, 422, citecheck.ECodeInvalid},
 		{"a number the list lacks", allowed, jsonCapture(9, map[string]any{"text": "Text."}), 404, citecheck.ECodeNotFound},
 		{"neither text nor url", allowed, jsonCapture(1, map[string]any{"title": "t"}), 422, citecheck.ECodeInvalid},
 		{"empty text", allowed, jsonCapture(1, map[string]any{"text": " \n "}), 422, citecheck.ECodeEmptyText},

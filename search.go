@@ -2,6 +2,7 @@ package citecheck
 
 import (
 	"encoding/base64"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -104,7 +105,7 @@ func ParseSearchCursor(s string) (*SearchCursor, error) {
 	rank, err1 := strconv.ParseFloat(parts[1], 64)
 	row, err2 := strconv.ParseInt(parts[2], 10, 64)
 	floor, err3 := strconv.ParseInt(parts[3], 10, 64)
-	if err1 != nil || err2 != nil || err3 != nil || row < 0 || floor < 0 {
+	if err1 != nil || err2 != nil || err3 != nil || row < 0 || floor < 0 || math.IsNaN(rank) || math.IsInf(rank, 0) {
 		return nil, bad
 	}
 	return &SearchCursor{Rank: rank, Row: row, Floor: floor}, nil

@@ -104,7 +104,7 @@ func TestSearchCursorRoundTripsAndRefusesOthers(t *testing.T) {
 	if err != nil || *got != c {
 		t.Fatalf("%v %v", got, err)
 	}
-	for _, bad := range []string{"", "x", "!!", encodeRaw("o:3"), encodeRaw("s:nan-ish:3:0"), encodeRaw("s:1:-3:0"), encodeRaw("s:1:3"), encodeRaw("s:1:3:-1")} {
+	for _, bad := range []string{"", "x", "!!", encodeRaw("o:3"), encodeRaw("s:nan-ish:3:0"), encodeRaw("s:1:-3:0"), encodeRaw("s:1:3"), encodeRaw("s:1:3:-1"), encodeRaw("s:NaN:1:0"), encodeRaw("s:Inf:1:0"), encodeRaw("s:-Inf:1:0")} {
 		if _, err := ParseSearchCursor(bad); ErrorCode(err) != ECodeInvalid {
 			t.Errorf("%q: %v", bad, err)
 		}

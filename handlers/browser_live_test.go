@@ -73,6 +73,36 @@ func TestBrowserLiveDesk(t *testing.T) {
 	ed.waitJS("the claim made while ed's stream was down", fmt.Sprintf(`!!document.getElementById('claim-%d')`, missed.ID))
 	ed.waitJS("ed's stream back", `window.citecheckLive.readyState === EventSource.OPEN`)
 
+	// The document is assigned (so its Reassign form is closed as the server sends it); ed
+	// opens that form and fills it in; rita's next claim changes the state card ("3 claims
+	// pending"), and the form stays as ed left it: open, filled, focused.
+	if r := h.do("PUT", fmt.Sprintf("/api/v1/documents/%d/assignment", doc.ID), "ed", map[string]any{
+		"checker": "rita", "due_at": time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)}); r.status != 200 {
+		t.Fatalf("assign: %d %s", r.status, r.body)
+	}
+	ed.do("ed reloads the document", chromedp.Navigate(docURL), chromedp.WaitVisible(chromedp.ID("doc-text")), appReady)
+	ed.waitJS("ed's stream open", `window.citecheckLive && window.citecheckLive.readyState === EventSource.OPEN`)
+	ed.click("ed opens Reassign", `#assignment details.assign summary`)
+	ed.do("ed types in the Reassign form", chromedp.SendKeys(chromedp.CSS(`#assignment details.assign input[name=start]`), "12"))
+	evalJS[bool](ed, "mark the form", `(window.__assign = document.querySelector('#assignment form.assign-form'), true)`)
+	another := streamClaim(t, h, "rita", doc.ID)
+	ed.waitJS("the state card follows", fmt.Sprintf(
+		`!!document.getElementById('claim-%d') && document.getElementById('desk-missing').textContent.includes('3 claims pending')`, another.ID))
+	type assignState struct {
+		Open, Same, Focus bool
+		Start             string
+	}
+	as := evalJS[assignState](ed, "the Assign form after", `(() => {
+		const d = document.querySelector('#assignment details.assign');
+		const start = d.querySelector('input[name=start]');
+		return { Open: d.open, Same: window.__assign === d.querySelector('form.assign-form'),
+			Focus: document.activeElement === start, Start: start.value };
+	})()`)
+	if !as.Open || !as.Same || !as.Focus || as.Start != "12" {
+		t.Errorf("the Reassign form through a live refresh: %+v", as)
+	}
+	ed.do("ed leaves the Assign form", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`))
+
 	// Ed opens the reject form of rita's first claim; rita changes the claim meanwhile.
 	ed.do("ed opens the reject form", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
 		`document.querySelector('#claim-%d details.reject summary, #claim-%d details summary').click()`, first, first)))
@@ -104,7 +134,7 @@ func TestBrowserLiveDesk(t *testing.T) {
 	ed.do("mark ed's queue page", chromedp.Evaluate[chromedp.Void](`window.__same = 1`))
 	third := streamClaim(t, h, "rita", doc.ID)
 	ed.waitJS("the new claim in ed's queue", fmt.Sprintf(`!!document.getElementById('q-%d') && window.__same === 1`, third.ID))
-	rita.waitJS("the count in rita's list", `document.querySelector('table.docs tbody td.claims').textContent === '3'`)
+	rita.waitJS("the count in rita's list", `document.querySelector('table.docs tbody td.claims').textContent === '4'`)
 	ed.screenshot("live-queue")
 
 	// Rita has the claim's edit form open on its own page when ed changes the claim.

@@ -65,6 +65,10 @@ func lastEventID(c echo.Context) (id int64, ok bool, err error) {
 	return id, true, nil
 }
 
+// liveRecheck is how long a stream trusts its last check of its credential before it sends an
+// event: the longest an ended session or a disabled user may go on hearing the desk.
+const liveRecheck = time.Second
+
 // streamEvents is the stream of doc (0: the desk): first every event after the client's last
 // one, then each new event as the hub hands it out, a presence event whenever who has doc open
 // changes, and a ping comment every heartbeat, when it also checks that the session or token
@@ -105,13 +109,31 @@ func (s *Server) streamEvents(c echo.Context, doc int64) error {
 	}
 	beat := time.NewTicker(s.cfg.LiveHeartbeat)
 	defer beat.Stop()
+	// Before an event goes out the credential is checked again: at once when this server has
+	// ended a session, revoked a token or changed a user since the last check, else at most
+	// once a second (a change made by another process). A session signed out or ended by
+	// DELETE /api/v1/sessions/{id}, a revoked token or a disabled user hears nothing more.
+	checked, epoch := time.Now(), s.store.CredentialChanges()
+	holds := func() bool {
+		if now := s.store.CredentialChanges(); now == epoch && time.Since(checked) < liveRecheck {
+			return true
+		}
+		checked, epoch = time.Now(), s.store.CredentialChanges()
+		return signedIn(ctx)
+	}
 	for {
 		select {
 		case e := <-sub.events:
+			if !holds() {
+				return nil
+			}
 			if e.ID > after { // a page rendered after the hub's last event already reflects the rest
 				err = w.event(e)
 			}
 		case <-sub.presence:
+			if !holds() {
+				return nil
+			}
 			err = w.send(0, citecheck.EventPresence, map[string]any{"document_id": doc, "users": s.hub.present(doc)})
 		case <-beat.C:
 			if !signedIn(ctx) {

@@ -465,3 +465,59 @@ func TestReferenceChangesAndNewSourcesAreLive(t *testing.T) {
 		t.Errorf("a claim's live fragment: %.600s", body)
 	}
 }
+
+// TestStreamHearsNothingOnceItsCredentialEnds: with a heartbeat far off, a stream whose session
+// was signed out, or ended from another session (DELETE /api/v1/sessions/{id}), or whose token
+// was revoked, ends at the next event instead of sending it.
+func TestStreamHearsNothingOnceItsCredentialEnds(t *testing.T) {
+	h := newHarness(t, Config{LiveHeartbeat: time.Hour})
+	doc := h.createDocument("ed", "A", streamText)
+	nothingMore := func(t *testing.T, s *sseStream) {
+		t.Helper()
+		streamClaim(t, h, "ed", doc.ID)
+		for e := range s.events {
+			if e.name != ":" && e.name != citecheck.EventPresence {
+				t.Fatalf("a stream whose credential ended sent %s %s", e.name, e.data)
+			}
+		}
+	}
+	t.Run("signed out", func(t *testing.T) {
+		b := h.newBrowser()
+		b.login("rita")
+		s := openStream(t, h, "/api/v1/events", b.client, nil)
+		if r := b.postForm("/logout", url.Values{}, true); r.status != http.StatusSeeOther {
+			t.Fatalf("logout: %d", r.status)
+		}
+		nothingMore(t, s)
+	})
+	t.Run("ended from another session", func(t *testing.T) {
+		watched, other := h.newBrowser(), h.newBrowser()
+		watched.login("rita")
+		other.login("rita")
+		s := openStream(t, h, "/api/v1/events", watched.client, nil)
+		var list struct{ Sessions []citecheck.Session }
+		other.api("GET", "/api/v1/sessions", nil, false).json(t, &list)
+		for _, sess := range list.Sessions {
+			if !sess.Current {
+				if r := other.api("DELETE", fmt.Sprintf("/api/v1/sessions/%d", sess.ID), nil, true); r.status != http.StatusNoContent {
+					t.Fatalf("end session: %d %s", r.status, r.body)
+				}
+			}
+		}
+		nothingMore(t, s)
+	})
+	t.Run("token revoked", func(t *testing.T) {
+		s := openStream(t, h, "/api/v1/events", http.DefaultClient, bearer(h.tokens["ralph"]))
+		ralph, _, _ := h.st.UserByName(t.Context(), "ralph")
+		tokens, err := h.st.Tokens(t.Context(), ralph.ID)
+		if err != nil || len(tokens) == 0 {
+			t.Fatalf("ralph's tokens: %v %v", tokens, err)
+		}
+		for _, tok := range tokens {
+			if err := h.st.RevokeToken(t.Context(), ralph.ID, tok.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		nothingMore(t, s)
+	})
+}

@@ -138,6 +138,7 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 	if _, err := s.exec(ctx, deleteSessionByHash, tokenHash); err != nil {
 		return fmt.Errorf("store: delete session: %w", err)
 	}
+	s.credentials.Add(1)
 	return nil
 }
 
@@ -177,6 +178,7 @@ func (s *Store) EndUserSession(ctx context.Context, userID, sessionID int64) err
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("session %d not found", sessionID)
 	}
+	s.credentials.Add(1)
 	return nil
 }
 
@@ -187,6 +189,7 @@ func (s *Store) EndUserSessions(ctx context.Context, userID int64) (int, error) 
 	if err != nil {
 		return 0, fmt.Errorf("store: end sessions of user %d: %w", userID, err)
 	}
+	s.credentials.Add(1)
 	n, _ := res.RowsAffected()
 	return int(n), nil
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/citecheck/citecheck"
@@ -53,7 +54,15 @@ type Store struct {
 	writes *writeQueue
 	reader *sql.DB
 	lookup *sql.DB
+
+	// credentials counts the changes this store made that may end a credential: a session
+	// ended, a token revoked, a user's role, password or enabled state changed.
+	credentials atomic.Int64
 }
+
+// CredentialChanges answers how many changes this store has made that may end a session or a
+// token (see credentials): one that holds must be checked again when the count has moved.
+func (s *Store) CredentialChanges() int64 { return s.credentials.Load() }
 
 // Open opens the store at path: a SQLite file (created if needed, with its parent directory)
 // or, for a postgres:// URL, a PostgreSQL database (postgres.go); either way it applies the

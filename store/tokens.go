@@ -75,6 +75,7 @@ func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("token %d not found", tokenID)
 	}
+	s.credentials.Add(1)
 	return nil
 }
 

@@ -186,6 +186,7 @@ func (s *Store) changeUser(ctx context.Context, name string, change func(tx *sql
 	if err != nil {
 		return nil, err
 	}
+	s.credentials.Add(1)
 	return out, nil
 }
 

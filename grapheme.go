@@ -1,6 +1,7 @@
 package citecheck
 
 import (
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
@@ -13,7 +14,7 @@ import (
 const graphemeLookBack = 128
 
 // IsGraphemeBoundary reports whether code point offset cp lies between two grapheme clusters
-// (UAX #29, as github.com/rivo/uniseg implements it), so that a span starting or ending there
+// (UAX #29 of Unicode 15.1: github.com/rivo/uniseg's, with rule GB9c added, firstCluster), so that a span starting or ending there
 // does not cut a user-perceived character such as 👍🏽, a flag or a letter with its combining
 // marks in two. Offsets 0 and Len() are boundaries; offsets outside the text are too, for the
 // caller has refused them already.
@@ -50,7 +51,7 @@ func (t *Text) graphemeClusterAround(cp int) (from, to int, ok bool) {
 	p, state := clusterSearchStart(s, b), -1
 	for p < b {
 		var cluster string
-		cluster, _, _, state = uniseg.FirstGraphemeClusterInString(s[p:], state)
+		cluster, state = firstCluster(s[p:], state)
 		if p+len(cluster) > b {
 			return p, p + len(cluster), false
 		}
@@ -101,4 +102,65 @@ func checkGraphemeBoundary(t *Text, cp int, field string) error {
 	return FieldErrorf(ECodeSplitsGrapheme, field,
 		"%s %d splits the character %q, which is code points %d..%d; a span must start and end between characters (use %d or %d)",
 		field, cp, clip(t.s[from:to]), a, z, a, z)
+}
+
+// firstCluster is the first grapheme cluster of s as uniseg finds it (Unicode 15.0) and the
+// state to go on from, with the rule Unicode 15.1 added, GB9c: an Indic conjunct stays whole.
+// A consonant followed by a virama (InCB=Linker) and marks joins the consonant after it, so
+// क्षा (KA, VIRAMA, SSA, AA) is one character, not क् and षा, as browsers segment it.
+func firstCluster(s string, state int) (string, int) {
+	cluster, rest, _, state := uniseg.FirstGraphemeClusterInString(s, state)
+	n := len(cluster)
+	for rest != "" && endsInConjunctLink(s[:n]) {
+		if r, _ := utf8.DecodeRuneInString(rest); !isInCBConsonant(r) {
+			break
+		}
+		var next string
+		next, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
+		n += len(next)
+	}
+	return s[:n], state
+}
+
+// endsInConjunctLink reports whether s ends as the left side of GB9c does: an InCB consonant,
+// then InCB extenders and linkers with at least one linker among them.
+func endsInConjunctLink(s string) bool {
+	linked := false
+	for s != "" {
+		r, w := utf8.DecodeLastRuneInString(s)
+		switch {
+		case isInCBLinker(r):
+			linked = true
+		case isInCBConsonant(r):
+			return linked
+		case !isInCBExtend(r):
+			return false
+		}
+		s = s[:len(s)-w]
+	}
+	return false
+}
+
+// The Indic_Conjunct_Break values of Unicode 15.1 (DerivedCoreProperties.txt), in the six
+// scripts it names: Devanagari, Bengali, Gujarati, Oriya, Telugu and Malayalam.
+var (
+	incbLinker    = &unicode.RangeTable{R16: []unicode.Range16{{0x094D, 0x094D, 1}, {0x09CD, 0x09CD, 1}, {0x0ACD, 0x0ACD, 1}, {0x0B4D, 0x0B4D, 1}, {0x0C4D, 0x0C4D, 1}, {0x0D4D, 0x0D4D, 1}}}
+	incbConsonant = &unicode.RangeTable{R16: []unicode.Range16{
+		{0x0915, 0x0939, 1}, {0x0958, 0x095F, 1}, {0x0978, 0x097F, 1}, // Devanagari
+		{0x0995, 0x09A8, 1}, {0x09AA, 0x09B0, 1}, {0x09B2, 0x09B2, 1}, {0x09B6, 0x09B9, 1}, {0x09DC, 0x09DD, 1}, {0x09DF, 0x09DF, 1}, {0x09F0, 0x09F1, 1}, // Bengali
+		{0x0A95, 0x0AA8, 1}, {0x0AAA, 0x0AB0, 1}, {0x0AB2, 0x0AB3, 1}, {0x0AB5, 0x0AB9, 1}, {0x0AF9, 0x0AF9, 1}, // Gujarati
+		{0x0B15, 0x0B28, 1}, {0x0B2A, 0x0B30, 1}, {0x0B32, 0x0B33, 1}, {0x0B35, 0x0B39, 1}, {0x0B5C, 0x0B5D, 1}, {0x0B5F, 0x0B5F, 1}, {0x0B71, 0x0B71, 1}, // Oriya
+		{0x0C15, 0x0C28, 1}, {0x0C2A, 0x0C39, 1}, {0x0C58, 0x0C5A, 1}, // Telugu
+		{0x0D15, 0x0D3A, 1}, // Malayalam
+	}}
+)
+
+func isInCBLinker(r rune) bool    { return unicode.Is(incbLinker, r) }
+func isInCBConsonant(r rune) bool { return unicode.Is(incbConsonant, r) }
+
+// isInCBExtend approximates InCB=Extend (Grapheme_Cluster_Break Extend or ZWJ, but not ZWNJ):
+// the nonspacing and enclosing marks, and ZWJ. A spacing vowel sign (a Grapheme_Cluster_Break
+// SpacingMark) is none, so it ends the link.
+func isInCBExtend(r rune) bool {
+	return r == 0x200D || unicode.In(r, unicode.Mn, unicode.Me)
 }

@@ -26,7 +26,12 @@ func (s *Server) createDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, doc)
+	// The new document as GET answers it, with its state on the desk.
+	d, err := s.loadDocument(c.Request().Context(), doc.ID)
+	if err != nil {
+		return err
+	}
+	return s.answerDocument(c, http.StatusCreated, d)
 }
 
 // newDocument normalises and checks a text, parses its citation markers once, and stores it.

@@ -140,6 +140,12 @@ func TestCreateDocumentNormalisesAndParsesMarkers(t *testing.T) {
 	if doc.Title != "First line [1]" {
 		t.Errorf("title from first line: %q", doc.Title)
 	}
+	// The answer is the document as GET has it, with its state on the desk.
+	var created map[string]any
+	h.do("POST", "/api/v1/documents", "rita", map[string]any{"title": "s", "text": "A claim. [1]"}).json(t, &created)
+	if created["state"] == nil || created["progress"] == nil || created["text_sha256"] == nil {
+		t.Errorf("POST /documents answers %v, want the document with state and progress", created)
+	}
 	// A first line with a TAB (which the text may hold, and a title may not) makes a title.
 	if tabbed := h.createDocument("rita", "", "\n\nHello\tworld [1]\nmore"); tabbed.Title != "Hello world [1]" {
 		t.Errorf("title from a first line with a TAB: %q", tabbed.Title)

@@ -299,6 +299,12 @@ func (s *Server) getDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.answerDocument(c, http.StatusOK, d)
+}
+
+// answerDocument answers d as GET /api/v1/documents/{id} does, with status: the document, its
+// state on the desk and its assignment.
+func (s *Server) answerDocument(c echo.Context, status int, d *loadedDocument) error {
 	st, err := s.docState(c, d)
 	if err != nil {
 		return err
@@ -307,7 +313,7 @@ func (s *Server) getDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, documentAnswer{Document: st.d.doc, State: state, Progress: p, Missing: p.Missing(), Assignment: a})
+	return c.JSON(status, documentAnswer{Document: st.d.doc, State: state, Progress: p, Missing: p.Missing(), Assignment: a})
 }
 
 // listDocuments answers the documents list with states and assignments, filtered and sorted

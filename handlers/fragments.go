@@ -101,9 +101,8 @@ func (s *Server) documentFragmentView(c echo.Context, d *loadedDocument, before,
 	id := claimID(before, after)
 	t := touchedBy(before, after)
 	t.spans = append(t.spans, spans...)
-	v := st.view(c.QueryParam("status"))
-	v.Sources = sourcesView(d, st.check, st.claims)
-	if err := s.addEvidencePanel(c, d, st.claims, &v.Sources); err != nil {
+	v, err := s.viewWithSources(c, st)
+	if err != nil {
 		return f, err
 	}
 	refs := v.Sources.References[:0:0]
@@ -188,10 +187,8 @@ func (s *Server) liveSources(c echo.Context, d *loadedDocument) error {
 	if err != nil {
 		return err
 	}
-	d = st.d
-	v := st.view(c.QueryParam("status"))
-	v.Sources = sourcesView(d, st.check, st.claims)
-	if err := s.addEvidencePanel(c, d, st.claims, &v.Sources); err != nil {
+	v, err := s.viewWithSources(c, st)
+	if err != nil {
 		return err
 	}
 	if err := s.fillPanel(c, &v, st.claims); err != nil {
@@ -201,4 +198,13 @@ func (s *Server) liveSources(c echo.Context, d *loadedDocument) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, views.SourcesFragment(s.fragmentPage(c), v))
+}
+
+// viewWithSources is the document view of st (its panel filtered by the status query) with the
+// whole Sources panel, evidence and archive included, as the fragments start from.
+func (s *Server) viewWithSources(c echo.Context, st *docState) (views.DocumentView, error) {
+	v := st.view(c.QueryParam("status"))
+	v.Sources = sourcesView(st.d, st.check, st.claims)
+	err := s.addEvidencePanel(c, st.d, st.claims, &v.Sources)
+	return v, err
 }
